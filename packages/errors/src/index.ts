@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one registry of error codes clients can see in `extensions.code`. Each code is defined
+ * here once, with what it means; everything else throws through `AppError`.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'The request needs a valid signed-in user (or the credentials given are wrong).',
+  FORBIDDEN: 'The caller is signed in but not allowed to do this.',
+  BAD_USER_INPUT: 'An argument is invalid; `extensions.field` names it when there is one.',
+  NOT_FOUND: 'The thing asked for does not exist or is not visible to the caller.',
+  CONFLICT: 'The request clashes with the current state (duplicate, out of stock, illegal transition).',
+  PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown: send the full query once with its hash.',
+  PERSISTED_QUERY_NOT_IN_LIST: 'The operation is not in the safelist this client is held to.',
+  RATE_LIMITED: 'Too many requests; `extensions.retryAfter` says how many seconds to wait.',
+  BAD_REQUEST: 'The HTTP request itself is unusable: not JSON, too large, or missing a query.',
+  INTERNAL_SERVER_ERROR: 'Something failed on our side; the details are in the server log, never in the response.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export interface AppErrorExtensions {
+  field?: string;
+  retryAfter?: number;
+  [key: string]: unknown;
+}
+
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, extensions: AppErrorExtensions = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.code = code;
+    this.name = 'AppError';
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+export const unauthenticated = (message = 'You must be signed in') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const badUserInput = (message: string, field?: string) =>
+  new AppError('BAD_USER_INPUT', message, field === undefined ? {} : { field });
+export const notFound = (what: string, id?: string) =>
+  new AppError('NOT_FOUND', id === undefined ? `${what} not found` : `${what} ${JSON.stringify(id)} not found`);
+export const conflict = (message: string, extensions: AppErrorExtensions = {}) =>
+  new AppError('CONFLICT', message, extensions);
+export const rateLimited = (retryAfter: number) =>
+  new AppError('RATE_LIMITED', `Too many requests, retry in ${retryAfter} s`, { retryAfter });

@@ -1,0 +1,118 @@
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+
+// Return BIGINT (int8) and NUMERIC as JS numbers only where safe: we keep money in integer
+// minor units inside INTEGER/BIGINT columns, so parse int8 as a number (values stay < 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export interface QueryStats {
+  /** SQL statements sent since the last reset. */
+  queries: number;
+  reset(): void;
+}
+
+export interface Postgres<DB> {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  stats: QueryStats;
+  /** Throws unless the server answers `SELECT 1`. */
+  ping(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export function createPostgres<DB>(options: {
+  url: string;
+  maxConnections?: number;
+  onQuery?: (event: LogEvent) => void;
+}): Postgres<DB> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  const stats: QueryStats = {
+    queries: 0,
+    reset() {
+      stats.queries = 0;
+    },
+  };
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      stats.queries += 1;
+      options.onQuery?.(event);
+    },
+  });
+  return {
+    db,
+    pool,
+    stats,
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async destroy() {
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Waits for PostgreSQL to accept connections, so a service started alongside its database
+ * does not die on the first refused connection; fails with a hint naming what to start.
+ */
+export async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      await client.end();
+      return;
+    } catch (error) {
+      lastError = error;
+      await client.end().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  const where = redactUrl(url);
+  throw new Error(
+    `PostgreSQL at ${where} did not answer within ${timeoutMs / 1000} s (${(lastError as Error)?.message}). ` +
+      'Start it (or unset DATABASE_URL to use the embedded PostgreSQL of `npm start`).',
+  );
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** Creates the database named in `url` when missing, connecting to the server's `postgres` database. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Refusing to create database with unusual name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
+        // Another process created it between our check and our create.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

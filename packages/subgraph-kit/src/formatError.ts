@@ -1,0 +1,36 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AppError, isErrorCode } from '@shop/errors';
+import type { Logger } from './logger.js';
+
+// Codes Apollo Server itself produces for client mistakes; their messages are safe to show.
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Coded errors reach the client as they are; anything else (a bug, a driver error) is logged
+ * with its stack and replaced by a generic INTERNAL_SERVER_ERROR, so no internals leak.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && (CLIENT_CODES.has(code) || (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR'))) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...base, extensions };
+    }
+    logger.error('unexpected error', { error: original, path: formatted.path });
+    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type BaseContext as ApolloBaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse, type DocumentNode } from 'graphql';
+import { callerFromAuthorization, type AuthContext } from './auth.js';
+import { createErrorFormatter } from './formatError.js';
+import { HttpError, headerValue, readBody, sendGraphQLError, sendJson } from './http.js';
+import type { Logger } from './logger.js';
+
+export interface RequestBase extends AuthContext {
+  requestId: string;
+  logger: Logger;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface SubgraphServerOptions<TContext extends RequestBase> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  /** Builds the per-request context (and its DataLoaders) from the verified caller. */
+  context: (base: RequestBase) => TContext | Promise<TContext>;
+  jwtSecret: string;
+  logger: Logger;
+  /** Throws when a dependency (database, cache) is not ready; `/health` then answers 503. */
+  readiness?: () => Promise<void>;
+  /** Extra HTTP routes by exact path, e.g. webhooks. */
+  routes?: Record<string, RouteHandler>;
+  introspection?: boolean;
+  bodyLimitBytes?: number;
+}
+
+export interface SubgraphServer {
+  readonly httpServer: Server;
+  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Reads a schema file that lives in `src/`, from either `src/` (tests) or `dist/` (built). */
+export function loadSchema(moduleUrl: string, file = 'schema.graphql'): DocumentNode {
+  return parse(readFileSync(new URL(`../src/${file}`, moduleUrl), 'utf8'));
+}
+
+export function createSubgraphServer<TContext extends RequestBase>(
+  options: SubgraphServerOptions<TContext>,
+): SubgraphServer {
+  const { logger } = options;
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const httpServer = createServer();
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    logger: {
+      debug: (m) => logger.debug(String(m)),
+      info: (m) => logger.info(String(m)),
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
+  });
+  let started: Promise<void> | null = null;
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, bodyLimit);
+      try {
+        body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+      } catch {
+        sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => {
+        const auth = await callerFromAuthorization(headerValue(req, 'authorization'), options.jwtSecret);
+        return options.context({ ...auth, requestId, logger: logger.child({ requestId }) });
+      },
+    });
+    const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    for (const [key, value] of result.headers) responseHeaders[key] = value;
+    res.writeHead(result.status ?? 200, responseHeaders);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const handleHealth = async (res: ServerResponse) => {
+    try {
+      await options.readiness?.();
+      sendJson(res, 200, { status: 'ok', service: options.name });
+    } catch (error) {
+      sendJson(res, 503, { status: 'unavailable', service: options.name, reason: (error as Error).message });
+    }
+  };
+
+  httpServer.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = options.routes?.[url.pathname];
+    const work =
+      url.pathname === '/graphql'
+        ? handleGraphQL(req, res, url)
+        : url.pathname === '/health'
+          ? handleHealth(res)
+          : route
+            ? route(req, res)
+            : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    work.catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) sendGraphQLError(res, error.status, 'BAD_REQUEST', error.message);
+        else res.destroy();
+        return;
+      }
+      logger.error('request failed', { error, path: url.pathname });
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.destroy();
+    });
+  });
+
+  return {
+    httpServer,
+    async listen(port, host = '0.0.0.0') {
+      started ??= apollo.start();
+      await started;
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const actual = (httpServer.address() as AddressInfo).port;
+      return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
+    },
+    async stop() {
+      // The drain plugin closes the listener and waits for in-flight requests.
+      if (started) await apollo.stop();
+      else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+export type { ApolloBaseContext };
