@@ -1,0 +1,5 @@
+/** What the router knows about one client request and passes on to subgraph fetches. */
+export interface RouterContext {
+  authorization?: string;
+  requestId: string;
+}

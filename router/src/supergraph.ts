@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+/**
+ * The subgraphs a supergraph names, from its `join__Graph` enum:
+ * `USERS @join__graph(name: "users", url: "http://localhost:4001/graphql")`.
+ */
+export function subgraphsOf(supergraphSdl: string): SubgraphEndpoint[] {
+  const endpoints: SubgraphEndpoint[] = [];
+  const pattern = /@join__graph\(\s*name:\s*"([^"]+)"\s*,\s*url:\s*"([^"]*)"\s*\)/g;
+  for (const match of supergraphSdl.matchAll(pattern)) {
+    endpoints.push({ name: match[1]!, url: match[2]! });
+  }
+  return endpoints;
+}
+
+export async function readSupergraph(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read the supergraph at ${path} (${(error as Error).message}); run \`npm run compose\` or set SUPERGRAPH_PATH`);
+  }
+}
+
+/** The health URL next to a subgraph's GraphQL URL (`.../graphql` -> `.../health`). */
+export function healthUrlOf(graphqlUrl: string): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/health';
+  url.search = '';
+  return url.toString();
+}
