@@ -1,0 +1,25 @@
+import type { EnvReader } from '@shop/config';
+import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+
+export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
+
+export interface OrdersConfig {
+  port: number;
+  /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
+  databaseUrl: string | undefined;
+  /** The products subgraph's GraphQL endpoint, asked for prices at checkout. */
+  productsUrl: string;
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+/** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
+export function buildOrdersConfig(env: EnvReader): OrdersConfig {
+  return {
+    port: env.port('PORT', 4004),
+    databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
+    productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}

@@ -1,0 +1,38 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The orders store as kysely sees it: one interface per table, columns as the driver returns them. */
+export interface OrdersDatabase {
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_status_history: OrderStatusHistoryTable;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  order_number: Generated<string>;
+  user_id: string;
+  status: string;
+  currency: string;
+  subtotal_minor: number;
+  total_minor: number;
+  idempotency_key: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderItemsTable {
+  order_id: string;
+  position: number;
+  product_id: string;
+  quantity: number;
+  unit_price_minor: number;
+  currency: string;
+}
+
+export interface OrderStatusHistoryTable {
+  id: ColumnType<number, never, never>;
+  order_id: string;
+  status: string;
+  at: Generated<Date>;
+  actor: string;
+}

@@ -1,0 +1,58 @@
+import DataLoader from 'dataloader';
+import { groupByKeys, orderByKeys } from '@shop/subgraph-kit';
+import type { Order, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
+import type { OrdersRepository } from './repository.js';
+
+export interface UserOrdersKey extends PageRequest {
+  userId: string;
+}
+
+export interface OrdersLoaders {
+  orderById: DataLoader<string, Order | null>;
+  itemsByOrderId: DataLoader<string, OrderLine[]>;
+  historyByOrderId: DataLoader<string, OrderStatusChange[]>;
+  /** Keyed by user and page arguments: users asked with the same arguments share one query. */
+  ordersByUserId: DataLoader<UserOrdersKey, OrderPage, string>;
+}
+
+/** Built per request (in the context function), so nothing is cached across callers. */
+export function createOrdersLoaders(repository: OrdersRepository): OrdersLoaders {
+  return {
+    orderById: new DataLoader(async (ids) => orderByKeys(ids, await repository.findByIds(ids), (order) => order.id)),
+    itemsByOrderId: new DataLoader(async (ids) =>
+      groupByKeys(ids, await repository.findLinesByOrderIds(ids), (line) => line.orderId),
+    ),
+    historyByOrderId: new DataLoader(async (ids) =>
+      groupByKeys(ids, await repository.findHistoryByOrderIds(ids), (change) => change.orderId),
+    ),
+    ordersByUserId: new DataLoader(loadUserPages(repository), { cacheKeyFn: userOrdersCacheKey }),
+  };
+}
+
+function loadUserPages(repository: OrdersRepository) {
+  return async (keys: readonly UserOrdersKey[]): Promise<OrderPage[]> => {
+    const groups = new Map<string, { request: PageRequest; userIds: string[] }>();
+    for (const key of keys) {
+      const argsKey = pageArgsKey(key);
+      const group = groups.get(argsKey) ?? { request: key, userIds: [] };
+      group.userIds.push(key.userId);
+      groups.set(argsKey, group);
+    }
+    const pagesByKey = new Map<string, OrderPage>();
+    await Promise.all(
+      [...groups].map(async ([argsKey, group]) => {
+        const pages = await repository.pageByUserIds(group.userIds, group.request);
+        group.userIds.forEach((userId, i) => pagesByKey.set(`${userId}\u0000${argsKey}`, pages[i]!));
+      }),
+    );
+    return keys.map((key) => pagesByKey.get(userOrdersCacheKey(key))!);
+  };
+}
+
+function pageArgsKey(request: PageRequest): string {
+  return JSON.stringify([request.first, request.status, request.after?.createdAt.toISOString() ?? null, request.after?.id ?? null]);
+}
+
+function userOrdersCacheKey(key: UserOrdersKey): string {
+  return `${key.userId}\u0000${pageArgsKey(key)}`;
+}

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPostgres, migrateToLatest, type Postgres } from '@shop/postgres';
+import { createTestDatabase } from '@shop/testing';
+import { migrations } from '../src/db/migrations/index.js';
+import type { OrdersDatabase } from '../src/db/schema.js';
+import { createOrdersLoaders } from '../src/loaders.js';
+import type { Order } from '../src/model.js';
+import { createOrdersRepository, type NewOrder, type OrdersRepository } from '../src/repository.js';
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+function draft(userId: string, key: string, productIds: string[]): NewOrder {
+  return {
+    userId,
+    idempotencyKey: key,
+    currency: 'EUR',
+    subtotalMinor: productIds.length * 100,
+    totalMinor: productIds.length * 100,
+    lines: productIds.map((productId) => ({ productId, quantity: 1, unitPriceMinor: 100 })),
+  };
+}
+
+describe('orders loaders', () => {
+  let store: Postgres<OrdersDatabase>;
+  let repository: OrdersRepository;
+  let a: Order;
+  let b: Order;
+  let c: Order;
+
+  beforeAll(async () => {
+    store = createPostgres<OrdersDatabase>({ url: await createTestDatabase('orders_loaders') });
+    await migrateToLatest(store.db, migrations);
+    repository = createOrdersRepository(store.db);
+    a = (await repository.create(draft('u-1', 'key-a-000', ['p-1', 'p-2']), 'u-1'))!;
+    b = (await repository.create(draft('u-2', 'key-b-000', ['p-3']), 'u-2'))!;
+    c = (await repository.create(draft('u-1', 'key-c-000', ['p-4']), 'u-1'))!;
+  });
+
+  afterAll(async () => {
+    await store?.destroy();
+  });
+
+  it('orderById: one query for a batch, results in key order, null for missing and malformed ids', async () => {
+    const loaders = createOrdersLoaders(repository);
+    store.stats.reset();
+    const result = await Promise.all([b.id, MISSING, a.id, 'not-a-uuid'].map((id) => loaders.orderById.load(id)));
+    expect(store.stats.queries).toBe(1);
+    expect(result.map((order) => order?.orderNumber ?? null)).toEqual([b.orderNumber, null, a.orderNumber, null]);
+  });
+
+  it('itemsByOrderId: one query, lines grouped per order in checkout order, [] for a missing order', async () => {
+    const loaders = createOrdersLoaders(repository);
+    store.stats.reset();
+    const result = await Promise.all([a.id, MISSING, b.id].map((id) => loaders.itemsByOrderId.load(id)));
+    expect(store.stats.queries).toBe(1);
+    expect(result.map((lines) => lines.map((line) => line.productId))).toEqual([['p-1', 'p-2'], [], ['p-3']]);
+  });
+
+  it('historyByOrderId: one query, [] for a missing order', async () => {
+    const loaders = createOrdersLoaders(repository);
+    store.stats.reset();
+    const result = await Promise.all([c.id, MISSING].map((id) => loaders.historyByOrderId.load(id)));
+    expect(store.stats.queries).toBe(1);
+    expect(result.map((changes) => changes.map((change) => change.status))).toEqual([['PENDING_PAYMENT'], []]);
+  });
+
+  it('ordersByUserId: one query per distinct page arguments, pages in key order, empty for a user without orders', async () => {
+    const loaders = createOrdersLoaders(repository);
+    const page = { first: 10, after: null, status: null };
+    store.stats.reset();
+    const result = await Promise.all([
+      loaders.ordersByUserId.load({ userId: 'u-2', ...page }),
+      loaders.ordersByUserId.load({ userId: 'nobody', ...page }),
+      loaders.ordersByUserId.load({ userId: 'u-1', ...page }),
+      loaders.ordersByUserId.load({ userId: 'u-1', ...page, first: 1 }),
+    ]);
+    expect(store.stats.queries).toBe(2);
+    expect(result.map((p) => [p.orders.map((order) => order.id), p.hasNextPage, p.totalCount])).toEqual([
+      [[b.id], false, 1],
+      [[], false, 0],
+      [[c.id, a.id], false, 2],
+      [[c.id], true, 2],
+    ]);
+  });
+
+  it('ordersByUserId: the same user and arguments twice in one request cost nothing more', async () => {
+    const loaders = createOrdersLoaders(repository);
+    const key = { userId: 'u-1', first: 5, after: null, status: 'PENDING_PAYMENT' as const };
+    store.stats.reset();
+    await Promise.all([loaders.ordersByUserId.load(key), loaders.ordersByUserId.load({ ...key })]);
+    await loaders.ordersByUserId.load({ ...key });
+    expect(store.stats.queries).toBe(1);
+  });
+});
