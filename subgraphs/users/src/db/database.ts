@@ -1,0 +1,45 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type RoleColumn = 'CUSTOMER' | 'ADMIN';
+
+/** Columns filled by PostgreSQL (ids, timestamps) are `Generated`: readable, optional on insert. */
+export interface UsersTable {
+  id: Generated<string>;
+  /** Always lower case (a CHECK enforces it) and unique. */
+  email: string;
+  /** argon2id PHC string; never leaves this subgraph. */
+  password_hash: string;
+  name: string | null;
+  role: ColumnType<RoleColumn, RoleColumn | undefined, RoleColumn>;
+  created_at: Generated<Date>;
+}
+
+export interface AddressesTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postal_code: string;
+  country: string;
+  created_at: Generated<Date>;
+}
+
+/** Refresh tokens are stored only as SHA-256 hashes; a family is one sign-in and its rotations. */
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  family_id: Generated<string>;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface UsersDatabase {
+  users: UsersTable;
+  addresses: AddressesTable;
+  refresh_tokens: RefreshTokensTable;
+}

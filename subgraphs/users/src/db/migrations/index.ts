@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001_initial.js';
+
+/** Applied in name order by `migrateToLatest`; never rename or edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};

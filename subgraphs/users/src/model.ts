@@ -1,0 +1,36 @@
+import type { Caller, CallerRole } from '@shop/subgraph-kit';
+
+export type Role = CallerRole;
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: Date;
+}
+
+/**
+ * A user as handed to the User field resolvers. `viewer` is set when the object was produced by
+ * a sign-in: the request itself is anonymous then, yet the answer belongs to the user it signed in.
+ */
+export interface UserView extends User {
+  viewer?: Caller;
+}
+
+export interface Address {
+  id: string;
+  userId: string;
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface AuthPayload {
+  accessToken: string;
+  refreshToken: string;
+  user: UserView;
+}

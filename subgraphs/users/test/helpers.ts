@@ -1,0 +1,68 @@
+import { createPostgres, type Postgres } from '@shop/postgres';
+import { createLogger } from '@shop/subgraph-kit';
+import { createTestDatabase, graphqlOk } from '@shop/testing';
+import type { AdminAccount } from '../src/config.js';
+import type { UsersDatabase } from '../src/db/database.js';
+import { createUsersSubgraph, type UsersSubgraph } from '../src/server.js';
+
+export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
+
+export interface RunningUsers {
+  url: string;
+  databaseUrl: string;
+  subgraph: UsersSubgraph;
+  stop(): Promise<void>;
+}
+
+/** The real subgraph on a free port, over its own fresh database unless one is given. */
+export async function startUsers(options: { databaseUrl?: string; admin?: AdminAccount } = {}): Promise<RunningUsers> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase('users'));
+  const subgraph = await createUsersSubgraph(
+    { port: 0, databaseUrl, jwtSecret: TEST_JWT_SECRET, admin: options.admin ?? null, logLevel: 'silent' },
+    { logger: createLogger({ service: 'users', level: 'silent' }) },
+  );
+  const { url } = await subgraph.listen(0, '127.0.0.1');
+  return { url, databaseUrl, subgraph, stop: () => subgraph.stop() };
+}
+
+/** Direct access to the subgraph's tables, for what only the store can show (hashes, expiry). */
+export function openDatabase(databaseUrl: string): Postgres<UsersDatabase> {
+  return createPostgres<UsersDatabase>({ url: databaseUrl, maxConnections: 2 });
+}
+
+export const AUTH_FIELDS = 'accessToken refreshToken user { id email name role createdAt }';
+
+export const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
+export const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`;
+export const REFRESH = `mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
+export const LOGOUT = `mutation Logout($token: String!) { logout(refreshToken: $token) }`;
+export const ME = '{ me { id email name role createdAt } }';
+
+export interface AuthPayload {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; email: string; name: string | null; role: 'CUSTOMER' | 'ADMIN'; createdAt: string };
+}
+
+let counter = 0;
+/** An email no other test in this file uses. */
+export function uniqueEmail(label = 'user'): string {
+  counter += 1;
+  return `${label}.${counter}.${Date.now()}@example.com`;
+}
+
+export const GOOD_PASSWORD = 'correct horse battery staple';
+
+export async function registerUser(
+  url: string,
+  input: { email?: string; password?: string; name?: string | null } = {},
+): Promise<AuthPayload> {
+  const data = await graphqlOk<{ register: AuthPayload }>(url, REGISTER, {
+    input: { email: input.email ?? uniqueEmail(), password: input.password ?? GOOD_PASSWORD, name: input.name ?? null },
+  });
+  return data.register;
+}
+
+export async function login(url: string, email: string, password: string): Promise<AuthPayload> {
+  return (await graphqlOk<{ login: AuthPayload }>(url, LOGIN, { email, password })).login;
+}
