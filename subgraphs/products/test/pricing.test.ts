@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { applyDiscount, effectivePrice, isDiscountActive, variantPrice } from '../src/pricing.js';
+import type { DiscountDocument } from '../src/repository.js';
+
+const NOW = new Date('2025-03-01T12:00:00Z');
+const before = new Date('2025-02-01T00:00:00Z');
+const after = new Date('2025-04-01T00:00:00Z');
+const eur = (minor: number) => ({ minor, currency: 'EUR' });
+const percent = (basisPoints: number, startsAt: Date | null = null, endsAt: Date | null = null): DiscountDocument => ({
+  type: 'PERCENTAGE',
+  value: basisPoints,
+  startsAt,
+  endsAt,
+});
+
+describe('discount windows', () => {
+  it('is active from its start (inclusive) until its end (exclusive); open bounds are open', () => {
+    expect(isDiscountActive(percent(1000, before, after), NOW)).toBe(true);
+    expect(isDiscountActive(percent(1000, NOW, null), NOW)).toBe(true);
+    expect(isDiscountActive(percent(1000, before, NOW), NOW)).toBe(false);
+    expect(isDiscountActive(percent(1000, after, null), NOW)).toBe(false);
+    expect(isDiscountActive(percent(1000), NOW)).toBe(true);
+    expect(isDiscountActive(null, NOW)).toBe(false);
+  });
+});
+
+describe('effective price', () => {
+  it('takes an active percentage off the base price, rounding the reduction half up to a cent', () => {
+    // 25 % of 37.90 is 9.475, so 9.48 off.
+    expect(effectivePrice({ basePrice: eur(3790), discount: percent(2500, before, after) }, NOW)).toEqual(eur(2842));
+  });
+
+  it('ignores an expired or not yet started discount', () => {
+    expect(effectivePrice({ basePrice: eur(3790), discount: percent(2500, before, NOW) }, NOW)).toEqual(eur(3790));
+    expect(effectivePrice({ basePrice: eur(3790), discount: percent(2500, after, null) }, NOW)).toEqual(eur(3790));
+  });
+
+  it('takes a fixed amount off, but never below zero', () => {
+    const fixed = (value: number): DiscountDocument => ({ type: 'FIXED', value, startsAt: null, endsAt: null });
+    expect(effectivePrice({ basePrice: eur(1999), discount: fixed(500) }, NOW)).toEqual(eur(1499));
+    expect(effectivePrice({ basePrice: eur(1999), discount: fixed(5000) }, NOW)).toEqual(eur(0));
+  });
+
+  it('keeps the currency, with its own minor units', () => {
+    expect(applyDiscount({ minor: 1000, currency: 'JPY' }, percent(1000), NOW)).toEqual({ minor: 900, currency: 'JPY' });
+  });
+});
+
+describe('variant price', () => {
+  const product = { basePrice: eur(2000), discount: percent(1000, before, after) };
+
+  it("uses the product's price when the variant has none of its own", () => {
+    expect(variantPrice(product, { priceMinor: null }, NOW)).toEqual(eur(1800));
+  });
+
+  it("applies the product's discount to the variant's own list price", () => {
+    expect(variantPrice(product, { priceMinor: 2200 }, NOW)).toEqual(eur(1980));
+  });
+});
