@@ -9,6 +9,7 @@ export default {
     ],
   },
   moduleNameMapper: {
+    '^@shop/router$': '<rootDir>/router/src/index.ts',
     '^@shop/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
