@@ -157,3 +157,6 @@ export function createSubgraphServer<TContext extends RequestBase>(
 }
 
 export type { ApolloBaseContext };
+
+/** The resolver map shape `buildSubgraphSchema` takes (including `__resolveReference`). */
+export type ResolverMap<TContext> = GraphQLResolverMap<TContext>;

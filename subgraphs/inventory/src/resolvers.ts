@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { ResolverMap } from '@shop/subgraph-kit';
 import type { InventoryContext } from './context.js';
 import type { InventoryService, StockLevelRequest } from './service.js';
 
@@ -6,7 +6,7 @@ interface ProductKey {
   id: string;
 }
 
-export function createResolvers(service: InventoryService): GraphQLResolverMap<InventoryContext> {
+export function createResolvers(service: InventoryService): ResolverMap<InventoryContext> {
   return {
     Product: {
       // No query here: stock is loaded per field through the request's batching loader.
