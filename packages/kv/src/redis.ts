@@ -1,0 +1,92 @@
+import { Redis } from 'ioredis';
+import type { KeyValueStore } from './types.js';
+
+// Sets the TTL only when INCRBY created the key, atomically, so a window never loses its expiry.
+const INCR_WITH_TTL = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+if value == tonumber(ARGV[1]) and tonumber(ARGV[2]) > 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return value`;
+
+/**
+ * The Redis adapter (ioredis). Commands share one connection; subscriptions get a second one
+ * (a subscribed Redis connection can do nothing else), opened on first use.
+ */
+export function createRedisStore(url: string, options: { keyPrefix?: string } = {}): KeyValueStore {
+  const prefix = options.keyPrefix ?? '';
+  const client = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
+  client.on('error', () => undefined);
+  let subscriber: Redis | null = null;
+  const listeners = new Map<string, Set<(message: string) => void>>();
+  const k = (key: string) => prefix + key;
+
+  const subscriberConnection = (): Redis => {
+    if (subscriber) return subscriber;
+    subscriber = client.duplicate();
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, message: string) => {
+      for (const listener of listeners.get(channel) ?? []) listener(message);
+    });
+    return subscriber;
+  };
+
+  return {
+    kind: 'redis',
+    get: (key) => client.get(k(key)),
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      return client.mget(keys.map(k));
+    },
+    async set(key, value, opts = {}) {
+      if (opts.ttlSeconds !== undefined) await client.set(k(key), value, 'PX', Math.round(opts.ttlSeconds * 1000));
+      else await client.set(k(key), value);
+    },
+    async setIfAbsent(key, value, opts = {}) {
+      const result =
+        opts.ttlSeconds !== undefined
+          ? await client.set(k(key), value, 'PX', Math.round(opts.ttlSeconds * 1000), 'NX')
+          : await client.set(k(key), value, 'NX');
+      return result === 'OK';
+    },
+    async del(...keys) {
+      if (keys.length === 0) return 0;
+      return client.del(...keys.map(k));
+    },
+    async incr(key, opts = {}) {
+      const result = await client.eval(INCR_WITH_TTL, 1, k(key), String(opts.by ?? 1), String(Math.round((opts.ttlSeconds ?? 0) * 1000)));
+      return Number(result);
+    },
+    async ttl(key) {
+      const ms = await client.pttl(k(key));
+      return ms < 0 ? null : Math.ceil(ms / 1000);
+    },
+    async expire(key, ttlSeconds) {
+      return (await client.pexpire(k(key), Math.round(ttlSeconds * 1000))) === 1;
+    },
+    async publish(channel, message) {
+      await client.publish(k(channel), message);
+    },
+    async subscribe(channel, listener) {
+      const name = k(channel);
+      const set = listeners.get(name) ?? new Set();
+      const first = set.size === 0;
+      set.add(listener);
+      listeners.set(name, set);
+      if (first) await subscriberConnection().subscribe(name);
+      return async () => {
+        set.delete(listener);
+        if (set.size === 0) {
+          listeners.delete(name);
+          await subscriber?.unsubscribe(name);
+        }
+      };
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      await Promise.all([client.quit().catch(() => undefined), subscriber?.quit().catch(() => undefined)]);
+    },
+  };
+}
