@@ -2,4 +2,6 @@
 export interface RouterContext {
   authorization?: string;
   requestId: string;
+  /** The client address, passed on as `x-forwarded-for`. */
+  clientIp: string;
 }

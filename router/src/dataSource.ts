@@ -26,6 +26,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (!headers) return;
     if (context.authorization) headers.set('authorization', context.authorization);
     if (context.requestId) headers.set('x-request-id', context.requestId);
+    if (context.clientIp) headers.set('x-forwarded-for', context.clientIp);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {

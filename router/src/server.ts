@@ -5,6 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
+  clientIpOf,
   createErrorFormatter,
   headerValue,
   HttpError,
@@ -81,7 +82,7 @@ export function createRouter(options: RouterOptions): Router {
     const authorization = headerValue(req, 'authorization');
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ requestId, ...(authorization ? { authorization } : {}) }),
+      context: async () => ({ requestId, clientIp: clientIpOf(req), ...(authorization ? { authorization } : {}) }),
     });
     const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) responseHeaders[key] = value;

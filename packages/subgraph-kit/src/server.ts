@@ -15,6 +15,11 @@ import type { Logger } from './logger.js';
 export interface RequestBase extends AuthContext {
   requestId: string;
   logger: Logger;
+  /**
+   * The end client's address: the first `x-forwarded-for` entry (set by the router, which
+   * sits in front of every subgraph), else the socket's peer address.
+   */
+  clientIp: string;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -39,6 +44,11 @@ export interface SubgraphServer {
   readonly httpServer: Server;
   listen(port: number, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+}
+
+export function clientIpOf(req: IncomingMessage): string {
+  const forwarded = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** Reads a schema file that lives in `src/`, from either `src/` (tests) or `dist/` (built). */
@@ -87,7 +97,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
         const auth = await callerFromAuthorization(headerValue(req, 'authorization'), options.jwtSecret);
-        return options.context({ ...auth, requestId, logger: logger.child({ requestId }) });
+        return options.context({ ...auth, requestId, clientIp: clientIpOf(req), logger: logger.child({ requestId }) });
       },
     });
     const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
