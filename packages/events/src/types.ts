@@ -1,0 +1,47 @@
+/**
+ * Domain events between subgraphs. Producers write them to a transactional outbox in the same
+ * transaction as the state change; a relay publishes them to the bus; consumers handle each
+ * at least once and dedupe by `id`. See docs/events.md for the catalogue of event types.
+ */
+export interface EventEnvelope<T = unknown> {
+  /** Unique per event (UUID): the deduplication key for consumers. */
+  id: string;
+  /** `<entity>.<happening>`, e.g. `order.placed`, `stock.changed`. */
+  type: string;
+  /** The subgraph that produced it. */
+  source: string;
+  /** ISO-8601 time of the state change. */
+  occurredAt: string;
+  /** The aggregate it is about (e.g. the order id), for ordering and tracing. */
+  key: string;
+  data: T;
+}
+
+export type EventHandler = (event: EventEnvelope) => Promise<void>;
+
+export interface Subscription {
+  /** Stops consuming; in-flight handling finishes first. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /**
+   * The consumer group: every group receives every event once (at least once); replicas of one
+   * service share a group and split the events. Use the subgraph's name plus a purpose.
+   */
+  group: string;
+  /** Event types to handle; others are acknowledged and skipped. `'*'` for all. */
+  types: readonly string[] | '*';
+  handler: EventHandler;
+  /** A name for this replica within the group (default: random). */
+  consumer?: string;
+  /** Where a brand-new group starts: every retained event (`'beginning'`, default) or only new ones. */
+  startAt?: 'beginning' | 'new';
+}
+
+export interface EventBus {
+  readonly kind: 'redis' | 'memory';
+  publish(events: readonly EventEnvelope[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}
