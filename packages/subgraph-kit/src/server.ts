@@ -11,6 +11,7 @@ import { callerFromAuthorization, type AuthContext } from './auth.js';
 import { createErrorFormatter } from './formatError.js';
 import { HttpError, headerValue, readBody, sendGraphQLError, sendJson } from './http.js';
 import type { Logger } from './logger.js';
+import { serveGraphQLOverWebSocket } from './websocket.js';
 
 export interface RequestBase extends AuthContext {
   requestId: string;
@@ -20,6 +21,11 @@ export interface RequestBase extends AuthContext {
    * sits in front of every subgraph), else the socket's peer address.
    */
   clientIp: string;
+  /**
+   * The caller's `Authorization` header as received, for calls this subgraph makes on the
+   * caller's behalf (reads through the router, internal commands); absent when anonymous.
+   */
+  authorization?: string;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -42,6 +48,8 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
 
 export interface SubgraphServer {
   readonly httpServer: Server;
+  /** Open GraphQL-over-WebSocket client connections (the router's upstream subscription sockets). */
+  openWebSockets(): number;
   listen(port: number, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
 }
@@ -62,11 +70,13 @@ export function createSubgraphServer<TContext extends RequestBase>(
   const { logger } = options;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const httpServer = createServer();
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
+  const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    schema,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     logger: {
       debug: (m) => logger.debug(String(m)),
@@ -74,6 +84,18 @@ export function createSubgraphServer<TContext extends RequestBase>(
       warn: (m) => logger.warn(String(m)),
       error: (m) => logger.error(String(m)),
     },
+  });
+  // Same path, same caller verification and context: any subgraph may declare `type Subscription`.
+  const webSocket = serveGraphQLOverWebSocket({
+    httpServer,
+    path: '/graphql',
+    schema,
+    jwtSecret: options.jwtSecret,
+    logger,
+    context: options.context,
+    formatError,
+    introspection: options.introspection ?? true,
+    clientIpOf,
   });
   let started: Promise<void> | null = null;
 
@@ -97,7 +119,14 @@ export function createSubgraphServer<TContext extends RequestBase>(
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
         const auth = await callerFromAuthorization(headerValue(req, 'authorization'), options.jwtSecret);
-        return options.context({ ...auth, requestId, clientIp: clientIpOf(req), logger: logger.child({ requestId }) });
+        const authorization = headerValue(req, 'authorization');
+        return options.context({
+          ...auth,
+          requestId,
+          clientIp: clientIpOf(req),
+          logger: logger.child({ requestId }),
+          ...(authorization ? { authorization } : {}),
+        });
       },
     });
     const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
@@ -145,6 +174,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
 
   return {
     httpServer,
+    openWebSockets: () => webSocket.openSockets(),
     async listen(port, host = '0.0.0.0') {
       started ??= apollo.start();
       await started;
@@ -159,6 +189,8 @@ export function createSubgraphServer<TContext extends RequestBase>(
       return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
     },
     async stop() {
+      // Upgraded sockets would keep the HTTP server from closing: end them first.
+      await webSocket.close();
       // The drain plugin closes the listener and waits for in-flight requests.
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,0 +1,39 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The shipping store, as kysely sees it. Only repository.ts queries it. */
+export interface ShippingDatabase {
+  shipping_methods: ShippingMethodsTable;
+  shipping_zones: ShippingZonesTable;
+  shipping_rates: ShippingRatesTable;
+}
+
+export interface ShippingMethodsTable {
+  /** Lower-case slug, e.g. "standard"; clients pass it to checkout as `shippingMethodId`. */
+  id: string;
+  name: string;
+  carrier: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  estimated_days_min: number;
+  estimated_days_max: number;
+  free_shipping_eligible: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ShippingZonesTable {
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 codes, upper case. */
+  countries: ColumnType<string[], string[] | undefined, string[]>;
+  /** The zone of every country no other zone lists. */
+  fallback: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** One weight bracket of a method's prices for a zone. */
+export interface ShippingRatesTable {
+  id: Generated<number>;
+  method_id: string;
+  zone_id: string;
+  /** Null: no upper limit. */
+  max_weight_grams: number | null;
+  price_minor: number;
+  currency: string;
+}
