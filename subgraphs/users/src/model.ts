@@ -2,12 +2,19 @@ import type { Caller, CallerRole } from '@shop/subgraph-kit';
 
 export type Role = CallerRole;
 
+export interface Preferences {
+  locale: string;
+  currency: string;
+  marketingOptIn: boolean;
+}
+
 export interface User {
   id: string;
   email: string;
   name: string | null;
   role: Role;
   createdAt: Date;
+  preferences: Preferences;
 }
 
 /**
@@ -27,6 +34,7 @@ export interface Address {
   city: string;
   postalCode: string;
   country: string;
+  isDefault: boolean;
 }
 
 export interface AuthPayload {

@@ -1,20 +1,28 @@
 import { ConfigError } from '@shop/config';
-import { conflict, forbidden, unauthenticated } from '@shop/errors';
+import { badUserInput, conflict, forbidden, isAppError, notFound, unauthenticated } from '@shop/errors';
 import { requireAdmin, requireCaller, signAccessToken, type Caller, type Logger } from '@shop/subgraph-kit';
 import type { AdminAccount } from './config.js';
 import type { UsersContext } from './context.js';
-import type { Address, AuthPayload, User, UserView } from './model.js';
+import type { LoginThrottle } from './loginThrottle.js';
+import type { Address, AuthPayload, Preferences, Role, User, UserView } from './model.js';
+import { decodeUserCursor, pageSize, toUserConnection, type UserConnection } from './pagination.js';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { UsersRepository } from './repository.js';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS, hashRefreshToken, newRefreshToken } from './tokens.js';
 import {
   checkPassword,
   normaliseAddress,
+  normaliseAddressUpdate,
   normaliseEmail,
   normaliseName,
+  normalisePreferences,
+  normaliseSearch,
   parseEmail,
+  parseId,
   passwordProblem,
   type AddressInput,
+  type AddressUpdateInput,
+  type PreferencesInput,
 } from './validation.js';
 
 export interface RegisterInput {
@@ -25,14 +33,26 @@ export interface RegisterInput {
 
 export type UsersService = Awaited<ReturnType<typeof createUsersService>>;
 
+export interface UserListArgs {
+  search?: string | null;
+  role?: Role | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Keeps address books usable and bounds what one account can make us store. */
+export const MAX_ADDRESSES_PER_USER = 20;
+
 const INVALID_CREDENTIALS = 'Invalid email or password';
+// A valid access token whose account has since been deleted.
+const ACCOUNT_GONE = 'This account no longer exists';
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token: sign in again';
 const REUSED_REFRESH_TOKEN = 'Refresh token already used: every session of this sign-in is now revoked, sign in again';
 
 type RefreshOutcome = { kind: 'issued'; payload: AuthPayload } | { kind: 'refused' } | { kind: 'reused'; userId: string };
 
-export async function createUsersService(deps: { repository: UsersRepository; jwtSecret: string }) {
-  const { repository, jwtSecret } = deps;
+export async function createUsersService(deps: { repository: UsersRepository; jwtSecret: string; throttle: LoginThrottle }) {
+  const { repository, jwtSecret, throttle } = deps;
   const dummyHash = await createDummyHash();
 
   /** Stores a new refresh token (in `familyId`, or a new family) and signs an access token. */
@@ -49,7 +69,7 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
     return { accessToken, refreshToken: token, user: { ...user, viewer: caller } };
   }
 
-  /** Email and addresses belong to the user; only they and admins may read them. */
+  /** Email, addresses and preferences belong to the user; only they and admins may read them. */
   function assertMayReadPrivate(ctx: UsersContext, user: UserView, field: string): void {
     let viewer = user.viewer;
     if (viewer === undefined) {
@@ -58,6 +78,24 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
     }
     if (viewer && (viewer.userId === user.id || viewer.role === 'ADMIN')) return;
     throw forbidden(`Only the user themself or an admin may see ${field}`);
+  }
+
+  /** Rate limits every password check (sign-in and password change); call it before any argon2 work. */
+  async function admitPasswordAttempt(ctx: UsersContext, email: string, action: string): Promise<void> {
+    try {
+      await throttle.admit(ctx.clientIp, email);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'RATE_LIMITED') ctx.logger.warn(`${action} rate limited`, { clientIp: ctx.clientIp });
+      throw error;
+    }
+  }
+
+  /** Runs an address change with the user's row locked, so counts and defaults cannot race. */
+  function withAddressesLocked<T>(userId: string, work: (tx: UsersRepository) => Promise<T>): Promise<T> {
+    return repository.transaction(async (tx) => {
+      if (!(await tx.lockUser(userId))) throw unauthenticated(ACCOUNT_GONE);
+      return work(tx);
+    });
   }
 
   return {
@@ -76,6 +114,7 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
     },
 
     async login(ctx: UsersContext, rawEmail: string, password: string): Promise<AuthPayload> {
+      await admitPasswordAttempt(ctx, rawEmail, 'sign-in');
       const email = parseEmail(rawEmail);
       const account = email === null ? null : await repository.findCredentialsByEmail(email);
       // Always one argon2 verification, so the answer time does not tell whether the account exists.
@@ -84,7 +123,49 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
         ctx.logger.info('sign-in refused', { knownAccount: account !== null });
         throw unauthenticated(INVALID_CREDENTIALS);
       }
+      await throttle.succeeded(rawEmail);
       return issueTokens(repository, account.user);
+    },
+
+    /** Signs out everywhere: every refresh token of the user is revoked with the new hash stored. */
+    async changePassword(ctx: UsersContext, currentPassword: string, newPassword: string): Promise<boolean> {
+      const caller = requireCaller(ctx);
+      checkPassword(newPassword, 'newPassword');
+      const account = await repository.findCredentialsById(caller.userId);
+      if (account === null) throw unauthenticated(ACCOUNT_GONE);
+      // A stolen access token must not turn this into an unthrottled password oracle.
+      await admitPasswordAttempt(ctx, account.user.email, 'password change');
+      if (!(await verifyPassword(account.passwordHash, currentPassword))) {
+        throw badUserInput('The current password is wrong', 'currentPassword');
+      }
+      await throttle.succeeded(account.user.email);
+      const passwordHash = await hashPassword(newPassword);
+      await repository.transaction(async (tx) => {
+        await tx.updateUser(caller.userId, { passwordHash });
+        await tx.revokeRefreshTokensOfUser(caller.userId);
+      });
+      ctx.logger.info('password changed: every session signed out', { userId: caller.userId });
+      return true;
+    },
+
+    /** `name` absent leaves it; null or blank removes it. */
+    async updateProfile(ctx: UsersContext, changes: { name?: string | null }): Promise<User> {
+      const caller = requireCaller(ctx);
+      const user =
+        changes.name === undefined
+          ? await ctx.loaders.userById.load(caller.userId)
+          : await repository.updateUser(caller.userId, { name: normaliseName(changes.name) });
+      if (user === null) throw unauthenticated(ACCOUNT_GONE);
+      ctx.loaders.userById.clear(caller.userId).prime(caller.userId, user);
+      return user;
+    },
+
+    async updatePreferences(ctx: UsersContext, input: PreferencesInput): Promise<Preferences> {
+      const caller = requireCaller(ctx);
+      const preferences = await repository.updatePreferences(caller.userId, normalisePreferences(input));
+      if (preferences === null) throw unauthenticated(ACCOUNT_GONE);
+      ctx.loaders.userById.clear(caller.userId);
+      return preferences;
     },
 
     async refresh(ctx: UsersContext, refreshToken: string): Promise<AuthPayload> {
@@ -136,6 +217,37 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
       return ctx.loaders.userById.load(id);
     },
 
+    async users(ctx: UsersContext, args: UserListArgs): Promise<UserConnection> {
+      requireAdmin(ctx);
+      const query = {
+        search: normaliseSearch(args.search),
+        role: args.role ?? null,
+        first: pageSize(args.first),
+        after: decodeUserCursor(args.after),
+      };
+      return toUserConnection(await repository.findUsersPage(query));
+    },
+
+    async setUserRole(ctx: UsersContext, userId: string, role: Role): Promise<User> {
+      const caller = requireAdmin(ctx);
+      const targetId = parseId(userId, 'userId');
+      if (targetId === caller.userId && role !== 'ADMIN') {
+        throw conflict('An admin cannot take away their own ADMIN role: ask another admin', { field: 'role' });
+      }
+      const user = await repository.transaction(async (tx) => {
+        const roles = await tx.findRolesForUpdate([caller.userId, targetId]);
+        // The access token may predate a demotion: what counts is the caller's role right now.
+        // The lock also stops two admins from demoting each other at the same moment.
+        if (roles.get(caller.userId) !== 'ADMIN') throw forbidden('Only an ADMIN may do this');
+        const updated = roles.has(targetId) ? await tx.updateUser(targetId, { role }) : null;
+        if (updated === null) throw notFound('User', userId);
+        return updated;
+      });
+      ctx.logger.info('role set', { userId: user.id, role, by: caller.userId });
+      ctx.loaders.userById.clear(user.id).prime(user.id, user);
+      return user;
+    },
+
     /** For `_entities`: null when the id is unknown or not even one of our ids. */
     userReference(ctx: UsersContext, id: string): Promise<User | null> {
       return ctx.loaders.userById.load(id);
@@ -151,9 +263,60 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
       return ctx.loaders.addressesByUserId.load(user.id);
     },
 
+    preferences(ctx: UsersContext, user: UserView): Preferences {
+      assertMayReadPrivate(ctx, user, 'preferences');
+      return user.preferences;
+    },
+
+    async defaultAddress(ctx: UsersContext, user: UserView): Promise<Address | null> {
+      assertMayReadPrivate(ctx, user, 'defaultAddress');
+      const addresses = await ctx.loaders.addressesByUserId.load(user.id);
+      return addresses.find((address) => address.isDefault) ?? null;
+    },
+
+    /** The first address becomes the default. CONFLICT beyond MAX_ADDRESSES_PER_USER. */
     async addAddress(ctx: UsersContext, input: AddressInput): Promise<Address> {
       const caller = requireCaller(ctx);
-      const address = await repository.insertAddress(caller.userId, normaliseAddress(input));
+      const fields = normaliseAddress(input);
+      const address = await withAddressesLocked(caller.userId, async (tx) => {
+        const count = await tx.countAddresses(caller.userId);
+        if (count >= MAX_ADDRESSES_PER_USER) {
+          throw conflict(`An account can keep at most ${MAX_ADDRESSES_PER_USER} addresses: remove one first`);
+        }
+        return tx.insertAddress(caller.userId, fields, count === 0);
+      });
+      ctx.loaders.addressesByUserId.clear(caller.userId);
+      return address;
+    },
+
+    /** Only the owner's addresses: anyone else's is NOT_FOUND, exactly like one that does not exist. */
+    async updateAddress(ctx: UsersContext, id: string, input: AddressUpdateInput): Promise<Address> {
+      const caller = requireCaller(ctx);
+      const addressId = parseId(id, 'id');
+      const address = await repository.updateAddress(caller.userId, addressId, normaliseAddressUpdate(input));
+      if (address === null) throw notFound('Address', id);
+      ctx.loaders.addressesByUserId.clear(caller.userId);
+      return address;
+    },
+
+    /** Removing the default makes the newest remaining address the default. */
+    async removeAddress(ctx: UsersContext, id: string): Promise<boolean> {
+      const caller = requireCaller(ctx);
+      const addressId = parseId(id, 'id');
+      await withAddressesLocked(caller.userId, async (tx) => {
+        const removed = await tx.deleteAddress(caller.userId, addressId);
+        if (removed === null) throw notFound('Address', id);
+        if (removed.isDefault) await tx.promoteNewestAddress(caller.userId);
+      });
+      ctx.loaders.addressesByUserId.clear(caller.userId);
+      return true;
+    },
+
+    async setDefaultAddress(ctx: UsersContext, id: string): Promise<Address> {
+      const caller = requireCaller(ctx);
+      const addressId = parseId(id, 'id');
+      const address = await withAddressesLocked(caller.userId, (tx) => tx.makeDefaultAddress(caller.userId, addressId));
+      if (address === null) throw notFound('Address', id);
       ctx.loaders.addressesByUserId.clear(caller.userId);
       return address;
     },

@@ -1,5 +1,7 @@
 import { badUserInput } from '@shop/errors';
 import { COUNTRY_CODES } from './countries.js';
+import type { Preferences } from './model.js';
+import { SUPPORTED_CURRENCIES, SUPPORTED_LOCALES } from './preferences.js';
 
 // The canonical (lower-case) form PostgreSQL prints; anything else cannot be one of our ids.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -43,9 +45,9 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export function checkPassword(password: string): void {
+export function checkPassword(password: string, field = 'password'): void {
   const problem = passwordProblem(password);
-  if (problem !== null) throw badUserInput(problem, 'password');
+  if (problem !== null) throw badUserInput(problem, field);
 }
 
 const CONTROL_CHARACTERS = /\p{Cc}/u;
@@ -88,21 +90,110 @@ export interface AddressInput {
   country: string;
 }
 
+/** A partial change: an absent field stays as it is; only `line2` may be cleared with null. */
+export type AddressUpdateInput = { [K in keyof AddressInput]?: string | null };
+
 const POSTAL_CODE = /^[A-Za-z0-9 -]{2,12}$/;
+
+// One rule per field, in the order the fields are checked. A null required field arrives here
+// as '' and is refused as empty.
+const ADDRESS_RULES: { [K in keyof AddressFields]: (raw: string | null | undefined) => AddressFields[K] } = {
+  name: (raw) => text(raw ?? '', 'name', 'Name', 100),
+  line1: (raw) => text(raw ?? '', 'line1', 'Address line 1', 200),
+  line2: (raw) => optionalText(raw, 'line2', 'Address line 2', 200),
+  city: (raw) => text(raw ?? '', 'city', 'City', 100),
+  postalCode(raw) {
+    const postalCode = (raw ?? '').trim();
+    if (!POSTAL_CODE.test(postalCode)) {
+      throw badUserInput('Postal code must be 2 to 12 letters, digits, spaces or hyphens', 'postalCode');
+    }
+    return postalCode;
+  },
+  country(raw) {
+    const country = (raw ?? '').trim();
+    if (!COUNTRY_CODES.has(country)) {
+      throw badUserInput('Country must be an ISO 3166-1 alpha-2 code in upper case, e.g. "DE"', 'country');
+    }
+    return country;
+  },
+};
+const ADDRESS_FIELD_NAMES = Object.keys(ADDRESS_RULES) as Array<keyof AddressFields>;
 
 /** Every field checked in order; the first bad one is named in the error. */
 export function normaliseAddress(input: AddressInput): AddressFields {
-  const name = text(input.name, 'name', 'Name', 100);
-  const line1 = text(input.line1, 'line1', 'Address line 1', 200);
-  const line2 = optionalText(input.line2, 'line2', 'Address line 2', 200);
-  const city = text(input.city, 'city', 'City', 100);
-  const postalCode = input.postalCode.trim();
-  if (!POSTAL_CODE.test(postalCode)) {
-    throw badUserInput('Postal code must be 2 to 12 letters, digits, spaces or hyphens', 'postalCode');
+  return {
+    name: ADDRESS_RULES.name(input.name),
+    line1: ADDRESS_RULES.line1(input.line1),
+    line2: ADDRESS_RULES.line2(input.line2),
+    city: ADDRESS_RULES.city(input.city),
+    postalCode: ADDRESS_RULES.postalCode(input.postalCode),
+    country: ADDRESS_RULES.country(input.country),
+  };
+}
+
+/** The fields present in `input`, each checked like a new address's; absent ones are left out. */
+export function normaliseAddressUpdate(input: AddressUpdateInput): Partial<AddressFields> {
+  const changes: Partial<Record<keyof AddressFields, string | null>> = {};
+  for (const field of ADDRESS_FIELD_NAMES) {
+    if (input[field] !== undefined) changes[field] = ADDRESS_RULES[field](input[field]);
   }
-  const country = input.country.trim();
-  if (!COUNTRY_CODES.has(country)) {
-    throw badUserInput('Country must be an ISO 3166-1 alpha-2 code in upper case, e.g. "DE"', 'country');
+  return changes as Partial<AddressFields>;
+}
+
+/** An id argument: anything that cannot be one of our ids is BAD_USER_INPUT naming the argument. */
+export function parseId(raw: string, field: string): string {
+  if (!isUuid(raw)) throw badUserInput(`${field} is not a valid id`, field);
+  return raw;
+}
+
+export interface PreferencesInput {
+  locale?: string | null;
+  currency?: string | null;
+  marketingOptIn?: boolean | null;
+}
+
+/** BCP 47 tags are case-insensitive: "en-gb" is accepted and stored as "en-GB". */
+function parseLocale(raw: string | null): string {
+  let canonical: string | undefined;
+  try {
+    canonical = raw === null ? undefined : Intl.getCanonicalLocales(raw.trim())[0];
+  } catch {
+    canonical = undefined;
   }
-  return { name, line1, line2, city, postalCode, country };
+  if (canonical === undefined || !SUPPORTED_LOCALES.includes(canonical)) {
+    throw badUserInput(`Locale must be one of ${SUPPORTED_LOCALES.join(', ')}`, 'locale');
+  }
+  return canonical;
+}
+
+function parseCurrency(raw: string | null): string {
+  const currency = raw?.trim() ?? '';
+  if (!SUPPORTED_CURRENCIES.includes(currency)) {
+    throw badUserInput(`Currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}`, 'currency');
+  }
+  return currency;
+}
+
+/** The preferences present in `input`, checked; null is refused since every preference has a value. */
+export function normalisePreferences(input: PreferencesInput): Partial<Preferences> {
+  const changes: Partial<Preferences> = {};
+  if (input.locale !== undefined) changes.locale = parseLocale(input.locale);
+  if (input.currency !== undefined) changes.currency = parseCurrency(input.currency);
+  if (input.marketingOptIn !== undefined) {
+    if (input.marketingOptIn === null) throw badUserInput('marketingOptIn must be true or false', 'marketingOptIn');
+    changes.marketingOptIn = input.marketingOptIn;
+  }
+  return changes;
+}
+
+export const MAX_SEARCH_LENGTH = 100;
+
+/** A user search text: trimmed, null when empty (no filter). */
+export function normaliseSearch(raw: string | null | undefined): string | null {
+  const search = raw?.trim() ?? '';
+  if (search === '') return null;
+  if (Array.from(search).length > MAX_SEARCH_LENGTH) {
+    throw badUserInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, 'search');
+  }
+  return search;
 }

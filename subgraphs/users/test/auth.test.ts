@@ -150,6 +150,19 @@ describe('register, login and me', () => {
   });
 });
 
+describe('access tokens', () => {
+  it('are valid for 15 minutes from issue, after sign-up, sign-in and refresh alike', async () => {
+    const email = uniqueEmail('ttl');
+    const registered = await registerUser(url, { email });
+    const signedIn = await login(url, email, GOOD_PASSWORD);
+    const refreshed = (await refresh(signedIn.refreshToken)).data!.refreshToken;
+    for (const { accessToken } of [registered, signedIn, refreshed]) {
+      const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8'));
+      expect(claims.exp - claims.iat).toBe(15 * 60);
+    }
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotates: the new pair works, and the old refresh token is single-use', async () => {
     const first = await registerUser(url);

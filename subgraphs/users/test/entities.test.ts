@@ -43,7 +43,7 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on User { id name role createdAt } }
 }`;
 const PRIVATE_ENTITIES = `query Entities($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on User { id email addresses { city } } }
+  _entities(representations: $representations) { ... on User { id email addresses { city } defaultAddress { city } preferences { currency } } }
 }`;
 const refs = (...ids: string[]) => ids.map((id) => ({ __typename: 'User', id }));
 
@@ -74,15 +74,16 @@ describe('User entity references', () => {
     expect(users.subgraph.sqlStats.queries).toBe(0);
   });
 
-  it('shows email and addresses to the user themself and to admins, FORBIDDEN to anyone else', async () => {
+  it('shows email, addresses and preferences to the user themself and to admins, FORBIDDEN to anyone else', async () => {
     const own = await graphql(users.url, PRIVATE_ENTITIES, { representations: refs(alice.user.id) }, { token: alice.accessToken });
     expect(own.errors).toBeUndefined();
     expect(own.data._entities).toEqual([
-      { id: alice.user.id, email: alice.user.email, addresses: [{ city: 'Amsterdam' }, { city: 'Antwerp' }] },
+      { id: alice.user.id, email: alice.user.email, addresses: [{ city: 'Amsterdam' }, { city: 'Antwerp' }], defaultAddress: { city: 'Amsterdam' }, preferences: { currency: 'EUR' } },
     ]);
 
     for (const token of [bob.accessToken, undefined]) {
-      for (const field of ['email', 'addresses { city }']) {
+      for (const field of ['email', 'addresses { city }', 'defaultAddress { city }', 'preferences { locale }']) {
+        const name = field.split(' ')[0]!;
         const other = await graphql(
           users.url,
           `query Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id ${field} } } }`,
@@ -90,14 +91,15 @@ describe('User entity references', () => {
           { token },
         );
         expect(other.errors).toEqual([
-          expect.objectContaining({ path: ['_entities', 0, field.split(' ')[0]], extensions: { code: 'FORBIDDEN' } }),
+          expect.objectContaining({ path: ['_entities', 0, name], extensions: { code: 'FORBIDDEN' } }),
         ]);
-        expect(other.data).toEqual({ _entities: [null] });
+        // A refused non-null field takes the whole user with it; the nullable one is just null.
+        expect(other.data).toEqual({ _entities: [name === 'defaultAddress' ? { id: alice.user.id, defaultAddress: null } : null] });
       }
     }
   });
 
-  it('gives an admin every user with addresses in two SQL queries, however many users', async () => {
+  it('gives an admin every user with addresses, default address and preferences in two SQL queries, however many users', async () => {
     users.subgraph.sqlStats.reset();
     const result = await graphql(
       users.url,
@@ -107,9 +109,9 @@ describe('User entity references', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data._entities).toEqual([
-      { id: bob.user.id, email: bob.user.email, addresses: [{ city: 'Berlin' }] },
-      { id: carol.user.id, email: carol.user.email, addresses: [] },
-      { id: alice.user.id, email: alice.user.email, addresses: [{ city: 'Amsterdam' }, { city: 'Antwerp' }] },
+      { id: bob.user.id, email: bob.user.email, addresses: [{ city: 'Berlin' }], defaultAddress: { city: 'Berlin' }, preferences: { currency: 'EUR' } },
+      { id: carol.user.id, email: carol.user.email, addresses: [], defaultAddress: null, preferences: { currency: 'EUR' } },
+      { id: alice.user.id, email: alice.user.email, addresses: [{ city: 'Amsterdam' }, { city: 'Antwerp' }], defaultAddress: { city: 'Amsterdam' }, preferences: { currency: 'EUR' } },
     ]);
     expect(users.subgraph.sqlStats.queries).toBe(2);
   });

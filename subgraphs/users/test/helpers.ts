@@ -1,8 +1,10 @@
+import type { KeyValueStore } from '@shop/kv';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createLogger } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk } from '@shop/testing';
 import type { AdminAccount } from '../src/config.js';
 import type { UsersDatabase } from '../src/db/database.js';
+import type { LoginRateLimit } from '../src/loginThrottle.js';
 import { createUsersSubgraph, type UsersSubgraph } from '../src/server.js';
 
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
@@ -14,12 +16,32 @@ export interface RunningUsers {
   stop(): Promise<void>;
 }
 
+// Every request of a suite comes from 127.0.0.1: the per-address limit is lifted so suites that
+// sign in often are not throttled. The rate-limit suite sets its own limits.
+const RELAXED_LOGIN_RATE_LIMIT: LoginRateLimit = { maxFailuresPerEmail: 5, maxAttemptsPerIp: 100_000, windowSeconds: 900 };
+
+export interface StartUsersOptions {
+  databaseUrl?: string;
+  admin?: AdminAccount;
+  redisUrl?: string;
+  kv?: KeyValueStore;
+  loginRateLimit?: LoginRateLimit;
+}
+
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
-export async function startUsers(options: { databaseUrl?: string; admin?: AdminAccount } = {}): Promise<RunningUsers> {
+export async function startUsers(options: StartUsersOptions = {}): Promise<RunningUsers> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase('users'));
   const subgraph = await createUsersSubgraph(
-    { port: 0, databaseUrl, jwtSecret: TEST_JWT_SECRET, admin: options.admin ?? null, logLevel: 'silent' },
-    { logger: createLogger({ service: 'users', level: 'silent' }) },
+    {
+      port: 0,
+      databaseUrl,
+      redisUrl: options.redisUrl,
+      jwtSecret: TEST_JWT_SECRET,
+      admin: options.admin ?? null,
+      loginRateLimit: options.loginRateLimit ?? RELAXED_LOGIN_RATE_LIMIT,
+      logLevel: 'silent',
+    },
+    { logger: createLogger({ service: 'users', level: 'silent' }), ...(options.kv ? { kv: options.kv } : {}) },
   );
   const { url } = await subgraph.listen(0, '127.0.0.1');
   return { url, databaseUrl, subgraph, stop: () => subgraph.stop() };
@@ -36,6 +58,9 @@ export const REGISTER = `mutation Register($input: RegisterInput!) { register(in
 export const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`;
 export const REFRESH = `mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
 export const LOGOUT = `mutation Logout($token: String!) { logout(refreshToken: $token) }`;
+export const CHANGE_PASSWORD = `mutation Change($current: String!, $next: String!) {
+  changePassword(currentPassword: $current, newPassword: $next)
+}`;
 export const ME = '{ me { id email name role createdAt } }';
 
 export interface AuthPayload {

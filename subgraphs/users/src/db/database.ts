@@ -12,6 +12,11 @@ export interface UsersTable {
   name: string | null;
   role: ColumnType<RoleColumn, RoleColumn | undefined, RoleColumn>;
   created_at: Generated<Date>;
+  /** BCP 47 tag in canonical case, e.g. en-GB; one of the supported locales. */
+  locale: Generated<string>;
+  /** ISO 4217 code, e.g. EUR; one of the supported currencies. */
+  currency: Generated<string>;
+  marketing_opt_in: Generated<boolean>;
 }
 
 export interface AddressesTable {
@@ -24,6 +29,8 @@ export interface AddressesTable {
   postal_code: string;
   country: string;
   created_at: Generated<Date>;
+  /** At most one per user (a partial unique index); exactly one while the user has any address. */
+  is_default: Generated<boolean>;
 }
 
 /** Refresh tokens are stored only as SHA-256 hashes; a family is one sign-in and its rotations. */
