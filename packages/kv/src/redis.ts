@@ -86,7 +86,10 @@ export function createRedisStore(url: string, options: { keyPrefix?: string } = 
       await client.ping();
     },
     async close() {
-      await Promise.all([client.quit().catch(() => undefined), subscriber?.quit().catch(() => undefined)]);
+      // QUIT needs a live connection; a client still (re)connecting would keep retrying.
+      const end = (connection: Redis | null) =>
+        connection?.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection?.disconnect();
+      await Promise.all([end(client), end(subscriber)]);
     },
   };
 }

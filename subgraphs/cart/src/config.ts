@@ -1,0 +1,29 @@
+import type { EnvReader } from '@shop/config';
+import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+
+export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
+export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export interface CartConfig {
+  port: number;
+  /** Unset in development means "keep carts in process" (lost on restart). */
+  redisUrl: string | undefined;
+  /** The products subgraph's GraphQL endpoint, asked for current prices. */
+  productsUrl: string;
+  /** How long a cart lives after its last change or read. */
+  cartTtlSeconds: number;
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+/** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
+export function buildCartConfig(env: EnvReader): CartConfig {
+  return {
+    port: env.port('PORT', 4006),
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
+    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}

@@ -1,0 +1,282 @@
+import { AppError, badUserInput, conflict } from '@shop/errors';
+import type { Money } from '@shop/money';
+import { requireCaller } from '@shop/subgraph-kit';
+import {
+  addLine,
+  assertProductId,
+  assertQuantity,
+  clearLines,
+  emptyCart,
+  mergeLines,
+  pricedLines,
+  removeLine,
+  setLineQuantity,
+  subtotalOf,
+  type Prices,
+} from './cartRules.js';
+import type { CatalogPrice } from './catalog.js';
+import type { CartContext } from './context.js';
+import { newCartId } from './ids.js';
+import type { Cart, PricedLine } from './model.js';
+import type { CartRepository } from './repository.js';
+
+export interface CartItemArgs {
+  cartId?: string | null;
+  productId: string;
+  quantity: number;
+}
+
+// Concurrent writers to one cart retry their compare-and-set; past this they get CONFLICT.
+const WRITE_BUDGET_MS = 2_000;
+
+/** A cart as the operation found it; `claimed` is false for a user cart whose id the user's pointer does not name yet. */
+interface CartState {
+  cart: Cart;
+  claimed: boolean;
+}
+
+/** Where an operation applies, found before anything is written. */
+interface Plan {
+  /** The signed-in caller's id; null for a guest cart. */
+  userId: string | null;
+  /** The cart to change, as first read. */
+  start: CartState;
+  /** A guest cart a signed-in caller passed: merged into their cart before the operation. */
+  guest: Cart | null;
+}
+
+interface Operation {
+  /** An anonymous caller without a cart id gets a new guest cart (else BAD_USER_INPUT). */
+  createGuest?: boolean;
+  /** Products the operation names: priced in the same catalog request as the cart's. */
+  productIds?: readonly string[];
+  /** Whether the change needs the cart's prices (to drop products the catalog no longer knows). */
+  pricesLines: boolean;
+  /** Checks against current prices before anything is written (a merge included). */
+  validate?: (prices: Prices) => void;
+  change: (cart: Cart, prices: Prices, now: string) => Cart;
+}
+
+export type CartService = ReturnType<typeof createCartService>;
+
+/** Domain flow and authorization. Every method takes the request context first. */
+export function createCartService(deps: { repository: CartRepository }) {
+  const { repository } = deps;
+  const now = () => new Date().toISOString();
+
+  /** Current prices through the request's loader, so all carts of a request share one catalog call. */
+  async function pricesFor(ctx: CartContext, productIds: Iterable<string>): Promise<Prices> {
+    const ids = [...new Set(productIds)];
+    const loaded = await ctx.loaders.priceByProductId.loadMany(ids);
+    const prices = new Map<string, CatalogPrice | null>();
+    ids.forEach((id, i) => {
+      const price = loaded[i];
+      if (price instanceof Error) throw price;
+      prices.set(id, price ?? null);
+    });
+    return prices;
+  }
+
+  /** The user's cart: the stored one, else an empty one under the id their pointer names or a fresh one. */
+  async function userCart(userId: string): Promise<CartState> {
+    const id = await repository.findUserCartId(userId);
+    if (id === null) return { cart: emptyCart(newCartId(), userId, now()), claimed: false };
+    const [stored] = await repository.findByIds([id]);
+    // The pointer is written before its cart and both expire on their own, so it may name nothing yet.
+    return { cart: stored ?? emptyCart(id, userId, now()), claimed: true };
+  }
+
+  async function reload(plan: Plan, state: CartState): Promise<CartState> {
+    if (plan.userId !== null) return userCart(plan.userId);
+    const [stored] = await repository.findByIds([state.cart.id]);
+    if (stored) return { cart: stored, claimed: true };
+    // A new guest cart is not stored until its first write; an old one was merged or expired meanwhile.
+    if (state.cart.version === 0) return state;
+    throw cartNotFound(state.cart.id, 'cartId');
+  }
+
+  /** The lines clients see, at current prices. */
+  async function items(ctx: CartContext, cart: Cart): Promise<PricedLine[]> {
+    return pricedLines(cart, await pricesFor(ctx, productIdsOf(cart)));
+  }
+
+  /** Reads which cart an operation applies to; writes nothing. */
+  async function planFor(ctx: CartContext, cartId: string | null | undefined, field: string, createGuest = false): Promise<Plan> {
+    if (ctx.authError) throw ctx.authError;
+    const caller = ctx.caller;
+    if (caller) {
+      const [[given], own] = await Promise.all([cartId != null ? repository.findByIds([cartId]) : [null], userCart(caller.userId)]);
+      if (given && given.userId !== null && given.userId !== caller.userId) throw cartNotFound(cartId!, field);
+      // An id that matches nothing is taken for a guest cart merged or expired already: the caller's own cart.
+      return { userId: caller.userId, start: own, guest: given && given.userId === null ? given : null };
+    }
+    if (cartId != null) {
+      const [given] = await repository.findByIds([cartId]);
+      if (!given || given.userId !== null) throw cartNotFound(cartId, field);
+      return { userId: null, start: { cart: given, claimed: true }, guest: null };
+    }
+    if (createGuest) return { userId: null, start: { cart: emptyCart(newCartId(), null, now()), claimed: true }, guest: null };
+    throw badUserInput("Pass the guest cart's id as cartId, or sign in", field);
+  }
+
+  /**
+   * Applies `change` by compare-and-set: read, change, write only if nobody wrote in between,
+   * else read again and re-apply. So concurrent changes to one cart all land, none is lost.
+   */
+  async function write(ctx: CartContext, plan: Plan, start: CartState, op: Operation): Promise<Cart> {
+    const deadline = Date.now() + WRITE_BUDGET_MS;
+    let state = start;
+    for (let attempt = 1; ; attempt += 1) {
+      const cart = state.cart;
+      const prices = await pricesFor(ctx, op.pricesLines ? [...(op.productIds ?? []), ...productIdsOf(cart)] : []);
+      const next = op.change(cart, prices, now());
+      // Unchanged and stored: nothing to write. A cart not stored yet is, so its id is real.
+      if (next === cart && cart.version > 0) return cart;
+      if (state.claimed || (await repository.claimUserCart(plan.userId!, cart.id)) === cart.id) {
+        const result = await repository.save(next);
+        if ('saved' in result) {
+          ctx.loaders.cartById.clear(cart.id).prime(cart.id, result.saved);
+          return result.saved;
+        }
+        if (Date.now() > deadline) throw conflict('The cart is being changed by another request; try again');
+        if (result.refused === 'busy') await backoff(attempt);
+      }
+      // Someone else wrote first (or created the user's cart first): start from what they stored.
+      state = await reload(plan, state);
+    }
+  }
+
+  /**
+   * Moves a guest cart into the signed-in user's cart and deletes it. The guest cart's lock is
+   * held throughout, so an add to it meanwhile waits and then finds it gone (NOT_FOUND) instead
+   * of landing in a cart about to be deleted.
+   */
+  async function mergeGuest(ctx: CartContext, plan: Plan, guest: Cart): Promise<CartState> {
+    const deadline = Date.now() + WRITE_BUDGET_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      const lock = await repository.lock(guest.id);
+      if (!lock) {
+        if (Date.now() > deadline) throw conflict('The cart is being changed by another request; try again');
+        await backoff(attempt);
+        continue;
+      }
+      try {
+        const [current] = await repository.findByIds([guest.id]);
+        // Merged by a concurrent request (or expired) meanwhile: nothing left to move.
+        if (!current || current.userId !== null) return userCart(plan.userId!);
+        const cart = await write(ctx, plan, plan.start, {
+          productIds: productIdsOf(current),
+          pricesLines: true,
+          change: (own, prices, at) => mergeLines(own, current, prices, at),
+        });
+        // Refused only if our lock ran out meanwhile: the guest cart then stays until it expires,
+        // and is recorded as merged, so merging it again adds nothing.
+        await repository.remove(current, lock);
+        ctx.loaders.cartById.clear(guest.id).prime(guest.id, null);
+        return { cart, claimed: true };
+      } finally {
+        await lock.release();
+      }
+    }
+  }
+
+  async function operate(ctx: CartContext, cartId: string | null | undefined, op: Operation): Promise<Cart> {
+    const plan = await planFor(ctx, cartId, 'cartId', op.createGuest);
+    if (op.pricesLines || plan.guest) {
+      // One catalog request for the named product and every product of every cart involved.
+      const prices = await pricesFor(ctx, [...(op.productIds ?? []), ...productIdsOf(plan.start.cart), ...productIdsOf(plan.guest)]);
+      op.validate?.(prices);
+    }
+    const start = plan.guest ? await mergeGuest(ctx, plan, plan.guest) : plan.start;
+    return write(ctx, plan, start, op);
+  }
+
+  return {
+    /** Query.cart; see the schema for who gets which cart. Reading restarts the cart's TTL. */
+    async cart(ctx: CartContext, id: string | null | undefined): Promise<Cart | null> {
+      if (ctx.authError) throw ctx.authError;
+      if (!ctx.caller && id == null) return null;
+      const plan = await planFor(ctx, id, 'id');
+      if (plan.guest) {
+        await pricesFor(ctx, [...productIdsOf(plan.start.cart), ...productIdsOf(plan.guest)]);
+        const { cart } = await mergeGuest(ctx, plan, plan.guest);
+        return cart.version === 0 ? null : cart;
+      }
+      const { cart } = plan.start;
+      // A signed-in user without a cart yet.
+      if (cart.version === 0) return null;
+      await repository.touch(cart);
+      return cart;
+    },
+
+    /** `_entities` for Cart: a guest cart for anyone who knows its id, a user cart for its owner; null otherwise. */
+    async reference(ctx: CartContext, id: string): Promise<Cart | null> {
+      const cart = await ctx.loaders.cartById.load(id);
+      if (!cart) return null;
+      return cart.userId === null || cart.userId === ctx.caller?.userId ? cart : null;
+    },
+
+    addToCart(ctx: CartContext, args: CartItemArgs): Promise<Cart> {
+      assertProductId(args.productId);
+      assertQuantity(args.quantity, { allowZero: false });
+      return operate(ctx, args.cartId, {
+        createGuest: true,
+        productIds: [args.productId],
+        pricesLines: true,
+        validate: (prices) => {
+          if (!prices.get(args.productId)) throw badUserInput(`Product ${JSON.stringify(args.productId)} does not exist`, 'productId');
+        },
+        change: (cart, prices, at) => addLine(cart, args.productId, args.quantity, prices, at),
+      });
+    },
+
+    updateCartItem(ctx: CartContext, args: CartItemArgs): Promise<Cart> {
+      assertProductId(args.productId);
+      assertQuantity(args.quantity, { allowZero: true });
+      return operate(ctx, args.cartId, {
+        pricesLines: true,
+        change: (cart, prices, at) => setLineQuantity(cart, args.productId, args.quantity, prices, at),
+      });
+    },
+
+    removeCartItem(ctx: CartContext, args: { cartId?: string | null; productId: string }): Promise<Cart> {
+      assertProductId(args.productId);
+      return operate(ctx, args.cartId, {
+        pricesLines: true,
+        change: (cart, prices, at) => removeLine(cart, args.productId, prices, at),
+      });
+    },
+
+    clearCart(ctx: CartContext, args: { cartId?: string | null }): Promise<Cart> {
+      return operate(ctx, args.cartId, { pricesLines: false, change: (cart, _prices, at) => clearLines(cart, at) });
+    },
+
+    mergeCart(ctx: CartContext, args: { guestCartId: string }): Promise<Cart> {
+      requireCaller(ctx);
+      return operate(ctx, args.guestCartId, { pricesLines: false, change: (cart) => cart });
+    },
+
+    items,
+
+    async subtotal(ctx: CartContext, cart: Cart): Promise<Money> {
+      return subtotalOf(await items(ctx, cart));
+    },
+
+    async itemCount(ctx: CartContext, cart: Cart): Promise<number> {
+      return (await items(ctx, cart)).reduce((count, line) => count + line.quantity, 0);
+    },
+  };
+}
+
+function productIdsOf(cart: Cart | null): string[] {
+  return cart ? cart.lines.map((line) => line.productId) : [];
+}
+
+function cartNotFound(id: string, field: string): AppError {
+  return new AppError('NOT_FOUND', `Cart ${JSON.stringify(id)} not found`, { field });
+}
+
+/** A short random pause, growing with each attempt, so retrying writers spread out. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(50, 2 ** attempt)));
+}

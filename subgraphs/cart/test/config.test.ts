@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, readConfig } from '@shop/config';
+import { buildCartConfig } from '../src/config.js';
+
+describe('cart config', () => {
+  it('runs in development with nothing set: port 4006, in-process carts for 7 days, local products, a warned dev secret', () => {
+    const { config, warnings } = readConfig({}, buildCartConfig);
+    expect(config).toEqual({
+      port: 4006,
+      redisUrl: undefined,
+      productsUrl: 'http://localhost:4002/graphql',
+      cartTtlSeconds: 604_800,
+      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      logLevel: 'info',
+    });
+    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+  });
+
+  it('reads every variable', () => {
+    const { config, warnings } = readConfig(
+      {
+        PORT: '5006',
+        REDIS_URL: 'rediss://:pw@cache.internal:6380/2',
+        PRODUCTS_URL: 'https://products.internal/graphql',
+        CART_TTL_SECONDS: '86400',
+        JWT_SECRET: 's'.repeat(32),
+        LOG_LEVEL: 'warn',
+      },
+      buildCartConfig,
+    );
+    expect(config).toEqual({
+      port: 5006,
+      redisUrl: 'rediss://:pw@cache.internal:6380/2',
+      productsUrl: 'https://products.internal/graphql',
+      cartTtlSeconds: 86_400,
+      jwtSecret: 's'.repeat(32),
+      logLevel: 'warn',
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const read = () =>
+      readConfig(
+        {
+          PORT: 'eighty',
+          REDIS_URL: 'http://cache:6379',
+          PRODUCTS_URL: 'not a url',
+          CART_TTL_SECONDS: '7 days',
+          JWT_SECRET: 'short',
+          LOG_LEVEL: 'loud',
+        },
+        buildCartConfig,
+      );
+    expect(read).toThrow(ConfigError);
+    try {
+      read();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'REDIS_URL', 'PRODUCTS_URL', 'CART_TTL_SECONDS', 'JWT_SECRET', 'LOG_LEVEL']) expect(problems).toContain(name);
+    }
+  });
+
+  it('requires REDIS_URL and JWT_SECRET in production', () => {
+    try {
+      readConfig({ NODE_ENV: 'production' }, buildCartConfig);
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'REDIS_URL is required when NODE_ENV=production',
+        'JWT_SECRET is required when NODE_ENV=production',
+      ]);
+    }
+  });
+});
