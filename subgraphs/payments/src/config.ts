@@ -1,0 +1,48 @@
+import type { EnvReader } from '@shop/config';
+import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+
+export const DEFAULT_PORT = 4005;
+export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
+export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+export interface PaymentsConfig {
+  port: number;
+  /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
+  databaseUrl: string | undefined;
+  /** The router's public GraphQL endpoint, where orders are read with the caller's credentials. */
+  routerUrl: string;
+  /** Stripe's secret API key; unset (development only) selects the simulated provider. */
+  stripeSecretKey: string | undefined;
+  /** The signing secret of the `/webhooks/stripe` endpoint; unset, webhooks are refused. */
+  stripeWebhookSecret: string | undefined;
+  /** Another server speaking Stripe's API (stripe-mock, a test stand-in); unset means api.stripe.com. */
+  stripeApiBase: string | undefined;
+  /** Redis Streams for domain events; unset (development only) means the in-process bus. */
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+/** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
+export function buildPaymentsConfig(env: EnvReader): PaymentsConfig {
+  const stripeSecretKey = env.requiredInProduction('STRIPE_SECRET_KEY');
+  const stripeWebhookSecret = env.requiredInProduction('STRIPE_WEBHOOK_SECRET');
+  // Half a Stripe setup would charge cards whose outcome webhooks are then refused (or the
+  // reverse): both or neither.
+  if (!env.production) {
+    if (stripeSecretKey !== undefined && stripeWebhookSecret === undefined) env.required('STRIPE_WEBHOOK_SECRET');
+    if (stripeWebhookSecret !== undefined && stripeSecretKey === undefined) env.required('STRIPE_SECRET_KEY');
+  }
+  return {
+    port: env.port('PORT', DEFAULT_PORT),
+    databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
+    routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
+    stripeSecretKey,
+    stripeWebhookSecret,
+    stripeApiBase: env.url('STRIPE_API_BASE', { protocols: ['http', 'https'] }),
+    // Required in production: the in-process bus would keep payment events inside this process.
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
