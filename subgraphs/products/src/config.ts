@@ -6,6 +6,14 @@ export interface ProductsConfig {
   /** MongoDB connection string; undefined selects the embedded in-process store (development only). */
   mongoUrl: string | undefined;
   mongoDb: string;
+  /**
+   * Redis for the product cache and the event bus (main.ts builds both from it); undefined means
+   * in-process stand-ins (development only). Optional in the type so callers that build a config
+   * by hand (tests) need not name it.
+   */
+  redisUrl?: string | undefined;
+  /** How long a product stays in the cache; 1 h unless set. */
+  productCacheTtlSeconds?: number;
   jwtSecret: string;
   /** Load the demo catalog into an empty store on start. */
   seedDemo: boolean;
@@ -20,6 +28,8 @@ export function buildProductsConfig(env: EnvReader): ProductsConfig {
     port: env.port('PORT', PRODUCTS_DEFAULT_PORT),
     mongoUrl,
     mongoDb: env.string('MONGO_DB', 'shop_products'),
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    productCacheTtlSeconds: env.int('PRODUCT_CACHE_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
     jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
     // The embedded store starts empty on every start, so it is seeded unless told not to;
     // a real MongoDB is only ever seeded on request.

@@ -47,10 +47,35 @@ export interface AttributesDocument {
   dimensions: string | null;
 }
 
-/** Kept on the product so a product page needs no extra read; maintained by the reviews feature. */
+/**
+ * Kept on the product so a product page needs no extra read. Each review adds to it with an
+ * atomic `$inc` (never read-modify-write), so concurrent reviews cannot lose one another.
+ */
 export interface RatingSummaryDocument {
   count: number;
+  /** Sum of all ratings (1..5 each); the average is derived, never stored. */
   sum: number;
+}
+
+/** Search-engine texts; null falls back to what the storefront derives (name, description). */
+export interface SeoDocument {
+  title: string | null;
+  description: string | null;
+}
+
+export type ProductEventType = 'product.created' | 'product.updated' | 'product.archived';
+
+/**
+ * An event a write announced and the relay has not yet published: the outbox of a store without
+ * multi-document transactions. It lives in the product document it is about, so the change and
+ * its announcement are one single-document write (atomic in MongoDB and in the embedded store).
+ * The relay builds the payload from the product when it publishes.
+ */
+export interface PendingEvent {
+  /** The event id consumers dedupe by (UUID); the same on every re-publication. */
+  id: string;
+  type: ProductEventType;
+  occurredAt: Date;
 }
 
 export interface ProductDocument {
@@ -67,10 +92,16 @@ export interface ProductDocument {
   images: ImageDocument[];
   attributes: AttributesDocument;
   ratingSummary: RatingSummaryDocument;
+  seo: SeoDocument;
   createdAt: Date;
   updatedAt: Date;
   /** Set when the product was withdrawn: hidden from lists, still resolvable by id and SKU. */
   archivedAt: Date | null;
+  /**
+   * Written together with the change that caused them and removed once published. Reads never
+   * return this field; only `insertProducts` accepts it and `findPendingEvents` returns it.
+   */
+  pendingEvents?: PendingEvent[];
 }
 
 export interface CategoryDocument {
@@ -78,7 +109,62 @@ export interface CategoryDocument {
   name: string;
   slug: string;
   parentId: string | null;
+  seo: SeoDocument;
   createdAt: Date;
+}
+
+export interface ReviewDocument {
+  _id: string;
+  productId: string;
+  /** The author's id in the users subgraph (opaque here). */
+  userId: string;
+  /** 1..5. */
+  rating: number;
+  title: string | null;
+  body: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The fields of a product an update may set. Top-level fields replace what is stored;
+ * `attributes` and `seo` are merged field by field, so an update naming only `attributes.brand`
+ * leaves the colour alone. The SKU and the slug never change (other subgraphs and URLs hold them).
+ */
+export interface ProductChanges {
+  name?: string;
+  description?: string | null;
+  categoryId?: string;
+  basePrice?: MoneyDocument;
+  discount?: DiscountDocument | null;
+  variants?: VariantDocument[];
+  images?: ImageDocument[];
+  attributes?: Partial<AttributesDocument>;
+  seo?: Partial<SeoDocument>;
+}
+
+/** One page of reviews per owner (a product or a user), newest first. */
+export interface ReviewPagesQuery {
+  /** Whose reviews: the products' or the authors'. */
+  by: 'product' | 'user';
+  ownerIds: readonly string[];
+  /** Page size, 0 or more. */
+  first: number;
+  /** Continue after this review (exclusive), in newest-first order. */
+  after?: { createdAt: Date; id: string };
+}
+
+export interface ReviewPage {
+  ownerId: string;
+  documents: ReviewDocument[];
+  hasNextPage: boolean;
+  /** All reviews of the owner, ignoring `after`. */
+  totalCount: number;
+}
+
+/** Which events a product has waiting, with the product as it is now (to build their payloads). */
+export interface ProductWithPendingEvents {
+  product: ProductDocument;
+  events: PendingEvent[];
 }
 
 /** A validated request for one page of products; `repository/queries.ts` turns it into Mongo terms. */
@@ -106,9 +192,13 @@ export interface ProductPage {
   totalCount: number;
 }
 
-/** A write broke a unique index (duplicate id, SKU or slug). */
+/** A write broke a unique index (duplicate id, SKU, slug, or a second review by one user). */
 export class DuplicateKeyError extends Error {
-  constructor(message = 'duplicate key') {
+  constructor(
+    message = 'duplicate key',
+    /** The name of the unique index that refused the write (`sku_unique`, `_id_`, ...), when known. */
+    readonly index: string | null = null,
+  ) {
     super(message);
     this.name = 'DuplicateKeyError';
   }
@@ -130,8 +220,33 @@ export interface ProductRepository {
    * clashing one stay written (as with an ordered Mongo insertMany).
    */
   insertCategories(documents: readonly CategoryDocument[]): Promise<void>;
-  /** As `insertCategories`. */
+  /**
+   * As `insertCategories`. A document may carry `pendingEvents` (e.g. its `product.created`):
+   * they are stored in the same write and published by the relay.
+   */
   insertProducts(documents: readonly ProductDocument[]): Promise<void>;
+  /**
+   * Applies `changes` to a product that is not archived, and records `event` in the same
+   * single-document write. Resolves to the product as changed, or null when no product with
+   * this id is listed (unknown, or archived).
+   */
+  updateProduct(id: string, changes: ProductChanges, at: Date, event: PendingEvent): Promise<ProductDocument | null>;
+  /** Sets `archivedAt` on a product that is not archived yet (with `event`); null otherwise. */
+  archiveProduct(id: string, at: Date, event: PendingEvent): Promise<ProductDocument | null>;
+  /**
+   * Stores a review, then adds its rating to the product's running sum and count with an atomic
+   * increment that also records `event`. A second review by the same user of the same product
+   * throws DuplicateKeyError (unique index). When the product is unknown or archived by then,
+   * the review is removed again and the result is null.
+   */
+  insertReview(review: ReviewDocument, event: PendingEvent): Promise<ProductDocument | null>;
+  findReviewsByIds(ids: readonly string[]): Promise<ReviewDocument[]>;
+  /** One page per owner id, in the order of `query.ownerIds`: one store round trip for all. */
+  findReviewPages(query: ReviewPagesQuery): Promise<ReviewPage[]>;
+  /** Up to `limit` products that have events waiting, with those events in write order. */
+  findPendingEvents(limit: number): Promise<ProductWithPendingEvents[]>;
+  /** Removes published events (by id) from their products; other pending events stay. */
+  removePendingEvents(published: readonly { productId: string; eventIds: readonly string[] }[]): Promise<void>;
   /** True when there are neither products nor categories. */
   isEmpty(): Promise<boolean>;
   /** Resolves when the store answers; throws otherwise. */

@@ -1,8 +1,41 @@
-import { badUserInput } from '@shop/errors';
+import { badUserInput, conflict, notFound } from '@shop/errors';
 import { MoneyError, parseAmount } from '@shop/money';
-import { decodeProductCursor, encodeProductCursor } from './cursor.js';
+import { requireAdmin, requireCaller } from '@shop/subgraph-kit';
+import {
+  decodeProductCursor,
+  decodeReviewCursor,
+  encodeProductCursor,
+  encodeReviewCursor,
+  type ReviewPosition,
+} from './cursor.js';
 import type { ProductsContext } from './context.js';
-import type { CategoryDocument, ProductDocument, ProductListQuery, ProductRepository } from './repository.js';
+import { pendingEvent } from './events.js';
+import { newDocumentId } from './ids.js';
+import type { PendingEventRelay } from './relay.js';
+import {
+  DuplicateKeyError,
+  type CategoryDocument,
+  type ProductDocument,
+  type ProductListQuery,
+  type ProductRepository,
+  type ReviewDocument,
+  type ReviewPagesQuery,
+} from './repository.js';
+import { MAX_RATING, MAX_REVIEW_BODY_LENGTH, MAX_REVIEW_TITLE_LENGTH, MIN_RATING } from './reviews.js';
+import { slugCandidates } from './slug.js';
+import {
+  LIMITS,
+  documentId,
+  isEmptyChange,
+  optionalText,
+  parseNewProduct,
+  parseProductChanges,
+  requiredText,
+  seoDocument,
+  type ProductInput,
+  type ProductUpdateInput,
+  type SeoInput,
+} from './validation.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -21,17 +54,23 @@ export interface ProductFilterInput {
   skus?: readonly string[] | null;
 }
 
-export interface ProductsArgs {
-  filter?: ProductFilterInput | null;
+export interface PageArgs {
   first?: number | null;
   after?: string | null;
 }
 
-export interface ProductConnection {
-  edges: { cursor: string; node: ProductDocument }[];
+export interface ProductsArgs extends PageArgs {
+  filter?: ProductFilterInput | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   totalCount: number;
 }
+
+export type ProductConnection = Connection<ProductDocument>;
+export type ReviewConnection = Connection<ReviewDocument>;
 
 /** A federation reference: `{ id }` or `{ sku }`, per the two `@key`s of Product. */
 export interface ProductReference {
@@ -39,9 +78,45 @@ export interface ProductReference {
   sku?: string;
 }
 
+export interface AddReviewArgs {
+  productId: string;
+  rating: number;
+  title?: string | null;
+  body?: string | null;
+}
+
 export type ProductService = ReturnType<typeof createProductService>;
 
-export function createProductService(repository: ProductRepository) {
+export interface ProductServiceDeps {
+  repository: ProductRepository;
+  /** Publishes the events a write recorded, right after it (see relay.ts). */
+  relay: Pick<PendingEventRelay, 'afterWrite'>;
+}
+
+export function createProductService({ repository, relay }: ProductServiceDeps) {
+  /** The product as stored now (through the cache, which never holds an outdated one). */
+  const currentProduct = async (ctx: ProductsContext, id: string): Promise<ProductDocument> => {
+    const product = await ctx.loaders.productById.load(id);
+    if (!product) throw notFound('Product', id);
+    return product;
+  };
+
+  /** The request's loaders must not answer with what the product was before this request changed it. */
+  const remember = (ctx: ProductsContext, product: ProductDocument): ProductDocument => {
+    ctx.loaders.productById.clear(product._id).prime(product._id, product);
+    ctx.loaders.productBySku.clear(product.sku).prime(product.sku, product);
+    return product;
+  };
+
+  const requireCategory = async (id: string, field: string): Promise<CategoryDocument> => {
+    const [category] = await repository.findCategoriesByIds([id]);
+    if (!category) throw badUserInput(`No category has the id ${JSON.stringify(id)}`, field);
+    return category;
+  };
+
+  const archivedError = (id: string, field: string) =>
+    badUserInput(`Product ${JSON.stringify(id)} is archived and can no longer be changed or reviewed`, field);
+
   return {
     async product(ctx: ProductsContext, args: { id?: string | null; sku?: string | null }): Promise<ProductDocument | null> {
       const hasId = args.id !== undefined && args.id !== null;
@@ -58,10 +133,7 @@ export function createProductService(repository: ProductRepository) {
     },
 
     async products(ctx: ProductsContext, args: ProductsArgs): Promise<ProductConnection> {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (first < 0 || first > MAX_PAGE_SIZE) {
-        throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
-      }
+      const first = pageSize(args.first);
       let afterId: string | undefined;
       if (args.after !== undefined && args.after !== null) {
         afterId = decodeProductCursor(args.after) ?? undefined;
@@ -76,6 +148,153 @@ export function createProductService(repository: ProductRepository) {
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
         totalCount: page.totalCount,
       };
+    },
+
+    /** A page of a product's or an author's reviews, newest first, through the per-request loader. */
+    async reviewsOf(ctx: ProductsContext, by: ReviewPagesQuery['by'], ownerId: string, args: PageArgs): Promise<ReviewConnection> {
+      const first = pageSize(args.first);
+      let after: ReviewPosition | null = null;
+      if (args.after !== undefined && args.after !== null) {
+        after = decodeReviewCursor(args.after);
+        if (after === null) throw badUserInput('`after` is not a cursor of this connection', 'after');
+      }
+      const page = await ctx.loaders.reviewPage.load({ by, ownerId, first, after });
+      for (const review of page.documents) ctx.loaders.reviewById.prime(review._id, review);
+      const edges = page.documents.map((node) => ({ cursor: encodeReviewCursor({ createdAt: node.createdAt, id: node._id }), node }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+        totalCount: page.totalCount,
+      };
+    },
+
+    async reviewReference(ctx: ProductsContext, reference: { id?: string }): Promise<ReviewDocument | null> {
+      return typeof reference.id === 'string' ? ctx.loaders.reviewById.load(reference.id) : null;
+    },
+
+    async productOfReview(ctx: ProductsContext, review: ReviewDocument): Promise<ProductDocument> {
+      const product = await ctx.loaders.productById.load(review.productId);
+      if (!product) throw new Error(`review ${review._id} refers to missing product ${review.productId}`);
+      return product;
+    },
+
+    async createCategory(
+      ctx: ProductsContext,
+      args: { name: string; parentId?: string | null; seo?: SeoInput | null },
+    ): Promise<CategoryDocument> {
+      requireAdmin(ctx);
+      const name = requiredText(args.name, 'name', LIMITS.categoryName);
+      let parentId: string | null = null;
+      if (args.parentId !== undefined && args.parentId !== null) {
+        parentId = documentId(args.parentId, 'parentId');
+        await requireCategory(parentId, 'parentId');
+      }
+      const seo = seoDocument(args.seo, 'seo');
+      const now = new Date();
+      for (const slug of slugCandidates(name, 'category')) {
+        const category: CategoryDocument = { _id: newDocumentId(now), name, slug, parentId, seo, createdAt: now };
+        try {
+          await repository.insertCategories([category]);
+        } catch (error) {
+          // The only other unique key is the random id: a clash is the slug's.
+          if (error instanceof DuplicateKeyError) continue;
+          throw error;
+        }
+        ctx.loaders.categoryById.prime(category._id, category);
+        return category;
+      }
+      throw conflict('No free slug could be found for this name; choose another name', { field: 'name' });
+    },
+
+    async createProduct(ctx: ProductsContext, args: { input: ProductInput }): Promise<ProductDocument> {
+      requireAdmin(ctx);
+      const fields = parseNewProduct(args.input);
+      await requireCategory(fields.categoryId, 'input.categoryId');
+      const now = new Date();
+      for (const slug of slugCandidates(fields.name, 'product', [`${fields.name} ${fields.sku}`])) {
+        const product: ProductDocument = {
+          _id: newDocumentId(now),
+          ...fields,
+          slug,
+          ratingSummary: { count: 0, sum: 0 },
+          createdAt: now,
+          updatedAt: now,
+          archivedAt: null,
+        };
+        try {
+          await repository.insertProducts([{ ...product, pendingEvents: [pendingEvent('product.created', now)] }]);
+        } catch (error) {
+          if (!(error instanceof DuplicateKeyError)) throw error;
+          if (error.index === 'slug_unique') continue;
+          throw conflict(`The SKU ${JSON.stringify(fields.sku)} is already in use`, { field: 'input.sku' });
+        }
+        await relay.afterWrite();
+        return remember(ctx, product);
+      }
+      throw conflict('No free slug could be found for this name; choose another name', { field: 'input.name' });
+    },
+
+    async updateProduct(ctx: ProductsContext, args: { id: string; input: ProductUpdateInput }): Promise<ProductDocument> {
+      requireAdmin(ctx);
+      const id = documentId(args.id, 'id');
+      const current = await currentProduct(ctx, id);
+      if (current.archivedAt !== null) throw archivedError(id, 'id');
+      const changes = parseProductChanges(args.input, current);
+      if (changes.categoryId !== undefined && changes.categoryId !== current.categoryId) {
+        await requireCategory(changes.categoryId, 'input.categoryId');
+      }
+      if (isEmptyChange(changes)) return current;
+      const now = new Date();
+      const updated = await repository.updateProduct(id, changes, now, pendingEvent('product.updated', now));
+      // Only a concurrent archive can have taken it out of reach since we read it.
+      if (!updated) throw archivedError(id, 'id');
+      await relay.afterWrite();
+      return remember(ctx, updated);
+    },
+
+    /** Idempotent: an archived product is returned as it is, without another event. */
+    async archiveProduct(ctx: ProductsContext, args: { id: string }): Promise<ProductDocument> {
+      requireAdmin(ctx);
+      const id = documentId(args.id, 'id');
+      const current = await currentProduct(ctx, id);
+      if (current.archivedAt !== null) return current;
+      const now = new Date();
+      const archived = await repository.archiveProduct(id, now, pendingEvent('product.archived', now));
+      if (!archived) {
+        // Someone else archived it in between: the outcome asked for holds.
+        const [latest] = await repository.findByIds([id]);
+        if (!latest) throw notFound('Product', id);
+        return remember(ctx, latest);
+      }
+      await relay.afterWrite();
+      return remember(ctx, archived);
+    },
+
+    async addReview(ctx: ProductsContext, args: AddReviewArgs): Promise<ReviewDocument> {
+      const caller = requireCaller(ctx);
+      const productId = documentId(args.productId, 'productId');
+      if (!Number.isInteger(args.rating) || args.rating < MIN_RATING || args.rating > MAX_RATING) {
+        throw badUserInput(`\`rating\` must be a whole number from ${MIN_RATING} to ${MAX_RATING}`, 'rating');
+      }
+      const title = optionalText(args.title, 'title', MAX_REVIEW_TITLE_LENGTH);
+      const body = optionalText(args.body, 'body', MAX_REVIEW_BODY_LENGTH);
+      const product = await currentProduct(ctx, productId);
+      if (product.archivedAt !== null) throw archivedError(productId, 'productId');
+      const now = new Date();
+      const review: ReviewDocument = { _id: newDocumentId(now), productId, userId: caller.userId, rating: args.rating, title, body, createdAt: now };
+      let updated: ProductDocument | null;
+      try {
+        // A review changes the product's rating, so it announces a product update.
+        updated = await repository.insertReview(review, pendingEvent('product.updated', now));
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) throw conflict('You have already reviewed this product', { field: 'productId' });
+        throw error;
+      }
+      if (!updated) throw archivedError(productId, 'productId');
+      await relay.afterWrite();
+      remember(ctx, updated);
+      ctx.loaders.reviewById.prime(review._id, review);
+      return review;
     },
 
     /** One store call for the whole tree: parents and children are then answered from the loaders. */
@@ -96,6 +315,14 @@ export function createProductService(repository: ProductRepository) {
       return category;
     },
   };
+}
+
+function pageSize(requested: number | null | undefined): number {
+  const first = requested ?? DEFAULT_PAGE_SIZE;
+  if (first < 0 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
+  }
+  return first;
 }
 
 /** Validates a filter and turns it into repository terms; text stays text throughout. */

@@ -20,6 +20,8 @@ describe('buildProductsConfig', () => {
       port: 4002,
       mongoUrl: undefined,
       mongoDb: 'shop_products',
+      redisUrl: undefined,
+      productCacheTtlSeconds: 3600,
       jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
       seedDemo: true,
       logLevel: 'info',
@@ -32,11 +34,25 @@ describe('buildProductsConfig', () => {
     expect(load({ MONGO_URL: 'mongodb+srv://cluster.example.net', SEED_DEMO: 'true' }).config.seedDemo).toBe(true);
   });
 
-  it('in production requires MONGO_URL and JWT_SECRET, naming both at once', () => {
+  it('in production requires MONGO_URL, REDIS_URL and JWT_SECRET, naming all at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringContaining('MONGO_URL'), expect.stringContaining('JWT_SECRET')]),
+      expect.arrayContaining([
+        expect.stringContaining('MONGO_URL'),
+        expect.stringContaining('REDIS_URL'),
+        expect.stringContaining('JWT_SECRET'),
+      ]),
     );
+  });
+
+  it('reads the Redis URL and the product cache TTL', () => {
+    const { config } = load({ REDIS_URL: 'redis://cache:6379', PRODUCT_CACHE_TTL_SECONDS: '600' });
+    expect(config.redisUrl).toBe('redis://cache:6379');
+    expect(config.productCacheTtlSeconds).toBe(600);
+    expect(problemsOf({ REDIS_URL: 'http://cache', PRODUCT_CACHE_TTL_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/REDIS_URL must use redis or rediss/),
+      expect.stringMatching(/PRODUCT_CACHE_TTL_SECONDS/),
+    ]);
   });
 
   it('lists every bad value', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeProductCursor, encodeProductCursor } from '../src/cursor.js';
+import { decodeProductCursor, decodeReviewCursor, encodeProductCursor, encodeReviewCursor } from '../src/cursor.js';
 
 describe('product cursors', () => {
   it('carry a product id through an opaque, URL-safe string', () => {
@@ -18,5 +18,23 @@ describe('product cursors', () => {
     ['far too long', 'A'.repeat(5000)],
   ])('refuse %s', (_label, cursor) => {
     expect(decodeProductCursor(cursor)).toBeNull();
+  });
+});
+
+describe('review cursors', () => {
+  it('carry the time and id of a review through an opaque string', () => {
+    const position = { createdAt: new Date('2025-03-01T12:00:00.123Z'), id: '64d000000000000000000007' };
+    const cursor = encodeReviewCursor(position);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeReviewCursor(cursor)).toEqual(position);
+  });
+
+  it.each([
+    ['a product cursor', encodeProductCursor('64a000000000000000000042')],
+    ['a bad time', Buffer.from('review:abc:64d000000000000000000007').toString('base64url')],
+    ['an operator for an id', Buffer.from('review:1:{"$gt":""}').toString('base64url')],
+    ['garbage', '%%%'],
+  ])('refuse %s', (_label, cursor) => {
+    expect(decodeReviewCursor(cursor)).toBeNull();
   });
 });

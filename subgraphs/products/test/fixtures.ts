@@ -2,8 +2,8 @@ import type { CategoryDocument, DiscountDocument, ProductDocument, ProductReposi
 
 /** Small, hand-made documents for tests that need to know every row. */
 
-export const fixtureId = (kind: 'product' | 'category', n: number) =>
-  `${kind === 'product' ? '64f0' : '64e0'}${n.toString(16).padStart(20, '0')}`;
+const ID_PREFIX = { product: '64f0', category: '64e0', review: '64d0' } as const;
+export const fixtureId = (kind: keyof typeof ID_PREFIX, n: number) => `${ID_PREFIX[kind]}${n.toString(16).padStart(20, '0')}`;
 
 const DAY = 86_400_000;
 export const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
@@ -14,6 +14,7 @@ export function category(n: number, name: string, parent: number | null): Catego
     name,
     slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
     parentId: parent === null ? null : fixtureId('category', parent),
+    seo: { title: null, description: null },
     createdAt: new Date('2024-01-01T00:00:00Z'),
   };
 }
@@ -46,6 +47,7 @@ export function product(
     images: [{ url: `https://images.example.com/products/${fields.sku}-1.jpg`, alt: null }],
     attributes: { brand: fields.brand ?? null, color: null, size: null, weightGrams: 100, dimensions: null },
     ratingSummary: { count: 0, sum: 0 },
+    seo: { title: null, description: null },
     createdAt: new Date('2024-03-01T10:00:00Z'),
     updatedAt: new Date('2024-03-01T10:00:00Z'),
     archivedAt: fields.archived ? new Date('2024-06-01T00:00:00Z') : null,

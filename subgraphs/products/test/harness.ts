@@ -1,12 +1,14 @@
 import { readConfig } from '@shop/config';
-import { createLogger } from '@shop/subgraph-kit';
+import type { EventBus, EventEnvelope } from '@shop/events';
+import { createLogger, signAccessToken, type CallerRole } from '@shop/subgraph-kit';
 import { buildProductsConfig } from '../src/config.js';
-import type { ProductRepository } from '../src/repository.js';
-import { createProductsSubgraph, type ProductsSubgraph } from '../src/server.js';
+import { createProductsSubgraph, type ProductsSubgraph, type ProductsSubgraphOptions } from '../src/server.js';
 
 export interface RunningProducts {
   url: string;
   subgraph: ProductsSubgraph;
+  /** A signed access token for a caller, as the users subgraph would issue it. */
+  token(role: CallerRole, userId?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -16,11 +18,43 @@ export interface RunningProducts {
  */
 export async function startProducts(
   env: Record<string, string> = {},
-  repository?: ProductRepository,
+  options: Omit<ProductsSubgraphOptions, 'logger'> = {},
 ): Promise<RunningProducts> {
   const { config } = readConfig({ LOG_LEVEL: 'silent', ...env }, buildProductsConfig);
   const logger = createLogger({ service: 'products', level: 'silent' });
-  const subgraph = await createProductsSubgraph(config, repository ? { logger, repository } : { logger });
+  const subgraph = await createProductsSubgraph(config, { logger, ...options });
   const { url } = await subgraph.listen(0, '127.0.0.1');
-  return { url, subgraph, stop: () => subgraph.stop() };
+  return {
+    url,
+    subgraph,
+    token: (role, userId = `${role.toLowerCase()}-1`) => signAccessToken({ userId, role }, { secret: config.jwtSecret, ttlSeconds: 600 }),
+    stop: () => subgraph.stop(),
+  };
+}
+
+/** Everything published on a bus from now on, with a way to wait for what a test expects. */
+export async function recordEvents(bus: EventBus, group = 'products-test') {
+  const events: EventEnvelope[] = [];
+  const subscription = await bus.subscribe({
+    group,
+    types: '*',
+    startAt: 'beginning',
+    handler: async (event) => {
+      events.push(event);
+    },
+  });
+  return {
+    events,
+    /** Events about one product (the event key), in publication order. */
+    about: (productId: string) => events.filter((event) => event.key === productId),
+    async waitFor(predicate: (events: EventEnvelope[]) => boolean, timeoutMs = 5000): Promise<EventEnvelope[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline) throw new Error(`expected events did not arrive; got ${JSON.stringify(events.map((e) => [e.type, e.key]))}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return events;
+    },
+    stop: () => subscription.stop(),
+  };
 }

@@ -3,7 +3,8 @@ import { createLoaders } from '../src/loaders.js';
 import type { ProductRepository } from '../src/repository.js';
 import { createEmbeddedProductRepository } from '../src/repository/embedded.js';
 import { demoCategoryId, demoProductId, generateDemoCatalog } from '../src/seed/demoCatalog.js';
-import { recording } from './fixtures.js';
+import { pendingEvent } from '../src/events.js';
+import { fixtureId, recording } from './fixtures.js';
 
 describe('per-request loaders', () => {
   let store: ProductRepository;
@@ -13,6 +14,20 @@ describe('per-request loaders', () => {
     const { categories, products } = generateDemoCatalog();
     await store.insertCategories(categories);
     await store.insertProducts(products);
+    for (const [n, productN, minute] of [[1, 1, 1], [2, 1, 2], [3, 2, 3], [4, 1, 4]] as const) {
+      await store.insertReview(
+        {
+          _id: fixtureId('review', n),
+          productId: demoProductId(productN),
+          userId: `user-${n}`,
+          rating: 4,
+          title: null,
+          body: null,
+          createdAt: new Date(Date.UTC(2025, 0, 1, 0, minute)),
+        },
+        pendingEvent('product.updated', new Date()),
+      );
+    }
   });
 
   it('productById: one findByIds for the batch, results in key order, null for missing and malformed ids', async () => {
@@ -59,6 +74,39 @@ describe('per-request loaders', () => {
     expect([clothing, missing, books].map((c) => (c && 'name' in c ? c.name : null))).toEqual(['Clothing', null, 'Books']);
     expect(Array.isArray(clothingChildren) && clothingChildren.map((c) => c.name)).toEqual(['T-Shirts', 'Hoodies & Sweatshirts', 'Jackets']);
     expect(booksChildren).toEqual([]);
+  });
+
+  it('reviewPage: one findReviewPages for the pages of many products, in key order, empty for none', async () => {
+    const { repository, calls } = recording(store);
+    const loaders = createLoaders(repository);
+    const key = (n: number) => ({ by: 'product' as const, ownerId: demoProductId(n), first: 2, after: null });
+    const [one, three, two] = await Promise.all([1, 3, 2].map((n) => loaders.reviewPage.load(key(n))));
+    expect(calls).toEqual([{ method: 'findReviewPages', args: [{ by: 'product', ownerIds: [1, 3, 2].map(demoProductId), first: 2 }] }]);
+    expect(one!.documents.map((r) => r._id)).toEqual([fixtureId('review', 4), fixtureId('review', 2)]);
+    expect([one!.hasNextPage, one!.totalCount]).toEqual([true, 3]);
+    expect(three).toEqual({ ownerId: demoProductId(3), documents: [], hasNextPage: false, totalCount: 0 });
+    expect(two!.documents.map((r) => r._id)).toEqual([fixtureId('review', 3)]);
+  });
+
+  it('reviewPage: pages of different sizes or cursors are separate calls; the same page is asked once', async () => {
+    const { repository, calls } = recording(store);
+    const loaders = createLoaders(repository);
+    const after = { createdAt: new Date(Date.UTC(2025, 0, 1, 0, 4)), id: fixtureId('review', 4) };
+    await Promise.all([
+      loaders.reviewPage.load({ by: 'product', ownerId: demoProductId(1), first: 1, after: null }),
+      loaders.reviewPage.load({ by: 'product', ownerId: demoProductId(1), first: 1, after: null }),
+      loaders.reviewPage.load({ by: 'product', ownerId: demoProductId(1), first: 1, after }),
+      loaders.reviewPage.load({ by: 'user', ownerId: 'user-1', first: 1, after: null }),
+    ]);
+    expect(calls.map((c) => (c.args[0] as { by: string; ownerIds: string[] }).ownerIds)).toEqual([[demoProductId(1)], [demoProductId(1)], ['user-1']]);
+  });
+
+  it('reviewById: one call, key order, null for missing and malformed ids', async () => {
+    const { repository, calls } = recording(store);
+    const loaders = createLoaders(repository);
+    const found = await loaders.reviewById.loadMany([fixtureId('review', 3), fixtureId('review', 99), 'nope', fixtureId('review', 1)]);
+    expect(calls.map((c) => c.method)).toEqual(['findReviewsByIds']);
+    expect(found.map((r) => (r && '_id' in r ? r._id : null))).toEqual([fixtureId('review', 3), null, null, fixtureId('review', 1)]);
   });
 
   it('are separate per request: a new set asks the store again', async () => {

@@ -59,7 +59,7 @@ describe('prices over HTTP', () => {
         discount: { type: 'FIXED', value: 500, startsAt: null, endsAt: null },
       }),
     ]);
-    api = await startProducts({ SEED_DEMO: 'false' }, repository);
+    api = await startProducts({ SEED_DEMO: 'false' }, { repository });
   });
 
   afterAll(async () => {

@@ -4,14 +4,26 @@ import { effectivePrice } from '../src/pricing.js';
 import type { DiscountDocument } from '../src/repository.js';
 import {
   PRODUCT_INDEXES,
+  PRODUCT_PROJECTION,
+  REVIEW_INDEXES,
   SEARCH_FIELDS,
+  archiveUpdate,
   effectivePriceExpression,
   escapeRegex,
+  listedProductFilter,
+  pendingEventsFilter,
+  productChangesUpdate,
   productListFilter,
   productListPlan,
+  ratingUpdate,
+  removePendingEventsUpdate,
+  reviewCountsPipeline,
+  reviewPagesPipeline,
   toProductPage,
+  toReviewPages,
 } from '../src/repository/queries.js';
-import { product } from './fixtures.js';
+import type { PendingEvent, ReviewDocument } from '../src/repository.js';
+import { fixtureId, product } from './fixtures.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const base = { first: 20, now: NOW };
@@ -89,10 +101,135 @@ describe('escapeRegex', () => {
   });
 });
 
-describe('PRODUCT_INDEXES', () => {
-  it('makes SKUs and slugs unique', () => {
+describe('indexes', () => {
+  it('make SKUs and slugs unique', () => {
     const unique = PRODUCT_INDEXES.filter((index) => index.unique).map((index) => Object.keys(index.key));
     expect(unique).toEqual([['sku'], ['slug']]);
+  });
+
+  it('find pending events through a sparse index, so only products with events waiting are in it', () => {
+    expect(PRODUCT_INDEXES).toContainEqual({ key: { 'pendingEvents.id': 1 }, name: 'pending_events', sparse: true });
+    expect(pendingEventsFilter()).toEqual({ 'pendingEvents.id': { $exists: true } });
+  });
+
+  it('allow one review per user and product, and page reviews per product and per user newest first', () => {
+    expect(REVIEW_INDEXES.filter((index) => index.unique)).toEqual([
+      { key: { productId: 1, userId: 1 }, name: 'one_review_per_user_and_product', unique: true },
+    ]);
+    expect(REVIEW_INDEXES.map((index) => index.key)).toEqual(
+      expect.arrayContaining([
+        { productId: 1, createdAt: -1, _id: -1 },
+        { userId: 1, createdAt: -1, _id: -1 },
+      ]),
+    );
+  });
+});
+
+describe('product writes', () => {
+  const AT = new Date('2025-04-01T00:00:00Z');
+  const EVENT: PendingEvent = { id: 'e-1', type: 'product.updated', occurredAt: AT };
+
+  it('only ever target a listed product, by an id compared with $eq', () => {
+    expect(listedProductFilter('{"$gt": ""}')).toEqual({ _id: { $eq: '{"$gt": ""}' }, archivedAt: null });
+  });
+
+  it('set the given top-level fields, attributes and SEO texts field by field, and append the event', () => {
+    const update = productChangesUpdate(
+      { name: '{"$gt": ""}', description: null, attributes: { brand: 'Acme', weightGrams: null }, seo: { title: 'T' }, variants: [] },
+      AT,
+      EVENT,
+    );
+    expect(update).toEqual({
+      $set: {
+        name: '{"$gt": ""}',
+        description: null,
+        'attributes.brand': 'Acme',
+        'attributes.weightGrams': null,
+        'seo.title': 'T',
+        variants: [],
+        updatedAt: AT,
+      },
+      $push: { pendingEvents: EVENT },
+    });
+  });
+
+  it('leave out fields that were not given', () => {
+    expect(productChangesUpdate({ name: undefined, attributes: { color: undefined } }, AT, EVENT).$set).toEqual({ updatedAt: AT });
+  });
+
+  it('archive by setting archivedAt, with the event', () => {
+    expect(archiveUpdate(AT, { ...EVENT, type: 'product.archived' })).toEqual({
+      $set: { archivedAt: AT, updatedAt: AT },
+      $push: { pendingEvents: { ...EVENT, type: 'product.archived' } },
+    });
+  });
+
+  it('count a rating with an atomic increment, never a computed value', () => {
+    expect(ratingUpdate(4, AT, EVENT)).toEqual({
+      $inc: { 'ratingSummary.count': 1, 'ratingSummary.sum': 4 },
+      $set: { updatedAt: AT },
+      $push: { pendingEvents: EVENT },
+    });
+  });
+
+  it('remove published events by id only', () => {
+    expect(removePendingEventsUpdate(['a', 'b'])).toEqual({ $pull: { pendingEvents: { id: { $in: ['a', 'b'] } } } });
+  });
+
+  it('never let reads return the outbox', () => {
+    expect(PRODUCT_PROJECTION).toEqual({ pendingEvents: 0 });
+  });
+});
+
+describe('review pages', () => {
+  const p1 = fixtureId('product', 1);
+  const p2 = fixtureId('product', 2);
+  const minute = (m: number) => new Date(Date.UTC(2025, 0, 1, 0, m));
+  const review = (n: number, productId: string, m: number): ReviewDocument => ({
+    _id: fixtureId('review', n),
+    productId,
+    userId: `u${n}`,
+    rating: 5,
+    title: null,
+    body: null,
+    createdAt: minute(m),
+  });
+  const reviews = [review(1, p1, 1), review(2, p1, 2), review(3, p1, 3), review(4, p2, 4), review(5, p2, 1)];
+
+  it('number each owner newest first and keep one more than the page', () => {
+    const pipeline = reviewPagesPipeline({ by: 'product', ownerIds: [p1, p2], first: 1 });
+    expect(pipeline[0]).toEqual({ $match: { $and: [{ productId: { $in: [p1, p2] } }] } });
+    expect(pipeline[1]).toEqual({
+      $setWindowFields: { partitionBy: '$productId', sortBy: { createdAt: -1, _id: -1 }, output: { pagePosition: { $documentNumber: {} } } },
+    });
+    expect(pipeline[2]).toEqual({ $match: { pagePosition: { $lte: 2 } } });
+    const rows = aggregate(reviews, pipeline) as unknown as ReviewDocument[];
+    // Two per owner (page of 1 plus the look-ahead row), owners in id order, newest first.
+    expect(rows.map((r) => r._id)).toEqual([3, 2, 4, 5].map((n) => fixtureId('review', n)));
+  });
+
+  it('continue strictly after the cursor, ties broken by id', () => {
+    const after = { createdAt: minute(2), id: fixtureId('review', 2) };
+    const pipeline = reviewPagesPipeline({ by: 'user', ownerIds: ['u1'], first: 5, after });
+    expect(pipeline[0]).toEqual({
+      $match: {
+        $and: [
+          { userId: { $in: ['u1'] } },
+          { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: { $eq: after.createdAt }, _id: { $lt: after.id } }] },
+        ],
+      },
+    });
+  });
+
+  it('split rows into pages in owner order, with counts from the count pipeline', () => {
+    const query = { by: 'product' as const, ownerIds: [p2, p1, 'none'], first: 1 };
+    const rows = aggregate(reviews, reviewPagesPipeline(query)) as unknown as ReviewDocument[];
+    const counts = aggregate(reviews, reviewCountsPipeline(query)) as { _id: string; count: number }[];
+    expect(toReviewPages(query, rows, counts)).toEqual([
+      { ownerId: p2, documents: [review(4, p2, 4)], hasNextPage: true, totalCount: 2 },
+      { ownerId: p1, documents: [review(3, p1, 3)], hasNextPage: true, totalCount: 3 },
+      { ownerId: 'none', documents: [], hasNextPage: false, totalCount: 0 },
+    ]);
   });
 });
 

@@ -1,34 +1,57 @@
 import { types } from 'node:util';
-import { find } from 'mingo';
+import { aggregate, find, update } from 'mingo';
 import type { Document, IndexDescription } from 'mongodb';
 import {
   DuplicateKeyError,
   type CategoryDocument,
   type ProductDocument,
   type ProductRepository,
+  type ReviewDocument,
 } from '../repository.js';
 import {
   CATEGORY_INDEXES,
   CATEGORY_SORT,
   PRODUCT_INDEXES,
+  PRODUCT_PROJECTION,
   PRODUCT_SORT,
+  REVIEW_INDEXES,
+  REVIEW_SORT,
+  archiveUpdate,
   categoriesByIdsFilter,
   categoriesByParentIdsFilter,
+  listedProductFilter,
+  pendingEventsFilter,
+  productChangesUpdate,
   productListPlan,
   productsByIdsFilter,
   productsBySkusFilter,
+  ratingUpdate,
+  removePendingEventsUpdate,
+  reviewCountsPipeline,
+  reviewPagesPipeline,
+  reviewsByIdsFilter,
   toProductPage,
+  toReviewPages,
   type FindPlan,
 } from './queries.js';
 
+interface UniqueIndex {
+  name: string;
+  fields: string[];
+  /** Index key -> `_id` of the document holding it. */
+  owners: Map<string, string>;
+}
+
 /**
- * An in-process document collection that evaluates MongoDB filter documents with mingo and
- * enforces unique indexes. Documents are copied in and out, as a real store would: a caller that
- * mutates what it got back changes nothing stored.
+ * An in-process document collection that evaluates MongoDB filter, update and aggregation
+ * documents with mingo and enforces unique indexes on every write. Documents are copied in and
+ * out, as a real store would: a caller that mutates what it got back changes nothing stored.
+ * Each method runs to completion without awaiting, so every write is atomic, as a
+ * single-document write is in MongoDB.
  */
 class EmbeddedCollection<T extends { _id: string }> {
   private readonly documents = new Map<string, T>();
-  private readonly uniqueIndexes: { name: string; fields: string[]; owners: Map<string, string> }[];
+  private readonly uniqueIndexes: UniqueIndex[];
 
   constructor(
     readonly name: string,
@@ -41,20 +64,14 @@ class EmbeddedCollection<T extends { _id: string }> {
 
   insert(document: T): void {
     if (this.documents.has(document._id)) {
-      throw new DuplicateKeyError(`${this.name}: duplicate _id ${JSON.stringify(document._id)}`);
+      throw new DuplicateKeyError(`${this.name}: duplicate _id ${JSON.stringify(document._id)}`, '_id_');
     }
-    const keys = this.uniqueIndexes.map((index) => indexKey(document, index.fields));
-    this.uniqueIndexes.forEach((index, i) => {
-      if (index.owners.has(keys[i]!)) {
-        throw new DuplicateKeyError(`${this.name}: duplicate key ${keys[i]} for index ${index.name}`);
-      }
-    });
-    this.uniqueIndexes.forEach((index, i) => index.owners.set(keys[i]!, document._id));
+    this.claimKeys(document, null);
     this.documents.set(document._id, copy(document));
   }
 
-  find(plan: FindPlan): T[] {
-    let cursor = find([...this.documents.values()], plan.filter).sort(plan.sort);
+  find(plan: FindPlan, projection?: Document): T[] {
+    let cursor = find([...this.documents.values()], plan.filter, projection).sort(plan.sort);
     if (plan.limit > 0) cursor = cursor.limit(plan.limit);
     return cursor.all().map((document) => copy(document as T));
   }
@@ -63,8 +80,46 @@ class EmbeddedCollection<T extends { _id: string }> {
     return find([...this.documents.values()], filter).all().length;
   }
 
+  aggregate(pipeline: Document[]): Document[] {
+    return aggregate([...this.documents.values()], pipeline).map((row) => copy(row));
+  }
+
+  /** Applies a MongoDB update document to the first match in `_id` order; the document after, or null. */
+  updateOne(filter: Document, modifier: Document): T | null {
+    const [match] = find([...this.documents.values()], filter).sort({ _id: 1 }).limit(1).all() as T[];
+    if (!match) return null;
+    const current = this.documents.get(match._id)!;
+    const next = copy(current);
+    update(next, modifier);
+    this.claimKeys(next, current);
+    this.documents.set(next._id, copy(next));
+    return copy(next);
+  }
+
+  deleteOne(id: string): void {
+    const current = this.documents.get(id);
+    if (!current) return;
+    for (const index of this.uniqueIndexes) index.owners.delete(indexKey(current, index.fields));
+    this.documents.delete(id);
+  }
+
   get size(): number {
     return this.documents.size;
+  }
+
+  /** Takes the unique keys of `next` (releasing those of `previous`), or throws without changing anything. */
+  private claimKeys(next: T, previous: T | null): void {
+    const keys = this.uniqueIndexes.map((index) => indexKey(next, index.fields));
+    this.uniqueIndexes.forEach((index, i) => {
+      const owner = index.owners.get(keys[i]!);
+      if (owner !== undefined && owner !== next._id) {
+        throw new DuplicateKeyError(`${this.name}: duplicate key ${keys[i]} for index ${index.name}`, index.name);
+      }
+    });
+    this.uniqueIndexes.forEach((index, i) => {
+      if (previous) index.owners.delete(indexKey(previous, index.fields));
+      index.owners.set(keys[i]!, next._id);
+    });
   }
 }
 
@@ -91,13 +146,22 @@ function indexKey(document: object, fields: readonly string[]): string {
   );
 }
 
+/** What reads return: the product without its outbox. */
+function withoutOutbox(document: ProductDocument): ProductDocument {
+  const { pendingEvents: _pending, ...product } = document;
+  return product;
+}
+
 /** The development store: starts empty, lives as long as the process. */
 export function createEmbeddedProductRepository(): ProductRepository {
   const products = new EmbeddedCollection<ProductDocument>('products', PRODUCT_INDEXES);
   const categories = new EmbeddedCollection<CategoryDocument>('categories', CATEGORY_INDEXES);
+  const reviews = new EmbeddedCollection<ReviewDocument>('reviews', REVIEW_INDEXES);
   // limit 0 means "no limit", as in MongoDB.
-  const productsWhere = (filter: Document) => products.find({ filter, sort: { ...PRODUCT_SORT }, limit: 0 });
+  const productsWhere = (filter: Document) =>
+    products.find({ filter, sort: { ...PRODUCT_SORT }, limit: 0 }, { ...PRODUCT_PROJECTION });
   const categoriesWhere = (filter: Document) => categories.find({ filter, sort: { ...CATEGORY_SORT }, limit: 0 });
+  const changed = (document: ProductDocument | null) => (document ? withoutOutbox(document) : null);
 
   return {
     async findByIds(ids) {
@@ -108,7 +172,7 @@ export function createEmbeddedProductRepository(): ProductRepository {
     },
     async findPage(query) {
       const plan = productListPlan(query);
-      return toProductPage(products.find(plan), query.first, products.count(plan.countFilter));
+      return toProductPage(products.find(plan, { ...PRODUCT_PROJECTION }), query.first, products.count(plan.countFilter));
     },
     async findCategoriesByIds(ids) {
       return categoriesWhere(categoriesByIdsFilter(ids));
@@ -124,6 +188,36 @@ export function createEmbeddedProductRepository(): ProductRepository {
     },
     async insertProducts(documents) {
       for (const document of documents) products.insert(document);
+    },
+    async updateProduct(id, changes, at, event) {
+      return changed(products.updateOne(listedProductFilter(id), productChangesUpdate(changes, at, event)));
+    },
+    async archiveProduct(id, at, event) {
+      return changed(products.updateOne(listedProductFilter(id), archiveUpdate(at, event)));
+    },
+    async insertReview(review, event) {
+      reviews.insert(review);
+      const product = products.updateOne(listedProductFilter(review.productId), ratingUpdate(review.rating, review.createdAt, event));
+      if (!product) reviews.deleteOne(review._id);
+      return changed(product);
+    },
+    async findReviewsByIds(ids) {
+      return reviews.find({ filter: reviewsByIdsFilter(ids), sort: { ...REVIEW_SORT }, limit: 0 });
+    },
+    async findReviewPages(query) {
+      const rows = reviews.aggregate(reviewPagesPipeline(query)) as ReviewDocument[];
+      const counts = reviews.aggregate(reviewCountsPipeline(query)) as { _id: string; count: number }[];
+      return toReviewPages(query, rows, counts);
+    },
+    async findPendingEvents(limit) {
+      return products
+        .find({ filter: pendingEventsFilter(), sort: { ...PRODUCT_SORT }, limit })
+        .map((document) => ({ product: withoutOutbox(document), events: document.pendingEvents ?? [] }));
+    },
+    async removePendingEvents(published) {
+      for (const { productId, eventIds } of published) {
+        products.updateOne({ _id: { $eq: productId } }, removePendingEventsUpdate(eventIds));
+      }
     },
     async isEmpty() {
       return products.size === 0 && categories.size === 0;

@@ -1,21 +1,35 @@
-import { MongoClient, MongoServerError, type Collection, type Document, type Filter } from 'mongodb';
+import { MongoClient, MongoServerError, type Collection, type Document, type Filter, type UpdateFilter } from 'mongodb';
 import {
   DuplicateKeyError,
   type CategoryDocument,
   type ProductDocument,
   type ProductRepository,
+  type ReviewDocument,
 } from '../repository.js';
 import {
   CATEGORY_INDEXES,
   CATEGORY_SORT,
   PRODUCT_INDEXES,
+  PRODUCT_PROJECTION,
   PRODUCT_SORT,
+  REVIEW_INDEXES,
+  REVIEW_SORT,
+  archiveUpdate,
   categoriesByIdsFilter,
   categoriesByParentIdsFilter,
+  listedProductFilter,
+  pendingEventsFilter,
+  productChangesUpdate,
   productListPlan,
   productsByIdsFilter,
   productsBySkusFilter,
+  ratingUpdate,
+  removePendingEventsUpdate,
+  reviewCountsPipeline,
+  reviewPagesPipeline,
+  reviewsByIdsFilter,
   toProductPage,
+  toReviewPages,
 } from './queries.js';
 
 const DUPLICATE_KEY = 11000;
@@ -56,18 +70,29 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
   const db = client.db(options.dbName);
   const products: Collection<ProductDocument> = db.collection<ProductDocument>('products');
   const categories: Collection<CategoryDocument> = db.collection<CategoryDocument>('categories');
+  const reviews: Collection<ReviewDocument> = db.collection<ReviewDocument>('reviews');
   try {
     await products.createIndexes(PRODUCT_INDEXES);
     await categories.createIndexes(CATEGORY_INDEXES);
+    await reviews.createIndexes(REVIEW_INDEXES);
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;
   }
 
   const productsWhere = (filter: Document) =>
-    products.find(filter as Filter<ProductDocument>).sort({ ...PRODUCT_SORT }).toArray();
+    products
+      .find(filter as Filter<ProductDocument>, { projection: { ...PRODUCT_PROJECTION } })
+      .sort({ ...PRODUCT_SORT })
+      .toArray();
   const categoriesWhere = (filter: Document) =>
     categories.find(filter as Filter<CategoryDocument>).sort({ ...CATEGORY_SORT }).toArray();
+  /** One atomic single-document update of a listed product; the product after it, or null. */
+  const updateListed = (id: string, update: Document) =>
+    products.findOneAndUpdate(listedProductFilter(id) as Filter<ProductDocument>, update as UpdateFilter<ProductDocument>, {
+      returnDocument: 'after',
+      projection: { ...PRODUCT_PROJECTION },
+    });
 
   return {
     findByIds: (ids) => productsWhere(productsByIdsFilter(ids)),
@@ -75,7 +100,11 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
     async findPage(query) {
       const plan = productListPlan(query);
       const [rows, totalCount] = await Promise.all([
-        products.find(plan.filter as Filter<ProductDocument>).sort(plan.sort).limit(plan.limit).toArray(),
+        products
+          .find(plan.filter as Filter<ProductDocument>, { projection: { ...PRODUCT_PROJECTION } })
+          .sort(plan.sort)
+          .limit(plan.limit)
+          .toArray(),
         products.countDocuments(plan.countFilter as Filter<ProductDocument>),
       ]);
       return toProductPage(rows, query.first, totalCount);
@@ -88,6 +117,54 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
     },
     async insertProducts(documents) {
       if (documents.length > 0) await translateDuplicate(() => products.insertMany([...documents], { ordered: true }));
+    },
+    updateProduct: (id, changes, at, event) => updateListed(id, productChangesUpdate(changes, at, event)),
+    archiveProduct: (id, at, event) => updateListed(id, archiveUpdate(at, event)),
+    async insertReview(review, event) {
+      await translateDuplicate(() => reviews.insertOne(review));
+      // A second collection: MongoDB without a replica set has no multi-document transaction,
+      // so the review is written first (its unique index decides duplicates before anything is
+      // counted) and taken back if the product cannot count it.
+      try {
+        const product = await updateListed(review.productId, ratingUpdate(review.rating, review.createdAt, event));
+        if (!product) await reviews.deleteOne({ _id: { $eq: review._id } });
+        return product;
+      } catch (error) {
+        await reviews.deleteOne({ _id: { $eq: review._id } }).catch(() => undefined);
+        throw error;
+      }
+    },
+    findReviewsByIds: (ids) =>
+      reviews
+        .find(reviewsByIdsFilter(ids) as Filter<ReviewDocument>)
+        .sort({ ...REVIEW_SORT })
+        .toArray(),
+    async findReviewPages(query) {
+      const [rows, counts] = await Promise.all([
+        reviews.aggregate<ReviewDocument>(reviewPagesPipeline(query)).toArray(),
+        reviews.aggregate<{ _id: string; count: number }>(reviewCountsPipeline(query)).toArray(),
+      ]);
+      return toReviewPages(query, rows, counts);
+    },
+    async findPendingEvents(limit) {
+      const rows = await products
+        .find(pendingEventsFilter() as Filter<ProductDocument>)
+        .sort({ ...PRODUCT_SORT })
+        .limit(limit)
+        .toArray();
+      return rows.map(({ pendingEvents, ...product }) => ({ product, events: pendingEvents ?? [] }));
+    },
+    async removePendingEvents(published) {
+      if (published.length === 0) return;
+      await products.bulkWrite(
+        published.map(({ productId, eventIds }) => ({
+          updateOne: {
+            filter: { _id: { $eq: productId } } as Filter<ProductDocument>,
+            update: removePendingEventsUpdate(eventIds) as UpdateFilter<ProductDocument>,
+          },
+        })),
+        { ordered: false },
+      );
     },
     async isEmpty() {
       const [product, category] = await Promise.all([
@@ -105,11 +182,18 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
   };
 }
 
+/** The name of the index an E11000 error names, e.g. `sku_unique` or `_id_`. */
+export function duplicateIndexName(error: MongoServerError): string | null {
+  return /index: (\S+) dup key/.exec(error.message)?.[1] ?? null;
+}
+
 async function translateDuplicate(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new DuplicateKeyError(error.message);
+    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
+      throw new DuplicateKeyError(error.message, duplicateIndexName(error));
+    }
     throw error;
   }
 }

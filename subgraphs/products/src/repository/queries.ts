@@ -1,5 +1,14 @@
 import type { Document, IndexDescription } from 'mongodb';
-import type { ProductDocument, ProductListQuery, ProductPage } from '../repository.js';
+import type {
+  PendingEvent,
+  ProductChanges,
+  ProductDocument,
+  ProductListQuery,
+  ProductPage,
+  ReviewDocument,
+  ReviewPage,
+  ReviewPagesQuery,
+} from '../repository.js';
 
 /**
  * Pure translation of repository requests into MongoDB filter documents, sort and limit.
@@ -11,6 +20,11 @@ import type { ProductDocument, ProductListQuery, ProductPage } from '../reposito
 /** `_id` is unique and immutable, so paging on it never repeats or skips a product. */
 export const PRODUCT_SORT = { _id: 1 } as const;
 export const CATEGORY_SORT = { _id: 1 } as const;
+/** Newest first; `_id` breaks ties between reviews written in the same millisecond. */
+export const REVIEW_SORT = { createdAt: -1, _id: -1 } as const;
+
+/** Reads leave the outbox out: pending events are the relay's business, never a caller's. */
+export const PRODUCT_PROJECTION = { pendingEvents: 0 } as const;
 
 /** Fields searched by `ProductFilter.search`. */
 export const SEARCH_FIELDS = ['name', 'description', 'sku', 'attributes.brand', 'attributes.color'] as const;
@@ -20,6 +34,14 @@ export const PRODUCT_INDEXES: IndexDescription[] = [
   { key: { slug: 1 }, name: 'slug_unique', unique: true },
   { key: { archivedAt: 1, categoryId: 1, _id: 1 }, name: 'listing_by_category' },
   { key: { archivedAt: 1, 'attributes.brand': 1, _id: 1 }, name: 'listing_by_brand' },
+  // Sparse: only products with events waiting are in it, so the relay's poll stays cheap.
+  { key: { 'pendingEvents.id': 1 }, name: 'pending_events', sparse: true },
+];
+
+export const REVIEW_INDEXES: IndexDescription[] = [
+  { key: { productId: 1, userId: 1 }, name: 'one_review_per_user_and_product', unique: true },
+  { key: { productId: 1, createdAt: -1, _id: -1 }, name: 'by_product_newest' },
+  { key: { userId: 1, createdAt: -1, _id: -1 }, name: 'by_user_newest' },
 ];
 
 export const CATEGORY_INDEXES: IndexDescription[] = [
@@ -44,6 +66,116 @@ export function productsByIdsFilter(ids: readonly string[]): Document {
 
 export function productsBySkusFilter(skus: readonly string[]): Document {
   return { sku: { $in: [...skus] } };
+}
+
+/** The product with this id, only while it is not archived: the target of every product write. */
+export function listedProductFilter(id: string): Document {
+  return { _id: { $eq: id }, archivedAt: null };
+}
+
+/**
+ * An update: the given top-level fields replace what is stored, `attributes` and `seo` are set
+ * field by field (dotted paths), and the event is appended to the product's outbox in the same
+ * write. Values are only ever values here: nothing a client sent becomes a key or an operator.
+ */
+export function productChangesUpdate(changes: ProductChanges, at: Date, event: PendingEvent): Document {
+  const set: Document = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (field === 'attributes' || field === 'seo') {
+      for (const [inner, innerValue] of Object.entries(value as object)) {
+        if (innerValue !== undefined) set[`${field}.${inner}`] = innerValue;
+      }
+    } else {
+      set[field] = value;
+    }
+  }
+  return { $set: { ...set, updatedAt: at }, $push: { pendingEvents: event } };
+}
+
+export function archiveUpdate(at: Date, event: PendingEvent): Document {
+  return { $set: { archivedAt: at, updatedAt: at }, $push: { pendingEvents: event } };
+}
+
+/** Counts one rating into the running sum and count: an increment, so concurrent reviews all count. */
+export function ratingUpdate(rating: number, at: Date, event: PendingEvent): Document {
+  return {
+    $inc: { 'ratingSummary.count': 1, 'ratingSummary.sum': rating },
+    $set: { updatedAt: at },
+    $push: { pendingEvents: event },
+  };
+}
+
+/** Products with at least one event waiting (served by the sparse `pending_events` index). */
+export function pendingEventsFilter(): Document {
+  return { 'pendingEvents.id': { $exists: true } };
+}
+
+export function removePendingEventsUpdate(eventIds: readonly string[]): Document {
+  return { $pull: { pendingEvents: { id: { $in: [...eventIds] } } } };
+}
+
+export function reviewsByIdsFilter(ids: readonly string[]): Document {
+  return { _id: { $in: [...ids] } };
+}
+
+const reviewOwnerField = (by: ReviewPagesQuery['by']) => (by === 'product' ? 'productId' : 'userId');
+
+/**
+ * One aggregation for the pages of many owners: number each owner's reviews newest first and
+ * keep the first `first + 1` of each (the extra one tells whether another page follows).
+ */
+export function reviewPagesPipeline(query: ReviewPagesQuery): Document[] {
+  const owner = reviewOwnerField(query.by);
+  const conditions: Document[] = [{ [owner]: { $in: [...query.ownerIds] } }];
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    conditions.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt: { $eq: createdAt }, _id: { $lt: id } }] });
+  }
+  return [
+    { $match: { $and: conditions } },
+    {
+      $setWindowFields: {
+        partitionBy: `$${owner}`,
+        sortBy: { ...REVIEW_SORT },
+        output: { pagePosition: { $documentNumber: {} } },
+      },
+    },
+    { $match: { pagePosition: { $lte: query.first + 1 } } },
+    { $sort: { [owner]: 1, ...REVIEW_SORT } },
+    { $project: { pagePosition: 0 } },
+  ];
+}
+
+/** How many reviews each owner has in all (what `totalCount` reports), cursor ignored. */
+export function reviewCountsPipeline(query: Pick<ReviewPagesQuery, 'by' | 'ownerIds'>): Document[] {
+  const owner = reviewOwnerField(query.by);
+  return [{ $match: { [owner]: { $in: [...query.ownerIds] } } }, { $group: { _id: `$${owner}`, count: { $sum: 1 } } }];
+}
+
+/** Splits the rows of `reviewPagesPipeline` into one page per owner, in `ownerIds` order. */
+export function toReviewPages(
+  query: ReviewPagesQuery,
+  rows: readonly ReviewDocument[],
+  counts: readonly { _id: string; count: number }[],
+): ReviewPage[] {
+  const owner = reviewOwnerField(query.by);
+  const rowsByOwner = new Map<string, ReviewDocument[]>();
+  for (const row of rows) {
+    const list = rowsByOwner.get(row[owner]);
+    if (list) list.push(row);
+    else rowsByOwner.set(row[owner], [row]);
+  }
+  const countByOwner = new Map(counts.map((c) => [c._id, c.count]));
+  return query.ownerIds.map((ownerId) => {
+    const owned = rowsByOwner.get(ownerId) ?? [];
+    return {
+      ownerId,
+      documents: owned.slice(0, query.first),
+      hasNextPage: owned.length > query.first,
+      totalCount: countByOwner.get(ownerId) ?? 0,
+    };
+  });
 }
 
 export function categoriesByIdsFilter(ids: readonly string[]): Document {

@@ -1,10 +1,12 @@
 import type { Logger } from '@shop/subgraph-kit';
 import { DuplicateKeyError, type ProductRepository } from '../repository.js';
+import { pendingEvent } from '../events.js';
 import { generateDemoCatalog } from './demoCatalog.js';
 
 /**
  * Loads the demo catalog into an empty store; a store holding anything is left alone, so a
- * real catalog is never mixed with demo data. Returns whether it loaded.
+ * real catalog is never mixed with demo data. Returns whether it loaded. Each product announces
+ * itself with `product.created`, like any other new product, so search can index the catalog.
  */
 export async function loadDemoCatalog(repository: ProductRepository, logger: Logger): Promise<boolean> {
   if (!(await repository.isEmpty())) {
@@ -14,7 +16,8 @@ export async function loadDemoCatalog(repository: ProductRepository, logger: Log
   const { categories, products } = generateDemoCatalog();
   try {
     await repository.insertCategories(categories);
-    await repository.insertProducts(products);
+    const now = new Date();
+    await repository.insertProducts(products.map((product) => ({ ...product, pendingEvents: [pendingEvent('product.created', now)] })));
   } catch (error) {
     // Two replicas starting at once against one MongoDB: the other one got there first.
     if (error instanceof DuplicateKeyError) {
