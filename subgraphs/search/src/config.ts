@@ -1,0 +1,32 @@
+import type { EnvReader } from '@shop/config';
+import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+
+export interface SearchConfig {
+  port: number;
+  /** Elasticsearch node URL; undefined selects the embedded in-process engine (development only). */
+  elasticsearchUrl: string | undefined;
+  /** Index (or alias) name; Elasticsearch itself refuses a malformed one at start. */
+  elasticsearchIndex: string;
+  /** The products subgraph's GraphQL endpoint, read by a rebuild of the index. */
+  productsUrl: string;
+  /** Redis for the event bus; undefined selects the in-process bus (development only). */
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+export const SEARCH_DEFAULT_PORT = 4007;
+export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
+
+/** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
+export function buildSearchConfig(env: EnvReader): SearchConfig {
+  return {
+    port: env.port('PORT', SEARCH_DEFAULT_PORT),
+    elasticsearchUrl: env.url('ELASTICSEARCH_URL', { requiredInProduction: true, protocols: ['http', 'https'] }),
+    elasticsearchIndex: env.string('ELASTICSEARCH_INDEX', 'products'),
+    productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}

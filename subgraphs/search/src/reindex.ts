@@ -1,0 +1,130 @@
+import { pathToFileURL } from 'node:url';
+import { loadConfigOrExit } from '@shop/config';
+import { createLogger, type Logger } from '@shop/subgraph-kit';
+import { buildSearchConfig } from './config.js';
+import type { IndexOperation, SearchEngine } from './engine.js';
+import { createElasticsearchEngine } from './engine/elasticsearch.js';
+import { ProductsUnavailableError, readProductSnapshots } from './productsSource.js';
+import { SnapshotError, toIndexedProduct } from './snapshot.js';
+
+export interface ReindexResult {
+  /** Products written from the products subgraph. */
+  indexed: number;
+  /** Products products sent in a shape search cannot index (logged). */
+  skipped: number;
+  /** Products that were searchable but are no longer listed by products. */
+  unlisted: number;
+}
+
+/**
+ * Rebuilds the index from the products subgraph: every listed product is written (versioned by
+ * when its page was read, so an event about a later change still wins, and an earlier one
+ * loses), then whatever the pass neither saw nor saw changed is hidden. Events may keep
+ * flowing meanwhile. Stock flags are left as they are: they come from inventory's events.
+ */
+export async function reindexFromProducts(options: {
+  engine: SearchEngine;
+  productsUrl: string;
+  logger: Logger;
+  pageSize?: number;
+  signal?: AbortSignal;
+}): Promise<ReindexResult> {
+  const { engine, logger } = options;
+  const startedAt = Date.now();
+  let indexed = 0;
+  let skipped = 0;
+  for await (const page of readProductSnapshots({ url: options.productsUrl, pageSize: options.pageSize, signal: options.signal })) {
+    const operations: IndexOperation[] = [];
+    for (const snapshot of page.snapshots) {
+      try {
+        const { product, listed } = toIndexedProduct(snapshot);
+        operations.push({ kind: 'product', product, listed, version: page.readAt });
+      } catch (error) {
+        if (!(error instanceof SnapshotError)) throw error;
+        skipped += 1;
+        logger.warn('skipped a product search cannot index', { productId: snapshot.id, reason: error.message });
+      }
+    }
+    await engine.apply(operations);
+    indexed += operations.length;
+  }
+  const unlisted = await engine.unlistOlderThan(startedAt);
+  await engine.refresh();
+  return { indexed, skipped, unlisted };
+}
+
+/**
+ * On start: when the index started empty (always, for the embedded engine), fills it from the
+ * products subgraph, retrying while products does not answer (it may be starting too). Never
+ * throws: without products the index still fills from events, so a warning is enough.
+ */
+export async function rebuildOnStart(options: {
+  engine: SearchEngine;
+  productsUrl: string;
+  logger: Logger;
+  signal: AbortSignal;
+  /** How long to keep trying while products does not answer. */
+  retryForMs?: number;
+}): Promise<void> {
+  const { engine, logger, signal } = options;
+  const deadline = Date.now() + (options.retryForMs ?? 120_000);
+  try {
+    if (engine.kind !== 'embedded' && (await engine.countListed()) > 0) return;
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      try {
+        const result = await reindexFromProducts({ engine, productsUrl: options.productsUrl, logger, signal });
+        logger.info('search index rebuilt from products', { ...result, productsUrl: options.productsUrl });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (!(error instanceof ProductsUnavailableError) || Date.now() >= deadline) throw error;
+        logger.debug('products not answering yet, retrying', { attempt, reason: error.message });
+        await sleep(Math.min(5_000, 250 * 2 ** attempt), signal);
+      }
+    }
+  } catch (error) {
+    logger.warn('search index not rebuilt from products: it fills from product events only (run `npm run reindex` later)', {
+      productsUrl: options.productsUrl,
+      reason: (error as Error).message,
+    });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `npm run reindex`: rebuilds the Elasticsearch index named by the environment, then exits. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit('search-reindex', process.env, buildSearchConfig);
+  const logger = createLogger({ service: 'search-reindex', level: config.logLevel });
+  if (config.elasticsearchUrl === undefined) {
+    process.stderr.write(
+      'search-reindex: ELASTICSEARCH_URL is not set. The embedded index lives inside the running search subgraph, ' +
+        'which rebuilds it from PRODUCTS_URL on every start; set ELASTICSEARCH_URL to rebuild an Elasticsearch index.\n',
+    );
+    process.exit(1);
+  }
+  const engine = await createElasticsearchEngine({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
+  try {
+    const result = await reindexFromProducts({ engine, productsUrl: config.productsUrl, logger });
+    logger.info('search index rebuilt from products', { ...result, index: config.elasticsearchIndex, productsUrl: config.productsUrl });
+  } finally {
+    await engine.close();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`search-reindex failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

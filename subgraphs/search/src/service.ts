@@ -1,0 +1,115 @@
+import { badUserInput } from '@shop/errors';
+import { MoneyError, parseAmount, toOutput, type MoneyOutput } from '@shop/money';
+import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from './cursor.js';
+import type { SearchConditions, SearchEngine, SearchRequest, SearchSort } from './engine.js';
+import { CATALOG_CURRENCY } from './facets.js';
+import { tokenize } from './text.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_QUERY_LENGTH = 200;
+export const MAX_QUERY_WORDS = 10;
+export const MAX_FILTER_VALUE_LENGTH = 200;
+
+export interface SearchFilterInput {
+  categoryId?: string | null;
+  brand?: string | null;
+  color?: string | null;
+  size?: string | null;
+  priceMin?: string | null;
+  priceMax?: string | null;
+  inStock?: boolean | null;
+}
+
+export interface SearchArgs {
+  query?: string | null;
+  filter?: SearchFilterInput | null;
+  sort?: SearchSort | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface SearchResultOutput {
+  totalCount: number;
+  facets: { field: string; values: { value: string; count: number }[] }[];
+  nodes: { id: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  priceRange: { min: MoneyOutput; max: MoneyOutput } | null;
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;
+
+export function createSearchService(engine: SearchEngine) {
+  return {
+    async searchProducts(args: SearchArgs): Promise<SearchResultOutput> {
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      if (first < 0 || first > MAX_PAGE_SIZE) {
+        throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
+      }
+      const sort = args.sort ?? 'RELEVANCE';
+      const conditions = searchConditions(args.query, args.filter ?? {});
+      const fingerprint = searchFingerprint(conditions, sort);
+      const request: SearchRequest = { ...conditions, sort, first };
+      if (args.after !== undefined && args.after !== null) {
+        const after = decodeSearchCursor(args.after, fingerprint, sort);
+        if (after === 'not a cursor') throw badUserInput('`after` is not a cursor of this connection', 'after');
+        if (after === 'another search') {
+          throw badUserInput('`after` belongs to a search with another query, filter or sort', 'after');
+        }
+        request.after = after;
+      }
+
+      const page = await engine.search(request);
+      const last = page.hits.at(-1);
+      const money = (minor: number) => toOutput({ minor, currency: CATALOG_CURRENCY });
+      return {
+        totalCount: page.totalCount,
+        facets: page.facets,
+        nodes: page.hits.map((hit) => ({ id: hit.id })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeSearchCursor(fingerprint, last.sortKey) : null },
+        priceRange: page.priceRange && { min: money(page.priceRange.minMinor), max: money(page.priceRange.maxMinor) },
+      };
+    },
+  };
+}
+
+/** Validates the query and the filter into engine terms; text stays text throughout. */
+function searchConditions(query: string | null | undefined, filter: SearchFilterInput): SearchConditions {
+  const conditions: SearchConditions = { terms: null };
+  if (query !== undefined && query !== null && query.trim() !== '') {
+    if (query.length > MAX_QUERY_LENGTH) throw badUserInput(`\`query\` must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
+    const words = tokenize(query);
+    if (words.length > MAX_QUERY_WORDS) throw badUserInput(`\`query\` may have at most ${MAX_QUERY_WORDS} words`, 'query');
+    conditions.terms = words;
+  }
+  for (const field of ['categoryId', 'brand', 'color', 'size'] as const) {
+    const value = filter[field];
+    if (value === undefined || value === null) continue;
+    if (value.length > MAX_FILTER_VALUE_LENGTH) {
+      throw badUserInput(`\`${field}\` must be at most ${MAX_FILTER_VALUE_LENGTH} characters`, `filter.${field}`);
+    }
+    conditions[field] = value;
+  }
+  const minMinor = priceBound(filter.priceMin, 'priceMin');
+  const maxMinor = priceBound(filter.priceMax, 'priceMax');
+  if (minMinor !== undefined && maxMinor !== undefined && minMinor > maxMinor) {
+    throw badUserInput('`priceMin` must not be greater than `priceMax`', 'filter.priceMin');
+  }
+  if (minMinor !== undefined || maxMinor !== undefined) {
+    conditions.price = {};
+    if (minMinor !== undefined) conditions.price.minMinor = minMinor;
+    if (maxMinor !== undefined) conditions.price.maxMinor = maxMinor;
+  }
+  if (filter.inStock !== undefined && filter.inStock !== null) conditions.inStock = filter.inStock;
+  return conditions;
+}
+
+function priceBound(value: string | null | undefined, name: 'priceMin' | 'priceMax'): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return parseAmount(value, CATALOG_CURRENCY);
+  } catch (error) {
+    if (error instanceof MoneyError) throw badUserInput(`\`${name}\`: ${error.message}`, `filter.${name}`);
+    throw error;
+  }
+}

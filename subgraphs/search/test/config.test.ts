@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, readConfig } from '@shop/config';
+import { buildSearchConfig } from '../src/config.js';
+
+const load = (env: Record<string, string>) => readConfig(env, buildSearchConfig);
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('buildSearchConfig', () => {
+  it('runs alone in development: port 4007, embedded engine and bus, products on 4002, a warned dev secret', () => {
+    const { config, warnings } = load({});
+    expect(config).toEqual({
+      port: 4007,
+      elasticsearchUrl: undefined,
+      elasticsearchIndex: 'products',
+      productsUrl: 'http://localhost:4002/graphql',
+      redisUrl: undefined,
+      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      logLevel: 'info',
+    });
+    expect(warnings.join('\n')).toContain('JWT_SECRET');
+  });
+
+  it('reads every variable', () => {
+    const { config } = load({
+      PORT: '5007',
+      ELASTICSEARCH_URL: 'https://elastic:pw@search.internal:9200',
+      ELASTICSEARCH_INDEX: 'products_v2',
+      PRODUCTS_URL: 'http://products:4002/graphql',
+      REDIS_URL: 'redis://redis:6379',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toEqual({
+      port: 5007,
+      elasticsearchUrl: 'https://elastic:pw@search.internal:9200',
+      elasticsearchIndex: 'products_v2',
+      productsUrl: 'http://products:4002/graphql',
+      redisUrl: 'redis://redis:6379',
+      jwtSecret: 'a-production-secret-of-at-least-32-chars',
+      logLevel: 'warn',
+    });
+  });
+
+  it('in production requires ELASTICSEARCH_URL, REDIS_URL and JWT_SECRET, naming all at once', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'ELASTICSEARCH_URL is required when NODE_ENV=production',
+      'REDIS_URL is required when NODE_ENV=production',
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('lists every bad value', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      ELASTICSEARCH_URL: 'mongodb://db',
+      PRODUCTS_URL: 'not a url',
+      REDIS_URL: 'http://cache:6379',
+      JWT_SECRET: 'short',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/ELASTICSEARCH_URL must use http or https/);
+  });
+});

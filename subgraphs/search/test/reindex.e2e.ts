@@ -1,0 +1,188 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger, type LogLevel } from '@shop/subgraph-kit';
+import { createEmbeddedSearchEngine } from '../src/engine/embedded.js';
+import { CATEGORIES_QUERY, PRODUCT_FIELDS_QUERY, productsPageQuery } from '../src/productsSource.js';
+import { rebuildOnStart, reindexFromProducts } from '../src/reindex.js';
+import { tokenize } from '../src/text.js';
+import { CATALOG, CATEGORIES, pid, productOperation } from './fixtures.js';
+import { searchProducts, startSearch } from './harness.js';
+
+/**
+ * A stand-in for the products subgraph: a real HTTP server that answers exactly the GraphQL
+ * requests a rebuild sends, from the fixture catalog, and records them.
+ */
+interface StandIn {
+  url: string;
+  requests: { query: string; variables: Record<string, unknown> }[];
+  /** Answer 503 to this many requests first, as a products subgraph that is still starting. */
+  failFirst: number;
+  withRating: boolean;
+  close(): Promise<void>;
+}
+
+async function startProductsStandIn(listed = CATALOG): Promise<StandIn> {
+  const standIn = { requests: [], failFirst: 0, withRating: true } as unknown as StandIn;
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      const { query, variables = {} } = JSON.parse(raw) as { query: string; variables?: Record<string, unknown> };
+      standIn.requests.push({ query, variables });
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (standIn.failFirst > 0) {
+        standIn.failFirst -= 1;
+        return send(503, { errors: [{ message: 'starting' }] });
+      }
+      if (query === CATEGORIES_QUERY) {
+        const categories = Object.values(CATEGORIES).map((c) => ({ id: c.id, name: c.name, parent: c.parent ? { id: c.parent } : null }));
+        return send(200, { data: { categories } });
+      }
+      if (query === PRODUCT_FIELDS_QUERY) {
+        const fields = ['id', 'sku', 'name', ...(standIn.withRating ? ['rating'] : [])].map((name) => ({ name }));
+        return send(200, { data: { __type: { fields } } });
+      }
+      if (query === productsPageQuery(standIn.withRating)) {
+        const first = variables.first as number;
+        const start = variables.after === null ? 0 : listed.findIndex((p) => p.id === variables.after) + 1;
+        const page = listed.slice(start, start + first);
+        const money = (minor: number, currency: string) => ({ amount: (minor / 100).toFixed(2), currencyCode: currency });
+        const edges = page.map((p) => ({
+          node: {
+            id: p.id,
+            sku: p.sku,
+            name: p.name,
+            slug: p.slug,
+            description: p.description,
+            category: { id: p.categoryId },
+            price: money(p.priceMinor, p.currency),
+            basePrice: money(p.basePriceMinor, p.currency),
+            attributes: { brand: p.brand, color: p.color, size: p.size },
+            createdAt: p.createdAt,
+            ...(standIn.withRating ? { rating: { average: p.ratingAverage, count: p.ratingCount } } : {}),
+          },
+        }));
+        const hasNextPage = start + first < listed.length;
+        return send(200, { data: { products: { edges, pageInfo: { hasNextPage, endCursor: page.at(-1)?.id ?? null } } } });
+      }
+      return send(400, { errors: [{ message: `unexpected query: ${query}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  standIn.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return standIn;
+}
+
+function recordingLogger(level: LogLevel = 'debug') {
+  const lines: { level: string; msg: string; [key: string]: unknown }[] = [];
+  const logger = createLogger({ service: 'search', level, write: (line) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+describe('reindexFromProducts', () => {
+  let products: StandIn;
+
+  beforeAll(async () => {
+    products = await startProductsStandIn();
+  });
+
+  afterEach(() => {
+    products.requests = [];
+    products.withRating = true;
+  });
+
+  afterAll(async () => {
+    await products.close();
+  });
+
+  it('pages through products and indexes every listed product as its snapshot', async () => {
+    const engine = createEmbeddedSearchEngine();
+    const { logger } = recordingLogger();
+    const result = await reindexFromProducts({ engine, productsUrl: products.url, logger, pageSize: 5 });
+    expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0 });
+    expect(products.requests.map((r) => r.variables)).toEqual([{}, {}, { first: 5, after: null }, { first: 5, after: pid(5) }, { first: 5, after: pid(10) }]);
+    expect(await engine.countListed()).toBe(CATALOG.length);
+    // Categories above the product's own come from the category tree.
+    const clothing = await engine.search({ terms: null, categoryId: 'cat-clothing', sort: 'RATING', first: 100 });
+    expect(clothing.hits.map((h) => h.id)).toEqual([pid(4), pid(1), pid(10), pid(2), pid(3)]);
+    const text = await engine.search({ terms: tokenize('kitchen'), sort: 'PRICE_ASC', first: 100 });
+    expect(text.hits.map((h) => h.id)).toEqual([pid(7), pid(9), pid(11), pid(8)]);
+  });
+
+  it('indexes ratings as 0 when products does not serve them yet', async () => {
+    products.withRating = false;
+    const engine = createEmbeddedSearchEngine();
+    await reindexFromProducts({ engine, productsUrl: products.url, logger: recordingLogger().logger });
+    const page = await engine.search({ terms: null, sort: 'RATING', first: 100 });
+    expect(page.hits.map((h) => h.sortKey[0])).toEqual(CATALOG.map(() => 0));
+  });
+
+  it('hides what products no longer lists, but not what an event wrote since the rebuild began', async () => {
+    const engine = createEmbeddedSearchEngine();
+    const gone = { ...CATALOG[0]!, id: 'prod-80', name: 'Withdrawn Lantern' };
+    const fresh = { ...CATALOG[0]!, id: 'prod-81', name: 'Brand New Kayak' };
+    await engine.apply([productOperation(gone, Date.now() - 60_000), productOperation(fresh, Date.now() + 60_000)]);
+    const result = await reindexFromProducts({ engine, productsUrl: products.url, logger: recordingLogger().logger });
+    expect(result.unlisted).toBe(1);
+    expect((await engine.search({ terms: tokenize('lantern'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(0);
+    expect((await engine.search({ terms: tokenize('kayak'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(1);
+  });
+});
+
+describe('rebuildOnStart', () => {
+  it('retries until products answers, then the subgraph serves the whole catalog', async () => {
+    const products = await startProductsStandIn();
+    products.failFirst = 2;
+    const search = await startSearch();
+    const { logger, lines } = recordingLogger();
+    try {
+      await rebuildOnStart({ engine: search.subgraph.engine, productsUrl: products.url, logger, signal: new AbortController().signal });
+      expect(lines.filter((l) => l.msg === 'products not answering yet, retrying')).toHaveLength(2);
+      expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'search index rebuilt from products', indexed: CATALOG.length });
+      const result = await searchProducts(search.url, { query: 'skilet' });
+      expect(result.data?.searchProducts.nodes).toEqual([{ id: pid(8) }]);
+    } finally {
+      await search.stop();
+      await products.close();
+    }
+  });
+
+  it('gives up with a warning when products never answers', async () => {
+    const products = await startProductsStandIn();
+    const url = products.url;
+    await products.close();
+    const engine = createEmbeddedSearchEngine();
+    const { logger, lines } = recordingLogger('warn');
+    await rebuildOnStart({ engine, productsUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'search index not rebuilt from products: it fills from product events only (run `npm run reindex` later)',
+        productsUrl: url,
+      }),
+    ]);
+    expect(await engine.countListed()).toBe(0);
+  });
+
+  it('stops retrying as soon as it is aborted', async () => {
+    const products = await startProductsStandIn();
+    products.failFirst = 1000;
+    const abort = new AbortController();
+    const started = Date.now();
+    const rebuild = rebuildOnStart({
+      engine: createEmbeddedSearchEngine(),
+      productsUrl: products.url,
+      logger: recordingLogger('silent').logger,
+      signal: abort.signal,
+    });
+    setTimeout(() => abort.abort(), 100);
+    await rebuild;
+    expect(Date.now() - started).toBeLessThan(2000);
+    await products.close();
+  });
+});
