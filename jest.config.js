@@ -10,6 +10,8 @@ export default {
   },
   moduleNameMapper: {
     '^@shop/router$': '<rootDir>/router/src/index.ts',
+    '^@shop/(users|products|inventory|orders|payments|cart|search|shipping|notifications|analytics)$':
+      '<rootDir>/subgraphs/$1/src/index.ts',
     '^@shop/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

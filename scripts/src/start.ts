@@ -1,23 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
-import { listSubgraphs, ROUTER_PORT, type SubgraphInfo } from './subgraphs.js';
+import { startStack, type Stack } from './stack.js';
+import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
 
 /**
  * `npm start`: the whole supergraph on this machine without Docker. Embedded PostgreSQL keeps
- * its data in .data/ between runs (`--reset` wipes it); every subgraph runs as its own process
- * on its DESIGN port, exactly as it would alone; the router serves them on :4000.
+ * its data in .data/ between runs (`--reset` wipes it). Every subgraph listens on its DESIGN
+ * port and the router on :4000, all in this one process so they share the in-process event
+ * bus (set REDIS_URL to use Redis Streams instead); each subgraph still runs alone through its
+ * own main.ts, as in production.
  */
 const root = resolve(process.cwd());
 const dataDir = join(root, '.data');
 const reset = process.argv.includes('--reset');
-const children: Array<{ name: string; child: ChildProcess }> = [];
 let postgres: EmbeddedPostgresServer | null = null;
+let stack: Stack | null = null;
 let shuttingDown = false;
 
 function say(line: string): void {
@@ -31,39 +32,34 @@ async function main(): Promise<void> {
     say('--reset: wiped .data/');
   }
   mkdirSync(dataDir, { recursive: true });
-  const subgraphs = listSubgraphs(root);
-  await assertPortsFree([ROUTER_PORT, ...subgraphs.map((s) => s.port)]);
+  const ports = { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
+  await assertPortsFree(Object.values(ports));
 
   const jwtSecret = process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret'));
-  const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@shop.local';
-  const adminPassword = process.env.ADMIN_PASSWORD ?? 'admin-demo-password';
+  const admin = {
+    email: process.env.ADMIN_EMAIL ?? 'admin@shop.local',
+    password: process.env.ADMIN_PASSWORD ?? 'admin-demo-password',
+  };
 
   const pgPort = await preferredPort(54320);
   say(`starting embedded PostgreSQL on :${pgPort} (data in .data/postgres)`);
   postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, persistent: true });
-
-  const urls = Object.fromEntries(subgraphs.map((s) => [s.name, `http://localhost:${s.port}/graphql`]));
-  await Promise.all(
-    subgraphs.map((s) =>
-      startProcess(s.name, s.mainPath, s.port, {
-        PORT: String(s.port),
-        DATABASE_URL: postgres!.url(`shop_${s.name}`),
-        JWT_SECRET: jwtSecret,
-        ADMIN_EMAIL: adminEmail,
-        ADMIN_PASSWORD: adminPassword,
-        PRODUCTS_URL: urls.products ?? '',
-      }),
-    ),
-  );
-  await startProcess('router', join(root, 'router', 'dist', 'main.js'), ROUTER_PORT, {
-    PORT: String(ROUTER_PORT),
-    SUPERGRAPH_PATH: join(root, 'schema', 'supergraph.graphql'),
+  const pg = postgres;
+  stack = await startStack({
+    root,
+    ports,
+    host: 'localhost',
+    databaseUrl: (name) => pg.url(`shop_${name}`),
+    jwtSecret,
+    admin,
+    redisUrl: process.env.REDIS_URL,
+    logLevel: (process.env.LOG_LEVEL as 'warn' | undefined) ?? 'warn',
+    env: { FREE_SHIPPING_THRESHOLD: process.env.FREE_SHIPPING_THRESHOLD ?? '50.00' },
   });
 
-  const routerUrl = `http://localhost:${ROUTER_PORT}/graphql`;
   const seeded = await seedDemo({
-    routerUrl,
-    admin: { email: adminEmail, password: adminPassword },
+    routerUrl: stack.routerUrl,
+    admin,
     markerPath: join(dataDir, 'demo-seeded.json'),
     log: say,
   });
@@ -71,71 +67,24 @@ async function main(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('');
   say(`Supergraph ready in ${seconds} s`);
-  say(`  GraphQL (HTTP):  ${routerUrl}`);
-  say(`  Health:          http://localhost:${ROUTER_PORT}/health`);
-  for (const s of subgraphs) say(`  ${s.name.padEnd(15)}  ${urls[s.name]}`);
+  say(`  GraphQL (HTTP and WebSocket):  ${stack.routerUrl}`);
+  say(`  Health:   http://localhost:${ROUTER_PORT}/health      Metrics: http://localhost:${ROUTER_PORT}/metrics`);
+  for (const [name, url] of Object.entries(stack.urls)) say(`  ${name.padEnd(15)}  ${url}`);
   say('');
-  say(`  Admin login:     ${adminEmail} / ${adminPassword}`);
+  say(`  Admin login:     ${admin.email} / ${admin.password}`);
   say(`  Demo customer:   ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`);
   say(`  Catalog:         ${seeded.products} products${seeded.seededNow ? ', demo stock seeded now' : ' (demo stock kept from an earlier run)'}`);
   say('');
-  say(`  Try: curl -s ${routerUrl} -H 'content-type: application/json' \\`);
+  say(`  Try: curl -s ${stack.routerUrl} -H 'content-type: application/json' \\`);
   say(`         -d '{"query":"{ products(first: 3) { edges { node { name price { amount currencyCode } stock { available } } } } }"}'`);
   say('');
   say('Ctrl+C stops everything.');
 }
 
-function startProcess(name: string, mainPath: string, port: number, env: Record<string, string>): Promise<void> {
-  if (!existsSync(mainPath)) throw new Error(`${mainPath} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [mainPath], {
-    cwd: root,
-    env: { LOG_LEVEL: 'warn', ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push({ name, child });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => say(`[${name}] ${line}`));
-  }
-  child.on('exit', (code, signal) => {
-    if (shuttingDown) return;
-    say(`[${name}] exited (${signal ?? `code ${code}`}); stopping everything`);
-    void shutdown(1);
-  });
-  return waitForHealth(name, `http://localhost:${port}/health`, 60_000);
-}
-
-async function waitForHealth(name: string, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (shuttingDown) throw new Error('shutting down');
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs / 1000} s`);
-}
-
 async function shutdown(code: number): Promise<never> {
+  if (shuttingDown) process.exit(code);
   shuttingDown = true;
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            done();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await stack?.stop().catch(() => undefined);
   await postgres?.stop().catch(() => undefined);
   process.exit(code);
 }
@@ -182,4 +131,3 @@ main().catch((error: unknown) => {
   void shutdown(1);
 });
 
-export type { SubgraphInfo };

@@ -1,79 +1,63 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '@shop/subgraph-kit';
-import { createTestDatabase } from '@shop/testing';
-import { composeSupergraph, createRouter, type SubgraphFetchEvent } from '../../router/src/index.js';
-import { createUsersSubgraph } from '../../subgraphs/users/src/server.js';
-import { createProductsSubgraph } from '../../subgraphs/products/src/server.js';
-import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
-import { createOrdersSubgraph } from '../../subgraphs/orders/src/server.js';
+import { createTestDatabase, freePort } from '@shop/testing';
+import type { KeyValueStore } from '@shop/kv';
+import type { SubgraphFetchEvent } from '@shop/router';
+import { startStack, STACK_SUBGRAPHS } from '../../scripts/src/stack.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
 export const JWT_SECRET = 'e2e-secret-that-is-definitely-long-enough-1234';
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' };
 
 /**
- * The real supergraph in one process: the four subgraphs on real PostgreSQL (fresh databases),
- * composed from their committed SDL with the ports they got, behind the real router.
+ * The real supergraph in one process, as `npm start` runs it: every subgraph on real PostgreSQL
+ * (fresh databases) and free ports, sharing the in-process event bus, behind the real router.
  */
-export async function startSupergraph() {
-  const logger = createLogger({ service: 'e2e', level: (process.env.LOG_LEVEL as 'silent') ?? 'silent' });
-  const [usersDb, inventoryDb, ordersDb] = await Promise.all([
-    createTestDatabase('e2e_users'),
-    createTestDatabase('e2e_inventory'),
-    createTestDatabase('e2e_orders'),
-  ]);
-  const base = { port: 0, jwtSecret: JWT_SECRET, logLevel: 'silent' as const };
-  const users = await createUsersSubgraph(
-    { ...base, databaseUrl: usersDb, admin: ADMIN },
-    { logger },
-  );
-  const products = await createProductsSubgraph({ ...base, mongoUrl: undefined, mongoDb: 'shop_products', seedDemo: true }, {
-    logger,
-  });
-  const inventory = await createInventorySubgraph({ ...base, databaseUrl: inventoryDb }, { logger });
-  const productsUrl = (await products.listen(0, '127.0.0.1')).url;
-  const orders = await createOrdersSubgraph({ ...base, databaseUrl: ordersDb, productsUrl }, { logger });
-  const urls = {
-    users: (await users.listen(0, '127.0.0.1')).url,
-    products: productsUrl,
-    inventory: (await inventory.listen(0, '127.0.0.1')).url,
-    orders: (await orders.listen(0, '127.0.0.1')).url,
-  };
-  const { supergraphSdl } = composeSupergraph(
-    Object.entries(urls).map(([name, url]) => ({
-      name,
-      url,
-      typeDefs: readFileSync(join(root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
-    })),
+export async function startSupergraph(
+  options: { redisUrl?: string; kv?: KeyValueStore; router?: { kv?: KeyValueStore } } = {},
+) {
+  const names = [...STACK_SUBGRAPHS, 'router'];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  const databases = Object.fromEntries(
+    await Promise.all(STACK_SUBGRAPHS.map(async (name) => [name, await createTestDatabase(`e2e_${name}`)] as const)),
   );
   const fetches: SubgraphFetchEvent[] = [];
-  const router = createRouter({ supergraphSdl, logger, onSubgraphFetch: (event) => fetches.push(event) });
-  const { url } = await router.listen(0, '127.0.0.1');
+  const stack = await startStack({
+    root,
+    ports,
+    databaseUrl: (name) => databases[name]!,
+    jwtSecret: JWT_SECRET,
+    admin: ADMIN,
+    logLevel: (process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent',
+    env: { FREE_SHIPPING_THRESHOLD: '1000.00' },
+    onSubgraphFetch: (event) => fetches.push(event),
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.kv ? { kv: options.kv } : {}),
+    ...(options.router?.kv ? { routerKv: options.router.kv } : {}),
+  });
+  const { users, products, inventory, orders } = stack.subgraphs;
 
   return {
-    url,
+    url: stack.routerUrl,
+    wsUrl: stack.routerUrl.replace(/^http/, 'ws'),
     fetches,
-    subgraphs: { users, products, inventory, orders },
+    stack,
+    router: stack.router,
+    databases,
+    subgraphs: stack.subgraphs,
     /** SQL statements sent by the PostgreSQL subgraphs, and product store round trips. */
     roundTrips() {
       return {
-        sql: users.sqlStats.queries + inventory.sqlStats.queries + orders.sqlStats.queries,
-        productStore: products.repositoryStats.calls,
+        sql: users!.sqlStats!.queries + inventory!.sqlStats!.queries + orders!.sqlStats!.queries,
+        productStore: products!.repositoryStats!.calls,
         subgraphFetches: fetches.length,
       };
     },
     resetCounters() {
-      users.sqlStats.reset();
-      inventory.sqlStats.reset();
-      orders.sqlStats.reset();
-      products.repositoryStats.reset();
+      for (const s of [users, inventory, orders]) s!.sqlStats!.reset();
+      products!.repositoryStats!.reset();
       fetches.length = 0;
     },
-    async stop() {
-      await router.stop();
-      await Promise.all([users.stop(), products.stop(), inventory.stop(), orders.stop()]);
-    },
+    stop: () => stack.stop(),
   };
 }
 

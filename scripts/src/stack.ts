@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConfig, type Env } from '@shop/config';
+import { createEventBus, type EventBus } from '@shop/events';
+import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
+import type { QueryStats } from '@shop/postgres';
+import { createLogger, type Logger, type LogLevel } from '@shop/subgraph-kit';
+import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '@shop/router';
+import { buildCartConfig, createCartSubgraph } from '@shop/cart';
+import { buildInventoryConfig, createInventorySubgraph } from '@shop/inventory';
+import { buildOrdersConfig, createOrdersSubgraph } from '@shop/orders';
+import { buildPaymentsConfig, createPaymentsSubgraph } from '@shop/payments';
+import { buildProductsConfig, createProductsSubgraph } from '@shop/products';
+import { buildSearchConfig, createSearchSubgraph } from '@shop/search';
+import { buildShippingConfig, createShippingSubgraph } from '@shop/shipping';
+import { buildUsersConfig, createUsersSubgraph } from '@shop/users';
+import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
+
+/** What every in-process subgraph is handed; each factory takes the parts it knows. */
+interface Deps {
+  logger: Logger;
+  kv: KeyValueStore;
+  bus: EventBus;
+}
+
+interface RunningSubgraph {
+  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+  sqlStats?: QueryStats;
+  repositoryStats?: { readonly calls: number; reset(): void };
+}
+
+interface SubgraphEntry {
+  /** Needs a PostgreSQL database of its own. */
+  postgres: boolean;
+  start(env: Env, deps: Deps): Promise<RunningSubgraph>;
+}
+
+const config = <T>(env: Env, build: Parameters<typeof readConfig<T>>[1]): T => readConfig(env, build).config;
+
+// One row per subgraph: how the launcher turns an environment into a running subgraph, exactly
+// as that subgraph's own main.ts does, but with the shared in-process bus.
+const SUBGRAPHS: Record<string, SubgraphEntry> = {
+  users: {
+    postgres: true,
+    start: (env, deps) => createUsersSubgraph({ ...config(env, buildUsersConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  products: { postgres: false, start: (env, deps) => createProductsSubgraph(config(env, buildProductsConfig), deps) },
+  inventory: {
+    postgres: true,
+    start: (env, deps) => createInventorySubgraph({ ...config(env, buildInventoryConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  orders: {
+    postgres: true,
+    start: (env, deps) => createOrdersSubgraph({ ...config(env, buildOrdersConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  payments: {
+    postgres: true,
+    start: (env, deps) => createPaymentsSubgraph({ ...config(env, buildPaymentsConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  cart: { postgres: false, start: (env, deps) => createCartSubgraph(config(env, buildCartConfig), deps) },
+  search: { postgres: false, start: (env, deps) => createSearchSubgraph(config(env, buildSearchConfig), deps) },
+  shipping: {
+    postgres: true,
+    start: (env, deps) => createShippingSubgraph({ ...config(env, buildShippingConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+};
+
+export const STACK_SUBGRAPHS = Object.keys(SUBGRAPHS);
+
+export interface StackOptions {
+  root: string;
+  /** A PostgreSQL URL for a subgraph's database (created by the subgraph when missing). */
+  databaseUrl(subgraph: string): string;
+  jwtSecret: string;
+  admin: { email: string; password: string };
+  /** Ports to listen on; default the DESIGN ports. Use `freePorts` in tests. */
+  ports?: Record<string, number>;
+  host?: string;
+  /** With Redis, stores and the bus are the production adapters; without, in-process ones. */
+  redisUrl?: string;
+  /** One store for every subgraph (not closed by the stack), instead of one each. */
+  kv?: KeyValueStore;
+  /** The router's store (not closed by the stack). */
+  routerKv?: KeyValueStore;
+  logLevel?: LogLevel;
+  /** Extra environment for every subgraph (e.g. FREE_SHIPPING_THRESHOLD). */
+  env?: Env;
+  onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
+}
+
+export interface Stack {
+  routerUrl: string;
+  urls: Record<string, string>;
+  subgraphs: Record<string, RunningSubgraph>;
+  router: Router;
+  bus: EventBus;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole supergraph in this process: every subgraph on its port with its own store and the
+ * shared event bus, then the router over a supergraph composed from their SDL and actual URLs.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
+  const level = options.logLevel ?? 'warn';
+  const urls = Object.fromEntries(STACK_SUBGRAPHS.map((name) => [name, `http://${host}:${ports[name]}/graphql`]));
+  const routerUrl = `http://${host}:${ports.router}/graphql`;
+  const busLogger = createLogger({ service: 'bus', level });
+  const bus = createEventBus({
+    redisUrl: options.redisUrl,
+    onError: (error, event) => busLogger.warn('event handler failed, will retry', { error, eventType: event?.type }),
+  });
+  const stores: KeyValueStore[] = [];
+  const started: Array<[string, RunningSubgraph]> = [];
+  let router: Router | undefined;
+
+  const stop = async () => {
+    await router?.stop();
+    for (const [, subgraph] of [...started].reverse()) await subgraph.stop().catch(() => undefined);
+    await Promise.all(stores.map((kv) => kv.close()));
+    await bus.close();
+  };
+
+  try {
+    // Products first: others price and seed against its catalog.
+    for (const name of ['products', ...STACK_SUBGRAPHS.filter((n) => n !== 'products')]) {
+      const entry = SUBGRAPHS[name]!;
+      const env: Env = {
+        ...options.env,
+        PORT: String(ports[name]),
+        JWT_SECRET: options.jwtSecret,
+        LOG_LEVEL: level,
+        ADMIN_EMAIL: options.admin.email,
+        ADMIN_PASSWORD: options.admin.password,
+        ROUTER_URL: routerUrl,
+        PRODUCTS_URL: urls.products,
+        INVENTORY_URL: urls.inventory,
+        ...(entry.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      };
+      const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:` });
+      if (!options.kv) stores.push(kv);
+      const subgraph = await entry.start(env, { logger: createLogger({ service: name, level }), kv, bus });
+      started.push([name, subgraph]);
+      await subgraph.listen(ports[name]!, host);
+    }
+    const { supergraphSdl } = composeSupergraph(
+      STACK_SUBGRAPHS.map((name) => ({
+        name,
+        url: urls[name]!,
+        typeDefs: readFileSync(join(options.root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
+      })),
+    );
+    const routerKv = options.routerKv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: 'router:' });
+    if (!options.routerKv) stores.push(routerKv);
+    router = createRouter({
+      supergraphSdl,
+      logger: createLogger({ service: 'router', level }),
+      jwtSecret: options.jwtSecret,
+      kv: routerKv,
+      onSubgraphFetch: options.onSubgraphFetch,
+    });
+    await router.listen(ports.router!, host);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { routerUrl, urls, subgraphs: Object.fromEntries(started), router, bus, stop };
+}
