@@ -54,6 +54,8 @@ export function createPostgres<DB>(options: {
     },
     async destroy() {
       await db.destroy();
+      // Kysely ends the pool only if it ever used it; a pool used directly must end too.
+      if (!pool.ended) await pool.end().catch(() => undefined);
     },
   };
 }

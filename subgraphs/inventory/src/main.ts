@@ -1,4 +1,6 @@
 import { loadConfigOrExit } from '@shop/config';
+import { createEventBus } from '@shop/events';
+import { createKeyValueStore } from '@shop/kv';
 import { resolveDatabase } from '@shop/postgres';
 import { createLogger, serveUntilSignal } from '@shop/subgraph-kit';
 import { buildInventoryConfig } from './config.js';
@@ -13,13 +15,24 @@ try {
     databaseUrl: config.databaseUrl,
     log: (msg) => logger.info(msg),
   });
-  const service = await createInventorySubgraph({ ...config, databaseUrl: database.url }, { logger }).catch(
+  // Redis with REDIS_URL (several replicas share events and subscriptions), in-process otherwise.
+  const kv = createKeyValueStore({ redisUrl: config.redisUrl });
+  const bus = createEventBus({
+    redisUrl: config.redisUrl,
+    onError: (error, event) => logger.error('event handling failed', { error, type: event?.type }),
+  });
+  const release = async () => {
+    await bus.close();
+    await kv.close();
+    await database.release();
+  };
+  const service = await createInventorySubgraph({ ...config, databaseUrl: database.url }, { logger, kv, bus }).catch(
     async (error: unknown) => {
-      await database.release();
+      await release();
       throw error;
     },
   );
-  await serveUntilSignal({ service, port: config.port, logger, cleanup: () => database.release() });
+  await serveUntilSignal({ service, port: config.port, logger, cleanup: release });
 } catch (error) {
   logger.error('failed to start', { error });
   process.exit(1);

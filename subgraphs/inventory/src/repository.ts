@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { enqueueEvents } from '@shop/events';
 import type { InventoryDatabase } from './db/database.js';
+import { stockChanged } from './events.js';
 import type { StockLevel } from './stock.js';
 
 /** One on-hand quantity to write. */
@@ -19,8 +21,9 @@ export interface StockRepository {
   /** Every level of these products, in one query, ordered by product and warehouse. */
   findByProductIds(productIds: readonly string[]): Promise<StockLevel[]>;
   /**
-   * Sets on-hand quantities and records one `set` event per write, all in one transaction:
-   * either every write lands or none does. Pairs of product and warehouse must be distinct.
+   * Sets on-hand quantities and records one `set` event per write, all in one transaction
+   * with one `stock.changed` outbox event per product: either every write lands or none does.
+   * Pairs of product and warehouse must be distinct.
    */
   setOnHand(writes: readonly OnHandWrite[], actorId: string | null): Promise<SetOnHandResult>;
 }
@@ -71,16 +74,12 @@ export function createStockRepository(db: Kysely<InventoryDatabase>): StockRepos
             .values(sorted.map((w) => ({ product_id: w.productId, warehouse: w.warehouse, on_hand: 0 })))
             .onConflict((oc) => oc.columns(['product_id', 'warehouse']).doNothing())
             .execute();
+          // Every warehouse of these products, so the totals in `stock.changed` are exact; in
+          // product and warehouse order, the order in which reservations lock them too.
           const current = await trx
             .selectFrom('stock_levels')
             .select(['product_id', 'warehouse', 'on_hand', 'reserved'])
-            .where(({ eb, refTuple, tuple }) =>
-              eb(
-                refTuple('product_id', 'warehouse'),
-                'in',
-                sorted.map((w) => tuple(w.productId, w.warehouse)),
-              ),
-            )
+            .where('product_id', 'in', [...new Set(sorted.map((w) => w.productId))])
             .orderBy('product_id')
             .orderBy('warehouse')
             .forUpdate()
@@ -119,6 +118,18 @@ export function createStockRepository(db: Kysely<InventoryDatabase>): StockRepos
               })),
             )
             .execute();
+          const written = new Map(writes.map((w) => [keyOf(w.productId, w.warehouse), w.quantity]));
+          const totals = new Map<string, { onHand: number; reserved: number }>();
+          for (const row of current) {
+            const total = totals.get(row.product_id) ?? { onHand: 0, reserved: 0 };
+            total.onHand += written.get(keyOf(row.product_id, row.warehouse)) ?? row.on_hand;
+            total.reserved += row.reserved;
+            totals.set(row.product_id, total);
+          }
+          await enqueueEvents(
+            trx,
+            [...totals].map(([productId, total]) => stockChanged({ productId, ...total })),
+          );
           return {
             ok: true as const,
             levels: writes.map((w, i) => ({

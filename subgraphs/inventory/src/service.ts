@@ -8,7 +8,7 @@ export const MAX_QUANTITY = 1_000_000;
 export const MAX_LEVELS_PER_CALL = 500;
 
 // Product ids belong to the products subgraph; we only insist they are sane to store.
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const WAREHOUSE = /^[a-z0-9-]{1,32}$/;
 
 /** An on-hand quantity as a client asks for it, before validation. */

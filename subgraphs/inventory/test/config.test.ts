@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, readConfig } from '@shop/config';
-import { buildInventoryConfig, DEV_JWT_SECRET } from '../src/config.js';
+import {
+  buildInventoryConfig,
+  DEFAULT_RESERVATION_SWEEP_MS,
+  DEFAULT_RESERVATION_TTL_SECONDS,
+  DEV_JWT_SECRET,
+} from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -13,9 +18,18 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('inventory config', () => {
-  it('runs in development with nothing set: port 4003, embedded database, dev secret with a warning', () => {
+  it('runs in development with nothing set: port 4003, embedded database, in-process bus, dev secret with a warning', () => {
     const { config, warnings } = readConfig({}, buildInventoryConfig);
-    expect(config).toEqual({ port: 4003, databaseUrl: undefined, jwtSecret: DEV_JWT_SECRET, logLevel: 'info' });
+    expect(config).toEqual({
+      port: 4003,
+      databaseUrl: undefined,
+      jwtSecret: DEV_JWT_SECRET,
+      logLevel: 'info',
+      redisUrl: undefined,
+      reservationTtlSeconds: 900,
+      reservationSweepMs: 5000,
+    });
+    expect([DEFAULT_RESERVATION_TTL_SECONDS, DEFAULT_RESERVATION_SWEEP_MS]).toEqual([900, 5000]);
     expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
   });
 
@@ -25,18 +39,30 @@ describe('inventory config', () => {
       DATABASE_URL: 'postgresql://shop:pw@db:5432/inventory',
       JWT_SECRET: 's'.repeat(32),
       LOG_LEVEL: 'warn',
+      REDIS_URL: 'redis://cache:6379',
+      RESERVATION_TTL_SECONDS: '600',
+      RESERVATION_SWEEP_MS: '250',
     };
     expect(readConfig(env, buildInventoryConfig)).toEqual({
-      config: { port: 5003, databaseUrl: env.DATABASE_URL, jwtSecret: env.JWT_SECRET, logLevel: 'warn' },
+      config: {
+        port: 5003,
+        databaseUrl: env.DATABASE_URL,
+        jwtSecret: env.JWT_SECRET,
+        logLevel: 'warn',
+        redisUrl: env.REDIS_URL,
+        reservationTtlSeconds: 600,
+        reservationSweepMs: 250,
+      },
       warnings: [],
     });
   });
 
-  it('in production, names both a missing DATABASE_URL and a missing JWT_SECRET at once', () => {
+  it('in production, names a missing DATABASE_URL, JWT_SECRET and REDIS_URL at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
       expect.stringContaining('DATABASE_URL'),
       expect.stringContaining('JWT_SECRET'),
+      expect.stringContaining('REDIS_URL'),
     ]);
   });
 
@@ -46,9 +72,12 @@ describe('inventory config', () => {
       DATABASE_URL: 'mysql://db/inventory',
       JWT_SECRET: 'short',
       LOG_LEVEL: 'loud',
+      REDIS_URL: 'http://cache',
+      RESERVATION_TTL_SECONDS: '0',
+      RESERVATION_SWEEP_MS: 'often',
     });
-    expect(problems).toHaveLength(4);
-    for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL']) {
+    expect(problems).toHaveLength(7);
+    for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL', 'REDIS_URL', 'RESERVATION_TTL_SECONDS', 'RESERVATION_SWEEP_MS']) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
   });

@@ -2,6 +2,8 @@ import type { EnvReader } from '@shop/config';
 import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
+export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
+export const DEFAULT_INVENTORY_URL = 'http://localhost:4003/graphql';
 
 export interface OrdersConfig {
   port: number;
@@ -9,6 +11,12 @@ export interface OrdersConfig {
   databaseUrl: string | undefined;
   /** The products subgraph's GraphQL endpoint, asked for prices at checkout. */
   productsUrl: string;
+  /** The router's public endpoint: checkout reads cart, address and shipping rate there. */
+  routerUrl: string;
+  /** The inventory subgraph's endpoint: checkout reserves stock there (`@inaccessible` fields). */
+  inventoryUrl: string;
+  /** Redis for the event bus and status-change pub/sub; unset in development means in-process. */
+  redisUrl: string | undefined;
   jwtSecret: string;
   logLevel: LogLevel;
 }
@@ -19,6 +27,9 @@ export function buildOrdersConfig(env: EnvReader): OrdersConfig {
     port: env.port('PORT', 4004),
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
     productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
+    inventoryUrl: env.url('INVENTORY_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_INVENTORY_URL,
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };

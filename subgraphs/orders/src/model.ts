@@ -1,6 +1,21 @@
 import type { OrderStatus } from './statusMachine.js';
 
-/** An order as the service works with it: money in integer minor units of `currency`. */
+/** Where an order goes, copied from the customer's address book at checkout. */
+export interface AddressSnapshot {
+  /** The address's id in the users subgraph at checkout; null for orders from before shipping. */
+  addressId: string | null;
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+/**
+ * An order as the service works with it: money in integer minor units of `currency`;
+ * `totalMinor = subtotalMinor + shippingMinor - discountMinor`.
+ */
 export interface Order {
   id: string;
   orderNumber: string;
@@ -8,7 +23,15 @@ export interface Order {
   status: OrderStatus;
   currency: string;
   subtotalMinor: number;
+  shippingMinor: number;
+  discountMinor: number;
   totalMinor: number;
+  shippingMethodId: string;
+  shippingAddress: AddressSnapshot;
+  /** The cart it was checked out from; null for orders placed before carts existed. */
+  cartId: string | null;
+  /** Failed payment attempts while it waited for payment. */
+  paymentFailures: number;
   createdAt: Date;
 }
 
@@ -27,6 +50,8 @@ export interface OrderStatusChange {
   at: Date;
   /** Who caused it: a user id, or the name of the process. */
   actor: string;
+  /** Why, when known: "payment window expired", the customer's return reason, ... */
+  reason: string | null;
 }
 
 /** A position in a newest-first list of orders. */

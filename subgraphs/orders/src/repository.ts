@@ -1,17 +1,46 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { OrdersDatabase, OrdersTable } from './db/schema.js';
-import type { Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
-import { INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
+import { orderPlaced, orderStatusChanged } from './events.js';
+import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
+import { assertTransition, INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
 
 /** What checkout hands over to be stored: lines already priced, totals already summed. */
 export interface NewOrder {
+  /** Chosen by checkout before it reserves stock, so a retried checkout reuses it. */
+  id: string;
   userId: string;
   idempotencyKey: string;
+  cartId: string;
   currency: string;
   subtotalMinor: number;
+  shippingMinor: number;
+  discountMinor: number;
   totalMinor: number;
+  shippingMethodId: string;
+  shippingAddress: AddressSnapshot;
   lines: Array<{ productId: string; quantity: number; unitPriceMinor: number }>;
 }
+
+/** What a saga event asks of an order, decided from the order as it is now (locked). */
+export type EventDecision =
+  | { kind: 'transition'; to: OrderStatus; reason: string }
+  /** A payment attempt failed: the order keeps waiting for payment, the failure is counted. */
+  | { kind: 'paymentFailed' }
+  /** Nothing to do; `why` is logged. */
+  | { kind: 'ignore'; why: string };
+
+export interface EventOutcome {
+  /** False when this consumer had handled the event before (a redelivery): nothing was done. */
+  handled: boolean;
+  /** The order as the event found it; null when no such order exists. */
+  order: Order | null;
+  decision: EventDecision | null;
+  /** The order after a status change made by this event. */
+  changed: Order | null;
+}
+
+type Executor = Kysely<OrdersDatabase>;
 
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
 
@@ -31,6 +60,12 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
       if (valid.length === 0) return [];
       const rows = await db.selectFrom('orders').selectAll().where('id', 'in', valid).execute();
       return rows.map(toOrder);
+    },
+
+    async findById(id: string): Promise<Order | null> {
+      if (!isOrderId(id)) return null;
+      const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toOrder(row) : null;
     },
 
     async findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<Order | null> {
@@ -72,7 +107,13 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
         .orderBy('order_id')
         .orderBy('id')
         .execute();
-      return rows.map((row) => ({ orderId: row.order_id, status: statusOf(row.status), at: row.at, actor: row.actor }));
+      return rows.map((row) => ({
+        orderId: row.order_id,
+        status: statusOf(row.status),
+        at: row.at,
+        actor: row.actor,
+        reason: row.reason,
+      }));
     },
 
     /**
@@ -157,24 +198,30 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
     },
 
     /**
-     * Stores an order, its lines and its first history entry in one transaction. Returns null,
-     * having written nothing, when the user already has an order under this idempotency key
-     * (also when a concurrent request stored it a moment ago: the insert waits for that
-     * transaction and then does nothing).
+     * Stores an order, its lines, its first history entry and its `order.placed` event in one
+     * transaction. Returns null, having written nothing, when the order id or the user's
+     * idempotency key is taken (also when a concurrent request stored it a moment ago: the
+     * insert waits for that transaction and then does nothing).
      */
     async create(order: NewOrder, actor: string): Promise<Order | null> {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('orders')
           .values({
+            id: order.id,
             user_id: order.userId,
             status: INITIAL_STATUS,
             currency: order.currency,
             subtotal_minor: order.subtotalMinor,
+            shipping_minor: order.shippingMinor,
+            discount_minor: order.discountMinor,
             total_minor: order.totalMinor,
             idempotency_key: order.idempotencyKey,
+            cart_id: order.cartId,
+            shipping_method_id: order.shippingMethodId,
+            shipping_address: JSON.stringify(order.shippingAddress),
           })
-          .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
+          .onConflict((oc) => oc.doNothing())
           .returningAll()
           .executeTakeFirst();
         if (!row) return null;
@@ -195,33 +242,84 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
           .insertInto('order_status_history')
           .values({ order_id: row.id, status: INITIAL_STATUS, at: row.created_at, actor })
           .execute();
-        return toOrder(row);
+        const created = toOrder(row);
+        await enqueueEvents(trx, [orderPlaced(created, order.lines)]);
+        return created;
       });
     },
 
     /**
-     * Moves an order from `from` to `to` and appends the history entry, in one transaction.
-     * Returns null, changing nothing, when the order is no longer in `from` (someone else moved
-     * it first), so two racing transitions can never both apply.
+     * Moves an order from `from` to `to`, appends the history entry and writes the
+     * `order.status_changed` event, in one transaction. Refuses (CONFLICT) a move the status
+     * machine does not allow. Returns null, changing nothing, when the order is no longer in
+     * `from` (someone else moved it first), so two racing transitions can never both apply.
      */
-    async transition(orderId: string, from: OrderStatus, to: OrderStatus, actor: string): Promise<Order | null> {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('orders')
-          .set({ status: to, updated_at: sql<Date>`now()` })
-          .where('id', '=', orderId)
-          .where('status', '=', from)
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) return null;
-        await trx
-          .insertInto('order_status_history')
-          .values({ order_id: orderId, status: to, at: row.updated_at, actor })
-          .execute();
-        return toOrder(row);
+    async transition(orderId: string, from: OrderStatus, to: OrderStatus, actor: string, reason: string | null = null): Promise<Order | null> {
+      assertTransition(from, to);
+      return db.transaction().execute((trx) => applyTransition(trx, orderId, from, to, actor, reason));
+    },
+
+    /**
+     * Handles a saga event at most once for `consumer`: in one transaction it records the
+     * event in the inbox, locks the order, asks `decide` what the event means for it, and
+     * applies that (status change with history and outbox event, or a counted payment failure).
+     * A redelivered event does nothing and reports `handled: false`.
+     */
+    async applyEvent(
+      consumer: string,
+      event: EventEnvelope,
+      orderId: string,
+      decide: (order: Order) => EventDecision,
+    ): Promise<EventOutcome> {
+      const outcome: EventOutcome = { handled: false, order: null, decision: null, changed: null };
+      outcome.handled = await handleOnce(db, consumer, event, async (untyped) => {
+        const trx = untyped as Executor;
+        if (!isOrderId(orderId)) return;
+        const row = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
+        if (!row) return;
+        const order = toOrder(row);
+        const decision = decide(order);
+        outcome.order = order;
+        outcome.decision = decision;
+        if (decision.kind === 'transition') {
+          assertTransition(order.status, decision.to);
+          outcome.changed = await applyTransition(trx, order.id, order.status, decision.to, event.source, decision.reason);
+        } else if (decision.kind === 'paymentFailed') {
+          await trx
+            .updateTable('orders')
+            .set((eb) => ({ payment_failures: eb('payment_failures', '+', 1) }))
+            .where('id', '=', order.id)
+            .execute();
+        }
       });
+      return outcome;
     },
   };
+}
+
+async function applyTransition(
+  trx: Executor,
+  orderId: string,
+  from: OrderStatus,
+  to: OrderStatus,
+  actor: string,
+  reason: string | null,
+): Promise<Order | null> {
+  const row = await trx
+    .updateTable('orders')
+    .set({ status: to, updated_at: sql<Date>`now()` })
+    .where('id', '=', orderId)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return null;
+  await trx
+    .insertInto('order_status_history')
+    .values({ order_id: orderId, status: to, at: row.updated_at, actor, reason })
+    .execute();
+  const order = toOrder(row);
+  await enqueueEvents(trx, [orderStatusChanged(order, from, row.updated_at, reason)]);
+  return order;
 }
 
 /** Strictly after `cursor` in newest-first order. */
@@ -237,7 +335,13 @@ function toOrder(row: Selectable<OrdersTable>): Order {
     status: statusOf(row.status),
     currency: row.currency,
     subtotalMinor: row.subtotal_minor,
+    shippingMinor: row.shipping_minor,
+    discountMinor: row.discount_minor,
     totalMinor: row.total_minor,
+    shippingMethodId: row.shipping_method_id,
+    shippingAddress: row.shipping_address,
+    cartId: row.cart_id,
+    paymentFailures: row.payment_failures,
     createdAt: row.created_at,
   };
 }

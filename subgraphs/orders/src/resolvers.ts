@@ -15,12 +15,18 @@ export const resolvers: Resolvers = {
   Mutation: {
     checkout: (_: unknown, args: { input: CheckoutInput }, ctx: OrdersContext) => ctx.orders.checkout(ctx, args.input),
     cancelOrder: (_: unknown, args: { id: string }, ctx: OrdersContext) => ctx.orders.cancel(ctx, args.id),
+    requestReturn: (_: unknown, args: { id: string; reason?: string | null }, ctx: OrdersContext) =>
+      ctx.orders.requestReturn(ctx, args.id, args.reason),
+    fulfilOrder: (_: unknown, args: { id: string }, ctx: OrdersContext) => ctx.orders.fulfil(ctx, args.id),
+    refundOrder: (_: unknown, args: { id: string }, ctx: OrdersContext) => ctx.orders.refund(ctx, args.id),
   },
   Order: {
     __resolveReference: (reference: { id: string }, ctx: OrdersContext) => ctx.orders.reference(ctx, reference.id),
     user: (order: Order) => ({ __typename: 'User', id: order.userId }),
     items: (order: Order, _: unknown, ctx: OrdersContext) => ctx.orders.lines(ctx, order),
     subtotal: (order: Order): MoneyOutput => toOutput(money(order.subtotalMinor, order.currency)),
+    shipping: (order: Order): MoneyOutput => toOutput(money(order.shippingMinor, order.currency)),
+    discount: (order: Order): MoneyOutput => toOutput(money(order.discountMinor, order.currency)),
     total: (order: Order): MoneyOutput => toOutput(money(order.totalMinor, order.currency)),
     createdAt: (order: Order) => order.createdAt.toISOString(),
     statusHistory: (order: Order, _: unknown, ctx: OrdersContext) => ctx.orders.history(ctx, order),

@@ -1,16 +1,21 @@
-import { badUserInput, conflict, forbidden, notFound } from '@shop/errors';
-import { money, multiply, sum } from '@shop/money';
+import { AppError, badUserInput, conflict, forbidden, notFound } from '@shop/errors';
+import { add, money, multiply, sum, type Money } from '@shop/money';
 import { requireAdmin, requireCaller, type Caller } from '@shop/subgraph-kit';
 import type { Catalog } from './catalog.js';
 import type { OrdersContext } from './context.js';
+import type { Inventory } from './inventory.js';
 import type { Order, OrderLine, OrderStatusChange, PageRequest } from './model.js';
+import { orderIdFor } from './orderId.js';
 import { decodeCursor, pageSize, toConnection, type OrderConnection } from './pagination.js';
 import type { NewOrder, OrdersRepository } from './repository.js';
-import { assertTransition, CUSTOMER_CANCELLABLE, type OrderStatus } from './statusMachine.js';
+import { CUSTOMER_CANCELLABLE, type OrderStatus } from './statusMachine.js';
+import type { CheckoutDetails, Storefront } from './storefront.js';
 
 export interface CheckoutInput {
+  cartId: string;
+  shippingAddressId: string;
+  shippingMethodId: string;
   idempotencyKey: string;
-  items: Array<{ productId: string; quantity: number }>;
 }
 
 export interface PageArgs {
@@ -25,7 +30,8 @@ export const CHECKOUT_LIMITS = {
   maxQuantity: 99,
   minKeyLength: 8,
   maxKeyLength: 100,
-  maxProductIdLength: 200,
+  maxIdLength: 200,
+  maxReturnReasonLength: 500,
 } as const;
 
 // A concurrent status change makes a transition retry against the fresh status; this bounds it.
@@ -34,8 +40,13 @@ const TRANSITION_ATTEMPTS = 3;
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 /** Domain rules and authorization. Every method takes the request context first. */
-export function createOrdersService(deps: { repository: OrdersRepository; catalog: Catalog }) {
-  const { repository, catalog } = deps;
+export function createOrdersService(deps: {
+  repository: OrdersRepository;
+  catalog: Catalog;
+  storefront: Storefront;
+  inventory: Inventory;
+}) {
+  const { repository, catalog, storefront, inventory } = deps;
 
   /** The order if the caller may see it: its customer or an ADMIN. Anyone else: null, as if it did not exist. */
   async function visibleOrder(ctx: OrdersContext, id: string): Promise<Order | null> {
@@ -44,12 +55,56 @@ export function createOrdersService(deps: { repository: OrdersRepository; catalo
   }
 
   /** Replays an earlier checkout with the same key, refusing one that asked for something else. */
-  async function replay(ctx: OrdersContext, existing: Order, requested: RequestedLine[]): Promise<Order> {
-    const lines = await ctx.loaders.itemsByOrderId.load(existing.id);
-    if (!sameLines(lines, requested)) {
-      throw conflict('This idempotency key was already used for a different order', { field: 'input.idempotencyKey' });
-    }
+  function replay(ctx: OrdersContext, existing: Order, input: CheckoutInput): Order {
+    const same =
+      existing.cartId === input.cartId &&
+      existing.shippingAddress.addressId === input.shippingAddressId &&
+      existing.shippingMethodId === input.shippingMethodId;
+    if (!same) throw conflict('This idempotency key was already used for a different order', { field: 'input.idempotencyKey' });
+    ctx.loaders.orderById.prime(existing.id, existing);
     return existing;
+  }
+
+  /**
+   * Moves an order the caller may see to `to`: `check` applies the command's own rules, the
+   * status machine the general ones (CONFLICT). A concurrent change makes it decide again on
+   * the fresh status, a bounded number of times.
+   */
+  async function changeStatus(
+    ctx: OrdersContext,
+    id: string,
+    to: OrderStatus,
+    options: { check?: (caller: Caller, order: Order) => void; reason: string | null },
+  ): Promise<Order> {
+    const caller = requireCaller(ctx);
+    let order = await visibleOrder(ctx, id);
+    for (let attempt = 1; ; attempt += 1) {
+      if (!order) throw notFound('Order', id);
+      options.check?.(caller, order);
+      // The repository holds every move to the status machine (CONFLICT when it is illegal).
+      const changed = await repository.transition(order.id, order.status, to, caller.userId, options.reason);
+      if (changed) {
+        ctx.loaders.orderById.clear(id).prime(id, changed);
+        ctx.loaders.historyByOrderId.clear(id);
+        return changed;
+      }
+      if (attempt === TRANSITION_ATTEMPTS) throw conflict('The order is changing right now; try again');
+      // Someone moved it meanwhile: decide again on its fresh status.
+      [order = null] = await repository.findByIds([order.id]);
+    }
+  }
+
+  /**
+   * Gives back the stock of an order checkout could not write. Not when an order holds the id
+   * after all (a concurrent request with the same key stored it): the stock is that order's.
+   */
+  async function releaseAfterFailure(ctx: OrdersContext, orderId: string): Promise<void> {
+    try {
+      if (await repository.findById(orderId)) return;
+      await inventory.release(ctx.authorization, orderId);
+    } catch (error) {
+      ctx.logger.error('reservation of a failed checkout not released; it will expire', { orderId, error });
+    }
   }
 
   return {
@@ -88,78 +143,145 @@ export function createOrdersService(deps: { repository: OrdersRepository; catalo
     },
 
     /**
-     * Places an order at the catalog's prices. The same idempotency key returns the order it
-     * created before (without asking the catalog again), also when two requests race.
+     * Places the caller's cart as an order at the catalog's prices, in status PENDING_PAYMENT:
+     * one router request for cart, address and shipping rate, one products request for prices,
+     * then stock is reserved at inventory under the order's id, then the order, its lines, its
+     * history and its `order.placed` event are written in one transaction (or the reservation
+     * is given back). The same idempotency key returns the order it created before (without
+     * asking anyone again), also when two requests race: both reserve under the same order id,
+     * which inventory answers once, and only one order is stored.
      */
     async checkout(ctx: OrdersContext, input: CheckoutInput): Promise<Order> {
       const caller = requireCaller(ctx);
-      const requested = validateCheckout(input);
+      validateCheckout(input);
 
       const earlier = await repository.findByIdempotencyKey(caller.userId, input.idempotencyKey);
-      if (earlier) return replay(ctx, earlier, requested);
+      if (earlier) return replay(ctx, earlier, input);
 
-      const prices = await catalog.pricesFor(requested.map((line) => line.productId));
-      const priced = requested.map((line) => {
-        const price = prices.get(line.productId);
-        if (!price) {
-          throw badUserInput(`Product ${JSON.stringify(line.productId)} does not exist`, `input.items[${line.index}].productId`);
-        }
-        return { ...line, unitPrice: money(price.minor, price.currency) };
+      const details = await storefront.checkoutDetails(ctx.authorization, {
+        cartId: input.cartId,
+        addressId: input.shippingAddressId,
+        methodId: input.shippingMethodId,
       });
-      const currency = priced[0]!.unitPrice.currency;
-      const foreign = priced.find((line) => line.unitPrice.currency !== currency);
-      if (foreign) {
+      const requested = cartLines(details.cart, input.cartId);
+      const address = details.address;
+      if (!address) {
+        throw badUserInput(`You have no saved address ${JSON.stringify(input.shippingAddressId)}`, 'input.shippingAddressId');
+      }
+      const rate = details.rate;
+      if (!rate) {
         throw badUserInput(
-          `All products of an order must have the same currency: ${JSON.stringify(foreign.productId)} is priced in ` +
-            `${foreign.unitPrice.currency}, ${JSON.stringify(priced[0]!.productId)} in ${currency}`,
-          'input.items',
+          `Shipping method ${JSON.stringify(input.shippingMethodId)} is not offered for this cart and address`,
+          'input.shippingMethodId',
         );
       }
-      const subtotal = sum(
-        priced.map((line) => multiply(line.unitPrice, line.quantity)),
-        currency,
-      );
+
+      const priced = await priceLines(catalog, requested);
+      const currency = priced[0]!.unitPrice.currency;
+      if (rate.currency !== currency) {
+        throw badUserInput(
+          `Shipping method ${JSON.stringify(rate.id)} is priced in ${rate.currency}, the cart in ${currency}`,
+          'input.shippingMethodId',
+        );
+      }
+      const subtotal = sum(priced.map((line) => multiply(line.unitPrice, line.quantity)), currency);
+      const shipping = money(rate.priceMinor, currency);
+      // No promotions yet; the field is in place so totals never change shape when they arrive.
+      const discount = money(0, currency);
+      const total = subtract(add(subtotal, shipping), discount);
+
+      const orderId = orderIdFor(caller.userId, input.idempotencyKey);
+      const lines = priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceMinor: line.unitPrice.minor }));
+      const reservation = await inventory.reserve(ctx.authorization, orderId, lines.map(({ productId, quantity }) => ({ productId, quantity })));
+      if (!reservation.ok) {
+        const productIds = reservation.shortages.map((s) => s.productId);
+        throw conflict(`Out of stock: ${productIds.join(', ')}`, {
+          field: 'input.cartId',
+          productIds,
+          products: reservation.shortages,
+        });
+      }
+      if (!sameUnits(reservation.items, lines)) {
+        // A concurrent checkout with this key reserved a different cart under the same order id.
+        throw conflict('A checkout with this idempotency key is already under way for other items; try again', {
+          field: 'input.idempotencyKey',
+        });
+      }
+
       const draft: NewOrder = {
+        id: orderId,
         userId: caller.userId,
         idempotencyKey: input.idempotencyKey,
+        cartId: input.cartId,
         currency,
         subtotalMinor: subtotal.minor,
-        totalMinor: subtotal.minor,
-        lines: priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceMinor: line.unitPrice.minor })),
+        shippingMinor: shipping.minor,
+        discountMinor: discount.minor,
+        totalMinor: total.minor,
+        shippingMethodId: rate.id,
+        shippingAddress: address,
+        lines,
       };
-      const created = await repository.create(draft, caller.userId);
-      if (created) {
-        ctx.loaders.orderById.prime(created.id, created);
-        return created;
+      let created: Order | null;
+      try {
+        created = await repository.create(draft, caller.userId);
+      } catch (error) {
+        await releaseAfterFailure(ctx, orderId);
+        throw error;
       }
-      // A concurrent request with the same key stored its order first.
-      const winner = await repository.findByIdempotencyKey(caller.userId, input.idempotencyKey);
-      if (!winner) throw new Error('Idempotency key conflicted but no order holds it');
-      return replay(ctx, winner, requested);
+      if (!created) {
+        // A concurrent request with the same key stored its order first.
+        const winner = await repository.findByIdempotencyKey(caller.userId, input.idempotencyKey);
+        if (!winner) throw new Error('Idempotency key conflicted but no order holds it');
+        return replay(ctx, winner, input);
+      }
+      ctx.loaders.orderById.prime(created.id, created);
+      try {
+        await storefront.clearCart(ctx.authorization, input.cartId);
+      } catch (error) {
+        ctx.logger.warn('cart not cleared after checkout', { orderId: created.id, cartId: input.cartId, error });
+      }
+      return created;
     },
 
     /** Its customer may cancel while nothing has been done with it; an ADMIN while the state machine allows. */
-    async cancel(ctx: OrdersContext, id: string): Promise<Order> {
-      const caller = requireCaller(ctx);
-      let order = await visibleOrder(ctx, id);
-      for (let attempt = 1; ; attempt += 1) {
-        if (!order) throw notFound('Order', id);
-        if (caller.role !== 'ADMIN' && !CUSTOMER_CANCELLABLE.includes(order.status)) {
-          throw conflict(`An order that is ${order.status} can no longer be cancelled; please contact support`, {
-            status: order.status,
-          });
-        }
-        assertTransition(order.status, 'CANCELLED');
-        const cancelled = await repository.transition(order.id, order.status, 'CANCELLED', caller.userId);
-        if (cancelled) {
-          ctx.loaders.orderById.clear(id).prime(id, cancelled);
-          ctx.loaders.historyByOrderId.clear(id);
-          return cancelled;
-        }
-        if (attempt === TRANSITION_ATTEMPTS) throw conflict('The order is changing right now; try again');
-        // Someone moved it meanwhile: decide again on its fresh status.
-        [order = null] = await repository.findByIds([order.id]);
+    cancel(ctx: OrdersContext, id: string): Promise<Order> {
+      return changeStatus(ctx, id, 'CANCELLED', {
+        check: (caller, order) => {
+          if (caller.role !== 'ADMIN' && !CUSTOMER_CANCELLABLE.includes(order.status)) {
+            throw conflict(`An order that is ${order.status} can no longer be cancelled; please contact support`, {
+              status: order.status,
+            });
+          }
+        },
+        reason: ctx.caller?.role === 'ADMIN' ? 'cancelled by an admin' : 'cancelled by the customer',
+      });
+    },
+
+    /** Its customer asks to send a delivered order back. */
+    requestReturn(ctx: OrdersContext, id: string, reason: string | null | undefined): Promise<Order> {
+      const why = reason?.trim() || null;
+      if (why !== null && why.length > CHECKOUT_LIMITS.maxReturnReasonLength) {
+        throw badUserInput(`reason must be at most ${CHECKOUT_LIMITS.maxReturnReasonLength} characters`, 'reason');
       }
+      return changeStatus(ctx, id, 'RETURN_REQUESTED', {
+        check: (caller, order) => {
+          if (caller.userId !== order.userId) throw forbidden('Only the customer who placed an order may return it');
+        },
+        reason: why,
+      });
+    },
+
+    /** ADMIN: the warehouse starts picking a paid order. */
+    fulfil(ctx: OrdersContext, id: string): Promise<Order> {
+      requireAdmin(ctx);
+      return changeStatus(ctx, id, 'FULFILLING', { reason: 'fulfilment started' });
+    },
+
+    /** ADMIN: the money for a returned order has been given back. */
+    refund(ctx: OrdersContext, id: string): Promise<Order> {
+      requireAdmin(ctx);
+      return changeStatus(ctx, id, 'REFUNDED', { reason: 'refunded by an admin' });
     },
   };
 }
@@ -175,12 +297,13 @@ function pageRequest(args: PageArgs): PageRequest {
 interface RequestedLine {
   productId: string;
   quantity: number;
-  /** Where the product first appears in the input, to name the field in errors. */
-  index: number;
 }
 
-/** Checks the input and merges repeated products into one line, keeping first-seen order. */
-function validateCheckout(input: CheckoutInput): RequestedLine[] {
+interface PricedLine extends RequestedLine {
+  unitPrice: Money;
+}
+
+function validateCheckout(input: CheckoutInput): void {
   const limits = CHECKOUT_LIMITS;
   const keyLength = input.idempotencyKey.length;
   if (keyLength < limits.minKeyLength || keyLength > limits.maxKeyLength) {
@@ -189,30 +312,63 @@ function validateCheckout(input: CheckoutInput): RequestedLine[] {
       'input.idempotencyKey',
     );
   }
-  if (input.items.length === 0) throw badUserInput('An order needs at least one item', 'input.items');
-  const lines = new Map<string, RequestedLine>();
-  input.items.forEach((item, index) => {
-    const productId = item.productId.trim();
-    if (productId === '' || productId.length > limits.maxProductIdLength) {
-      throw badUserInput('productId must be a product id', `input.items[${index}].productId`);
+  for (const field of ['cartId', 'shippingAddressId', 'shippingMethodId'] as const) {
+    const value = input[field];
+    if (value.trim() === '' || value.length > limits.maxIdLength) {
+      throw badUserInput(`${field} must be 1 to ${limits.maxIdLength} characters`, `input.${field}`);
     }
-    const quantity = (lines.get(productId)?.quantity ?? 0) + item.quantity;
-    if (item.quantity < limits.minQuantity || quantity > limits.maxQuantity) {
-      throw badUserInput(
-        `quantity must be ${limits.minQuantity} to ${limits.maxQuantity} per product`,
-        `input.items[${index}].quantity`,
-      );
-    }
-    lines.set(productId, { productId, quantity, index: lines.get(productId)?.index ?? index });
-  });
-  if (lines.size > limits.maxItems) {
-    throw badUserInput(`An order may hold at most ${limits.maxItems} different products`, 'input.items');
   }
-  return [...lines.values()];
 }
 
-function sameLines(stored: readonly OrderLine[], requested: readonly RequestedLine[]): boolean {
-  if (stored.length !== requested.length) return false;
-  const quantities = new Map(stored.map((line) => [line.productId, line.quantity]));
-  return requested.every((line) => quantities.get(line.productId) === line.quantity);
+/** The cart's items as order lines: repeats merged, first-seen order kept, limits checked. */
+function cartLines(cart: CheckoutDetails['cart'], cartId: string): RequestedLine[] {
+  const limits = CHECKOUT_LIMITS;
+  const field = 'input.cartId';
+  if (!cart) throw badUserInput(`Cart ${JSON.stringify(cartId)} does not exist`, field);
+  if (cart.items.length === 0) throw badUserInput('The cart is empty', field);
+  const lines = new Map<string, number>();
+  for (const item of cart.items) lines.set(item.productId, (lines.get(item.productId) ?? 0) + item.quantity);
+  if (lines.size > limits.maxItems) throw badUserInput(`An order may hold at most ${limits.maxItems} different products`, field);
+  for (const [productId, quantity] of lines) {
+    if (quantity < limits.minQuantity || quantity > limits.maxQuantity) {
+      throw badUserInput(`${productId}: quantity must be ${limits.minQuantity} to ${limits.maxQuantity} per product`, field);
+    }
+  }
+  return [...lines].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/** Prices every line from the catalog (one request); all lines must share one currency. */
+async function priceLines(catalog: Catalog, requested: readonly RequestedLine[]): Promise<PricedLine[]> {
+  const prices = await catalog.pricesFor(requested.map((line) => line.productId));
+  const priced = requested.map((line) => {
+    const price = prices.get(line.productId);
+    if (!price) {
+      throw new AppError('BAD_USER_INPUT', `Product ${JSON.stringify(line.productId)} in the cart is no longer sold`, {
+        field: 'input.cartId',
+        productId: line.productId,
+      });
+    }
+    return { ...line, unitPrice: money(price.minor, price.currency) };
+  });
+  const currency = priced[0]!.unitPrice.currency;
+  const foreign = priced.find((line) => line.unitPrice.currency !== currency);
+  if (foreign) {
+    throw badUserInput(
+      `All products of an order must have the same currency: ${JSON.stringify(foreign.productId)} is priced in ` +
+        `${foreign.unitPrice.currency}, ${JSON.stringify(priced[0]!.productId)} in ${currency}`,
+      'input.cartId',
+    );
+  }
+  return priced;
+}
+
+function subtract(a: Money, b: Money): Money {
+  return add(a, money(-b.minor, b.currency));
+}
+
+/** True when a reservation holds exactly these units per product. */
+function sameUnits(reserved: ReadonlyArray<{ productId: string; quantity: number }>, lines: readonly RequestedLine[]): boolean {
+  if (reserved.length !== lines.length) return false;
+  const quantities = new Map(reserved.map((item) => [item.productId, item.quantity]));
+  return lines.every((line) => quantities.get(line.productId) === line.quantity);
 }

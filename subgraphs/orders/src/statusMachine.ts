@@ -2,8 +2,8 @@ import { conflict } from '@shop/errors';
 
 /**
  * The order state machine, in one place: which status may follow which. Pure: no I/O, so
- * every path through it is unit-tested and every caller (cancel today, payments and shipping
- * events later) is held to the same table.
+ * every path through it is unit-tested and every caller (customer and admin commands, payment,
+ * stock and shipping events) is held to the same table: the repository refuses any other move.
  */
 
 export const ORDER_STATUSES = [
@@ -23,7 +23,8 @@ export const INITIAL_STATUS: OrderStatus = 'PENDING_PAYMENT';
 
 const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING_PAYMENT: ['PAID', 'CANCELLED'],
-  PAID: ['FULFILLING', 'CANCELLED'],
+  // A shipment may be created straight from PAID when nobody recorded a fulfilment step.
+  PAID: ['FULFILLING', 'SHIPPED', 'CANCELLED'],
   FULFILLING: ['SHIPPED', 'CANCELLED'],
   SHIPPED: ['DELIVERED'],
   DELIVERED: ['RETURN_REQUESTED'],

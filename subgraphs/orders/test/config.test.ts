@@ -3,12 +3,15 @@ import { ConfigError, readConfig } from '@shop/config';
 import { buildOrdersConfig } from '../src/config.js';
 
 describe('orders config', () => {
-  it('runs in development with nothing set: port 4004, embedded database, local products, a warned dev secret', () => {
+  it('runs in development with nothing set: port 4004, embedded database, local services, in-process bus, a warned dev secret', () => {
     const { config, warnings } = readConfig({}, buildOrdersConfig);
     expect(config).toEqual({
       port: 4004,
       databaseUrl: undefined,
       productsUrl: 'http://localhost:4002/graphql',
+      routerUrl: 'http://localhost:4000/graphql',
+      inventoryUrl: 'http://localhost:4003/graphql',
+      redisUrl: undefined,
       jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
       logLevel: 'info',
     });
@@ -21,6 +24,9 @@ describe('orders config', () => {
         PORT: '5004',
         DATABASE_URL: 'postgresql://u:p@db:5432/orders',
         PRODUCTS_URL: 'https://products.internal/graphql',
+        ROUTER_URL: 'https://router.internal/graphql',
+        INVENTORY_URL: 'http://inventory:4003/graphql',
+        REDIS_URL: 'redis://cache:6379',
         JWT_SECRET: 's'.repeat(32),
         LOG_LEVEL: 'warn',
       },
@@ -30,6 +36,9 @@ describe('orders config', () => {
       port: 5004,
       databaseUrl: 'postgresql://u:p@db:5432/orders',
       productsUrl: 'https://products.internal/graphql',
+      routerUrl: 'https://router.internal/graphql',
+      inventoryUrl: 'http://inventory:4003/graphql',
+      redisUrl: 'redis://cache:6379',
       jwtSecret: 's'.repeat(32),
       logLevel: 'warn',
     });
@@ -39,7 +48,16 @@ describe('orders config', () => {
   it('lists every bad variable at once', () => {
     const read = () =>
       readConfig(
-        { PORT: 'eighty', DATABASE_URL: 'mysql://db/orders', PRODUCTS_URL: 'not a url', JWT_SECRET: 'short', LOG_LEVEL: 'loud' },
+        {
+          PORT: 'eighty',
+          DATABASE_URL: 'mysql://db/orders',
+          PRODUCTS_URL: 'not a url',
+          ROUTER_URL: 'ftp://router/graphql',
+          INVENTORY_URL: 'inventory',
+          REDIS_URL: 'http://cache',
+          JWT_SECRET: 'short',
+          LOG_LEVEL: 'loud',
+        },
         buildOrdersConfig,
       );
     expect(read).toThrow(ConfigError);
@@ -47,11 +65,13 @@ describe('orders config', () => {
       read();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'JWT_SECRET', 'LOG_LEVEL']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'ROUTER_URL', 'INVENTORY_URL', 'REDIS_URL', 'JWT_SECRET', 'LOG_LEVEL']) {
+        expect(problems).toContain(name);
+      }
     }
   });
 
-  it('requires DATABASE_URL and JWT_SECRET in production', () => {
+  it('requires DATABASE_URL, JWT_SECRET and REDIS_URL in production', () => {
     try {
       readConfig({ NODE_ENV: 'production' }, buildOrdersConfig);
       throw new Error('expected a ConfigError');
@@ -59,6 +79,7 @@ describe('orders config', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toEqual([
         'DATABASE_URL is required when NODE_ENV=production',
+        'REDIS_URL is required when NODE_ENV=production',
         'JWT_SECRET is required when NODE_ENV=production',
       ]);
     }

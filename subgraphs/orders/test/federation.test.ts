@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
-import { placeOrder, startOrders, token, type Harness } from './harness.js';
+import { inProcessCheckout, placeOrder, startOrders, token, type Harness } from './harness.js';
 
 const flatCatalog: Catalog = {
   pricesFor: async (ids) => new Map(ids.map((id) => [id, { minor: 250, currency: 'EUR' }])),
@@ -35,20 +35,21 @@ const users = (ids: string[]) => ids.map((id) => ({ __typename: 'User', id }));
 
 describe('federation entities', () => {
   let orders: Harness;
+  const world = inProcessCheckout();
   let admin: string;
   /** Order ids per user, oldest first. */
   const placed = new Map<string, string[]>();
   const userIds = Array.from({ length: 10 }, (_, i) => `user-${i}`);
 
   beforeAll(async () => {
-    orders = await startOrders({ catalog: flatCatalog });
+    orders = await startOrders({ catalog: flatCatalog, storefront: world.storefront, inventory: world.inventory });
     admin = await token('user-admin', 'ADMIN');
     // user-i has i % 4 orders (so some have none), each with i + 1 units of two products.
     for (const [i, userId] of userIds.entries()) {
       const userToken = await token(userId);
       const ids: string[] = [];
       for (let n = 0; n < i % 4; n += 1) {
-        ids.push(await placeOrder(orders.url, userToken, [{ productId: `p-${n}`, quantity: i + 1 }, { productId: 'p-x', quantity: 1 }]));
+        ids.push(await placeOrder(orders.url, world, userToken, [{ productId: `p-${n}`, quantity: i + 1 }, { productId: 'p-x', quantity: 1 }]));
       }
       placed.set(userId, ids);
     }
@@ -111,7 +112,7 @@ describe('federation entities', () => {
       const userId = 'pager';
       const userToken = await token(userId);
       const ids: string[] = [];
-      for (let n = 0; n < 7; n += 1) ids.push(await placeOrder(orders.url, userToken, [{ productId: 'p-1', quantity: 1 }]));
+      for (let n = 0; n < 7; n += 1) ids.push(await placeOrder(orders.url, world, userToken, [{ productId: 'p-1', quantity: 1 }]));
 
       const seen: string[] = [];
       let after: string | null = null;
@@ -121,7 +122,7 @@ describe('federation entities', () => {
         const page: UserOrders['orders'] = _entities[0]!.orders;
         seen.push(...page.edges.map((e) => e.node.id));
         pages += 1;
-        if (pages === 1) await placeOrder(orders.url, userToken, [{ productId: 'p-2', quantity: 1 }]);
+        if (pages === 1) await placeOrder(orders.url, world, userToken, [{ productId: 'p-2', quantity: 1 }]);
         if (!page.pageInfo.hasNextPage) break;
         expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
         after = page.pageInfo.endCursor;
@@ -133,8 +134,8 @@ describe('federation entities', () => {
     it('filters by status, counting only matching orders', async () => {
       const userId = 'filterer';
       const userToken = await token(userId);
-      const keep = await placeOrder(orders.url, userToken, [{ productId: 'p-1', quantity: 1 }]);
-      const drop = await placeOrder(orders.url, userToken, [{ productId: 'p-1', quantity: 1 }]);
+      const keep = await placeOrder(orders.url, world, userToken, [{ productId: 'p-1', quantity: 1 }]);
+      const drop = await placeOrder(orders.url, world, userToken, [{ productId: 'p-1', quantity: 1 }]);
       await graphqlOk(orders.url, 'mutation($id: ID!) { cancelOrder(id: $id) { id } }', { id: drop }, { token: userToken });
       const query = (status: string) => graphqlOk<{ _entities: UserOrders[] }>(orders.url, USER_ORDERS, { r: users([userId]), status }, { token: userToken });
       const pending = (await query('PENDING_PAYMENT'))._entities[0]!.orders;

@@ -5,17 +5,24 @@ import { migrations } from '../src/db/migrations/index.js';
 import type { OrdersDatabase } from '../src/db/schema.js';
 import { createOrdersLoaders } from '../src/loaders.js';
 import type { Order } from '../src/model.js';
+import { orderIdFor } from '../src/orderId.js';
 import { createOrdersRepository, type NewOrder, type OrdersRepository } from '../src/repository.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 function draft(userId: string, key: string, productIds: string[]): NewOrder {
   return {
+    id: orderIdFor(userId, key),
     userId,
     idempotencyKey: key,
+    cartId: `cart-${key}`,
     currency: 'EUR',
     subtotalMinor: productIds.length * 100,
+    shippingMinor: 0,
+    discountMinor: 0,
     totalMinor: productIds.length * 100,
+    shippingMethodId: 'standard',
+    shippingAddress: { addressId: 'a-1', name: 'N', line1: 'L', line2: null, city: 'C', postalCode: 'P', country: 'DE' },
     lines: productIds.map((productId) => ({ productId, quantity: 1, unitPriceMinor: 100 })),
   };
 }

@@ -3,7 +3,7 @@ import { errorCodes, graphql, graphqlOk } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { createOrdersRepository, type OrdersRepository } from '../src/repository.js';
 import type { OrderStatus } from '../src/statusMachine.js';
-import { ORDER_FIELDS, placeOrder, startOrders, token, type Harness } from './harness.js';
+import { inProcessCheckout, ORDER_FIELDS, placeOrder, startOrders, token, type Harness } from './harness.js';
 
 // Every product costs 10.00 EUR: these tests are about who sees and changes what, not prices.
 const flatCatalog: Catalog = {
@@ -15,6 +15,7 @@ const CANCEL = 'mutation($id: ID!) { cancelOrder(id: $id) { id status statusHist
 
 describe('reading and cancelling orders', () => {
   let orders: Harness;
+  const world = inProcessCheckout();
   let repository: OrdersRepository;
   let alice: string;
   let bob: string;
@@ -33,7 +34,7 @@ describe('reading and cancelling orders', () => {
   }
 
   beforeAll(async () => {
-    orders = await startOrders({ catalog: flatCatalog });
+    orders = await startOrders({ catalog: flatCatalog, storefront: world.storefront, inventory: world.inventory });
     repository = createOrdersRepository(orders.store.db);
     alice = await token('user-alice');
     bob = await token('user-bob');
@@ -47,7 +48,7 @@ describe('reading and cancelling orders', () => {
   describe('Query.order', () => {
     let aliceOrder: string;
     beforeAll(async () => {
-      aliceOrder = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 2 }]);
+      aliceOrder = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 2 }]);
     });
 
     it('shows the customer their own order', async () => {
@@ -87,14 +88,14 @@ describe('reading and cancelling orders', () => {
 
   describe('Mutation.cancelOrder', () => {
     it('lets the customer cancel a PENDING_PAYMENT order, recording it in the history', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       const { cancelOrder } = await graphqlOk(orders.url, CANCEL, { id }, { token: alice });
       expect(cancelOrder).toEqual({ id, status: 'CANCELLED', statusHistory: [{ status: 'PENDING_PAYMENT' }, { status: 'CANCELLED' }] });
       expect(await statusOf(id)).toBe('CANCELLED');
     });
 
     it('refuses to cancel twice (CONFLICT) and records nothing more', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       await graphqlOk(orders.url, CANCEL, { id }, { token: alice });
       const again = await graphql(orders.url, CANCEL, { id }, { token: admin });
       expect(errorCodes(again)).toEqual(['CONFLICT']);
@@ -104,14 +105,14 @@ describe('reading and cancelling orders', () => {
     });
 
     it('lets the customer cancel a PAID order', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       await advance(id, ['PENDING_PAYMENT', 'PAID']);
       const { cancelOrder } = await graphqlOk(orders.url, CANCEL, { id }, { token: alice });
       expect(cancelOrder.statusHistory.map((s: { status: string }) => s.status)).toEqual(['PENDING_PAYMENT', 'PAID', 'CANCELLED']);
     });
 
     it('stops the customer once fulfilment started, but not an ADMIN', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       await advance(id, ['PENDING_PAYMENT', 'PAID', 'FULFILLING']);
       const byCustomer = await graphql(orders.url, CANCEL, { id }, { token: alice });
       expect(errorCodes(byCustomer)).toEqual(['CONFLICT']);
@@ -122,7 +123,7 @@ describe('reading and cancelling orders', () => {
     });
 
     it('refuses even an ADMIN once the order has shipped', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       await advance(id, ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED']);
       const result = await graphql(orders.url, CANCEL, { id }, { token: admin });
       expect(errorCodes(result)).toEqual(['CONFLICT']);
@@ -130,7 +131,7 @@ describe('reading and cancelling orders', () => {
     });
 
     it("answers NOT_FOUND for another customer's order and leaves it alone", async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       expect(errorCodes(await graphql(orders.url, CANCEL, { id }, { token: bob }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await graphql(orders.url, CANCEL, { id: 'garbage' }, { token: bob }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await graphql(orders.url, CANCEL, { id }))).toEqual(['UNAUTHENTICATED']);
@@ -138,7 +139,7 @@ describe('reading and cancelling orders', () => {
     });
 
     it('cancels exactly once when cancellations race', async () => {
-      const id = await placeOrder(orders.url, alice, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, alice, [{ productId: 'p-1', quantity: 1 }]);
       const results = await Promise.all(Array.from({ length: 6 }, () => graphql(orders.url, CANCEL, { id }, { token: alice })));
       const codes = results.map((r) => errorCodes(r)[0] ?? 'OK').sort();
       expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
@@ -161,7 +162,7 @@ describe('reading and cancelling orders', () => {
 
     beforeAll(async () => {
       for (let i = 0; i < 55; i += 1) {
-        await placeOrder(orders.url, i % 2 === 0 ? alice : bob, [{ productId: `p-${i}`, quantity: 1 }]);
+        await placeOrder(orders.url, world, i % 2 === 0 ? alice : bob, [{ productId: `p-${i}`, quantity: 1 }]);
       }
     });
 
@@ -185,7 +186,7 @@ describe('reading and cancelling orders', () => {
     });
 
     it('filters by status', async () => {
-      const id = await placeOrder(orders.url, bob, [{ productId: 'p-1', quantity: 1 }]);
+      const id = await placeOrder(orders.url, world, bob, [{ productId: 'p-1', quantity: 1 }]);
       await graphqlOk(orders.url, CANCEL, { id }, { token: bob });
       const { orders: cancelled } = await graphqlOk(orders.url, ALL, { status: 'CANCELLED', first: 100 }, { token: admin });
       expect(cancelled.edges[0].node.id).toBe(id);

@@ -7,6 +7,7 @@ const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['PENDING_PAYMENT', 'PAID'],
   ['PENDING_PAYMENT', 'CANCELLED'],
   ['PAID', 'FULFILLING'],
+  ['PAID', 'SHIPPED'],
   ['PAID', 'CANCELLED'],
   ['FULFILLING', 'SHIPPED'],
   ['FULFILLING', 'CANCELLED'],

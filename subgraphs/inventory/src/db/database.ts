@@ -4,6 +4,8 @@ import type { ColumnType, Generated } from 'kysely';
 export interface InventoryDatabase {
   stock_levels: StockLevelsTable;
   stock_events: StockEventsTable;
+  stock_reservations: StockReservationsTable;
+  stock_reservation_items: StockReservationItemsTable;
 }
 
 export interface StockLevelsTable {
@@ -14,8 +16,11 @@ export interface StockLevelsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
-/** What happened to a stock level; reservations will add their own kinds. */
-export type StockEventKind = 'set';
+/**
+ * What happened to a stock level: an admin `set` it, or a reservation was made (`reserve`),
+ * given back (`release`, also on expiry) or turned into a sale (`commit`).
+ */
+export type StockEventKind = 'set' | 'reserve' | 'release' | 'commit';
 
 /** Append-only history of stock changes, written in the same transaction as the change. */
 export interface StockEventsTable {
@@ -31,5 +36,28 @@ export interface StockEventsTable {
   reserved: number;
   /** The user who made the change; null for system-made changes. */
   actor_id: string | null;
+  /** The order whose reservation caused the change; null for `set`. */
+  order_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export type ReservationStatus = 'ACTIVE' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
+
+/** Stock held for one order, from checkout until it is paid (committed), cancelled or expires. */
+export interface StockReservationsTable {
+  order_id: string;
+  /** The customer whose checkout made it. */
+  user_id: string;
+  status: ReservationStatus;
+  expires_at: Date;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Units of one product held in one warehouse for a reservation. */
+export interface StockReservationItemsTable {
+  order_id: string;
+  product_id: string;
+  warehouse: string;
+  quantity: number;
 }

@@ -18,6 +18,25 @@ export interface OrdersTable {
   idempotency_key: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The cart checked out; null for orders placed before carts existed. */
+  cart_id: string | null;
+  shipping_minor: Generated<number>;
+  discount_minor: Generated<number>;
+  shipping_method_id: string;
+  /** The address as it was at checkout (`AddressSnapshot`), kept whatever the user edits later. */
+  shipping_address: ColumnType<AddressSnapshotColumn, string, string>;
+  payment_failures: Generated<number>;
+}
+
+/** `orders.shipping_address`: the address at checkout and the id it had in the users subgraph. */
+export interface AddressSnapshotColumn {
+  addressId: string | null;
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
 }
 
 export interface OrderItemsTable {
@@ -35,4 +54,5 @@ export interface OrderStatusHistoryTable {
   status: string;
   at: Generated<Date>;
   actor: string;
+  reason: string | null;
 }

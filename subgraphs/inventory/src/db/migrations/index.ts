@@ -1,7 +1,12 @@
 import type { Migration } from 'kysely';
+import { inboxMigration, outboxMigration } from '@shop/events';
 import * as stockLevels from './0001_stock_levels.js';
+import * as stockReservations from './0004_stock_reservations.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_stock_levels': stockLevels,
+  '0002_event_outbox': outboxMigration,
+  '0003_event_inbox': inboxMigration,
+  '0004_stock_reservations': stockReservations,
 };

@@ -1,0 +1,88 @@
+/** A product checkout could not reserve in the quantity asked for. */
+export interface StockShortage {
+  productId: string;
+  requested: number;
+  available: number;
+}
+
+export type ReserveResult =
+  /** Stock is held for the order (newly, or by an earlier identical call): units per product. */
+  | { ok: true; status: string; items: Array<{ productId: string; quantity: number }> }
+  /** Nothing is held: these products fall short. */
+  | { ok: false; shortages: StockShortage[] };
+
+/**
+ * Inventory's checkout commands (`@inaccessible` fields, called at the inventory subgraph
+ * directly), sent with the customer's own `Authorization`.
+ */
+export interface Inventory {
+  /** All or nothing; idempotent by order id. */
+  reserve(authorization: string | undefined, orderId: string, items: Array<{ productId: string; quantity: number }>): Promise<ReserveResult>;
+  /** Gives back the order's active reservation; false when there was none. */
+  release(authorization: string | undefined, orderId: string): Promise<boolean>;
+}
+
+export class InventoryUnavailableError extends Error {
+  override name = 'InventoryUnavailableError';
+}
+
+export const RESERVE_MUTATION = `mutation OrdersReserveStock($orderId: ID!, $items: [ReservationItemInput!]!) {
+  reserveStock(orderId: $orderId, items: $items) { orderId status items { productId warehouse quantity } }
+}`;
+
+export const RELEASE_MUTATION = 'mutation OrdersReleaseReservation($orderId: ID!) { releaseReservation(orderId: $orderId) }';
+
+interface Response<T> {
+  data?: T | null;
+  errors?: Array<{ message?: string; extensions?: { code?: unknown; products?: unknown } }>;
+}
+
+export function createInventoryClient(options: { url: string; timeoutMs?: number }): Inventory {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function post<T>(authorization: string | undefined, query: string, variables: Record<string, unknown>): Promise<Response<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (authorization) headers.authorization = authorization;
+    try {
+      const response = await fetch(options.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = (await response.json()) as Response<T>;
+      if (!response.ok && !body.data && !body.errors?.length) throw new Error(`HTTP ${response.status}`);
+      return body;
+    } catch (error) {
+      throw new InventoryUnavailableError(`Inventory at ${options.url} did not answer: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    async reserve(authorization, orderId, items) {
+      type Data = { reserveStock: { status: string; items: Array<{ productId: string; quantity: number }> } | null };
+      const body = await post<Data>(authorization, RESERVE_MUTATION, { orderId, items });
+      const error = body.errors?.[0];
+      if (error) {
+        if (error.extensions?.code === 'CONFLICT' && Array.isArray(error.extensions.products)) {
+          return { ok: false, shortages: error.extensions.products as StockShortage[] };
+        }
+        throw new InventoryUnavailableError(`reserveStock failed: ${String(error.extensions?.code)} ${error.message ?? ''}`);
+      }
+      const reservation = body.data?.reserveStock;
+      if (!reservation) throw new InventoryUnavailableError('reserveStock returned no reservation');
+      const units = new Map<string, number>();
+      for (const item of reservation.items) units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
+      return { ok: true, status: reservation.status, items: [...units].map(([productId, quantity]) => ({ productId, quantity })) };
+    },
+
+    async release(authorization, orderId) {
+      const body = await post<{ releaseReservation: boolean }>(authorization, RELEASE_MUTATION, { orderId });
+      const error = body.errors?.[0];
+      if (error || typeof body.data?.releaseReservation !== 'boolean') {
+        throw new InventoryUnavailableError(`releaseReservation failed: ${error?.message ?? 'no answer'}`);
+      }
+      return body.data.releaseReservation;
+    },
+  };
+}
