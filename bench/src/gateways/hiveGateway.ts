@@ -1,0 +1,18 @@
+// @graphql-hive/gateway's runtime on node:http over the same supergraph, forwarding Authorization.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+
+const gateway = createGatewayRuntime({
+  supergraph: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
+  logging: false,
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) => {
+      const authorization = request.headers.get('authorization');
+      return authorization ? { authorization } : {};
+    },
+  },
+});
+const server = createServer(gateway);
+server.listen(Number(process.env.PORT), () => process.stdout.write(`ready http://localhost:${process.env.PORT}/graphql\n`));
+process.once('SIGTERM', () => server.close(() => process.exit(0)));

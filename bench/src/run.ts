@@ -1,0 +1,27 @@
+// `npm run bench [router|roundtrips|checkout|subscriptions ...]`: each prints a table and writes
+// JSON under bench/results/. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_BUYERS and
+// BENCH_SUBSCRIBERS scale the runs.
+import { runCheckoutBench } from './checkout.bench.js';
+import { runRoundTripsBench } from './roundtrips.bench.js';
+import { runRouterBench } from './router.bench.js';
+import { runSubscriptionsBench } from './subscriptions.bench.js';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const all = ['roundtrips', 'router', 'checkout', 'subscriptions'];
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = chosen.length > 0 ? chosen : all;
+const unknown = selected.filter((name) => !all.includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${all.join(', ')}\n`);
+  process.exit(2);
+}
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+for (const name of selected) {
+  let path: string;
+  if (name === 'router') path = await runRouterBench(env('BENCH_SECONDS', 10), env('BENCH_CONNECTIONS', 16));
+  else if (name === 'roundtrips') path = await runRoundTripsBench();
+  else if (name === 'checkout') path = await runCheckoutBench(env('BENCH_BUYERS', 20), env('BENCH_SECONDS', 10));
+  else path = await runSubscriptionsBench(env('BENCH_SUBSCRIBERS', 1000), 5);
+  process.stdout.write(`-> ${path}\n`);
+}
+process.exit(0);

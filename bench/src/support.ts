@@ -1,0 +1,170 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, chmod } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
+import { startStack, STACK_SUBGRAPHS, type Stack } from '@shop/scripts/stack';
+
+export const root = resolve(new URL('.', import.meta.url).pathname, '..', '..');
+export const ADMIN = { email: 'admin@bench.local', password: 'bench-admin-password' };
+export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-ok';
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export interface BenchStack {
+  stack: Stack;
+  postgres: EmbeddedPostgresServer;
+  adminToken: string;
+  productIds: string[];
+  stop(): Promise<void>;
+}
+
+/** A fresh supergraph on a throwaway embedded PostgreSQL, stock seeded, admin signed in. */
+export async function startBenchStack(
+  options: { stockPerProduct?: number; redisUrl?: string; onSubgraphFetch?: (event: { service: string }) => void } = {},
+): Promise<BenchStack> {
+  const dir = await mkdtemp(join(tmpdir(), 'shop-bench-'));
+  await chmod(dir, 0o755);
+  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), persistent: false, fast: true });
+  const ports: Record<string, number> = {};
+  for (const name of [...STACK_SUBGRAPHS, 'router']) ports[name] = await freePort();
+  const stack = await startStack({
+    root,
+    ports,
+    databaseUrl: (name) => postgres.url(`bench_${name}`),
+    jwtSecret: JWT_SECRET,
+    admin: ADMIN,
+    logLevel: 'error',
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.onSubgraphFetch ? { onSubgraphFetch: options.onSubgraphFetch } : {}),
+  });
+  const login = await gql(stack.routerUrl, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
+    e: ADMIN.email,
+    p: ADMIN.password,
+  });
+  const adminToken: string = login.login.accessToken;
+  const page = await gql(stack.routerUrl, '{ products(first: 100) { edges { node { id } } } }');
+  const productIds: string[] = page.products.edges.map((e: { node: { id: string } }) => e.node.id);
+  await gql(
+    stack.routerUrl,
+    'mutation($levels: [StockLevelInput!]!) { setStockLevels(levels: $levels) { id } }',
+    { levels: productIds.map((productId) => ({ productId, quantity: options.stockPerProduct ?? 10_000 })) },
+    adminToken,
+  );
+  return {
+    stack,
+    postgres,
+    adminToken,
+    productIds,
+    async stop() {
+      await stack.stop();
+      await postgres.stop();
+    },
+  };
+}
+
+export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Prints an aligned table and returns it. */
+export function table(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '';
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  const out = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c]))))].join('\n');
+  process.stdout.write(`${out}\n`);
+  return out;
+}
+
+export function writeResult(name: string, result: unknown): string {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, `${JSON.stringify({ name, at: new Date().toISOString(), node: process.version, result }, null, 2)}\n`);
+  return path;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/**
+ * A closed-loop load: `connections` workers each send the next request when the last one
+ * answered, for `seconds`. Every response body is checked for GraphQL errors.
+ */
+export async function load(options: {
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+  warmupSeconds?: number;
+}): Promise<LoadResult> {
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  const run = async (seconds: number, record: boolean) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: options.connections }, async () => {
+        while (performance.now() < end) {
+          const started = performance.now();
+          try {
+            const response = await fetch(options.url, { method: 'POST', headers, body: options.body });
+            const text = await response.text();
+            if (!response.ok || text.includes('"errors"')) errors += 1;
+          } catch {
+            errors += 1;
+          }
+          if (record) latencies.push(performance.now() - started);
+        }
+      }),
+    );
+    return { latencies, errors };
+  };
+  if (options.warmupSeconds) await run(options.warmupSeconds, false);
+  const started = performance.now();
+  const { latencies, errors } = await run(options.seconds, true);
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: round(seconds),
+    rps: Math.round(latencies.length / seconds),
+    p50: round(percentile(latencies, 50)),
+    p90: round(percentile(latencies, 90)),
+    p99: round(percentile(latencies, 99)),
+  };
+}
