@@ -7,6 +7,7 @@ COPY subgraphs subgraphs
 COPY router router
 COPY scripts scripts
 COPY schema schema
+COPY clients/partner clients/partner
 COPY tsconfig.json tsconfig.base.json ./
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 

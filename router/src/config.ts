@@ -2,13 +2,50 @@ import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
 import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
 
+export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+/** What a request may cost before planning; every value comes from an env var (README). */
+export interface OperationLimits {
+  /** Deepest field nesting (MAX_DEPTH). */
+  maxDepth: number;
+  /** Aliased fields in one operation (MAX_ALIASES). */
+  maxAliases: number;
+  /** Estimated fields to resolve: each field counts 1, times the `first`/`last` of enclosing lists (MAX_COST). */
+  maxCost: number;
+  /** Operations in one HTTP batch (MAX_BATCH). */
+  maxBatch: number;
+  /** Request body size in bytes (BODY_LIMIT_BYTES); larger bodies get 413. */
+  bodyLimitBytes: number;
+}
+
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxCost: 5000,
+  maxBatch: 10,
+  bodyLimitBytes: 1024 * 1024,
+};
+
 export interface RouterConfig {
   port: number;
   supergraphPath: string;
+  /** Reload the supergraph when the file at `supergraphPath` changes (SUPERGRAPH_WATCH). */
+  watchSupergraph: boolean;
   /** SUBGRAPH_<NAME>_URL overrides, keyed by subgraph name (lower case). */
   subgraphUrls: Record<string, string>;
   introspection: boolean;
   logLevel: LogLevel;
+  /** APQ cache, rate-limit counters; unset: in-process (one replica only). */
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  /** Keys (`x-api-key`) whose requests may run only operations of the partner manifest. */
+  partnerApiKeys: string[];
+  partnerManifestPath: string;
+  limits: OperationLimits;
+  /** Requests per minute per client IP, and per partner API key; 0 turns rate limiting off. */
+  rateLimitPerMinute: number;
+  /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
+  trustProxy: boolean;
 }
 
 export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
@@ -22,8 +59,22 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
   return {
     port: env.port('PORT', 4000),
     supergraphPath: resolve(env.string('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
+    watchSupergraph: env.bool('SUPERGRAPH_WATCH', true),
     subgraphUrls,
     introspection: env.bool('INTROSPECTION', !env.production),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    redisUrl: env.url('REDIS_URL', { protocols: ['redis', 'rediss'] }),
+    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    partnerApiKeys: env.list('PARTNER_API_KEYS'),
+    partnerManifestPath: resolve(env.string('PARTNER_MANIFEST_PATH', 'clients/partner/persisted-query-manifest.json')),
+    limits: {
+      maxDepth: env.int('MAX_DEPTH', DEFAULT_LIMITS.maxDepth, { min: 1, max: 1000 }),
+      maxAliases: env.int('MAX_ALIASES', DEFAULT_LIMITS.maxAliases, { min: 0, max: 100_000 }),
+      maxCost: env.int('MAX_COST', DEFAULT_LIMITS.maxCost, { min: 1, max: 100_000_000 }),
+      maxBatch: env.int('MAX_BATCH', DEFAULT_LIMITS.maxBatch, { min: 1, max: 1000 }),
+      bodyLimitBytes: env.int('BODY_LIMIT_BYTES', DEFAULT_LIMITS.bodyLimitBytes, { min: 1024, max: 100 * 1024 * 1024 }),
+    },
+    rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
+    trustProxy: env.bool('TRUST_PROXY', false),
   };
 }

@@ -1,26 +1,51 @@
+import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from '@shop/config';
+import { createKeyValueStore } from '@shop/kv';
 import { createLogger, serveUntilSignal } from '@shop/subgraph-kit';
 import { buildRouterConfig } from './config.js';
+import { readPersistedQueryManifest } from './persistedQueries.js';
 import { createRouter } from './server.js';
 import { readSupergraph, subgraphsOf } from './supergraph.js';
 
 const config = loadConfigOrExit('router', process.env, (env) => buildRouterConfig(env, process.env));
 const logger = createLogger({ service: 'router', level: config.logLevel });
 
+if (!config.redisUrl) {
+  logger.warn('REDIS_URL is not set: APQ cache and rate limits are in-process, so each router replica has its own');
+}
+const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'router:' });
+
 try {
   const supergraphSdl = await readSupergraph(config.supergraphPath);
+  // Partner keys are useless without the manifest they are held to: its absence is fatal then.
+  const partnerManifest =
+    config.partnerApiKeys.length > 0 || existsSync(config.partnerManifestPath)
+      ? await readPersistedQueryManifest(config.partnerManifestPath)
+      : new Map<string, string>();
   const router = createRouter({
     supergraphSdl,
     logger,
     subgraphUrls: config.subgraphUrls,
     introspection: config.introspection,
+    limits: config.limits,
+    jwtSecret: config.jwtSecret,
+    kv,
+    partnerApiKeys: config.partnerApiKeys,
+    partnerManifest,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    ...(config.watchSupergraph ? { watchSupergraphPath: config.supergraphPath } : {}),
+    processMetrics: true,
   });
   logger.info('supergraph loaded', {
     path: config.supergraphPath,
     subgraphs: subgraphsOf(supergraphSdl).map((s) => `${s.name}=${config.subgraphUrls[s.name] ?? s.url}`),
+    partnerOperations: partnerManifest.size,
+    store: kv.kind,
   });
-  await serveUntilSignal({ service: router, port: config.port, logger });
+  await serveUntilSignal({ service: router, port: config.port, logger, cleanup: () => kv.close() });
 } catch (error) {
   logger.error('router failed to start', { error: (error as Error).message });
+  await kv.close();
   process.exit(1);
 }

@@ -1,22 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  clientIpOf,
-  createErrorFormatter,
-  headerValue,
-  HttpError,
-  readBody,
-  sendGraphQLError,
-  sendJson,
-  type Logger,
-} from '@shop/subgraph-kit';
+import type { ExecutionResult } from 'graphql';
+import { createMemoryStore, type KeyValueStore } from '@shop/kv';
+import { sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
+import { createCallerVerifier } from './auth.js';
+import { DEFAULT_LIMITS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import { SubgraphDataSource, type SubgraphFetchEvent } from './dataSource.js';
-import { healthUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
+import { FederatedSubscriptions } from './FederatedSubscriptions.js';
+import { createRouterErrorFormatter } from './formatError.js';
+import { createHttpGraphQLHandler } from './httpGraphQL.js';
+import { createOperationAnalyzer } from './limits.js';
+import { createRouterMetrics } from './metrics.js';
+import { createPersistedQueries } from './persistedQueries.js';
+import { createRateLimiter } from './rateLimit.js';
+import { healthUrlOf, readSupergraph, subgraphsOf, watchFile, type SubgraphEndpoint } from './supergraph.js';
+import { SupergraphRuntime } from './SupergraphRuntime.js';
+import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';
+import { serveRouterWebSocket } from './webSocket.js';
 
 export interface RouterOptions {
   supergraphSdl: string;
@@ -24,78 +28,155 @@ export interface RouterOptions {
   /** Replaces the URL the supergraph names for a subgraph (e.g. container host names). */
   subgraphUrls?: Record<string, string>;
   introspection?: boolean;
+  /** Same as `limits.bodyLimitBytes` (kept for existing callers). */
   bodyLimitBytes?: number;
+  /** Depth, alias, cost, batch and body limits; each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<OperationLimits>;
   /** Called after every subgraph fetch: metrics, and tests that count round trips. */
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
+  /**
+   * Verifies bearer tokens (HS256 with this secret) before planning and refuses bad ones with
+   * UNAUTHENTICATED. Without it the router only forwards them; subgraphs verify in any case.
+   */
+  jwtSecret?: string;
+  /** APQ cache and rate-limit counters: Redis to share them between replicas. Default: in-process. */
+  kv?: KeyValueStore;
+  /** API keys held to the partner manifest. */
+  partnerApiKeys?: readonly string[];
+  /** The partner manifest's operations, id -> body (see readPersistedQueryManifest). */
+  partnerManifest?: ReadonlyMap<string, string>;
+  /** Requests per minute per client IP / partner key; 0 or unset: not limited. */
+  rateLimitPerMinute?: number;
+  /** Take the client address from `x-forwarded-for` (only behind a trusted proxy). */
+  trustProxy?: boolean;
+  /** Reload the supergraph whenever this file changes. */
+  watchSupergraphPath?: string;
+  /** Reconnection of subscription sockets to subgraphs. */
+  subscriptionRetry?: Partial<UpstreamRetry>;
+  /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
+  processMetrics?: boolean;
 }
 
 export interface Router {
   listen(port: number, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+  /** Swaps in a new supergraph; requests in flight finish on the old one. Throws if it is invalid. */
+  reload(supergraphSdl: string): void;
+  /** The subgraphs of the supergraph being served. */
   readonly subgraphs: SubgraphEndpoint[];
+  /** Upstream subscriptions open right now (after deduplication), and their sockets. */
+  subscriptionStats(): { upstreamSubscriptions: number; upstreamConnections: number; clientSockets: number };
 }
+
+const DEFAULT_RETRY: UpstreamRetry = { attempts: 8, delayMs: 250, maxDelayMs: 10_000 };
 
 export function createRouter(options: RouterOptions): Router {
   // @apollo/gateway reports usage to Apollo unless this is set; nothing here phones home.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const { logger } = options;
-  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
-  const subgraphs = subgraphsOf(options.supergraphSdl).map((s) => ({
-    name: s.name,
-    url: options.subgraphUrls?.[s.name] ?? s.url,
-  }));
-  const urlByName = new Map(subgraphs.map((s) => [s.name, s.url]));
+  const limits: OperationLimits = {
+    ...DEFAULT_LIMITS,
+    ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...options.limits,
+  };
+  const introspection = options.introspection ?? true;
+  const urlOverrides = options.subgraphUrls ?? {};
+  const metrics = createRouterMetrics({ processMetrics: options.processMetrics });
+  const onFetch = (event: SubgraphFetchEvent) => {
+    metrics.subgraphFetch(event.service, event.durationMs / 1000, event.ok);
+    options.onSubgraphFetch?.(event);
+  };
+  const kv = options.kv ?? createMemoryStore();
+  const formatError = createRouterErrorFormatter(logger);
 
+  // Set when the gateway has loaded a supergraph, replaced on every reload.
+  let runtime: SupergraphRuntime | null = null;
+  const initialSubgraphs = subgraphsOf(options.supergraphSdl).map((s) => ({ name: s.name, url: urlOverrides[s.name] ?? s.url }));
+  const currentRuntime = (): SupergraphRuntime => {
+    if (!runtime) throw new Error('The supergraph is not loaded yet');
+    return runtime;
+  };
+  let update: ((supergraphSdl: string) => void) | null = null;
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, urlByName.get(name) ?? url ?? '', options.onSubgraphFetch),
+    supergraphSdl: async (hooks) => {
+      update = hooks.update;
+      return { supergraphSdl: options.supergraphSdl };
+    },
+    buildService: ({ name, url }) => new SubgraphDataSource(name, urlOverrides[name] ?? url ?? '', onFetch),
     logger: apolloLogger(logger),
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    runtime = new SupergraphRuntime(coreSupergraphSdl, apiSchema, urlOverrides, onFetch);
+  });
+
   const httpServer = createServer();
   const apollo = new ApolloServer<RouterContext>({
     gateway: gateway as never,
-    introspection: options.introspection ?? true,
+    introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
+    // The router resolves persisted queries itself (before limits are checked).
+    persistedQueries: false,
+    formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     logger: apolloLogger(logger),
   });
+
+  const verifier = options.jwtSecret ? createCallerVerifier(options.jwtSecret) : null;
+  const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
+  const analyzer = createOperationAnalyzer(limits);
+  const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
+  const rateLimiter = createRateLimiter({ kv, perMinute: options.rateLimitPerMinute ?? 0, logger });
+  const pool = new UpstreamPool({
+    retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
+    logger,
+    onSocket: (subgraph, delta) => metrics.upstreamSockets(subgraph, delta),
+  });
+  const subscriptions = new FederatedSubscriptions({ pool, logger, onActive: (delta) => metrics.subscriptions(delta) });
+
+  const handleGraphQL = createHttpGraphQLHandler({
+    apollo,
+    logger,
+    metrics,
+    limits,
+    analyzer,
+    persisted,
+    rateLimiter,
+    verifier,
+    partnerApiKeys,
+    trustProxy: options.trustProxy ?? false,
+  });
+  const webSocket = serveRouterWebSocket({
+    httpServer,
+    path: '/graphql',
+    logger,
+    metrics,
+    verifier,
+    partnerApiKeys,
+    rateLimiter,
+    trustProxy: options.trustProxy ?? false,
+    persisted,
+    analyzer,
+    introspection,
+    runtime: currentRuntime,
+    subscriptions,
+    formatError,
+    executeOperation: async (request, contextValue) => {
+      const response = await apollo.executeOperation(request, { contextValue });
+      return (response.body.kind === 'single' ? response.body.singleResult : { errors: [] }) as ExecutionResult;
+    },
+  });
+
   let started: Promise<void> | null = null;
   let ready = false;
+  let stopWatching: (() => void) | null = null;
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
-    let body: unknown;
-    if (req.method === 'POST') {
-      const raw = await readBody(req, bodyLimit);
-      try {
-        body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-      } catch {
-        sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
-        return;
-      }
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const authorization = headerValue(req, 'authorization');
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ requestId, clientIp: clientIpOf(req), ...(authorization ? { authorization } : {}) }),
-    });
-    const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
-    for (const [key, value] of result.headers) responseHeaders[key] = value;
-    res.writeHead(result.status ?? 200, responseHeaders);
-    if (result.body.kind === 'complete') {
-      res.end(result.body.string);
-    } else {
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
+  const reload = (supergraphSdl: string) => {
+    if (!update) throw new Error('The router has not started yet');
+    update(supergraphSdl);
   };
 
   const handleHealth = async (res: ServerResponse) => {
+    const subgraphs = runtime?.subgraphs ?? initialSubgraphs;
     const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(healthUrlOf(s.url))] as const));
     const status = ready ? 200 : 503;
     sendJson(res, status, {
@@ -105,6 +186,12 @@ export function createRouter(options: RouterOptions): Router {
     });
   };
 
+  const handleMetrics = async (res: ServerResponse) => {
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(text);
+  };
+
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const work =
@@ -112,13 +199,10 @@ export function createRouter(options: RouterOptions): Router {
         ? handleGraphQL(req, res, url)
         : url.pathname === '/health'
           ? handleHealth(res)
-          : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+          : url.pathname === '/metrics'
+            ? handleMetrics(res)
+            : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        if (!res.headersSent) sendGraphQLError(res, error.status, 'BAD_REQUEST', error.message);
-        else res.destroy();
-        return;
-      }
       logger.error('request failed', { error, path: url.pathname });
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
@@ -126,10 +210,21 @@ export function createRouter(options: RouterOptions): Router {
   });
 
   return {
-    subgraphs,
+    get subgraphs() {
+      return runtime?.subgraphs ?? initialSubgraphs;
+    },
+    reload,
+    subscriptionStats: () => ({
+      upstreamSubscriptions: subscriptions.upstreamCount,
+      upstreamConnections: pool.size,
+      clientSockets: webSocket.openSockets(),
+    }),
     async listen(port, host = '0.0.0.0') {
       started ??= apollo.start().then(() => {
         ready = true;
+        if (options.watchSupergraphPath) {
+          stopWatching = watchSupergraphFile(options.watchSupergraphPath, options.supergraphSdl, reload, logger);
+        }
       });
       await started;
       await new Promise<void>((resolve, reject) => {
@@ -144,10 +239,36 @@ export function createRouter(options: RouterOptions): Router {
     },
     async stop() {
       ready = false;
+      stopWatching?.();
+      await webSocket.close();
+      await pool.close();
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (!options.kv) await kv.close();
     },
   };
+}
+
+/** Reloads the supergraph when its file changes; a broken file is logged and the old one kept. */
+function watchSupergraphFile(path: string, initial: string, reload: (sdl: string) => void, logger: Logger): () => void {
+  let last = initial;
+  return watchFile(path, async () => {
+    let sdl: string;
+    try {
+      sdl = await readSupergraph(path);
+    } catch (error) {
+      logger.warn('supergraph file unreadable; keeping the current supergraph', { path, error: (error as Error).message });
+      return;
+    }
+    if (sdl === last) return;
+    try {
+      reload(sdl);
+      last = sdl;
+      logger.info('supergraph reloaded', { path });
+    } catch (error) {
+      logger.error('supergraph reload failed; keeping the current supergraph', { path, error: (error as Error).message });
+    }
+  });
 }
 
 async function probe(url: string): Promise<boolean> {

@@ -1,4 +1,6 @@
+import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
 export interface SubgraphEndpoint {
   name: string;
@@ -32,4 +34,27 @@ export function healthUrlOf(graphqlUrl: string): string {
   url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/health';
   url.search = '';
   return url.toString();
+}
+
+/**
+ * Calls `onChange` (debounced) whenever the file at `path` is written or replaced. Watches the
+ * directory, not the file: tools that write a new file and rename it over the old one would
+ * otherwise leave the watch on a file that no longer exists.
+ */
+export function watchFile(path: string, onChange: () => void | Promise<void>, debounceMs = 100): () => void {
+  const name = basename(path);
+  let timer: NodeJS.Timeout | null = null;
+  const watcher = watch(dirname(path), (_event, changed) => {
+    if (changed !== null && changed !== name) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void onChange();
+    }, debounceMs);
+  });
+  watcher.unref();
+  return () => {
+    if (timer) clearTimeout(timer);
+    watcher.close();
+  };
 }

@@ -5,7 +5,7 @@ import { createEventBus, type EventBus } from '@shop/events';
 import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
 import type { QueryStats } from '@shop/postgres';
 import { createLogger, type Logger, type LogLevel } from '@shop/subgraph-kit';
-import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '@shop/router';
+import { composeSupergraph, createRouter, type Router, type RouterOptions, type SubgraphFetchEvent } from '@shop/router';
 import { buildCartConfig, createCartSubgraph } from '@shop/cart';
 import { buildInventoryConfig, createInventorySubgraph } from '@shop/inventory';
 import { buildOrdersConfig, createOrdersSubgraph } from '@shop/orders';
@@ -87,10 +87,14 @@ export interface StackOptions {
   /** Extra environment for every subgraph (e.g. FREE_SHIPPING_THRESHOLD). */
   env?: Env;
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
+  /** Router settings (limits, partner keys and manifest, rate limits) beyond the defaults. */
+  routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'jwtSecret' | 'kv'>>;
 }
 
 export interface Stack {
   routerUrl: string;
+  /** The supergraph the router serves, composed with the subgraphs' actual URLs. */
+  supergraphSdl: string;
   urls: Record<string, string>;
   subgraphs: Record<string, RunningSubgraph>;
   router: Router;
@@ -116,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stores: KeyValueStore[] = [];
   const started: Array<[string, RunningSubgraph]> = [];
   let router: Router | undefined;
+  let supergraphSdl = '';
 
   const stop = async () => {
     await router?.stop();
@@ -147,16 +152,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       started.push([name, subgraph]);
       await subgraph.listen(ports[name]!, host);
     }
-    const { supergraphSdl } = composeSupergraph(
+    ({ supergraphSdl } = composeSupergraph(
       STACK_SUBGRAPHS.map((name) => ({
         name,
         url: urls[name]!,
         typeDefs: readFileSync(join(options.root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
       })),
-    );
+    ));
     const routerKv = options.routerKv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: 'router:' });
     if (!options.routerKv) stores.push(routerKv);
     router = createRouter({
+      ...options.routerOptions,
       supergraphSdl,
       logger: createLogger({ service: 'router', level }),
       jwtSecret: options.jwtSecret,
@@ -168,5 +174,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { routerUrl, urls, subgraphs: Object.fromEntries(started), router, bus, stop };
+  return { routerUrl, supergraphSdl, urls, subgraphs: Object.fromEntries(started), router, bus, stop };
 }

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { loadConfigOrExit } from '@shop/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
+import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
 import { startStack, type Stack } from './stack.js';
 import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
@@ -41,6 +43,12 @@ async function main(): Promise<void> {
     password: process.env.ADMIN_PASSWORD ?? 'admin-demo-password',
   };
 
+  // The router honours its own env vars (limits, partner keys, rate limits) as when run alone.
+  const routerConfig = loadConfigOrExit('router', process.env, (env) => buildRouterConfig(env, process.env));
+  const partnerManifest = existsSync(routerConfig.partnerManifestPath)
+    ? await readPersistedQueryManifest(routerConfig.partnerManifestPath)
+    : new Map<string, string>();
+
   const pgPort = await preferredPort(54320);
   say(`starting embedded PostgreSQL on :${pgPort} (data in .data/postgres)`);
   postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, persistent: true });
@@ -55,6 +63,15 @@ async function main(): Promise<void> {
     redisUrl: process.env.REDIS_URL,
     logLevel: (process.env.LOG_LEVEL as 'warn' | undefined) ?? 'warn',
     env: { FREE_SHIPPING_THRESHOLD: process.env.FREE_SHIPPING_THRESHOLD ?? '50.00' },
+    routerOptions: {
+      limits: routerConfig.limits,
+      introspection: routerConfig.introspection,
+      partnerApiKeys: routerConfig.partnerApiKeys,
+      partnerManifest,
+      rateLimitPerMinute: routerConfig.rateLimitPerMinute,
+      trustProxy: routerConfig.trustProxy,
+      processMetrics: true,
+    },
   });
 
   const seeded = await seedDemo({

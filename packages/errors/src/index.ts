@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_IN_LIST: 'The operation is not in the safelist this client is held to.',
   RATE_LIMITED: 'Too many requests; `extensions.retryAfter` says how many seconds to wait.',
   BAD_REQUEST: 'The HTTP request itself is unusable: not JSON, too large, or missing a query.',
+  QUERY_TOO_COMPLEX:
+    'The operation exceeds a router limit (depth, aliases or estimated cost); `extensions.limit` names it, `extensions.max` the allowed value.',
+  SUBGRAPH_UNAVAILABLE:
+    'A subgraph the operation needs could not be reached (`extensions.serviceName` names it); fields it serves are null. Retry later.',
   INTERNAL_SERVER_ERROR: 'Something failed on our side; the details are in the server log, never in the response.',
 } as const;
 

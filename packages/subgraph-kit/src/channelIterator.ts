@@ -1,0 +1,56 @@
+import { EventQueue } from './EventQueue.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The pub/sub half of a key-value store (`@shop/kv`'s KeyValueStore has this shape): Redis
+ * channels in production, so every replica sees every event; in-process channels otherwise.
+ */
+export interface PubSub {
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+}
+
+export interface ChannelIteratorOptions<T> {
+  /** Turns a message into an event; return null (or throw) to skip a malformed one. */
+  parse?: (message: string) => T | null;
+  /** Only events for which this is true are delivered (e.g. ownership, an id filter). */
+  filter?: (event: T) => boolean;
+  /** Unread events beyond this are dropped oldest first (default 1000). */
+  maxBuffered?: number;
+  logger?: Logger;
+}
+
+/**
+ * Subscribes to a channel and returns its events as an async iterator, for a GraphQL
+ * `subscribe` resolver. Resolves once the channel subscription is in place, so nothing
+ * published after that is missed. Ending the iteration (client gone, `complete`) unsubscribes.
+ */
+export async function channelIterator<T = unknown>(
+  pubsub: PubSub,
+  channel: string,
+  options: ChannelIteratorOptions<T> = {},
+): Promise<AsyncIterableIterator<T>> {
+  const parse = options.parse ?? ((message: string) => JSON.parse(message) as T);
+  let unsubscribe: (() => Promise<void>) | null = null;
+  const queue = new EventQueue<T>({ maxBuffered: options.maxBuffered, onClose: () => unsubscribe?.() });
+  unsubscribe = await pubsub.subscribe(channel, (message) => {
+    let event: T | null;
+    try {
+      event = parse(message);
+    } catch (error) {
+      options.logger?.warn('malformed channel message skipped', { channel, error });
+      return;
+    }
+    if (event !== null && (!options.filter || options.filter(event))) queue.push(event);
+  });
+  return queue;
+}
+
+/** Publishes an event as JSON; a failure is logged, never thrown: the change itself is committed. */
+export async function publishEvent(pubsub: PubSub, channel: string, event: unknown, logger?: Logger): Promise<void> {
+  try {
+    await pubsub.publish(channel, JSON.stringify(event));
+  } catch (error) {
+    logger?.error('publishing an event failed', { channel, error });
+  }
+}

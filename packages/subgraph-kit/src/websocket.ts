@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  createSourceEventStream,
+  execute,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { callerFromAuthorization, type AuthContext } from './auth.js';
+import { EventQueue } from './EventQueue.js';
+import type { Logger } from './logger.js';
+import type { RequestBase } from './server.js';
+
+export interface GraphQLWebSocketOptions<TContext> {
+  httpServer: Server;
+  /** The path the WebSocket is served on; other upgrade requests are refused. */
+  path: string;
+  schema: GraphQLSchema;
+  jwtSecret: string;
+  logger: Logger;
+  context: (base: RequestBase) => TContext | Promise<TContext>;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  introspection: boolean;
+  /** The end client's address from the upgrade request. */
+  clientIpOf: (req: IncomingMessage) => string;
+}
+
+export interface GraphQLWebSocket {
+  /** Open client sockets right now. */
+  openSockets(): number;
+  /** Closes every socket (1001, Going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+type ConnectionState = {
+  auth?: AuthContext;
+};
+
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`) next to the HTTP endpoint: the caller is
+ * verified from `connectionParams.authorization` the way HTTP verifies the header, and every
+ * subscription event is executed with a fresh context (fresh DataLoaders), exactly like a new
+ * request, so no event is answered from an earlier event's cache.
+ */
+export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOptions<TContext>): GraphQLWebSocket {
+  const { logger } = options;
+  const wss = new WebSocketServer({ noServer: true });
+  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== options.path) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  options.httpServer.on('upgrade', onUpgrade);
+
+  const formatErrors = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => options.formatError(error.toJSON(), error));
+
+  const server = useServer<Record<string, unknown> | undefined, ConnectionState>(
+    {
+      onConnect: async (ctx) => {
+        const header = stringParam(ctx.connectionParams, 'authorization') ?? stringParam(ctx.connectionParams, 'Authorization');
+        ctx.extra.auth = await callerFromAuthorization(header, options.jwtSecret);
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Syntax error'), 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(options.schema, document, rules);
+        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const requestId = requestIdOf(payload);
+        const base: RequestBase = {
+          ...(ctx.extra.auth ?? { caller: null, authError: null }),
+          requestId,
+          clientIp: options.clientIpOf(ctx.extra.request),
+          logger: logger.child({ requestId }),
+        };
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: base,
+        };
+      },
+      execute: async (args) => execute({ ...args, contextValue: await options.context(args.contextValue as RequestBase) }),
+      subscribe: async (args) => {
+        const base = args.contextValue as RequestBase;
+        const stream = await createSourceEventStream({ ...args, contextValue: await options.context(base) });
+        if (!(Symbol.asyncIterator in stream)) return stream;
+        return mapEvents(stream[Symbol.asyncIterator](), async (payload) =>
+          execute({ ...args, rootValue: payload, contextValue: await options.context(base) }),
+        );
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+    },
+    wss,
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    openSockets: () => wss.clients.size,
+    close() {
+      closing ??= (async () => {
+        options.httpServer.off('upgrade', onUpgrade);
+        // A peer that does not answer the close handshake must not hold up the shutdown.
+        const sockets = [...wss.clients];
+        const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
+        try {
+          await server.dispose();
+        } finally {
+          clearTimeout(force);
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Maps each source event through `map`; ending the result ends the source at once. */
+function mapEvents<S>(
+  source: AsyncIterator<S>,
+  map: (event: S) => Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  const out = new EventQueue<ExecutionResult>({ onClose: async () => void (await source.return?.()) });
+  void (async () => {
+    try {
+      for (;;) {
+        const next = await source.next();
+        if (next.done || out.closed) break;
+        out.push(await map(next.value));
+      }
+      out.end();
+    } catch (error) {
+      out.end(error);
+    }
+  })();
+  return out;
+}
+
+// The codes Apollo Server gives the same failures over HTTP.
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+}
+
+function stringParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = params?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+// The router sends its request id along with each subscription, so the logs of one client
+// subscription line up across services.
+function requestIdOf(payload: SubscribePayload): string {
+  const value = payload.extensions?.requestId;
+  return typeof value === 'string' && value.length > 0 && value.length <= 128 ? value : randomUUID();
+}

@@ -1,0 +1,214 @@
+import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql-ws';
+import { EventQueue, type Logger } from '@shop/subgraph-kit';
+import type { RouterContext } from './context.js';
+import type { SubscriptionPlan, SupergraphRuntime } from './SupergraphRuntime.js';
+import type { UpstreamPool } from './UpstreamPool.js';
+
+export interface SubscriptionRequest {
+  query: string;
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+}
+
+/** One upstream subscription and everyone listening to it. */
+interface Source {
+  listeners: Set<EventQueue<ExecutionResult>>;
+  /** A client subscription ends (client left, or the source finished). */
+  leave(listener: EventQueue<ExecutionResult>): void;
+  stop(): void;
+}
+
+/**
+ * Federated subscriptions. The root field is subscribed to on its subgraph over graphql-ws;
+ * each event is then completed through the query plan like a query whose first fetch is
+ * answered by the event, so fields of other subgraphs arrive in batched entity fetches.
+ *
+ * Identical subscriptions of the same caller (same operation, variables and authorization)
+ * share one upstream subscription and one plan execution per event, fanned out to all of them.
+ */
+export class FederatedSubscriptions {
+  private readonly sources = new Map<string, Source>();
+
+  constructor(
+    private readonly deps: {
+      pool: UpstreamPool;
+      logger: Logger;
+      /** Called with +1/-1 as client subscriptions start and end. */
+      onActive?: (delta: 1 | -1) => void;
+      /** Unread events per client beyond this are dropped, oldest first. */
+      maxBuffered?: number;
+    },
+  ) {}
+
+  /** Active upstream subscriptions (after deduplication). */
+  get upstreamCount(): number {
+    return this.sources.size;
+  }
+
+  subscribe(runtime: SupergraphRuntime, request: SubscriptionRequest, context: RouterContext): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+    let plan: SubscriptionPlan;
+    try {
+      plan = runtime.subscriptionPlan(request.document, request.operationName);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be planned', { originalError: error as Error })] };
+    }
+    const key = [plan.primary.serviceName, context.authorization ?? '', request.operationName ?? '', JSON.stringify(request.variables ?? {}), request.query].join('\n');
+    let source = this.sources.get(key);
+    if (!source) {
+      source = this.start(key, runtime, plan, request, context);
+      this.sources.set(key, source);
+    }
+    const held = source;
+    this.deps.onActive?.(1);
+    const listener: EventQueue<ExecutionResult> = new EventQueue<ExecutionResult>({
+      maxBuffered: this.deps.maxBuffered,
+      onClose: () => {
+        held.leave(listener);
+        if (held.listeners.size === 0) held.stop();
+      },
+    });
+    held.listeners.add(listener);
+    return listener;
+  }
+
+  private start(key: string, runtime: SupergraphRuntime, plan: SubscriptionPlan, request: SubscriptionRequest, context: RouterContext): Source {
+    const { primary } = plan;
+    const service = primary.serviceName;
+    const listeners = new Set<EventQueue<ExecutionResult>>();
+    const logger = this.deps.logger.child({ requestId: context.requestId, subgraph: service });
+    const operationContext = buildOperationContext({
+      schema: runtime.apiSchema,
+      operationDocument: request.document,
+      operationName: request.operationName,
+    });
+    const lease = this.deps.pool.acquire(service, runtime.urlOf(service), context.authorization);
+    let stopped = false;
+    // Events are completed one after the other, so clients see them in the order they happened.
+    let chain = Promise.resolve();
+
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      if (this.sources.get(key) === source) this.sources.delete(key);
+      dispose();
+      lease.release();
+    };
+    const broadcast = (result: ExecutionResult) => {
+      for (const listener of listeners) listener.push(result);
+    };
+    const leave = (listener: EventQueue<ExecutionResult>) => {
+      if (listeners.delete(listener)) this.deps.onActive?.(-1);
+    };
+    const finish = (result?: ExecutionResult) => {
+      if (stopped) return;
+      if (result) broadcast(result);
+      for (const listener of [...listeners]) {
+        listener.end();
+        leave(listener);
+      }
+      stop();
+    };
+
+    const resolveEvent = async (event: FormattedExecutionResult<Record<string, unknown>, unknown>): Promise<ExecutionResult> => {
+      const requestContext = {
+        request: { query: request.query, variables: request.variables ?? {}, operationName: request.operationName },
+        context,
+        logger: apolloLogger(logger),
+        metrics: {},
+        document: request.document,
+        source: request.query,
+        operationName: request.operationName ?? null,
+        operation: operationContext.operation,
+        schema: runtime.apiSchema,
+      } as unknown as GatewayGraphQLRequestContext<RouterContext>;
+      return executeQueryPlan(
+        plan.eventPlan,
+        withEvent(runtime.serviceMap(), primary.serviceName, primary.operation, event),
+        requestContext,
+        operationContext,
+        runtime.supergraphSchema,
+        runtime.federationApiSchema,
+      );
+    };
+
+    const dispose = lease.client.subscribe(
+      {
+        query: primary.operation,
+        operationName: primary.operationName,
+        variables: pick(request.variables, primary.variableUsages),
+        extensions: { requestId: context.requestId },
+      },
+      {
+        next: (event) => {
+          chain = chain
+            .then(async () => {
+              if (!stopped) broadcast(await resolveEvent(event));
+            })
+            .catch((error: unknown) => {
+              logger.error('completing a subscription event failed', { error });
+              broadcast({ errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] });
+            });
+        },
+        error: (error) => {
+          chain = chain.then(() => finish({ errors: upstreamErrors(error, service, logger) }));
+        },
+        complete: () => {
+          chain = chain.then(() => finish());
+        },
+      },
+    );
+    const source: Source = { listeners, leave, stop };
+    return source;
+  }
+}
+
+/** The service map for one event: the primary fetch is answered by the event itself. */
+function withEvent(services: ServiceMap, serviceName: string, primaryOperation: string, event: FormattedExecutionResult<Record<string, unknown>, unknown>): ServiceMap {
+  const real = services[serviceName];
+  return {
+    ...services,
+    [serviceName]: {
+      process: (options) =>
+        options.request.query === primaryOperation || !real
+          ? Promise.resolve(event as GatewayGraphQLResponse)
+          : real.process(options),
+    },
+  };
+}
+
+/** What subscribers are told when the upstream subscription fails for good. */
+function upstreamErrors(error: unknown, service: string, logger: Logger): GraphQLError[] {
+  if (Array.isArray(error) && error.every((e) => typeof (e as GraphQLFormattedError)?.message === 'string')) {
+    return (error as GraphQLFormattedError[]).map(
+      (e) => new GraphQLError(e.message, { extensions: { ...e.extensions, serviceName: service } }),
+    );
+  }
+  const code = (error as { code?: unknown })?.code;
+  logger.warn('upstream subscription failed', { code, error: error instanceof Error ? error.message : undefined });
+  return [
+    new GraphQLError(`The subscription source "${service}" is unavailable and could not be reached again`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service },
+    }),
+  ];
+}
+
+function pick(variables: Record<string, unknown> | undefined, names: readonly string[] | undefined): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const name of names ?? []) {
+    if (variables && Object.hasOwn(variables, name) && variables[name] !== undefined) picked[name] = variables[name];
+  }
+  return picked;
+}
+
+function apolloLogger(logger: Logger) {
+  return {
+    debug: (message?: unknown) => logger.debug(String(message)),
+    info: (message?: unknown) => logger.debug(String(message)),
+    warn: (message?: unknown) => logger.warn(String(message)),
+    error: (message?: unknown) => logger.error(String(message)),
+  };
+}

@@ -1,0 +1,49 @@
+import { AppError, unauthenticated } from '@shop/errors';
+import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
+import { LruCache } from './LruCache.js';
+
+export type Verified = { caller: Caller | null; error: null } | { caller: null; error: AppError };
+
+export interface CallerVerifier {
+  /** Verifies an `Authorization` header value; no header is an anonymous caller. */
+  verify(authorization: string | undefined): Promise<Verified>;
+}
+
+const ANONYMOUS: Verified = { caller: null, error: null };
+
+/**
+ * Verifies bearer tokens with the kit (HS256 pinned, expiry, issuer, audience) and remembers
+ * the outcome per token until it expires, so a client's repeated requests verify once.
+ */
+export function createCallerVerifier(secret: string, options: { now?: () => number; cacheSize?: number } = {}): CallerVerifier {
+  const now = options.now ?? Date.now;
+  const cache = new LruCache<string, { verified: Verified; until: number }>(options.cacheSize ?? 10_000);
+  return {
+    async verify(authorization) {
+      if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
+      const cached = cache.get(authorization);
+      if (cached && cached.until > now()) return cached.verified;
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      let verified: Verified;
+      let until = now() + 60_000;
+      if (!match?.[1]) {
+        verified = { caller: null, error: unauthenticated('Authorization header must be "Bearer <token>"') };
+      } else {
+        try {
+          verified = { caller: await verifyAccessToken(match[1], secret), error: null };
+          until = Math.min(until, expiryOf(match[1]));
+        } catch (error) {
+          verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };
+        }
+      }
+      cache.set(authorization, { verified, until });
+      return verified;
+    },
+  };
+}
+
+/** The `exp` of a token whose signature was just verified, in milliseconds. */
+function expiryOf(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+  return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { AppError, rateLimited, unauthenticated } from '@shop/errors';
+import { headerValue, HttpError, readBody, sendJson, type Logger } from '@shop/subgraph-kit';
+import type { CallerVerifier } from './auth.js';
+import type { OperationLimits } from './config.js';
+import type { RouterContext } from './context.js';
+import type { OperationAnalyzer } from './limits.js';
+import type { RejectReason, RouterMetrics } from './metrics.js';
+import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
+import type { RateLimiter } from './rateLimit.js';
+import { clientAddress, isRecord, requestFromSearch, searchFromRequest } from './request.js';
+
+export interface HttpGraphQLDeps {
+  apollo: ApolloServer<RouterContext>;
+  logger: Logger;
+  metrics: RouterMetrics;
+  limits: OperationLimits;
+  analyzer: OperationAnalyzer;
+  persisted: PersistedQueries;
+  rateLimiter: RateLimiter;
+  /** Null: tokens are not verified here (subgraphs still verify them). */
+  verifier: CallerVerifier | null;
+  partnerApiKeys: ReadonlySet<string>;
+  trustProxy: boolean;
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+// Bodies past the limit are read and thrown away up to this size so the client sees the 413
+// instead of a reset connection; beyond it the socket is cut.
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `POST/GET /graphql`. Everything that can refuse a request cheaply happens before Apollo
+ * Server plans it: body size, JSON, batch size, rate limit, API key, bearer token, persisted
+ * query, depth/alias/cost limits (measured once per distinct query string). The rest is the
+ * gateway's own pipeline, so accepted operations answer exactly as a plain gateway would.
+ */
+export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
+  const { metrics, limits } = deps;
+
+  const refuse = (res: ServerResponse, requestId: string, status: number, error: AppError, reason: RejectReason, headers: Record<string, string> = {}) => {
+    metrics.rejected(reason);
+    sendJson(res, status, { errors: [errorJson(error)] }, { 'x-request-id': requestId, ...headers });
+  };
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
+    const method = req.method ?? 'GET';
+    if (method !== 'POST' && method !== 'GET') {
+      // Apollo Server answers other methods (405) the way clients expect.
+      return send(res, requestId, await execute(deps, headerMapOf(req), method, url.search, undefined, baseContext(requestId, req, deps)));
+    }
+
+    let operations: unknown[];
+    let batched = false;
+    if (method === 'POST') {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, limits.bodyLimitBytes);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        discardRest(req);
+        return refuse(res, requestId, error.status, new AppError('BAD_REQUEST', error.message), 'body_too_large', { connection: 'close' });
+      }
+      let body: unknown;
+      try {
+        body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+      } catch {
+        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', 'Request body is not valid JSON'), 'bad_request');
+      }
+      batched = Array.isArray(body);
+      operations = batched ? (body as unknown[]) : [body];
+      if (batched && (operations.length === 0 || operations.length > limits.maxBatch)) {
+        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', `A batch must hold 1 to ${limits.maxBatch} operations, got ${operations.length}`), 'bad_request');
+      }
+    } else {
+      const fromSearch = requestFromSearch(url.searchParams);
+      if (fromSearch === 'malformed') {
+        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', '`variables` and `extensions` must be JSON'), 'bad_request');
+      }
+      operations = [fromSearch];
+    }
+
+    const clientIp = clientAddress(req, deps.trustProxy);
+    const apiKey = headerValue(req, 'x-api-key');
+    const partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
+    // Unknown keys count against the IP: a client must not mint itself fresh buckets.
+    const decision = await deps.rateLimiter.take(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
+    if (!decision.allowed) {
+      return refuse(res, requestId, 429, rateLimited(decision.retryAfterSeconds), 'rate_limited', { 'retry-after': String(decision.retryAfterSeconds) });
+    }
+    if (apiKey !== undefined && !partner) return refuse(res, requestId, 401, unauthenticated('Unknown API key'), 'unauthenticated');
+    const authorization = headerValue(req, 'authorization');
+    const verified = deps.verifier ? await deps.verifier.verify(authorization) : null;
+    if (verified?.error) {
+      return refuse(res, requestId, 401, verified.error, 'unauthenticated', { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+    const context: RouterContext = {
+      requestId,
+      clientIp,
+      caller: verified?.caller ?? null,
+      ...(authorization ? { authorization } : {}),
+    };
+
+    const headers = headerMapOf(req);
+    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner, context);
+    if (!batched) return send(res, requestId, await run(operations[0]));
+    const answers = await Promise.all(operations.map(run));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+    res.end(`[${answers.map((a) => a.body.trimEnd()).join(',')}]`);
+  };
+}
+
+async function runOperation(
+  deps: HttpGraphQLDeps,
+  headers: HeaderMap,
+  method: string,
+  url: URL,
+  operation: unknown,
+  partner: boolean,
+  context: RouterContext,
+): Promise<Answer> {
+  const { metrics } = deps;
+  if (!isRecord(operation)) {
+    metrics.rejected('bad_request');
+    return errorAnswer(400, new AppError('BAD_REQUEST', 'A GraphQL request must be a JSON object'));
+  }
+  const request = operation as GraphQLRequestBody;
+  const persisted = await deps.persisted.resolve(request, partner);
+  if (!persisted.ok) {
+    metrics.rejected(persisted.error.code === 'PERSISTED_QUERY_NOT_FOUND' ? 'persisted_query_not_found' : persisted.error.code === 'PERSISTED_QUERY_NOT_IN_LIST' ? 'not_in_list' : 'bad_request');
+    return errorAnswer(persisted.status, persisted.error, persisted.headers);
+  }
+  const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+  let name = operationName ?? null;
+  if (persisted.query !== undefined) {
+    const check = deps.analyzer.check(persisted.query, operationName, isRecord(request.variables) ? request.variables : undefined);
+    if (check.violation) {
+      metrics.rejected('too_complex');
+      return errorAnswer(400, check.violation);
+    }
+    if (check.shape?.operationType === 'subscription') {
+      metrics.rejected('bad_request');
+      return errorAnswer(400, new AppError('BAD_REQUEST', 'Subscriptions are served over WebSocket (graphql-transport-ws) on this same path'));
+    }
+    name ??= check.shape?.operationName ?? null;
+  }
+
+  let body: GraphQLRequestBody | undefined = request;
+  let search = url.search;
+  if (persisted.changed) {
+    const { extensions: _sent, ...rest } = request;
+    const extensions = withoutPersistedQuery(request.extensions);
+    body = { ...rest, query: persisted.query, ...(extensions ? { extensions } : {}) };
+    if (method === 'GET') search = searchFromRequest(body);
+  }
+  const started = performance.now();
+  const answer = await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context });
+  // Apollo Server writes `errors` first, so this tells a clean answer without parsing it.
+  const ok = answer.status < 400 && !answer.body.startsWith('{"errors"');
+  metrics.operation(name, (performance.now() - started) / 1000, ok);
+  return answer;
+}
+
+async function execute(
+  deps: HttpGraphQLDeps,
+  headers: HeaderMap,
+  method: string,
+  search: string,
+  body: unknown,
+  context: RouterContext,
+): Promise<Answer> {
+  const result = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method, headers, search, body },
+    context: async () => context,
+  });
+  const responseHeaders: Record<string, string> = {};
+  for (const [key, value] of result.headers) responseHeaders[key] = value;
+  let text: string;
+  if (result.body.kind === 'complete') text = result.body.string;
+  else {
+    text = '';
+    for await (const chunk of result.body.asyncIterator) text += chunk;
+  }
+  return { status: result.status ?? 200, headers: responseHeaders, body: text };
+}
+
+function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function send(res: ServerResponse, requestId: string, answer: Answer): void {
+  res.writeHead(answer.status, { ...answer.headers, 'x-request-id': requestId });
+  res.end(answer.body);
+}
+
+function baseContext(requestId: string, req: IncomingMessage, deps: HttpGraphQLDeps): RouterContext {
+  return { requestId, clientIp: clientAddress(req, deps.trustProxy), caller: null };
+}
+
+function errorAnswer(status: number, error: AppError, headers: Record<string, string> = {}): Answer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify({ errors: [errorJson(error)] }),
+  };
+}
+
+function errorJson(error: AppError) {
+  return { message: error.message, extensions: { ...error.extensions, code: error.code } };
+}
+
+function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(extensions)) return undefined;
+  const { persistedQuery: _persisted, ...rest } = extensions;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** Reads and drops what is left of a refused body, so the client gets to read the 413. */
+function discardRest(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) req.destroy();
+  });
+  req.resume();
+}

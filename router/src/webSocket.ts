@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { AppError, rateLimited, unauthenticated } from '@shop/errors';
+import type { Logger } from '@shop/subgraph-kit';
+import type { CallerVerifier } from './auth.js';
+import type { RouterContext } from './context.js';
+import type { FederatedSubscriptions } from './FederatedSubscriptions.js';
+import type { OperationAnalyzer } from './limits.js';
+import type { RouterMetrics } from './metrics.js';
+import type { PersistedQueries } from './persistedQueries.js';
+import type { RateLimiter } from './rateLimit.js';
+import { clientAddress } from './request.js';
+import type { SupergraphRuntime } from './SupergraphRuntime.js';
+
+export interface RouterWebSocketDeps {
+  httpServer: Server;
+  path: string;
+  logger: Logger;
+  metrics: RouterMetrics;
+  verifier: CallerVerifier | null;
+  partnerApiKeys: ReadonlySet<string>;
+  rateLimiter: RateLimiter;
+  trustProxy: boolean;
+  persisted: PersistedQueries;
+  analyzer: OperationAnalyzer;
+  introspection: boolean;
+  runtime: () => SupergraphRuntime;
+  subscriptions: FederatedSubscriptions;
+  /** Queries and mutations sent over the socket run through the same pipeline as HTTP. */
+  executeOperation: (request: { query: string; variables?: Record<string, unknown>; operationName?: string }, context: RouterContext) => Promise<ExecutionResult>;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+type Session = {
+  rateBucket?: string;
+  partner?: boolean;
+  context?: RouterContext;
+  /** Why every operation of this connection is refused (bad token, unknown API key). */
+  refusal?: AppError;
+};
+
+/** What onSubscribe hands to execute/subscribe through graphql-ws. */
+interface OperationContext extends RouterContext {
+  query: string;
+  runtime: SupergraphRuntime;
+}
+
+/**
+ * `graphql-transport-ws` on the router's `/graphql`. The connection is authenticated from
+ * `connectionParams` (`authorization`, `x-api-key`) with the same rules as HTTP; a refused
+ * caller gets the coded error on each operation rather than a bare close code. Each operation
+ * goes through the same rate limit, persisted-query and limit checks as an HTTP request.
+ */
+export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
+  const { logger, metrics } = deps;
+  const wss = new WebSocketServer({ noServer: true });
+  const preformatted = new WeakSet<object>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== deps.path) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      metrics.clientSockets(1);
+      ws.once('close', () => metrics.clientSockets(-1));
+      wss.emit('connection', ws, req);
+    });
+  };
+  deps.httpServer.on('upgrade', onUpgrade);
+
+  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => deps.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
+
+  const server = useServer<Record<string, unknown> | undefined, Session>(
+    {
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const clientIp = clientAddress(ctx.extra.request, deps.trustProxy);
+        const apiKey = stringParam(params, 'x-api-key');
+        const authorization = stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
+        ctx.extra.partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
+        ctx.extra.rateBucket = ctx.extra.partner ? `key:${apiKey}` : `ip:${clientIp}`;
+        if (apiKey !== undefined && !ctx.extra.partner) {
+          ctx.extra.refusal = unauthenticated('Unknown API key');
+          return true;
+        }
+        const verified = deps.verifier ? await deps.verifier.verify(authorization) : { caller: null, error: null };
+        if (verified.error) {
+          ctx.extra.refusal = verified.error;
+          return true;
+        }
+        ctx.extra.context = {
+          requestId: randomUUID(),
+          clientIp,
+          caller: verified.caller,
+          ...(authorization ? { authorization } : {}),
+        };
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+        const session = ctx.extra;
+        if (session.refusal || !session.context) return [session.refusal ?? unauthenticated()];
+        const decision = await deps.rateLimiter.take(session.rateBucket!);
+        if (!decision.allowed) {
+          metrics.rejected('rate_limited');
+          return [rateLimited(decision.retryAfterSeconds)];
+        }
+        const persisted = await deps.persisted.resolve(payload, session.partner === true);
+        if (!persisted.ok) return [persisted.error];
+        const query = persisted.query;
+        if (query === undefined) return [new AppError('BAD_REQUEST', 'The operation has no query')];
+        const operationName = payload.operationName ?? undefined;
+        const variables = payload.variables ?? undefined;
+        const check = deps.analyzer.check(query, operationName, variables);
+        if (check.violation) {
+          metrics.rejected('too_complex');
+          return [check.violation];
+        }
+        if (!check.document) return [new GraphQLError('Syntax error in the operation', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        const runtime = deps.runtime();
+        const errors = runtime.validate(query, check.document, deps.introspection);
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const contextValue: OperationContext = { ...session.context, requestId: randomUUID(), query, runtime };
+        return {
+          schema: runtime.apiSchema,
+          document: check.document,
+          operationName,
+          variableValues: variables,
+          contextValue,
+        };
+      },
+      execute: async (args) => {
+        const { query, runtime: _runtime, ...context } = args.contextValue as OperationContext;
+        const result = await deps.executeOperation(
+          { query, variables: args.variableValues ?? undefined, operationName: args.operationName ?? undefined },
+          context,
+        );
+        preformatted.add(result);
+        return result;
+      },
+      subscribe: (args) => {
+        const { query, runtime, ...context } = args.contextValue as OperationContext;
+        return deps.subscriptions.subscribe(
+          runtime,
+          { query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? undefined },
+          context,
+        );
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        // Apollo Server already formatted these: pass them as they are.
+        if (preformatted.has(result)) return result as FormattedExecutionResult;
+        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    openSockets: () => wss.clients.size,
+    close() {
+      closing ??= (async () => {
+        deps.httpServer.off('upgrade', onUpgrade);
+        const sockets = [...wss.clients];
+        const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
+        try {
+          await server.dispose();
+        } finally {
+          clearTimeout(force);
+        }
+        logger.debug('websocket server closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+function stringParam(params: Record<string, unknown>, name: string): string | undefined {
+  const value = params[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, readConfig, type Env } from '@shop/config';
+import { buildRouterConfig, DEFAULT_LIMITS, DEV_JWT_SECRET } from '../src/index.js';
+
+const load = (env: Env) => readConfig(env, (reader) => buildRouterConfig(reader, env));
+
+describe('router configuration', () => {
+  it('has working defaults in development, with a warning for the dev JWT secret', () => {
+    const { config, warnings } = load({});
+    expect(config).toMatchObject({
+      port: 4000,
+      redisUrl: undefined,
+      jwtSecret: DEV_JWT_SECRET,
+      partnerApiKeys: [],
+      limits: DEFAULT_LIMITS,
+      rateLimitPerMinute: 600,
+      trustProxy: false,
+      introspection: true,
+      watchSupergraph: true,
+    });
+    expect(warnings.join()).toMatch(/JWT_SECRET/);
+  });
+
+  it('reads every limit and switch from the environment', () => {
+    const { config } = load({
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 'x'.repeat(40),
+      PARTNER_API_KEYS: 'key-one-0123456789, key-two-0123456789',
+      MAX_DEPTH: '10',
+      MAX_ALIASES: '5',
+      MAX_COST: '900',
+      MAX_BATCH: '4',
+      BODY_LIMIT_BYTES: '2048',
+      RATE_LIMIT_PER_MINUTE: '0',
+      TRUST_PROXY: 'true',
+      SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
+    });
+    expect(config).toMatchObject({
+      redisUrl: 'redis://cache:6379',
+      partnerApiKeys: ['key-one-0123456789', 'key-two-0123456789'],
+      limits: { maxDepth: 10, maxAliases: 5, maxCost: 900, maxBatch: 4, bodyLimitBytes: 2048 },
+      rateLimitPerMinute: 0,
+      trustProxy: true,
+      subgraphUrls: { users: 'http://users:4001/graphql' },
+    });
+  });
+
+  it('lists every problem at once; production needs JWT_SECRET and turns introspection off', () => {
+    let problems: string[] = [];
+    try {
+      load({ NODE_ENV: 'production', MAX_DEPTH: 'deep', REDIS_URL: 'http://not-redis', TRUST_PROXY: 'maybe' });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/REDIS_URL/),
+      expect.stringMatching(/JWT_SECRET is required/),
+      expect.stringMatching(/MAX_DEPTH/),
+      expect.stringMatching(/TRUST_PROXY/),
+    ]);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40) }).config.introspection).toBe(false);
+  });
+});

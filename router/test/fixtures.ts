@@ -1,0 +1,54 @@
+import { parse } from 'graphql';
+import { createLogger, createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
+
+export const secret = 'router-fixture-secret-that-is-long-enough';
+export const logger = createLogger({ service: 'test', level: 'silent' });
+
+// "catalog" owns Item; "prices" adds Item.price.
+export const catalogSdl = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Item @key(fields: "id") { id: ID! name: String! tags: [String!]! }
+  type Query { items(first: Int): [Item!]!  item(id: ID!): Item  whoami: String }
+  type Mutation { rename(id: ID!, name: String!): Item! }
+`);
+export const pricesSdl = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Item @key(fields: "id") { id: ID! price: String }
+`);
+
+export function catalog() {
+  return createSubgraphServer<RequestBase>({
+    name: 'catalog',
+    typeDefs: catalogSdl,
+    jwtSecret: secret,
+    logger,
+    context: (base) => base,
+    resolvers: {
+      Query: {
+        items: (_: unknown, args: { first?: number }) =>
+          Array.from({ length: Math.min(args.first ?? 3, 100) }, (_, i) => ({ id: `i${i + 1}`, name: `Item ${i + 1}`, tags: ['a', 'b'] })),
+        item: (_: unknown, args: { id: string }) => ({ id: args.id, name: `Item ${args.id.slice(1)}`, tags: [] }),
+        whoami: (_: unknown, __: unknown, ctx: RequestBase) => ctx.caller?.userId ?? null,
+      },
+      Mutation: { rename: (_: unknown, args: { id: string; name: string }) => ({ id: args.id, name: args.name, tags: [] }) },
+      Item: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `Item ${ref.id.slice(1)}`, tags: [] }) },
+    } as never,
+  });
+}
+
+export function prices() {
+  return createSubgraphServer<RequestBase>({
+    name: 'prices',
+    typeDefs: pricesSdl,
+    jwtSecret: secret,
+    logger,
+    context: (base) => base,
+    resolvers: {
+      Item: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, price: `${ref.id.slice(1)}.99` }) },
+    } as never,
+  });
+}
+
+export async function json(response: Response): Promise<any> {
+  return response.json();
+}

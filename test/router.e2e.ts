@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { composeSupergraph } from '@shop/router';
+import { errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
+
+// The router against the real supergraph: the same answers as a plain @apollo/gateway for
+// every query, and coded refusals for abusive requests.
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+let sg: Supergraph;
+let plain: { url: string; stop(): Promise<void> };
+const tokens: Record<'admin' | 'buyer', string> = { admin: '', buyer: '' };
+let productIds: string[];
+let skus: string[];
+let orderId: string;
+
+/** A plain gateway, as its docs set it up, forwarding the caller's token to the subgraphs. */
+async function startPlainGateway(supergraphSdl: string) {
+  class Forwarding extends RemoteGraphQLDataSource<{ authorization?: string }> {
+    override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<{ authorization?: string }>['willSendRequest']>>[0]) {
+      if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    }
+  }
+  const server = new ApolloServer<{ authorization?: string }>({
+    gateway: new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new Forwarding({ url }) }) as never,
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async ({ req }) => (req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+  });
+  return { url, stop: () => server.stop() };
+}
+
+beforeAll(async () => {
+  sg = await startSupergraph();
+  const { supergraphSdl } = composeSupergraph(
+    Object.entries(sg.stack.urls).map(([name, url]) => ({
+      name,
+      url,
+      typeDefs: readFileSync(join(root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
+    })),
+  );
+  plain = await startPlainGateway(supergraphSdl);
+
+  const login = await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password });
+  tokens.admin = login.login.accessToken;
+  const buyer = await graphqlOk(sg.url, 'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }', {
+    input: { email: `parity-${randomUUID().slice(0, 8)}@e2e.test`, password: 'a-strong-password-1', name: 'Parity' },
+  });
+  tokens.buyer = buyer.register.accessToken;
+  const page = await graphqlOk(sg.url, '{ products(first: 4) { edges { node { id sku } } } }');
+  productIds = page.products.edges.map((e: any) => e.node.id);
+  skus = page.products.edges.map((e: any) => e.node.sku);
+  await graphqlOk(sg.url, 'mutation($levels: [StockLevelInput!]!) { setStockLevels(levels: $levels) { id } }', {
+    levels: productIds.map((productId) => ({ productId, quantity: 25 })),
+  }, { token: tokens.admin });
+
+  // One order, so order queries have something to show.
+  const token = tokens.buyer;
+  const cart = await graphqlOk(sg.url, 'mutation($p: ID!) { addToCart(productId: $p, quantity: 2) { id } }', { p: productIds[0] }, { token });
+  const address = await graphqlOk(sg.url, 'mutation($input: AddressInput!) { addAddress(input: $input) { id } }', {
+    input: { name: 'Parity Buyer', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  }, { token });
+  const rates = await graphqlOk(sg.url, 'query($a: ID!, $c: ID!) { shippingRates(addressId: $a, cartId: $c) { id } }', { a: address.addAddress.id, c: cart.addToCart.id }, { token });
+  const order = await graphqlOk(sg.url, 'mutation($input: CheckoutInput!) { checkout(input: $input) { id } }', {
+    input: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: rates.shippingRates[0].id, idempotencyKey: `parity-${randomUUID()}` },
+  }, { token });
+  orderId = order.checkout.id;
+});
+
+afterAll(async () => {
+  await plain?.stop();
+  await sg?.stop();
+});
+
+describe('same answers as a plain @apollo/gateway', () => {
+  const cases: Array<[string, () => { query: string; variables?: Record<string, unknown>; as?: 'admin' | 'buyer'; errors?: true }]> = [
+    ['a product listing across products and inventory', () => ({
+      query: `{ products(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
+        id sku name slug description price { amount currencyCode } basePrice { amount } discount { type value }
+        category { id name slug parent { name } children { slug } } variants { sku name size color price { amount } }
+        images { url alt } attributes { brand color size weightGrams } rating { average count }
+        stock { available reserved onHand warehouses { warehouse onHand reserved available } } inStock } } } }`,
+    })],
+    ['a product by SKU with variables, fragments, aliases and directives', () => ({
+      query: `query P($sku: String, $withStock: Boolean!, $skip: Boolean!) {
+        one: product(sku: $sku) { ...Card stock @include(if: $withStock) { available } }
+        two: product(id: "${productIds[1]}") { ...Card __typename sku @skip(if: $skip) }
+        none: product(sku: "NO-SUCH-SKU") { id } }
+        fragment Card on Product { id name price { amount currencyCode } category { name } }`,
+      variables: { sku: skus[0], withStock: true, skip: false },
+    })],
+    ['the category tree', () => ({ query: '{ categories { id name slug seo { title } parent { id slug } children { id name } } }' })],
+    ['a search with facets', () => ({
+      query: '{ searchProducts(query: "", first: 5, sort: PRICE_ASC) { totalCount facets { field values { value count } } nodes { id name inStock } pageInfo { hasNextPage } } }',
+    })],
+    ['introspection', () => ({ query: '{ __type(name: "Order") { name fields { name type { kind name ofType { name } } } } }' })],
+    ['a signed-in customer with their orders, payments and addresses', () => ({
+      as: 'buyer',
+      query: `{ me { email role addresses { city country } orders(first: 5) { totalCount edges { node {
+        id orderNumber status subtotal { amount } shipping { amount } total { amount currencyCode } shippingAddress { city }
+        statusHistory { status } payment { status } items { quantity unitPrice { amount } product { name stock { available } } }
+        user { email } } } } } }`,
+    })],
+    ['one order by id, and a cart', () => ({
+      as: 'buyer',
+      query: `query($id: ID!) { order(id: $id) { orderNumber status items { product { sku name } } } cart { id itemCount items { product { name } } } }`,
+      variables: { id: orderId },
+    })],
+    ['an ADMIN listing every order with its customer', () => ({
+      as: 'admin',
+      query: '{ orders(first: 10) { totalCount edges { node { orderNumber status user { email name } items { quantity product { name inStock } } } } } }',
+    })],
+    ['coded errors: bad arguments, a stranger\'s order, a missing token, an invalid field', () => ({
+      query: `query($id: ID!) { order(id: $id) { id } product(id: "x", sku: "y") { id } me { id } }`,
+      variables: { id: orderId },
+      errors: true,
+    })],
+    ['a validation failure', () => ({ query: '{ products { edges { node { nope } } } }', errors: true })],
+  ];
+
+  it.each(cases)('%s', async (_name, make) => {
+    const { query, variables = {}, as, errors } = make();
+    const options = as ? { token: tokens[as] } : {};
+    const [ours, theirs] = [await graphql(sg.url, query, variables, options), await graphql(plain.url, query, variables, options)];
+    expect(ours.data ?? null).toEqual(theirs.data ?? null);
+    expect(errorCodes(ours)).toEqual(errorCodes(theirs));
+    expect(ours.status).toBe(theirs.status);
+    if (errors) expect(errorCodes(ours).length).toBeGreaterThan(0);
+    else expect(ours.errors).toBeUndefined();
+  });
+
+  it('the same mutation result (an idempotent one)', async () => {
+    const query = 'mutation($p: ID!) { setStock(productId: $p, quantity: 31) { id name stock { onHand available } } }';
+    const ours = await graphqlOk(sg.url, query, { p: productIds[2] }, { token: tokens.admin });
+    const theirs = await graphqlOk(plain.url, query, { p: productIds[2] }, { token: tokens.admin });
+    expect(ours).toEqual(theirs);
+  });
+});
+
+describe('abusive requests', () => {
+  const expectCode = (result: GraphQLResponse, status: number, code: string) => {
+    expect(result.status).toBe(status);
+    expect(errorCodes(result)).toEqual([code]);
+    expect(JSON.stringify(result.errors)).not.toMatch(/stack|at \w+ \(|node_modules/);
+  };
+
+  it('get clear coded errors, and the router stays up', async () => {
+    expectCode(await graphql(sg.url, `{ categories { ${'children { '.repeat(99)}id${' }'.repeat(99)} } }`), 400, 'QUERY_TOO_COMPLEX');
+    expectCode(await graphql(sg.url, `{ ${Array.from({ length: 2000 }, (_, i) => `c${i}: categories { id }`).join(' ')} }`), 400, 'QUERY_TOO_COMPLEX');
+    expectCode(await graphql(sg.url, '{ products(first: 5000) { edges { node { id name } } } }'), 400, 'QUERY_TOO_COMPLEX');
+
+    const huge = await fetch(sg.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ categories { id } }', variables: { pad: 'x'.repeat(12 * 1024 * 1024) } }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+
+    const malformed = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ categories { id } }", ' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+
+    expectCode(await graphql(sg.url, '{ me { id } }', {}, { token: 'garbage' }), 401, 'UNAUTHENTICATED');
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'ADMIN', typ: 'access', iss: 'shop-users', aud: 'shop', exp: 9_999_999_999 })}.`;
+    expectCode(await graphql(sg.url, '{ orders(first: 1) { totalCount } }', {}, { token: none }), 401, 'UNAUTHENTICATED');
+
+    const health = await fetch(sg.url.replace(/graphql$/, 'health'));
+    expect(health.status).toBe(200);
+    expect((await graphqlOk(sg.url, '{ categories { id } }')).categories.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(sg.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/router_requests_rejected_total\{reason="too_complex"\} 3/);
+    expect(metrics).toMatch(/router_requests_rejected_total\{reason="unauthenticated"\} 2/);
+  });
+});
