@@ -113,6 +113,8 @@ export function createRouter(options: RouterOptions): Router {
   const apollo = new ApolloServer<RouterContext>({
     gateway: gateway as never,
     introspection,
+    // main.ts (serveUntilSignal) or the launcher drains on signals; Apollo must not race it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     // The router resolves persisted queries itself (before limits are checked).
     persistedQueries: false,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readConfig, type Env } from '@shop/config';
 import { createEventBus, type EventBus } from '@shop/events';
 import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
-import type { QueryStats } from '@shop/postgres';
+import { ensureDatabase, type QueryStats } from '@shop/postgres';
 import { createLogger, type Logger, type LogLevel } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type RouterOptions, type SubgraphFetchEvent } from '@shop/router';
 import { buildCartConfig, createCartSubgraph } from '@shop/cart';
@@ -146,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...(entry.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       };
+      if (entry.postgres) await ensureDatabase(env.DATABASE_URL!);
       const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:` });
       if (!options.kv) stores.push(kv);
       const subgraph = await entry.start(env, { logger: createLogger({ service: name, level }), kv, bus });

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   };
 
   // The router honours its own env vars (limits, partner keys, rate limits) as when run alone.
-  const routerConfig = loadConfigOrExit('router', process.env, (env) => buildRouterConfig(env, process.env));
+  const routerEnv = { ...process.env, JWT_SECRET: jwtSecret };
+  const routerConfig = loadConfigOrExit('router', routerEnv, (env) => buildRouterConfig(env, routerEnv));
   const partnerManifest = existsSync(routerConfig.partnerManifestPath)
     ? await readPersistedQueryManifest(routerConfig.partnerManifestPath)
     : new Map<string, string>();

@@ -75,6 +75,8 @@ export function createSubgraphServer<TContext extends RequestBase>(
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: options.introspection ?? true,
+    // The process owner drains on signals (serveUntilSignal, the launcher); Apollo must not race it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
