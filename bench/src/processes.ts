@@ -11,6 +11,7 @@ export async function startGatewayProcess(kind: 'router' | 'apollo' | 'hive', en
       : join(root, 'bench', 'dist', 'gateways', kind === 'apollo' ? 'apolloGateway.js' : 'hiveGateway.js');
   const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  if (process.env.BENCH_DEBUG) child.stderr!.pipe(process.stderr), child.stdout!.pipe(process.stderr);
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${env.PORT}/graphql`;

@@ -5,7 +5,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 
 const gateway = createGatewayRuntime({
   supergraph: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
-  logging: false,
+  logging: process.env.HIVE_LOGGING === "1" ? "debug" : false,
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => {
       const authorization = request.headers.get('authorization');
