@@ -6,8 +6,10 @@ export interface ShippingConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts); required in production. */
   databaseUrl: string | undefined;
-  /** The router's public endpoint, asked for the caller's addresses and cart. */
+  /** The router's public endpoint, asked for the caller's addresses and cart, and for orders. */
   routerUrl: string;
+  /** Redis Streams for events; unset in development means the in-process bus. */
+  redisUrl: string | undefined;
   /** What a product without a weight counts as, in grams. */
   defaultWeightGrams: number;
   /** A cart subtotal at or above this ships standard for free; null: never free. */
@@ -30,6 +32,7 @@ export function buildShippingConfig(env: EnvReader): ShippingConfig {
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
     // In production the default would point each container at itself, so it must be named.
     routerUrl: env.url('ROUTER_URL', { requiredInProduction: true, protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     defaultWeightGrams: env.int('DEFAULT_WEIGHT_GRAMS', DEFAULT_WEIGHT_GRAMS, { min: 0, max: 1_000_000 }),
     freeShippingThreshold: readThreshold(env),
     jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),

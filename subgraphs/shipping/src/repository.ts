@@ -1,11 +1,63 @@
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { ShippingDatabase } from './db/database.js';
+import { enqueueEvents } from '@shop/events';
+import type { ShipmentsTable, ShippingDatabase } from './db/database.js';
+import { shipmentCreated, shipmentDelivered } from './events.js';
 import type { RateCard } from './rates.js';
+import type { Carrier, Shipment } from './shipments.js';
+
+export interface NewShipment {
+  orderId: string;
+  carrier: Carrier;
+  trackingNumber: string;
+  /** The ADMIN's user id. */
+  createdBy: string;
+}
+
+/** What marking a shipment delivered found: the shipment as it is now, and whether this call delivered it. */
+export interface DeliveryOutcome {
+  shipment: Shipment;
+  changed: boolean;
+}
 
 export interface ShippingRepository {
   /** The whole tariff (methods, zones, rates, active or not) in ONE SQL statement. */
   loadRateCard(): Promise<RateCard>;
+  /**
+   * Inserts a SHIPPED shipment and its `shipment.created` event in one transaction. Null when
+   * the order already has an active shipment (the unique index decides, so races are safe).
+   */
+  createShipment(input: NewShipment): Promise<Shipment | null>;
+  /**
+   * SHIPPED -> DELIVERED with its `shipment.delivered` event, in one transaction. Null for an
+   * unknown id; `changed: false` when the shipment was not SHIPPED (nothing written).
+   */
+  markDelivered(shipmentId: string): Promise<DeliveryOutcome | null>;
+  /** One statement; rows in any order. */
+  findByIds(ids: readonly string[]): Promise<Shipment[]>;
+  /** One statement; oldest first within an order. */
+  findByOrderIds(orderIds: readonly string[]): Promise<Shipment[]>;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const ONE_ACTIVE_PER_ORDER = 'shipments_one_active_per_order';
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: unknown; constraint?: unknown };
+  return pgError.code === UNIQUE_VIOLATION && pgError.constraint === constraint;
+}
+
+function toShipment(row: Selectable<ShipmentsTable>): Shipment {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    carrier: row.carrier as Carrier,
+    trackingNumber: row.tracking_number,
+    status: row.status,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+  };
 }
 
 /** The only code that touches the shipping store. */
@@ -49,6 +101,68 @@ export function createShippingRepository(db: Kysely<ShippingDatabase>): Shipping
           currency: r.currency,
         })),
       };
+    },
+
+    async createShipment(input) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const row = await trx
+            .insertInto('shipments')
+            .values({
+              id: randomUUID(),
+              order_id: input.orderId,
+              carrier: input.carrier,
+              tracking_number: input.trackingNumber,
+              status: 'SHIPPED',
+              created_by: input.createdBy,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const shipment = toShipment(row);
+          await enqueueEvents(trx, [shipmentCreated(shipment)]);
+          return shipment;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, ONE_ACTIVE_PER_ORDER)) return null;
+        throw error;
+      }
+    },
+
+    markDelivered(shipmentId) {
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('shipments')
+          .set({ status: 'DELIVERED', delivered_at: new Date() })
+          .where('id', '=', shipmentId)
+          .where('status', '=', 'SHIPPED')
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) {
+          const shipment = toShipment(updated);
+          await enqueueEvents(trx, [shipmentDelivered(shipment)]);
+          return { shipment, changed: true };
+        }
+        const current = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirst();
+        return current ? { shipment: toShipment(current), changed: false } : null;
+      });
+    },
+
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('shipments').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toShipment);
+    },
+
+    async findByOrderIds(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('shipments')
+        .selectAll()
+        .where('order_id', 'in', [...orderIds])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toShipment);
     },
   };
 }

@@ -1,8 +1,11 @@
-import { badUserInput, notFound } from '@shop/errors';
+import { badUserInput, conflict, notFound } from '@shop/errors';
 import type { Money } from '@shop/money';
-import { requireCaller } from '@shop/subgraph-kit';
+import { requireAdmin, requireCaller } from '@shop/subgraph-kit';
 import type { ShippingContext } from './context.js';
+import type { OrderReader } from './orderReader.js';
 import { cartWeightGrams, quote, type Quote, type ShippingMethod } from './rates.js';
+import type { ShippingRepository } from './repository.js';
+import { CARRIERS, parseCarrier, SHIPPABLE_ORDER_STATUSES, TRACKING_NUMBER, type Shipment } from './shipments.js';
 
 export interface RatesArgs {
   addressId: string;
@@ -13,6 +16,12 @@ export interface RateArgs extends RatesArgs {
   methodId: string;
 }
 
+export interface CreateShipmentArgs {
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
 export interface ShippingService {
   /** Active methods, by id. */
   methods(ctx: ShippingContext): Promise<ShippingMethod[]>;
@@ -20,6 +29,21 @@ export interface ShippingService {
   rates(ctx: ShippingContext, args: RatesArgs): Promise<Quote[]>;
   /** One method's quote, or null when it is not offered for this cart and address. */
   rate(ctx: ShippingContext, args: RateArgs): Promise<Quote | null>;
+  /** ADMIN: hands a PAID or FULFILLING order to a carrier; orders moves it to SHIPPED by event. */
+  createShipment(ctx: ShippingContext, args: CreateShipmentArgs): Promise<Shipment>;
+  /** ADMIN: a SHIPPED shipment arrived; orders moves the order to DELIVERED by event. */
+  markDelivered(ctx: ShippingContext, shipmentId: string): Promise<Shipment>;
+  /** The order's shipments, oldest first; none for an anonymous caller. */
+  shipmentsOfOrder(ctx: ShippingContext, orderId: string): Promise<Shipment[]>;
+  /** A shipment by its id; null when unknown or the caller is anonymous. */
+  shipment(ctx: ShippingContext, id: string): Promise<Shipment | null>;
+}
+
+export interface ShipmentDeps {
+  repository: ShippingRepository;
+  orderReader: OrderReader;
+  /** Called after a commit that wrote outbox events (wakes the relay). */
+  published(): void;
 }
 
 export interface PricingRules {
@@ -31,7 +55,7 @@ export interface PricingRules {
 const MAX_ID_LENGTH = 200;
 
 /** Domain rules and authorization. Every method takes the request context first. */
-export function createShippingService(rules: PricingRules): ShippingService {
+export function createShippingService(rules: PricingRules, deps: ShipmentDeps): ShippingService {
   const rates = async (ctx: ShippingContext, args: RatesArgs): Promise<Quote[]> => {
     requireCaller(ctx);
     checkId(args.addressId, 'addressId');
@@ -63,6 +87,59 @@ export function createShippingService(rules: PricingRules): ShippingService {
     async rate(ctx, args) {
       const quotes = await rates(ctx, args);
       return quotes.find((candidate) => candidate.method.id === args.methodId) ?? null;
+    },
+
+    async createShipment(ctx, args) {
+      const admin = requireAdmin(ctx);
+      checkId(args.orderId, 'orderId');
+      const carrier = parseCarrier(args.carrier);
+      if (!carrier) throw badUserInput(`carrier must be one of ${CARRIERS.join(', ')}`, 'carrier');
+      if (!TRACKING_NUMBER.test(args.trackingNumber)) {
+        throw badUserInput('trackingNumber must be 4 to 40 letters, digits or dashes', 'trackingNumber');
+      }
+      // As the admin: orders decides whether they may see it, and says what state it is in.
+      const order = await deps.orderReader.read(args.orderId, ctx.authorization);
+      if (!order) throw notFound('Order', args.orderId);
+      if (!SHIPPABLE_ORDER_STATUSES.has(order.status)) {
+        throw conflict(`Order ${JSON.stringify(args.orderId)} is ${order.status}: only PAID or FULFILLING orders ship`, {
+          status: order.status,
+        });
+      }
+      const shipment = await deps.repository.createShipment({
+        orderId: args.orderId,
+        carrier,
+        trackingNumber: args.trackingNumber,
+        createdBy: admin.userId,
+      });
+      if (!shipment) throw conflict(`Order ${JSON.stringify(args.orderId)} already has an active shipment`);
+      deps.published();
+      return shipment;
+    },
+
+    async markDelivered(ctx, shipmentId) {
+      requireAdmin(ctx);
+      checkId(shipmentId, 'shipmentId');
+      const outcome = await deps.repository.markDelivered(shipmentId);
+      if (!outcome) throw notFound('Shipment', shipmentId);
+      if (!outcome.changed) {
+        throw conflict(`Shipment ${JSON.stringify(shipmentId)} is ${outcome.shipment.status}: only a SHIPPED one can be delivered`, {
+          status: outcome.shipment.status,
+        });
+      }
+      deps.published();
+      return outcome.shipment;
+    },
+
+    async shipmentsOfOrder(ctx, orderId) {
+      // The router only brings an Order here for a caller who could read it through orders;
+      // a request without a caller did not come that way.
+      if (!ctx.caller) return [];
+      return ctx.loaders.shipmentsByOrderId.load(orderId);
+    },
+
+    async shipment(ctx, id) {
+      if (!ctx.caller) return null;
+      return ctx.loaders.shipmentById.load(id);
     },
   };
 }

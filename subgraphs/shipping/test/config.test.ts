@@ -13,12 +13,13 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('shipping config', () => {
-  it('runs in development with nothing set: port 4008, embedded database, local router, 500 g, no free shipping', () => {
+  it('runs in development with nothing set: port 4008, embedded database, local router, in-process bus, 500 g, no free shipping', () => {
     const { config, warnings } = readConfig({}, buildShippingConfig);
     expect(config).toEqual({
       port: 4008,
       databaseUrl: undefined,
       routerUrl: 'http://localhost:4000/graphql',
+      redisUrl: undefined,
       defaultWeightGrams: 500,
       freeShippingThreshold: null,
       jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
@@ -33,6 +34,7 @@ describe('shipping config', () => {
         PORT: '5008',
         DATABASE_URL: 'postgresql://u:p@db:5432/shop_shipping',
         ROUTER_URL: 'http://router:4000/graphql',
+        REDIS_URL: 'redis://redis:6379',
         DEFAULT_WEIGHT_GRAMS: '750',
         FREE_SHIPPING_THRESHOLD: '50.00',
         JWT_SECRET: 's'.repeat(32),
@@ -44,6 +46,7 @@ describe('shipping config', () => {
       port: 5008,
       databaseUrl: 'postgresql://u:p@db:5432/shop_shipping',
       routerUrl: 'http://router:4000/graphql',
+      redisUrl: 'redis://redis:6379',
       defaultWeightGrams: 750,
       freeShippingThreshold: { minor: 5000, currency: 'EUR' },
       jwtSecret: 's'.repeat(32),
@@ -67,21 +70,23 @@ describe('shipping config', () => {
       PORT: 'eighty',
       DATABASE_URL: 'mysql://db/shipping',
       ROUTER_URL: 'ftp://router',
+      REDIS_URL: 'http://redis:6379',
       DEFAULT_WEIGHT_GRAMS: '-1',
       FREE_SHIPPING_THRESHOLD: 'fifty euros',
       JWT_SECRET: 'short',
       LOG_LEVEL: 'loud',
     }).join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'DEFAULT_WEIGHT_GRAMS', 'FREE_SHIPPING_THRESHOLD', 'JWT_SECRET', 'LOG_LEVEL']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'REDIS_URL', 'DEFAULT_WEIGHT_GRAMS', 'FREE_SHIPPING_THRESHOLD', 'JWT_SECRET', 'LOG_LEVEL']) {
       expect(found).toContain(name);
     }
     expect(found).toContain('"50.00"');
   });
 
-  it('requires DATABASE_URL, ROUTER_URL and JWT_SECRET in production', () => {
+  it('requires DATABASE_URL, ROUTER_URL, REDIS_URL and JWT_SECRET in production', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
       'ROUTER_URL is required when NODE_ENV=production',
+      'REDIS_URL is required when NODE_ENV=production',
       'JWT_SECRET is required when NODE_ENV=production',
     ]);
   });

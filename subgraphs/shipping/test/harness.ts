@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type Env } from '@shop/config';
-import { signAccessToken, verifyAccessToken } from '@shop/subgraph-kit';
+import type { EventBus } from '@shop/events';
+import { signAccessToken, verifyAccessToken, type CallerRole } from '@shop/subgraph-kit';
 import { createTestDatabase } from '@shop/testing';
 import type { CheckoutContextReader } from '../src/checkoutContext.js';
 import { buildShippingConfig } from '../src/config.js';
@@ -9,8 +10,8 @@ import { createShippingSubgraph, type ShippingSubgraph } from '../src/server.js'
 
 export const JWT_SECRET = 'shipping-test-secret-of-at-least-32-chars';
 
-export function token(userId: string): Promise<string> {
-  return signAccessToken({ userId, role: 'CUSTOMER' }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
 }
 
 /** One request the stand-in router received. */
@@ -118,7 +119,7 @@ export function answerFromFixtures(fixtures: { addresses: Record<string, Address
 }
 
 /** The shipping subgraph on a fresh database and a free port. */
-export async function startShipping(options: { env?: Env; reader?: CheckoutContextReader } = {}): Promise<{
+export async function startShipping(options: { env?: Env; reader?: CheckoutContextReader; bus?: EventBus } = {}): Promise<{
   url: string;
   databaseUrl: string;
   subgraph: ShippingSubgraph;
@@ -128,7 +129,10 @@ export async function startShipping(options: { env?: Env; reader?: CheckoutConte
     { DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env },
     buildShippingConfig,
   );
-  const subgraph = await createShippingSubgraph(config, options.reader ? { reader: options.reader } : {});
+  const subgraph = await createShippingSubgraph(config, {
+    ...(options.reader ? { reader: options.reader } : {}),
+    ...(options.bus ? { bus: options.bus } : {}),
+  });
   const { url } = await subgraph.listen(0, '127.0.0.1');
   return { url, databaseUrl, subgraph };
 }

@@ -5,6 +5,7 @@ export interface ShippingDatabase {
   shipping_methods: ShippingMethodsTable;
   shipping_zones: ShippingZonesTable;
   shipping_rates: ShippingRatesTable;
+  shipments: ShipmentsTable;
 }
 
 export interface ShippingMethodsTable {
@@ -36,4 +37,20 @@ export interface ShippingRatesTable {
   max_weight_grams: number | null;
   price_minor: number;
   currency: string;
+}
+
+/** One parcel of an order handed to a carrier. */
+export interface ShipmentsTable {
+  id: string;
+  /** The orders subgraph's order id, as it was given (opaque). */
+  order_id: string;
+  /** One of `CARRIERS` (src/carriers.ts), upper case. */
+  carrier: string;
+  tracking_number: string;
+  status: 'SHIPPED' | 'DELIVERED';
+  /** The ADMIN's user id. */
+  created_by: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  /** Set exactly when status is DELIVERED. */
+  delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

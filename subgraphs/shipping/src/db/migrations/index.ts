@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
+import { outboxMigration } from '@shop/events';
 import { shippingTariff } from './0001_shipping_tariff.js';
 import { defaultTariff } from './0002_default_tariff.js';
+import { shipments } from './0004_shipments.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_shipping_tariff': shippingTariff,
   '0002_default_tariff': defaultTariff,
+  '0003_event_outbox': outboxMigration,
+  '0004_shipments': shipments,
 };
