@@ -56,7 +56,9 @@ export async function createPaymentsSubgraph(config: PaymentsConfig, options: Pa
   const provider = options.provider ?? chooseProvider(config, logger);
   const ownBus = options.bus ? null : createMemoryBus({ onError: (error, event) => logger.warn('event handler failed', { error, eventId: event.id }) });
   const bus = options.bus ?? ownBus!;
-  const relay = startOutboxRelay({ db: postgres.db, bus, onError: (error) => logger.error('outbox relay failed', { error }) });
+  // The relay polls on a pool of its own, so `sqlStats` counts only the work of requests.
+  const relayStore = createPostgres<PaymentsDatabase>({ url: config.databaseUrl, maxConnections: 1 });
+  const relay = startOutboxRelay({ db: relayStore.db, bus, onError: (error) => logger.error('outbox relay failed', { error }) });
   const repository = createPaymentsRepository(postgres.db);
   const service = createPaymentsService({
     repository,
@@ -73,7 +75,7 @@ export async function createPaymentsSubgraph(config: PaymentsConfig, options: Pa
   try {
     consumer = await consumeEvents({ bus, service, logger });
   } catch (error) {
-    await stopStarted(() => relay.stop(), ownBus ? () => ownBus.close() : undefined, () => postgres.destroy());
+    await stopStarted(() => relay.stop(), ownBus ? () => ownBus.close() : undefined, () => relayStore.destroy(), () => postgres.destroy());
     throw error;
   }
 
@@ -105,6 +107,7 @@ export async function createPaymentsSubgraph(config: PaymentsConfig, options: Pa
         () => consumer.stop(),
         () => server.stop(),
         ownBus ? () => ownBus.close() : undefined,
+        () => relayStore.destroy(),
         () => postgres.destroy(),
       );
       return stopped;
