@@ -6,6 +6,7 @@ import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
 import { ensureDatabase, type QueryStats } from '@shop/postgres';
 import { createLogger, type Logger, type LogLevel } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type RouterOptions, type SubgraphFetchEvent } from '@shop/router';
+import { buildAnalyticsConfig, createAnalyticsSubgraph } from '@shop/analytics';
 import { buildCartConfig, createCartSubgraph } from '@shop/cart';
 import { buildInventoryConfig, createInventorySubgraph } from '@shop/inventory';
 import { buildOrdersConfig, createOrdersSubgraph } from '@shop/orders';
@@ -63,6 +64,10 @@ const SUBGRAPHS: Record<string, SubgraphEntry> = {
   shipping: {
     postgres: true,
     start: (env, deps) => createShippingSubgraph({ ...config(env, buildShippingConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  analytics: {
+    postgres: true,
+    start: (env, deps) => createAnalyticsSubgraph({ ...config(env, buildAnalyticsConfig), databaseUrl: env.DATABASE_URL! }, deps),
   },
 };
 

@@ -1,0 +1,39 @@
+import { ConfigError, type EnvReader } from '@shop/config';
+import { isCurrencyCode } from '@shop/money';
+import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_STORE_CURRENCY = 'EUR';
+export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+export interface AnalyticsConfig {
+  port: number;
+  /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
+  databaseUrl: string | undefined;
+  /** Redis Streams for domain events; unset (development only) means the in-process bus. */
+  redisUrl: string | undefined;
+  /** The one currency reports are in; sales in any other currency are kept but not reported. */
+  storeCurrency: string;
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+/** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
+export function buildAnalyticsConfig(env: EnvReader): AnalyticsConfig {
+  const storeCurrency = env.string('STORE_CURRENCY', DEFAULT_STORE_CURRENCY);
+  const config: AnalyticsConfig = {
+    port: env.port('PORT', DEFAULT_PORT),
+    databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
+    // Required in production: the in-process bus would never see the other services' events.
+    redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    storeCurrency,
+    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  // The reader has no hook for a check of our own, so this problem is reported on its own
+  // (any other one shows on the next start).
+  if (!isCurrencyCode(storeCurrency)) {
+    throw new ConfigError([`STORE_CURRENCY must be an ISO 4217 code in capitals such as EUR, got "${storeCurrency}"`]);
+  }
+  return config;
+}

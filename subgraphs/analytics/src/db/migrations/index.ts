@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import { inboxMigration } from '@shop/events';
+import { createAnalytics } from './0001_create_analytics.js';
+
+/** Every migration by name; names sort in the order they run. Analytics publishes nothing, so no outbox. */
+export const migrations: Record<string, Migration> = {
+  '0001_create_analytics': createAnalytics,
+  '0002_event_inbox': inboxMigration,
+};

@@ -1,0 +1,70 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The analytics store as kysely sees it: one interface per table, columns as the driver returns them. */
+export interface AnalyticsDatabase {
+  event_log: EventLogTable;
+  order_facts: OrderFactsTable;
+  daily_sales: DailySalesTable;
+  daily_product_sales: DailyProductSalesTable;
+}
+
+/** Every consumed event, in the order it was handled: the history a rebuild replays. */
+export interface EventLogTable {
+  id: string;
+  /** Handling order; the replay follows it, so it reproduces live consumption exactly. */
+  seq: ColumnType<number, never, never>;
+  type: string;
+  source: string;
+  key: string;
+  occurred_at: ColumnType<Date, string, never>;
+  /** The envelope's `data`. */
+  payload: ColumnType<unknown, string, never>;
+  logged_at: Generated<Date>;
+}
+
+/**
+ * What analytics knows of one order: the `order.placed` half (user, items...) and the counted
+ * payment's half, whichever came first. Dates (`sale_day`) are read as `YYYY-MM-DD` text.
+ */
+export interface OrderFactsTable {
+  order_id: string;
+  user_id: string | null;
+  placed_at: ColumnType<Date | null, string | null, string | null>;
+  currency: string | null;
+  total_minor: number | null;
+  /** `[{ productId, quantity, unitPriceMinor }]` from `order.placed`. */
+  items: ColumnType<OrderItem[] | null, string | null, string | null>;
+  /** The payment counted as this order's sale; a later, different one is not counted. */
+  payment_id: string | null;
+  paid_minor: number | null;
+  paid_currency: string | null;
+  /** The UTC day the payment succeeded: the day the order, its revenue and its items count on. */
+  sale_day: ColumnType<string | null, string | null, string | null>;
+  refunded_minor: Generated<number>;
+  /** True once the items were added to `daily_product_sales` (needs both halves). */
+  products_counted: Generated<boolean>;
+}
+
+export interface OrderItem {
+  productId: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+/** Per UTC day and currency: paid orders, what they took and what was refunded that day. */
+export interface DailySalesTable {
+  day: string;
+  currency: string;
+  order_count: number;
+  revenue_minor: number;
+  refunded_minor: number;
+}
+
+/** Per UTC day, product and currency: units in paid orders and their item revenue. */
+export interface DailyProductSalesTable {
+  day: string;
+  product_id: string;
+  currency: string;
+  units: number;
+  revenue_minor: number;
+}
