@@ -8,7 +8,7 @@ import { gql, startBenchStack, table, writeResult } from './support.js';
  */
 export async function checkoutBench(options: { buyers: number; seconds: number }) {
   const SCARCE = 5;
-  const STOCK = 150;
+  const STOCK = 40;
   const bench = await startBenchStack({ stockPerProduct: STOCK });
   try {
     const url = bench.stack.routerUrl;
