@@ -9,6 +9,7 @@ import { composeSupergraph, createRouter, type Router, type RouterOptions, type 
 import { buildAnalyticsConfig, createAnalyticsSubgraph } from '@shop/analytics';
 import { buildCartConfig, createCartSubgraph } from '@shop/cart';
 import { buildInventoryConfig, createInventorySubgraph } from '@shop/inventory';
+import { buildNotificationsConfig, createNotificationsSubgraph } from '@shop/notifications';
 import { buildOrdersConfig, createOrdersSubgraph } from '@shop/orders';
 import { buildPaymentsConfig, createPaymentsSubgraph } from '@shop/payments';
 import { buildProductsConfig, createProductsSubgraph } from '@shop/products';
@@ -64,6 +65,11 @@ const SUBGRAPHS: Record<string, SubgraphEntry> = {
   shipping: {
     postgres: true,
     start: (env, deps) => createShippingSubgraph({ ...config(env, buildShippingConfig), databaseUrl: env.DATABASE_URL! }, deps),
+  },
+  notifications: {
+    postgres: true,
+    start: (env, deps) =>
+      createNotificationsSubgraph({ ...config(env, buildNotificationsConfig), databaseUrl: env.DATABASE_URL! }, deps),
   },
   analytics: {
     postgres: true,
@@ -148,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ROUTER_URL: routerUrl,
         PRODUCTS_URL: urls.products,
         INVENTORY_URL: urls.inventory,
+        USERS_URL: urls.users,
         ...(entry.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       };

@@ -6,6 +6,7 @@ import { loadConfigOrExit } from '@shop/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
 import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
 import { startStack, type Stack } from './stack.js';
+import { startStorefront, type Storefront } from './storefront.js';
 import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
 
@@ -21,6 +22,8 @@ const dataDir = join(root, '.data');
 const reset = process.argv.includes('--reset');
 let postgres: EmbeddedPostgresServer | null = null;
 let stack: Stack | null = null;
+let storefront: Storefront | null = null;
+const STOREFRONT_PORT = 3000;
 let shuttingDown = false;
 
 function say(line: string): void {
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(dataDir, { recursive: true });
   const ports = { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
-  await assertPortsFree(Object.values(ports));
+  await assertPortsFree([...Object.values(ports), STOREFRONT_PORT]);
 
   const jwtSecret = process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret'));
   const admin = {
@@ -82,9 +85,17 @@ async function main(): Promise<void> {
     log: say,
   });
 
+  storefront = await startStorefront({
+    port: STOREFRONT_PORT,
+    host: 'localhost',
+    distDir: join(root, 'clients', 'web', 'dist'),
+    routerUrl: stack.routerUrl,
+  });
+
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('');
   say(`Supergraph ready in ${seconds} s`);
+  say(`  Storefront:      http://localhost:${STOREFRONT_PORT}/`);
   say(`  GraphQL (HTTP and WebSocket):  ${stack.routerUrl}`);
   say(`  Health:   http://localhost:${ROUTER_PORT}/health      Metrics: http://localhost:${ROUTER_PORT}/metrics`);
   for (const [name, url] of Object.entries(stack.urls)) say(`  ${name.padEnd(15)}  ${url}`);
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
 async function shutdown(code: number): Promise<never> {
   if (shuttingDown) process.exit(code);
   shuttingDown = true;
+  await storefront?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
   await postgres?.stop().catch(() => undefined);
   process.exit(code);

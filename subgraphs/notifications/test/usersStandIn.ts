@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
+import { RECIPIENTS_QUERY } from '../src/recipientDirectory.js';
+
+export interface StandInUser {
+  id: string;
+  email: string;
+  name: string | null;
+  locale: string;
+  marketingOptIn: boolean;
+}
+
+export interface UsersStandIn {
+  url: string;
+  users: Map<string, StandInUser>;
+  /** Every request: the representations' ids and the verified caller of its bearer token (null without a valid one). */
+  requests: Array<{ ids: string[]; caller: Caller | null }>;
+  add(user: StandInUser): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Stands in for the users subgraph over real HTTP: answers the exact recipients query, and
+ * like users shows email and preferences only to an ADMIN (the only caller this query has).
+ */
+export async function startUsersStandIn(jwtSecret: string): Promise<UsersStandIn> {
+  const users = new Map<string, StandInUser>();
+  const requests: UsersStandIn['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      void (async () => {
+        const answer = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const body = JSON.parse(raw) as { query: string; variables: { r: Array<{ __typename: string; id: string }> } };
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const caller = bearer ? await verifyAccessToken(bearer, jwtSecret).catch(() => null) : null;
+        requests.push({ ids: body.variables?.r?.map((r) => r.id) ?? [], caller });
+        if (body.query !== RECIPIENTS_QUERY) return answer(400, { errors: [{ message: `unexpected query: ${body.query}` }] });
+        if (caller?.role !== 'ADMIN') return answer(200, { data: null, errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] });
+        answer(200, {
+          data: {
+            _entities: body.variables.r.map(({ id }) => {
+              const user = users.get(id);
+              return user
+                ? { id, email: user.email, name: user.name, preferences: { locale: user.locale, marketingOptIn: user.marketingOptIn } }
+                : null;
+            }),
+          },
+        });
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    users,
+    requests,
+    add: (user) => void users.set(user.id, user),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
