@@ -13,6 +13,7 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
   try {
     const productId = bench.productIds[0]!;
     const wsUrl = bench.stack.routerUrl.replace(/^http/, 'ws');
+    global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     const received: number[][] = Array.from({ length: options.rounds }, () => []);
     let round = -1;
@@ -32,13 +33,18 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
         },
       );
     }
-    // Held once the router has one upstream subscription per client.
+    // Held once the router has every client socket and the upstream subscription is open.
     const deadline = Date.now() + 60_000;
+    let stats = bench.stack.router.subscriptionStats();
     while (Date.now() < deadline) {
-      ready = bench.stack.router.subscriptionStats?.().upstreamSubscriptions ?? 0;
-      if (ready >= options.subscribers) break;
+      stats = bench.stack.router.subscriptionStats();
+      ready = stats.clientSockets;
+      if (ready >= options.subscribers && stats.upstreamSubscriptions > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Identical subscriptions of one caller share one upstream; give them time to attach.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    global.gc?.();
     const rssHeld = process.memoryUsage().rss;
     const rows: Array<Record<string, string | number>> = [];
     for (let r = 0; r < options.rounds; r++) {
@@ -60,8 +66,9 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
     }
     const summary = {
       subscribers: options.subscribers,
-      'held (upstream subscriptions)': ready,
-      'memory held (MiB, whole process)': Math.round((rssHeld - rssBefore) / 1048576),
+      'client sockets held': ready,
+      'upstream subscriptions': stats.upstreamSubscriptions,
+      'RSS growth (MiB, whole process)': Math.round((rssHeld - rssBefore) / 1048576),
     };
     process.stdout.write(`\nSubscription fan-out (${options.subscribers} WebSocket clients, one stock update per round)\n`);
     table([summary]);

@@ -1,33 +1,30 @@
-import { multiply, toOutput, type MoneyOutput } from '@shop/money';
-import type { SubgraphServerOptions } from '@shop/subgraph-kit';
-import type { CartContext } from './context.js';
-import type { Cart, PricedLine } from './model.js';
-import type { CartItemArgs } from './service.js';
+import { multiply, toOutput } from '@shop/money';
+import type { Resolvers } from './generated/resolvers.js';
 
-type Resolvers = SubgraphServerOptions<CartContext>['resolvers'];
-
-/** Thin: arguments to the service, domain objects to the GraphQL shape. */
+/**
+ * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
+ * schema.graphql: a schema change that breaks a resolver breaks the build.
+ */
 export const resolvers: Resolvers = {
   Query: {
-    cart: (_: unknown, args: { id?: string | null }, ctx: CartContext) => ctx.carts.cart(ctx, args.id),
+    cart: (_, args, ctx) => ctx.carts.cart(ctx, args.id),
   },
   Mutation: {
-    addToCart: (_: unknown, args: CartItemArgs, ctx: CartContext) => ctx.carts.addToCart(ctx, args),
-    updateCartItem: (_: unknown, args: CartItemArgs, ctx: CartContext) => ctx.carts.updateCartItem(ctx, args),
-    removeCartItem: (_: unknown, args: { cartId?: string | null; productId: string }, ctx: CartContext) =>
-      ctx.carts.removeCartItem(ctx, args),
-    mergeCart: (_: unknown, args: { guestCartId: string }, ctx: CartContext) => ctx.carts.mergeCart(ctx, args),
-    clearCart: (_: unknown, args: { cartId?: string | null }, ctx: CartContext) => ctx.carts.clearCart(ctx, args),
+    addToCart: (_, args, ctx) => ctx.carts.addToCart(ctx, args),
+    updateCartItem: (_, args, ctx) => ctx.carts.updateCartItem(ctx, args),
+    removeCartItem: (_, args, ctx) => ctx.carts.removeCartItem(ctx, args),
+    mergeCart: (_, args, ctx) => ctx.carts.mergeCart(ctx, args),
+    clearCart: (_, args, ctx) => ctx.carts.clearCart(ctx, args),
   },
   Cart: {
-    __resolveReference: (reference: { id: string }, ctx: CartContext) => ctx.carts.reference(ctx, reference.id),
-    items: (cart: Cart, _: unknown, ctx: CartContext) => ctx.carts.items(ctx, cart),
-    subtotal: async (cart: Cart, _: unknown, ctx: CartContext): Promise<MoneyOutput> => toOutput(await ctx.carts.subtotal(ctx, cart)),
-    itemCount: (cart: Cart, _: unknown, ctx: CartContext) => ctx.carts.itemCount(ctx, cart),
+    __resolveReference: (reference, ctx) => ctx.carts.reference(ctx, reference.id),
+    items: (cart, _, ctx) => ctx.carts.items(ctx, cart),
+    subtotal: async (cart, _, ctx) => toOutput(await ctx.carts.subtotal(ctx, cart)),
+    itemCount: (cart, _, ctx) => ctx.carts.itemCount(ctx, cart),
   },
   CartItem: {
-    product: (line: PricedLine) => ({ __typename: 'Product', id: line.productId }),
-    unitPrice: (line: PricedLine): MoneyOutput => toOutput(line.unitPrice),
-    lineTotal: (line: PricedLine): MoneyOutput => toOutput(multiply(line.unitPrice, line.quantity)),
+    product: (line) => ({ __typename: 'Product', id: line.productId }),
+    unitPrice: (line) => toOutput(line.unitPrice),
+    lineTotal: (line) => toOutput(multiply(line.unitPrice, line.quantity)),
   },
 };

@@ -1,49 +1,43 @@
 import { formatAmount, toOutput } from '@shop/money';
-import type { SubgraphServerOptions } from '@shop/subgraph-kit';
-import type { ProductsContext } from './context.js';
 import { basePrice, effectivePrice, isDiscountActive, variantPrice } from './pricing.js';
-import type { CategoryDocument, ProductDocument, ReviewDocument, SeoDocument } from './repository.js';
+import type { Resolvers } from './generated/resolvers.js';
+import type { SeoDocument } from './repository.js';
 import { ratingOf } from './reviews.js';
 import { DateTimeScalar } from './scalars.js';
-import type { AddReviewArgs, PageArgs, ProductFilterInput, ProductReference, ProductService } from './service.js';
-import { formatPercent, type ProductInput, type ProductUpdateInput, type SeoInput } from './validation.js';
-
-type Resolvers = SubgraphServerOptions<ProductsContext>['resolvers'];
+import type { ProductService } from './service.js';
+import { formatPercent, type ProductUpdateInput } from './validation.js';
 
 // Documents written before SEO fields existed have none.
 const seoOf = (document: { seo?: SeoDocument | null }): SeoDocument => document.seo ?? { title: null, description: null };
 
+/** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
 export function createResolvers(service: ProductService): Resolvers {
   return {
     DateTime: DateTimeScalar,
     Query: {
-      product: (_: unknown, args: { id?: string | null; sku?: string | null }, ctx: ProductsContext) => service.product(ctx, args),
-      products: (
-        _: unknown,
-        args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null },
-        ctx: ProductsContext,
-      ) => service.products(ctx, args),
-      categories: (_: unknown, __: unknown, ctx: ProductsContext) => service.categories(ctx),
+      product: (_, args, ctx) => service.product(ctx, args),
+      products: (_, args, ctx) => service.products(ctx, args),
+      categories: (_, __, ctx) => service.categories(ctx),
     },
     Mutation: {
-      createCategory: (_: unknown, args: { name: string; parentId?: string | null; seo?: SeoInput | null }, ctx: ProductsContext) =>
-        service.createCategory(ctx, args),
-      createProduct: (_: unknown, args: { input: ProductInput }, ctx: ProductsContext) => service.createProduct(ctx, args),
-      updateProduct: (_: unknown, args: { id: string; input: ProductUpdateInput }, ctx: ProductsContext) =>
-        service.updateProduct(ctx, args),
-      archiveProduct: (_: unknown, args: { id: string }, ctx: ProductsContext) => service.archiveProduct(ctx, args),
-      addReview: (_: unknown, args: AddReviewArgs, ctx: ProductsContext) => service.addReview(ctx, args),
+      createCategory: (_, args, ctx) => service.createCategory(ctx, args),
+      createProduct: (_, args, ctx) => service.createProduct(ctx, args),
+      // The schema lets `name`, `categoryId` and `basePrice` be null; the service refuses that at
+      // run time ("cannot be cleared") though its input type leaves null out.
+      updateProduct: (_, args, ctx) => service.updateProduct(ctx, { id: args.id, input: args.input as ProductUpdateInput }),
+      archiveProduct: (_, args, ctx) => service.archiveProduct(ctx, args),
+      addReview: (_, args, ctx) => service.addReview(ctx, args),
     },
     Product: {
-      __resolveReference: (reference: ProductReference, ctx: ProductsContext) => service.productReference(ctx, reference),
-      id: (product: ProductDocument) => product._id,
-      category: (product: ProductDocument, _: unknown, ctx: ProductsContext) => service.categoryOf(ctx, product),
-      price: (product: ProductDocument, _: unknown, ctx: ProductsContext) => toOutput(effectivePrice(product, ctx.now)),
-      basePrice: (product: ProductDocument) => toOutput(basePrice(product)),
-      variants: (product: ProductDocument, _: unknown, ctx: ProductsContext) =>
+      __resolveReference: (reference, ctx) => service.productReference(ctx, reference),
+      id: (product) => product._id,
+      category: (product, _, ctx) => service.categoryOf(ctx, product),
+      price: (product, _, ctx) => toOutput(effectivePrice(product, ctx.now)),
+      basePrice: (product) => toOutput(basePrice(product)),
+      variants: (product, _, ctx) =>
         product.variants.map((variant) => ({ ...variant, price: toOutput(variantPrice(product, variant, ctx.now)) })),
       seo: seoOf,
-      discount: (product: ProductDocument, _: unknown, ctx: ProductsContext) => {
+      discount: (product, _, ctx) => {
         const { discount } = product;
         if (!discount) return null;
         return {
@@ -54,26 +48,25 @@ export function createResolvers(service: ProductService): Resolvers {
           active: isDiscountActive(discount, ctx.now),
         };
       },
-      rating: (product: ProductDocument) => ratingOf(product),
-      reviews: (product: ProductDocument, args: PageArgs, ctx: ProductsContext) => service.reviewsOf(ctx, 'product', product._id, args),
+      rating: (product) => ratingOf(product),
+      reviews: (product, args, ctx) => service.reviewsOf(ctx, 'product', product._id, args),
     },
     Category: {
-      id: (category: CategoryDocument) => category._id,
-      parent: (category: CategoryDocument, _: unknown, ctx: ProductsContext) =>
-        category.parentId === null ? null : ctx.loaders.categoryById.load(category.parentId),
-      children: (category: CategoryDocument, _: unknown, ctx: ProductsContext) => ctx.loaders.categoryChildren.load(category._id),
+      id: (category) => category._id,
+      parent: (category, _, ctx) => category.parentId === null ? null : ctx.loaders.categoryById.load(category.parentId),
+      children: (category, _, ctx) => ctx.loaders.categoryChildren.load(category._id),
       seo: seoOf,
     },
     Review: {
-      __resolveReference: (reference: { id?: string }, ctx: ProductsContext) => service.reviewReference(ctx, reference),
-      id: (review: ReviewDocument) => review._id,
+      __resolveReference: (reference, ctx) => service.reviewReference(ctx, reference),
+      id: (review) => review._id,
       // Users owns User: a reference with the id is all the router needs to fetch the rest.
-      author: (review: ReviewDocument) => ({ __typename: 'User', id: review.userId }),
-      product: (review: ReviewDocument, _: unknown, ctx: ProductsContext) => service.productOfReview(ctx, review),
+      author: (review) => ({ __typename: 'User', id: review.userId }),
+      product: (review, _, ctx) => service.productOfReview(ctx, review),
     },
     User: {
-      __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-      reviews: (user: { id: string }, args: PageArgs, ctx: ProductsContext) => service.reviewsOf(ctx, 'user', user.id, args),
+      __resolveReference: (reference) => ({ id: reference.id }),
+      reviews: (user, args, ctx) => service.reviewsOf(ctx, 'user', user.id, args),
     },
   };
 }

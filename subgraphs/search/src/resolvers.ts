@@ -1,13 +1,11 @@
-import type { SubgraphServerOptions } from '@shop/subgraph-kit';
-import type { SearchContext } from './context.js';
-import type { SearchArgs, SearchService } from './service.js';
+import type { Resolvers } from './generated/resolvers.js';
+import type { SearchService } from './service.js';
 
-type Resolvers = SubgraphServerOptions<SearchContext>['resolvers'];
-
+/** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
 export function createResolvers(service: SearchService): Resolvers {
   return {
     Query: {
-      searchProducts: (_: unknown, args: SearchArgs) => service.searchProducts(args),
+      searchProducts: (_root, args) => service.searchProducts(args),
     },
   };
 }

@@ -1,49 +1,41 @@
-import type { SubgraphServerOptions } from '@shop/subgraph-kit';
-import type { UsersContext } from './context.js';
-import type { Role, UserView } from './model.js';
+import type { Resolvers } from './generated/resolvers.js';
 import { DateTime } from './scalars.js';
-import type { RegisterInput, UserListArgs, UsersService } from './service.js';
-import type { AddressInput, AddressUpdateInput, PreferencesInput } from './validation.js';
+import type { UsersService } from './service.js';
 
-type Resolvers = SubgraphServerOptions<UsersContext>['resolvers'];
-
-/** Thin: arguments in, service call, result out. Rules live in the service. */
+/**
+ * Thin: arguments in, service call, result out. Rules live in the service. Typed by codegen from
+ * schema.graphql: a schema change that breaks a resolver breaks the build.
+ */
 export function createResolvers(service: UsersService): Resolvers {
   return {
     DateTime,
     Query: {
-      me: (_root: unknown, _args: unknown, ctx: UsersContext) => service.me(ctx),
-      user: (_root: unknown, args: { id: string }, ctx: UsersContext) => service.user(ctx, args.id),
-      users: (_root: unknown, args: UserListArgs, ctx: UsersContext) => service.users(ctx, args),
+      me: (_root, _args, ctx) => service.me(ctx),
+      user: (_root, args, ctx) => service.user(ctx, args.id),
+      users: (_root, args, ctx) => service.users(ctx, args),
     },
     Mutation: {
-      register: (_root: unknown, args: { input: RegisterInput }, ctx: UsersContext) => service.register(ctx, args.input),
-      login: (_root: unknown, args: { email: string; password: string }, ctx: UsersContext) =>
-        service.login(ctx, args.email, args.password),
-      refreshToken: (_root: unknown, args: { refreshToken: string }, ctx: UsersContext) =>
-        service.refresh(ctx, args.refreshToken),
-      logout: (_root: unknown, args: { refreshToken: string }, ctx: UsersContext) => service.logout(ctx, args.refreshToken),
-      changePassword: (_root: unknown, args: { currentPassword: string; newPassword: string }, ctx: UsersContext) =>
-        service.changePassword(ctx, args.currentPassword, args.newPassword),
+      register: (_root, args, ctx) => service.register(ctx, args.input),
+      login: (_root, args, ctx) => service.login(ctx, args.email, args.password),
+      refreshToken: (_root, args, ctx) => service.refresh(ctx, args.refreshToken),
+      logout: (_root, args, ctx) => service.logout(ctx, args.refreshToken),
+      changePassword: (_root, args, ctx) => service.changePassword(ctx, args.currentPassword, args.newPassword),
       // An omitted `name` is absent from args, an explicit null is present: the service tells them apart.
-      updateProfile: (_root: unknown, args: { name?: string | null }, ctx: UsersContext) => service.updateProfile(ctx, args),
-      updatePreferences: (_root: unknown, args: { input: PreferencesInput }, ctx: UsersContext) =>
-        service.updatePreferences(ctx, args.input),
-      addAddress: (_root: unknown, args: { input: AddressInput }, ctx: UsersContext) => service.addAddress(ctx, args.input),
-      updateAddress: (_root: unknown, args: { id: string; input: AddressUpdateInput }, ctx: UsersContext) =>
-        service.updateAddress(ctx, args.id, args.input),
-      removeAddress: (_root: unknown, args: { id: string }, ctx: UsersContext) => service.removeAddress(ctx, args.id),
-      setDefaultAddress: (_root: unknown, args: { id: string }, ctx: UsersContext) => service.setDefaultAddress(ctx, args.id),
-      setUserRole: (_root: unknown, args: { userId: string; role: Role }, ctx: UsersContext) =>
-        service.setUserRole(ctx, args.userId, args.role),
+      updateProfile: (_root, args, ctx) => service.updateProfile(ctx, args),
+      updatePreferences: (_root, args, ctx) => service.updatePreferences(ctx, args.input),
+      addAddress: (_root, args, ctx) => service.addAddress(ctx, args.input),
+      updateAddress: (_root, args, ctx) => service.updateAddress(ctx, args.id, args.input),
+      removeAddress: (_root, args, ctx) => service.removeAddress(ctx, args.id),
+      setDefaultAddress: (_root, args, ctx) => service.setDefaultAddress(ctx, args.id),
+      setUserRole: (_root, args, ctx) => service.setUserRole(ctx, args.userId, args.role),
     },
     User: {
       // Called once per representation by @apollo/subgraph; the loader turns them into one query.
-      __resolveReference: (reference: { id: string }, ctx: UsersContext) => service.userReference(ctx, reference.id),
-      email: (user: UserView, _args: unknown, ctx: UsersContext) => service.email(ctx, user),
-      addresses: (user: UserView, _args: unknown, ctx: UsersContext) => service.addresses(ctx, user),
-      defaultAddress: (user: UserView, _args: unknown, ctx: UsersContext) => service.defaultAddress(ctx, user),
-      preferences: (user: UserView, _args: unknown, ctx: UsersContext) => service.preferences(ctx, user),
+      __resolveReference: (reference, ctx) => service.userReference(ctx, reference.id),
+      email: (user, _args, ctx) => service.email(ctx, user),
+      addresses: (user, _args, ctx) => service.addresses(ctx, user),
+      defaultAddress: (user, _args, ctx) => service.defaultAddress(ctx, user),
+      preferences: (user, _args, ctx) => service.preferences(ctx, user),
     },
   };
 }

@@ -4,7 +4,6 @@ import type { Payment as PaymentModel } from '../model.js';
 import type { PaymentsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -202,7 +201,7 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Order: ResolverTypeWrapper<Omit<Order, 'payment' | 'payments'> & { payment?: Maybe<ResolversTypes['Payment']>, payments: Array<ResolversTypes['Payment']> }>;
+  Order: ResolverTypeWrapper<{ id: string }>;
   Payment: ResolverTypeWrapper<PaymentModel>;
   PaymentStatus: PaymentStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -215,7 +214,7 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
-  Order: Omit<Order, 'payment' | 'payments'> & { payment?: Maybe<ResolversParentTypes['Payment']>, payments: Array<ResolversParentTypes['Payment']> } | FederationReferenceTypes['Order'];
+  Order: { id: string };
   Payment: PaymentModel;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];

@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createAdminClient, type AdminApiError, type AdminClient, type AdminResult } from './client.js';
+import { readCredentials, writeCredentials } from './credentials.js';
+import type { AdminOrderDetailsFragment, AdminOrderSummaryFragment, AdminProductFragment, OrderStatus } from './generated/graphql.js';
+import { formatTable } from './table.js';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { OK: 0, USAGE: 1, API_ERROR: 2, UNAUTHENTICATED: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const DEFAULT_API_URL = 'http://localhost:4000/graphql';
+export const CREDENTIALS_FILE = '.shop-admin.json';
+const DEFAULT_CURRENCY = 'EUR';
+
+/** Where the CLI reads and writes; `main` takes it so tests run the CLI in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+export const USAGE = `Usage: shop-admin <command> [options]
+
+  login --email <email> --password <password>
+  products list [--search <words>] [--first <n>]
+  products create --sku <sku> --name <name> --category <id|slug|name> --price <amount> [--currency EUR] [--description <text>]
+  products update <id> [--name <name>] [--price <amount>] [--currency EUR] [--description <text>]
+  products archive <id>
+  stock set <productId> <quantity> [--warehouse <name>]
+  orders list [--status <status>] [--first <n>]
+  orders show <id>
+  orders fulfil <id>
+  orders refund <id>
+  orders cancel <id>
+
+Environment: SHOP_API_URL (default ${DEFAULT_API_URL}), SHOP_ADMIN_TOKEN (instead of
+~/${CREDENTIALS_FILE}, which \`login\` writes).
+Exit codes: 0 ok, 1 usage, 2 API error (its code is printed), 3 not signed in or token refused.`;
+
+// A Record over the generated union: a status added to the schema fails to compile here.
+const ORDER_STATUSES = Object.keys({
+  PENDING_PAYMENT: true,
+  PAID: true,
+  FULFILLING: true,
+  SHIPPED: true,
+  DELIVERED: true,
+  CANCELLED: true,
+  RETURN_REQUESTED: true,
+  REFUNDED: true,
+} satisfies Record<OrderStatus, true>) as OrderStatus[];
+
+class UsageError extends Error {}
+
+/** Runs one command; resolves to its exit code and never throws for expected failures. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${(error as Error).message}\n\n${USAGE}\n`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [group, action, ...rest] = argv;
+  if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+    io.stdout(`${USAGE}\n`);
+    return group === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  const url = io.env.SHOP_API_URL || DEFAULT_API_URL;
+  const credentialsPath = join(io.env.HOME || homedir(), CREDENTIALS_FILE);
+  if (group === 'login') return login([action, ...rest].filter((arg) => arg !== undefined), io, url, credentialsPath);
+
+  const command = `${group} ${action ?? ''}`.trim();
+  const handler = COMMANDS[command];
+  if (!handler) throw new UsageError(`unknown command \`${command}\``);
+  const execute = handler(rest);
+  const token = io.env.SHOP_ADMIN_TOKEN || readCredentials(credentialsPath)?.accessToken;
+  if (!token) {
+    io.stderr('error: not signed in: run `shop-admin login --email <email> --password <password>` or set SHOP_ADMIN_TOKEN\n');
+    return EXIT.UNAUTHENTICATED;
+  }
+  const client = createAdminClient({ url, token, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  return execute(client, io);
+}
+
+/** Parses and checks its arguments first (usage errors come before the sign-in check), then runs. */
+type Handler = (args: readonly string[]) => (client: AdminClient, io: CliIo) => Promise<ExitCode>;
+
+const COMMANDS: Record<string, Handler> = {
+  'products list': (args) => {
+    const { values } = parse(args, ['search', 'first'], 0);
+    const variables = {
+      filter: values.search === undefined ? null : { search: values.search },
+      first: values.first === undefined ? null : integer('--first', values.first),
+    };
+    return async (client, io) =>
+      report(await client.products(variables), io, (products) => {
+        const rows = products.edges.map(({ node }) => productRow(node));
+        return `${formatTable(PRODUCT_HEADERS, rows)}\n${rows.length} of ${products.totalCount} products`;
+      });
+  },
+  'products create': (args) => {
+    const { values } = parse(args, ['sku', 'name', 'category', 'price', 'currency', 'description'], 0);
+    const sku = required('--sku', values.sku);
+    const name = required('--name', values.name);
+    const category = required('--category', values.category);
+    const basePrice = { amount: required('--price', values.price), currencyCode: values.currency ?? DEFAULT_CURRENCY };
+    return async (client, io) => {
+      const categoryId = await resolveCategory(client, category);
+      if (!categoryId.ok) return report(categoryId, io, () => '');
+      const result = await client.createProduct({
+        sku,
+        name,
+        categoryId: categoryId.data,
+        basePrice,
+        ...(values.description === undefined ? {} : { description: values.description }),
+      });
+      return report(result, io, (product) => formatTable(PRODUCT_HEADERS, [productRow(product)]));
+    };
+  },
+  'products update': (args) => {
+    const { values, positionals } = parse(args, ['name', 'price', 'currency', 'description'], 1);
+    if (values.name === undefined && values.price === undefined && values.description === undefined) {
+      throw new UsageError('products update needs at least one of --name, --price, --description');
+    }
+    const input = {
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(values.description === undefined ? {} : { description: values.description }),
+      ...(values.price === undefined ? {} : { basePrice: { amount: values.price, currencyCode: values.currency ?? DEFAULT_CURRENCY } }),
+    };
+    return async (client, io) =>
+      report(await client.updateProduct(positionals[0]!, input), io, (product) => formatTable(PRODUCT_HEADERS, [productRow(product)]));
+  },
+  'products archive': (args) => {
+    const { positionals } = parse(args, [], 1);
+    return async (client, io) =>
+      report(await client.archiveProduct(positionals[0]!), io, (product) => `archived ${product.sku} (${product.id}) at ${product.archivedAt ?? '-'}`);
+  },
+  'stock set': (args) => {
+    const { values, positionals } = parse(args, ['warehouse'], 2);
+    const quantity = integer('<quantity>', positionals[1]!);
+    return async (client, io) =>
+      report(await client.setStock(positionals[0]!, quantity, values.warehouse), io, (product) =>
+        [
+          `${product.sku}  ${product.name}  (${product.id})`,
+          formatTable(
+            ['WAREHOUSE', 'ON HAND', 'RESERVED', 'AVAILABLE'],
+            product.stock.warehouses.map((w) => [w.warehouse, String(w.onHand), String(w.reserved), String(w.available)]),
+          ),
+          `total available: ${product.stock.available}`,
+        ].join('\n'),
+      );
+  },
+  'orders list': (args) => {
+    const { values } = parse(args, ['status', 'first'], 0);
+    const variables = {
+      status: values.status === undefined ? null : orderStatus(values.status),
+      first: values.first === undefined ? null : integer('--first', values.first),
+    };
+    return async (client, io) =>
+      report(await client.orders(variables), io, (orders) => {
+        const rows = orders.edges.map(({ node }) => orderRow(node));
+        return `${formatTable(ORDER_HEADERS, rows)}\n${rows.length} of ${orders.totalCount} orders`;
+      });
+  },
+  'orders show': (args) => {
+    const { positionals } = parse(args, [], 1);
+    const id = positionals[0]!;
+    return async (client, io) => {
+      const result = await client.order(id);
+      if (result.ok && result.data === null) {
+        return report({ ok: false, errors: [{ code: 'NOT_FOUND', message: `no order ${id}` }] }, io, () => '');
+      }
+      return report(result, io, (order) => (order ? renderOrder(order) : ''));
+    };
+  },
+  'orders fulfil': orderTransition((client, id) => client.fulfilOrder(id)),
+  'orders refund': orderTransition((client, id) => client.refundOrder(id)),
+  'orders cancel': orderTransition((client, id) => client.cancelOrder(id)),
+};
+
+function orderTransition(call: (client: AdminClient, id: string) => Promise<AdminResult<AdminOrderSummaryFragment>>): Handler {
+  return (args) => {
+    const { positionals } = parse(args, [], 1);
+    return async (client, io) => report(await call(client, positionals[0]!), io, (order) => formatTable(ORDER_HEADERS, [orderRow(order)]));
+  };
+}
+
+function renderOrder(order: AdminOrderDetailsFragment): string {
+  const address = order.shippingAddress;
+  const shipTo = [address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country].filter(Boolean);
+  return [
+    `order     ${order.orderNumber} (${order.id})`,
+    `status    ${order.status}`,
+    `customer  ${order.user.email}`,
+    `placed    ${order.createdAt}`,
+    `ship to   ${shipTo.join(', ')}`,
+    `method    ${order.shippingMethodId}`,
+    `payment   ${order.payment ? `${order.payment.status} ${money(order.payment.amount)} via ${order.payment.provider}` : '-'}`,
+    '',
+    formatTable(
+      ['SKU', 'NAME', 'QTY', 'UNIT', 'TOTAL'],
+      order.items.map((item) => [item.product.sku, item.product.name, String(item.quantity), money(item.unitPrice), money(item.lineTotal)]),
+    ),
+    '',
+    `subtotal  ${money(order.subtotal)}`,
+    `shipping  ${money(order.shipping)}`,
+    `discount  ${money(order.discount)}`,
+    `total     ${money(order.total)}`,
+    '',
+    formatTable(['STATUS', 'AT', 'REASON'], order.statusHistory.map((change) => [change.status, change.at, change.reason ?? ''])),
+  ].join('\n');
+}
+
+async function login(args: readonly string[], io: CliIo, url: string, credentialsPath: string): Promise<ExitCode> {
+  const { values } = parse(args, ['email', 'password'], 0);
+  const email = required('--email', values.email);
+  const password = required('--password', values.password);
+  const client = createAdminClient({ url, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const result = await client.login(email, password);
+  if (result.ok && result.data.user.role !== 'ADMIN') {
+    io.stderr(`error: FORBIDDEN: ${email} is not an ADMIN\n`);
+    return EXIT.API_ERROR;
+  }
+  return report(result, io, (payload) => {
+    writeCredentials(credentialsPath, { url, email, accessToken: payload.accessToken, refreshToken: payload.refreshToken });
+    return `signed in as ${payload.user.email} (${payload.user.role}); token saved to ${credentialsPath}`;
+  });
+}
+
+/** Prints the rendered data, or every error with its code; picks the exit code from the codes. */
+function report<T>(result: AdminResult<T>, io: CliIo, render: (data: T) => string): ExitCode {
+  if (result.ok) {
+    const text = render(result.data);
+    if (text) io.stdout(`${text}\n`);
+    return EXIT.OK;
+  }
+  for (const error of result.errors) io.stderr(`error: ${describe(error)}\n`);
+  if (result.errors.some((error) => error.code === 'UNAUTHENTICATED')) {
+    io.stderr('hint: the token is missing or expired: run `shop-admin login` again\n');
+    return EXIT.UNAUTHENTICATED;
+  }
+  return EXIT.API_ERROR;
+}
+
+function describe(error: AdminApiError): string {
+  return `${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}`;
+}
+
+async function resolveCategory(client: AdminClient, value: string): Promise<AdminResult<string>> {
+  const categories = await client.categories();
+  if (!categories.ok) return categories;
+  const wanted = value.toLowerCase();
+  const match = categories.data.find(
+    (category) => category.id === value || category.slug === wanted || category.name.toLowerCase() === wanted,
+  );
+  // No match: the API names the bad `categoryId` better than a guess here could.
+  return { ok: true, data: match?.id ?? value };
+}
+
+const PRODUCT_HEADERS = ['ID', 'SKU', 'NAME', 'CATEGORY', 'PRICE', 'AVAILABLE'];
+function productRow(product: AdminProductFragment): string[] {
+  return [product.id, product.sku, product.name, product.category.slug, money(product.price), String(product.stock.available)];
+}
+
+const ORDER_HEADERS = ['NUMBER', 'ID', 'STATUS', 'TOTAL', 'CUSTOMER', 'PLACED'];
+function orderRow(order: AdminOrderSummaryFragment): string[] {
+  return [order.orderNumber, order.id, order.status, money(order.total), order.user.email, order.createdAt];
+}
+
+function money(value: { amount: string; currencyCode: string }): string {
+  return `${value.amount} ${value.currencyCode}`;
+}
+
+/**
+ * `--name value` / `--name=value` options and positionals. Hand-rolled rather than `util.parseArgs`
+ * so that a negative number is a positional (`stock set <id> -5` reaches the API's validation).
+ */
+function parse<K extends string>(args: readonly string[], options: readonly K[], positionalCount: number) {
+  const values: Partial<Record<K, string>> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!(options as readonly string[]).includes(name)) throw new UsageError(`unknown option ${arg}`);
+    const value = inline ?? args[(i += 1)];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    values[name as K] = value;
+  }
+  if (positionals.length !== positionalCount) {
+    throw new UsageError(`expected ${positionalCount} argument(s), got ${positionals.length}`);
+  }
+  return { values, positionals };
+}
+
+function required(flag: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+function integer(name: string, value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`${name} must be an integer, got "${value}"`);
+  return Number(value);
+}
+
+function orderStatus(value: string): OrderStatus {
+  const status = value.toUpperCase() as OrderStatus;
+  if (!ORDER_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${ORDER_STATUSES.join(', ')}`);
+  return status;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  };
+}
+
+// Run as a program (also through the npm bin symlink), not when imported by tests.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

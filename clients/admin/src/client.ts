@@ -1,0 +1,149 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import {
+  ArchiveProductDocument,
+  CancelOrderDocument,
+  CategoriesDocument,
+  CreateProductDocument,
+  FulfilOrderDocument,
+  LoginDocument,
+  OrderDocument,
+  OrdersDocument,
+  ProductsDocument,
+  RefundOrderDocument,
+  SetStockDocument,
+  UpdateProductDocument,
+  type ArchiveProductMutation,
+  type CancelOrderMutation,
+  type CategoriesQuery,
+  type CreateProductMutation,
+  type FulfilOrderMutation,
+  type LoginMutation,
+  type OrderQuery,
+  type OrdersQuery,
+  type OrdersQueryVariables,
+  type ProductInput,
+  type ProductsQuery,
+  type ProductsQueryVariables,
+  type ProductUpdateInput,
+  type RefundOrderMutation,
+  type SetStockMutation,
+  type UpdateProductMutation,
+} from './generated/graphql.js';
+
+/** One error as the API reported it: the `extensions.code` of the registry, and the argument it names. */
+export interface AdminApiError {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** Expected failures are values, not exceptions: a caller has to look at `ok` before `data`. */
+export type AdminResult<T> = { ok: true; data: T } | { ok: false; errors: AdminApiError[] };
+
+/** Codes the client itself produces, when there is no GraphQL answer to take one from. */
+export const CLIENT_ERROR_CODES = {
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+
+export interface AdminClientOptions {
+  /** The router's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  /** An access token from `login`; sent as `Authorization: Bearer <token>`. */
+  token?: string | null;
+  fetch?: typeof fetch;
+}
+
+interface GraphQLErrorBody {
+  message?: unknown;
+  extensions?: { code?: unknown; field?: unknown };
+}
+
+/**
+ * The admin SDK: one method per operation in `clients/admin/operations`, typed by the documents
+ * codegen compiled against `schema/supergraph.graphql`, so a schema change that breaks an
+ * operation breaks the consumer's build.
+ */
+export function createAdminClient(options: AdminClientOptions) {
+  const fetchImpl = options.fetch ?? fetch;
+  let token = options.token ?? null;
+  const printed = new WeakMap<object, string>();
+
+  async function request<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<AdminResult<TData>> {
+    let query = printed.get(document);
+    if (query === undefined) {
+      query = print(document);
+      printed.set(document, query);
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetchImpl(options.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return failure(CLIENT_ERROR_CODES.NETWORK_ERROR, `cannot reach ${options.url}${cause}`);
+    }
+    let body: { data?: TData | null; errors?: GraphQLErrorBody[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      return failure(CLIENT_ERROR_CODES.BAD_RESPONSE, `${options.url} answered HTTP ${response.status} without a GraphQL response`);
+    }
+    if (body.errors && body.errors.length > 0) return { ok: false, errors: body.errors.map(toApiError) };
+    if (body.data === undefined || body.data === null) {
+      return failure(CLIENT_ERROR_CODES.BAD_RESPONSE, `${options.url} answered HTTP ${response.status} without data`);
+    }
+    return { ok: true, data: body.data };
+  }
+
+  return {
+    request,
+    get token(): string | null {
+      return token;
+    },
+    /** Signs in; on success later calls carry the new access token. */
+    async login(email: string, password: string): Promise<AdminResult<LoginMutation['login']>> {
+      const result = await request(LoginDocument, { email, password });
+      if (!result.ok) return result;
+      token = result.data.login.accessToken;
+      return { ok: true, data: result.data.login };
+    },
+    products: (variables: ProductsQueryVariables = {}) => field(request(ProductsDocument, variables), (d: ProductsQuery) => d.products),
+    categories: () => field(request(CategoriesDocument, {}), (d: CategoriesQuery) => d.categories),
+    createProduct: (input: ProductInput) =>
+      field(request(CreateProductDocument, { input }), (d: CreateProductMutation) => d.createProduct),
+    updateProduct: (id: string, input: ProductUpdateInput) =>
+      field(request(UpdateProductDocument, { id, input }), (d: UpdateProductMutation) => d.updateProduct),
+    archiveProduct: (id: string) => field(request(ArchiveProductDocument, { id }), (d: ArchiveProductMutation) => d.archiveProduct),
+    setStock: (productId: string, quantity: number, warehouse?: string) =>
+      field(request(SetStockDocument, { productId, quantity, warehouse: warehouse ?? null }), (d: SetStockMutation) => d.setStock),
+    orders: (variables: OrdersQueryVariables = {}) => field(request(OrdersDocument, variables), (d: OrdersQuery) => d.orders),
+    order: (id: string) => field(request(OrderDocument, { id }), (d: OrderQuery) => d.order),
+    fulfilOrder: (id: string) => field(request(FulfilOrderDocument, { id }), (d: FulfilOrderMutation) => d.fulfilOrder),
+    refundOrder: (id: string) => field(request(RefundOrderDocument, { id }), (d: RefundOrderMutation) => d.refundOrder),
+    cancelOrder: (id: string) => field(request(CancelOrderDocument, { id }), (d: CancelOrderMutation) => d.cancelOrder),
+  };
+}
+
+export type AdminClient = ReturnType<typeof createAdminClient>;
+
+async function field<TData, TField>(result: Promise<AdminResult<TData>>, pick: (data: TData) => TField): Promise<AdminResult<TField>> {
+  const settled = await result;
+  return settled.ok ? { ok: true, data: pick(settled.data) } : settled;
+}
+
+function failure(code: string, message: string): { ok: false; errors: AdminApiError[] } {
+  return { ok: false, errors: [{ code, message }] };
+}
+
+function toApiError(error: GraphQLErrorBody): AdminApiError {
+  const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+  const message = typeof error.message === 'string' ? error.message : 'unknown error';
+  const field = error.extensions?.field;
+  return typeof field === 'string' ? { code, message, field } : { code, message };
+}

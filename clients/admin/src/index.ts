@@ -1,0 +1,2 @@
+export { createAdminClient, CLIENT_ERROR_CODES, type AdminApiError, type AdminClient, type AdminClientOptions, type AdminResult } from './client.js';
+export * from './generated/graphql.js';
