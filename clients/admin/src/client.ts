@@ -5,20 +5,25 @@ import {
   CancelOrderDocument,
   CategoriesDocument,
   CreateProductDocument,
+  CreateShipmentDocument,
   FulfilOrderDocument,
   LoginDocument,
+  MarkDeliveredDocument,
   OrderDocument,
   OrdersDocument,
   ProductsDocument,
   RefundOrderDocument,
+  SalesReportDocument,
   SetStockDocument,
   UpdateProductDocument,
   type ArchiveProductMutation,
   type CancelOrderMutation,
   type CategoriesQuery,
   type CreateProductMutation,
+  type CreateShipmentMutation,
   type FulfilOrderMutation,
   type LoginMutation,
+  type MarkDeliveredMutation,
   type OrderQuery,
   type OrdersQuery,
   type OrdersQueryVariables,
@@ -27,6 +32,8 @@ import {
   type ProductsQueryVariables,
   type ProductUpdateInput,
   type RefundOrderMutation,
+  type SalesReportQuery,
+  type SalesReportQueryVariables,
   type SetStockMutation,
   type UpdateProductMutation,
 } from './generated/graphql.js';
@@ -127,6 +134,15 @@ export function createAdminClient(options: AdminClientOptions) {
     fulfilOrder: (id: string) => field(request(FulfilOrderDocument, { id }), (d: FulfilOrderMutation) => d.fulfilOrder),
     refundOrder: (id: string) => field(request(RefundOrderDocument, { id }), (d: RefundOrderMutation) => d.refundOrder),
     cancelOrder: (id: string) => field(request(CancelOrderDocument, { id }), (d: CancelOrderMutation) => d.cancelOrder),
+    /** Hands a PAID or FULFILLING order to a carrier; the order turns SHIPPED moments later (by event). */
+    createShipment: (orderId: string, carrier: string, trackingNumber: string) =>
+      field(request(CreateShipmentDocument, { orderId, carrier, trackingNumber }), (d: CreateShipmentMutation) => d.createShipment),
+    /** A SHIPPED shipment arrived; its order turns DELIVERED moments later (by event). */
+    markDelivered: (shipmentId: string) =>
+      field(request(MarkDeliveredDocument, { shipmentId }), (d: MarkDeliveredMutation) => d.markDelivered),
+    /** Sales over whole UTC days, `from`'s day through `to`'s day (ISO-8601 dates or date-times). */
+    salesReport: (variables: SalesReportQueryVariables) =>
+      field(request(SalesReportDocument, variables), (d: SalesReportQuery) => d.salesReport),
   };
 }
 

@@ -33,7 +33,7 @@ function rows(table: string): string[][] {
     .split('\n')
     .slice(2)
     .filter((line) => line && !/^\d+ of \d+/.test(line))
-    .map((line) => line.split(/ {2,}/));
+    .map((line) => line.trim().split(/ {2,}/));
 }
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
@@ -47,10 +47,10 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 
 const ADDRESS = { name: 'Erika Mustermann', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
-/** A customer places (and pays) an order for one product, as the storefront would. */
-async function placeOrder(productId: string): Promise<{ id: string; orderNumber: string }> {
+/** A new customer places (and pays) an order for two of one product, as the storefront would. */
+async function placeOrder(productId: string, buyer = 'buyer'): Promise<{ id: string; orderNumber: string; token: string }> {
   const registered = await graphqlOk(sg.url, 'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }', {
-    input: { email: 'buyer@admin-cli.test', password: 'a-strong-password-1', name: 'Buyer' },
+    input: { email: `${buyer}@admin-cli.test`, password: 'a-strong-password-1', name: 'Buyer' },
   });
   const token: string = registered.register.accessToken;
   const address = await graphqlOk(sg.url, 'mutation($input: AddressInput!) { addAddress(input: $input) { id } }', { input: ADDRESS }, { token });
@@ -59,12 +59,17 @@ async function placeOrder(productId: string): Promise<{ id: string; orderNumber:
     sg.url,
     'mutation($input: CheckoutInput!) { checkout(input: $input) { id orderNumber } }',
     {
-      input: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: 'standard', idempotencyKey: 'admin-cli-0001' },
+      input: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: 'standard', idempotencyKey: `admin-cli-${buyer}` },
     },
     { token },
   );
   await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: order.checkout.id }, { token });
-  return order.checkout;
+  return { ...order.checkout, token };
+}
+
+/** The order's status as `orders show` prints it. */
+async function shownStatus(id: string): Promise<string | undefined> {
+  return /^status +(\S+)$/m.exec((await cli(['orders', 'show', id])).stdout)?.[1];
 }
 
 beforeAll(async () => {
@@ -189,6 +194,72 @@ describe('shop-admin signed in', () => {
     expect(unknown.code).toBe(EXIT.API_ERROR);
     expect(unknown.stderr).toMatch(/^error: (NOT_FOUND|BAD_USER_INPUT)/m);
   });
+
+  it('ships a PAID order, delivers it, reports the sale, and refunds it after the customer asks for a return', async () => {
+    const order = await placeOrder(productId, 'shipper');
+    expect(await eventually(() => shownStatus(order.id), (status) => status === 'PAID')).toBe('PAID');
+
+    const badCarrier = await cli(['orders', 'ship', order.id, '--carrier', 'PIGEON', '--tracking', 'TRACK-0001']);
+    expect(badCarrier.code).toBe(EXIT.API_ERROR);
+    expect(badCarrier.stderr).toMatch(/^error: BAD_USER_INPUT \(carrier\): /m);
+    expect((await cli(['orders', 'ship', order.id, '--carrier', 'DHL'])).code).toBe(EXIT.USAGE);
+
+    const shipped = await cli(['orders', 'ship', order.id, '--carrier', 'dhl', '--tracking', 'JD0001-CLI']);
+    expect(shipped).toMatchObject({ code: EXIT.OK, stderr: '' });
+    expect(shipped.stdout.split('\n')[0]).toMatch(/^SHIPMENT +ORDER +CARRIER +TRACKING +STATUS +SHIPPED +DELIVERED +TRACKING URL$/);
+    const [shipment] = rows(shipped.stdout);
+    expect(shipment).toEqual([expect.any(String), order.id, 'DHL', 'JD0001-CLI', 'SHIPPED', expect.any(String), '-', expect.stringContaining('dhl.com')]);
+    const shipmentId = shipment![0]!;
+
+    // The order follows through the `shipment.created` event.
+    expect(await eventually(() => shownStatus(order.id), (status) => status === 'SHIPPED')).toBe('SHIPPED');
+    const again = await cli(['orders', 'ship', order.id, '--carrier', 'UPS', '--tracking', '1Z999AA10123456784']);
+    expect(again.code).toBe(EXIT.API_ERROR);
+    expect(again.stderr).toMatch(/^error: CONFLICT/m);
+
+    const delivered = await cli(['orders', 'deliver', shipmentId]);
+    expect(delivered).toMatchObject({ code: EXIT.OK, stderr: '' });
+    expect(rows(delivered.stdout)[0]).toEqual([shipmentId, order.id, 'DHL', 'JD0001-CLI', 'DELIVERED', expect.any(String), expect.any(String), expect.any(String)]);
+    expect(await eventually(() => shownStatus(order.id), (status) => status === 'DELIVERED')).toBe('DELIVERED');
+    const twice = await cli(['orders', 'deliver', shipmentId]);
+    expect(twice.code).toBe(EXIT.API_ERROR);
+    expect(twice.stderr).toMatch(/^error: CONFLICT/m);
+
+    const shown = await cli(['orders', 'show', order.id]);
+    expect(shown.stdout).toMatch(new RegExp(`^${shipmentId} +${order.id} +DHL +JD0001-CLI +DELIVERED `, 'm'));
+
+    // Both orders of this file were paid today (UTC); analytics projects them from events.
+    const day = 24 * 60 * 60 * 1000;
+    const window = ['--from', new Date(Date.now() - day).toISOString().slice(0, 10), '--to', new Date(Date.now() + day).toISOString()];
+    const sales = await eventually(
+      () => cli(['report', 'sales', ...window]),
+      (run) => /^ *2 +\S+ EUR/m.test(run.stdout) && run.stdout.includes('Admin CLI Mug'),
+      15_000,
+    );
+    expect(sales).toMatchObject({ code: EXIT.OK, stderr: '' });
+    const [summary, products] = sales.stdout.trimEnd().split('\n\n').slice(1);
+    expect(summary!.split('\n')[0]).toMatch(/^ORDERS +REVENUE +AVERAGE ORDER$/);
+    expect(rows(summary!)).toEqual([['2', expect.stringMatching(/^\d+\.\d{2} EUR$/), expect.stringMatching(/^\d+\.\d{2} EUR$/)]]);
+    expect(products!.split('\n')[0]).toMatch(/^PRODUCT +SKU +NAME +UNITS +REVENUE$/);
+    expect(rows(products!)).toContainEqual([productId, 'CLI-0001', 'Admin CLI Mug', '4', '56.00 EUR']);
+
+    const reversed = await cli(['report', 'sales', '--from', '2025-02-01', '--to', '2025-01-01']);
+    expect(reversed.code).toBe(EXIT.API_ERROR);
+    expect(reversed.stderr).toMatch(/^error: BAD_USER_INPUT \(from\): /m);
+    expect((await cli(['report', 'sales', '--from', '2025-01-01'])).code).toBe(EXIT.USAGE);
+
+    // Refunds need a return, which only the customer can ask for (through the API).
+    await graphqlOk(
+      sg.url,
+      'mutation($id: ID!) { requestReturn(id: $id, reason: "Too small") { status } }',
+      { id: order.id },
+      { token: order.token },
+    );
+    const refunded = await cli(['orders', 'refund', order.id]);
+    expect(refunded).toMatchObject({ code: EXIT.OK, stderr: '' });
+    expect(rows(refunded.stdout)[0]![2]).toBe('REFUNDED');
+    expect(await shownStatus(order.id)).toBe('REFUNDED');
+  }, 60_000);
 
   it('archives the product', async () => {
     const archived = await cli(['products', 'archive', productId]);

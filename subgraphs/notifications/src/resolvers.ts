@@ -1,21 +1,17 @@
-import type { ResolverMap } from '@shop/subgraph-kit';
-import type { NotificationsContext } from './context.js';
-import type { Notification } from './model.js';
+import type { Resolvers } from './generated/resolvers.js';
 
-interface UserKey {
-  id: string;
-}
-
-/** Thin: arguments to the service, domain objects to the GraphQL shape. */
-export const resolvers: ResolverMap<NotificationsContext> = {
+/**
+ * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
+ * schema.graphql: a schema change that breaks a resolver breaks the build.
+ */
+export const resolvers: Resolvers = {
   User: {
     // Users owns User; a reference carries all notifications needs (the id), so no lookup.
-    __resolveReference: (reference: UserKey): UserKey => ({ id: reference.id }),
-    notifications: (user: UserKey, args: { first?: number | null }, ctx: NotificationsContext) =>
-      ctx.notifications.notificationsOf(ctx, user.id, args.first),
+    __resolveReference: (reference) => ({ id: reference.id }),
+    notifications: (user, args, ctx) => ctx.notifications.notificationsOf(ctx, user.id, args.first),
   },
   Notification: {
-    createdAt: (n: Notification) => n.createdAt.toISOString(),
-    sentAt: (n: Notification) => n.sentAt?.toISOString() ?? null,
+    createdAt: (n) => n.createdAt.toISOString(),
+    sentAt: (n) => n.sentAt?.toISOString() ?? null,
   },
 };

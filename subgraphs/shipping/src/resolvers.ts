@@ -1,46 +1,43 @@
-import { toOutput, type MoneyOutput } from '@shop/money';
-import type { ResolverMap } from '@shop/subgraph-kit';
-import type { ShippingContext } from './context.js';
-import type { Quote } from './rates.js';
-import type { CreateShipmentArgs, RateArgs, RatesArgs, ShippingService } from './service.js';
-import { trackingEvents, trackingUrl, type Shipment, type TrackingEvent } from './shipments.js';
+import { toOutput } from '@shop/money';
+import type { Resolvers } from './generated/resolvers.js';
+import type { ShippingService } from './service.js';
+import { trackingEvents, trackingUrl } from './shipments.js';
 
-interface EntityKey {
-  id: string;
-}
-
-/** Thin: arguments to the service, domain objects to the GraphQL shape. */
-export function createResolvers(service: ShippingService): ResolverMap<ShippingContext> {
+/**
+ * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
+ * schema.graphql: a schema change that breaks a resolver breaks the build.
+ */
+export function createResolvers(service: ShippingService): Resolvers {
   return {
     Query: {
-      shippingMethods: (_: unknown, _args: unknown, ctx: ShippingContext) => service.methods(ctx),
-      shippingRates: (_: unknown, args: RatesArgs, ctx: ShippingContext) => service.rates(ctx, args),
-      shippingRate: (_: unknown, args: RateArgs, ctx: ShippingContext) => service.rate(ctx, args),
+      shippingMethods: (_, _args, ctx) => service.methods(ctx),
+      shippingRates: (_, args, ctx) => service.rates(ctx, args),
+      shippingRate: (_, args, ctx) => service.rate(ctx, args),
     },
     Mutation: {
-      createShipment: (_: unknown, args: CreateShipmentArgs, ctx: ShippingContext) => service.createShipment(ctx, args),
-      markDelivered: (_: unknown, args: { shipmentId: string }, ctx: ShippingContext) => service.markDelivered(ctx, args.shipmentId),
+      createShipment: (_, args, ctx) => service.createShipment(ctx, args),
+      markDelivered: (_, args, ctx) => service.markDelivered(ctx, args.shipmentId),
     },
     ShippingRate: {
-      id: (rate: Quote) => rate.method.id,
-      name: (rate: Quote) => rate.method.name,
-      carrier: (rate: Quote) => rate.method.carrier,
-      price: (rate: Quote): MoneyOutput => toOutput(rate.price),
+      id: (rate) => rate.method.id,
+      name: (rate) => rate.method.name,
+      carrier: (rate) => rate.method.carrier,
+      price: (rate) => toOutput(rate.price),
     },
     Order: {
       // Orders owns Order; the reference carries all shipping needs (the id), so no lookup.
-      __resolveReference: (reference: EntityKey): EntityKey => ({ id: reference.id }),
-      shipments: (order: EntityKey, _: unknown, ctx: ShippingContext) => service.shipmentsOfOrder(ctx, order.id),
+      __resolveReference: (reference) => ({ id: reference.id }),
+      shipments: (order, _, ctx) => service.shipmentsOfOrder(ctx, order.id),
     },
     Shipment: {
-      __resolveReference: (reference: EntityKey, ctx: ShippingContext) => service.shipment(ctx, reference.id),
-      createdAt: (shipment: Shipment) => shipment.createdAt.toISOString(),
-      deliveredAt: (shipment: Shipment) => shipment.deliveredAt?.toISOString() ?? null,
-      trackingUrl: (shipment: Shipment) => trackingUrl(shipment),
-      events: (shipment: Shipment) => trackingEvents(shipment),
+      __resolveReference: (reference, ctx) => service.shipment(ctx, reference.id),
+      createdAt: (shipment) => shipment.createdAt.toISOString(),
+      deliveredAt: (shipment) => shipment.deliveredAt?.toISOString() ?? null,
+      trackingUrl: (shipment) => trackingUrl(shipment),
+      events: (shipment) => trackingEvents(shipment),
     },
     TrackingEvent: {
-      at: (event: TrackingEvent) => event.at.toISOString(),
+      at: (event) => event.at.toISOString(),
     },
   };
 }
