@@ -30,6 +30,8 @@ interface RunningSubgraph {
   stop(): Promise<void>;
   sqlStats?: QueryStats;
   repositoryStats?: { readonly calls: number; reset(): void };
+  /** Search only: rebuilds its index from this GraphQL endpoint. */
+  reindex?(sourceUrl: string): Promise<unknown>;
 }
 
 interface SubgraphEntry {
@@ -183,6 +185,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       onSubgraphFetch: options.onSubgraphFetch,
     });
     await router.listen(ports.router!, host);
+    // Inventory's stock outlives a restart but emits nothing on start: search reads it through the router.
+    await started
+      .find(([name]) => name === 'search')?.[1]
+      .reindex?.(routerUrl)
+      .catch((error: unknown) => createLogger({ service: 'search', level }).warn('index not rebuilt through the router', { error }));
   } catch (error) {
     await stop();
     throw error;

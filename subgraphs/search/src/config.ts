@@ -9,6 +9,11 @@ export interface SearchConfig {
   elasticsearchIndex: string;
   /** The products subgraph's GraphQL endpoint, read by a rebuild of the index. */
   productsUrl: string;
+  /**
+   * Where a rebuild reads the catalog: the products subgraph, or the router's supergraph
+   * endpoint, which also serves each product's stock (then the rebuild sets the stock flags).
+   */
+  reindexSourceUrl: string;
   /** Redis for the event bus; undefined selects the in-process bus (development only). */
   redisUrl: string | undefined;
   jwtSecret: string;
@@ -20,11 +25,13 @@ export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 
 /** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
 export function buildSearchConfig(env: EnvReader): SearchConfig {
+  const productsUrl = env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL;
   return {
     port: env.port('PORT', SEARCH_DEFAULT_PORT),
     elasticsearchUrl: env.url('ELASTICSEARCH_URL', { requiredInProduction: true, protocols: ['http', 'https'] }),
     elasticsearchIndex: env.string('ELASTICSEARCH_INDEX', 'products'),
-    productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    productsUrl,
+    reindexSourceUrl: env.url('REINDEX_SOURCE_URL', { protocols: ['http', 'https'] }) ?? productsUrl,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

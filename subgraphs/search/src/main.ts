@@ -15,9 +15,9 @@ try {
   process.exit(1);
 }
 
-// In the background: searches are served (from events only) while products is still starting.
+// In the background: searches are served (from events only) while the source is still starting.
 const rebuildAbort = new AbortController();
-const rebuild = rebuildOnStart({ engine: subgraph.engine, productsUrl: config.productsUrl, logger, signal: rebuildAbort.signal });
+const rebuild = rebuildOnStart({ engine: subgraph.engine, sourceUrl: config.reindexSourceUrl, logger, signal: rebuildAbort.signal });
 
 await serveUntilSignal({
   service: {

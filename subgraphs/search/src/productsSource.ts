@@ -2,9 +2,11 @@ import { MoneyError, parseAmount } from '@shop/money';
 import type { ProductSnapshot } from './snapshot.js';
 
 /**
- * The products subgraph as the source of a rebuild: its public `products` listing (archived
- * products are not listed, so they are not indexed) and `categories`, read straight from its
- * GraphQL endpoint, and turned into the same `ProductSnapshot`s the product events carry.
+ * The source of a rebuild: the public `products` listing (archived products are not listed, so
+ * they are not indexed) and `categories`, read from a GraphQL endpoint and turned into the same
+ * `ProductSnapshot`s the product events carry. The endpoint is the products subgraph or the
+ * router's supergraph: when `Product` has a `stock` field there (inventory's, served through the
+ * router) each product's `stock { available }` is read with it and returned as its stock flag.
  */
 
 export class ProductsUnavailableError extends Error {
@@ -15,6 +17,8 @@ export interface SnapshotPage {
   snapshots: ProductSnapshot[];
   /** When the page was asked for: the state it shows is at least this recent. */
   readAt: number;
+  /** Whether each product of the page has stock available; null when the source serves no stock. */
+  inStock: ReadonlyMap<string, boolean> | null;
 }
 
 interface GraphQLBody<T> {
@@ -45,6 +49,7 @@ interface ProductNode {
   attributes: { brand: string | null; color: string | null; size: string | null };
   createdAt: string;
   rating?: { average: number; count: number };
+  stock?: { available: number } | null;
 }
 
 interface ProductsPage {
@@ -53,14 +58,19 @@ interface ProductsPage {
 
 export const CATEGORIES_QUERY = 'query SearchReindexCategories { categories { id name parent { id } } }';
 
-/** Ratings are part of the contract but arrive with the reviews feature; until then they are 0. */
+/**
+ * Which optional fields the source serves on `Product`: `rating` (part of the contract but
+ * arrives with the reviews feature; until then ratings are 0) and `stock` (only through the
+ * router, from inventory).
+ */
 export const PRODUCT_FIELDS_QUERY = 'query SearchReindexProductFields { __type(name: "Product") { fields { name } } }';
 
-export function productsPageQuery(withRating: boolean): string {
+export function productsPageQuery(withRating: boolean, withStock = false): string {
   return (
     'query SearchReindexPage($first: Int!, $after: String) { products(first: $first, after: $after) { ' +
     'edges { node { id sku name slug description category { id } price { amount currencyCode } ' +
-    `basePrice { amount currencyCode } attributes { brand color size } createdAt${withRating ? ' rating { average count }' : ''} } } ` +
+    `basePrice { amount currencyCode } attributes { brand color size } createdAt${withRating ? ' rating { average count }' : ''}` +
+    `${withStock ? ' stock { available }' : ''} } } ` +
     'pageInfo { hasNextPage endCursor } } }'
   );
 }
@@ -72,7 +82,10 @@ export interface ProductsSourceOptions {
   signal?: AbortSignal;
 }
 
-/** Every listed product, a page at a time, as snapshots. Throws ProductsUnavailableError when products cannot be read. */
+/**
+ * Every listed product, a page at a time, as snapshots (with stock flags when the source serves
+ * stock). Throws ProductsUnavailableError when the source cannot be read.
+ */
 export async function* readProductSnapshots(options: ProductsSourceOptions): AsyncGenerator<SnapshotPage> {
   const post = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const signals = [AbortSignal.timeout(options.timeoutMs ?? 10_000), ...(options.signal ? [options.signal] : [])];
@@ -87,10 +100,10 @@ export async function* readProductSnapshots(options: ProductsSourceOptions): Asy
       body = (await response.json()) as GraphQLBody<T>;
       if (!response.ok && !body.data) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
-      throw new ProductsUnavailableError(`Products subgraph at ${options.url} did not answer: ${(error as Error).message}`);
+      throw new ProductsUnavailableError(`Catalog source at ${options.url} did not answer: ${(error as Error).message}`);
     }
     if (body.errors?.length || !body.data) {
-      throw new ProductsUnavailableError(`Products subgraph failed: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+      throw new ProductsUnavailableError(`Catalog source at ${options.url} failed: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
     }
     return body.data;
   };
@@ -98,16 +111,30 @@ export async function* readProductSnapshots(options: ProductsSourceOptions): Asy
   const { categories } = await post<{ categories: CategoryNode[] }>(CATEGORIES_QUERY);
   const byId = new Map(categories.map((category) => [category.id, category]));
   const fields = await post<{ __type: { fields: { name: string }[] } | null }>(PRODUCT_FIELDS_QUERY);
-  const withRating = fields.__type?.fields.some((field) => field.name === 'rating') ?? false;
-  const query = productsPageQuery(withRating);
+  const served = new Set(fields.__type?.fields.map((field) => field.name));
+  const withStock = served.has('stock');
+  const query = productsPageQuery(served.has('rating'), withStock);
 
   let after: string | null = null;
   do {
     const readAt = Date.now();
     const data: ProductsPage = await post<ProductsPage>(query, { first: options.pageSize ?? 100, after });
-    yield { snapshots: data.products.edges.map(({ node }) => snapshotOf(node, byId)), readAt };
+    const nodes = data.products.edges.map(({ node }) => node);
+    yield {
+      snapshots: nodes.map((node) => snapshotOf(node, byId)),
+      readAt,
+      inStock: withStock ? new Map(nodes.map((node) => [node.id, availableOf(node) > 0])) : null,
+    };
     after = data.products.pageInfo.hasNextPage ? data.products.pageInfo.endCursor : null;
   } while (after !== null);
+}
+
+function availableOf(node: ProductNode): number {
+  const available = node.stock?.available;
+  if (typeof available !== 'number' || !Number.isFinite(available)) {
+    throw new ProductsUnavailableError(`Catalog source sent no usable stock.available for ${node.id}`);
+  }
+  return available;
 }
 
 /** The category and every one above it, nearest first; stops at a cycle or an unknown parent. */
@@ -125,7 +152,7 @@ function snapshotOf(node: ProductNode, categories: ReadonlyMap<string, CategoryN
     try {
       return parseAmount(money.amount, money.currencyCode);
     } catch (error) {
-      if (error instanceof MoneyError) throw new ProductsUnavailableError(`Products subgraph sent an unusable ${field} for ${node.id}: ${error.message}`);
+      if (error instanceof MoneyError) throw new ProductsUnavailableError(`Catalog source sent an unusable ${field} for ${node.id}: ${error.message}`);
       throw error;
     }
   };

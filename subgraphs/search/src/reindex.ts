@@ -8,23 +8,27 @@ import { ProductsUnavailableError, readProductSnapshots } from './productsSource
 import { SnapshotError, toIndexedProduct } from './snapshot.js';
 
 export interface ReindexResult {
-  /** Products written from the products subgraph. */
+  /** Products written from the source. */
   indexed: number;
   /** Products products sent in a shape search cannot index (logged). */
   skipped: number;
   /** Products that were searchable but are no longer listed by products. */
   unlisted: number;
+  /** Stock flags written: one per indexed product when the source serves stock (the router), else 0. */
+  stockFlags: number;
 }
 
 /**
- * Rebuilds the index from the products subgraph: every listed product is written (versioned by
- * when its page was read, so an event about a later change still wins, and an earlier one
- * loses), then whatever the pass neither saw nor saw changed is hidden. Events may keep
- * flowing meanwhile. Stock flags are left as they are: they come from inventory's events.
+ * Rebuilds the index from `sourceUrl` (the products subgraph, or the router's supergraph
+ * endpoint): every listed product is written (versioned by when its page was read, so an event
+ * about a later change still wins, and an earlier one loses), then whatever the pass neither
+ * saw nor saw changed is hidden. Events may keep flowing meanwhile. When the source serves
+ * stock (the router), each product's stock flag is written too, versioned the same way against
+ * `stock.changed` events; otherwise stock flags are left as inventory's events set them.
  */
 export async function reindexFromProducts(options: {
   engine: SearchEngine;
-  productsUrl: string;
+  sourceUrl: string;
   logger: Logger;
   pageSize?: number;
   signal?: AbortSignal;
@@ -33,12 +37,18 @@ export async function reindexFromProducts(options: {
   const startedAt = Date.now();
   let indexed = 0;
   let skipped = 0;
-  for await (const page of readProductSnapshots({ url: options.productsUrl, pageSize: options.pageSize, signal: options.signal })) {
+  let stockFlags = 0;
+  for await (const page of readProductSnapshots({ url: options.sourceUrl, pageSize: options.pageSize, signal: options.signal })) {
     const operations: IndexOperation[] = [];
     for (const snapshot of page.snapshots) {
       try {
         const { product, listed } = toIndexedProduct(snapshot);
         operations.push({ kind: 'product', product, listed, version: page.readAt });
+        const inStock = page.inStock?.get(product.id);
+        if (inStock !== undefined) {
+          operations.push({ kind: 'stock', id: product.id, inStock, version: page.readAt });
+          stockFlags += 1;
+        }
       } catch (error) {
         if (!(error instanceof SnapshotError)) throw error;
         skipped += 1;
@@ -46,21 +56,21 @@ export async function reindexFromProducts(options: {
       }
     }
     await engine.apply(operations);
-    indexed += operations.length;
+    indexed += operations.filter((op) => op.kind === 'product').length;
   }
   const unlisted = await engine.unlistOlderThan(startedAt);
   await engine.refresh();
-  return { indexed, skipped, unlisted };
+  return { indexed, skipped, unlisted, stockFlags };
 }
 
 /**
- * On start: when the index started empty (always, for the embedded engine), fills it from the
- * products subgraph, retrying while products does not answer (it may be starting too). Never
- * throws: without products the index still fills from events, so a warning is enough.
+ * On start: when the index started empty (always, for the embedded engine), fills it from
+ * `sourceUrl`, retrying while the source does not answer (it may be starting too). Never
+ * throws: without it the index still fills from events, so a warning is enough.
  */
 export async function rebuildOnStart(options: {
   engine: SearchEngine;
-  productsUrl: string;
+  sourceUrl: string;
   logger: Logger;
   signal: AbortSignal;
   /** How long to keep trying while products does not answer. */
@@ -72,8 +82,8 @@ export async function rebuildOnStart(options: {
     if (engine.kind !== 'embedded' && (await engine.countListed()) > 0) return;
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const result = await reindexFromProducts({ engine, productsUrl: options.productsUrl, logger, signal });
-        logger.info('search index rebuilt from products', { ...result, productsUrl: options.productsUrl });
+        const result = await reindexFromProducts({ engine, sourceUrl: options.sourceUrl, logger, signal });
+        logger.info('search index rebuilt from products', { ...result, sourceUrl: options.sourceUrl });
         return;
       } catch (error) {
         if (signal.aborted) return;
@@ -84,7 +94,7 @@ export async function rebuildOnStart(options: {
     }
   } catch (error) {
     logger.warn('search index not rebuilt from products: it fills from product events only (run `npm run reindex` later)', {
-      productsUrl: options.productsUrl,
+      sourceUrl: options.sourceUrl,
       reason: (error as Error).message,
     });
   }
@@ -109,14 +119,14 @@ async function main(): Promise<void> {
   if (config.elasticsearchUrl === undefined) {
     process.stderr.write(
       'search-reindex: ELASTICSEARCH_URL is not set. The embedded index lives inside the running search subgraph, ' +
-        'which rebuilds it from PRODUCTS_URL on every start; set ELASTICSEARCH_URL to rebuild an Elasticsearch index.\n',
+        'which rebuilds it from REINDEX_SOURCE_URL (default PRODUCTS_URL) on every start; set ELASTICSEARCH_URL to rebuild an Elasticsearch index.\n',
     );
     process.exit(1);
   }
   const engine = await createElasticsearchEngine({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
   try {
-    const result = await reindexFromProducts({ engine, productsUrl: config.productsUrl, logger });
-    logger.info('search index rebuilt from products', { ...result, index: config.elasticsearchIndex, productsUrl: config.productsUrl });
+    const result = await reindexFromProducts({ engine, sourceUrl: config.reindexSourceUrl, logger });
+    logger.info('search index rebuilt from products', { ...result, index: config.elasticsearchIndex, sourceUrl: config.reindexSourceUrl });
   } finally {
     await engine.close();
   }

@@ -6,6 +6,7 @@ import type { SearchEngine } from './engine.js';
 import { createElasticsearchEngine, redactUrl } from './engine/elasticsearch.js';
 import { createEmbeddedSearchEngine } from './engine/embedded.js';
 import { startIndexer } from './indexer.js';
+import { reindexFromProducts, type ReindexResult } from './reindex.js';
 import { createResolvers } from './resolvers.js';
 import { createSearchService } from './service.js';
 
@@ -23,6 +24,12 @@ export interface SearchSubgraph {
   stop(): Promise<void>;
   /** The index searches read and the indexer writes. */
   engine: SearchEngine;
+  /**
+   * Rebuilds the index once from `sourceUrl` (default `config.reindexSourceUrl`), as
+   * `reindexFromProducts` does: through the router's supergraph endpoint it also sets every
+   * product's stock flag. Throws when the source cannot be read; `stop()` aborts it.
+   */
+  reindex(sourceUrl?: string): Promise<ReindexResult>;
 }
 
 /**
@@ -60,10 +67,12 @@ export async function createSearchSubgraph(config: SearchConfig, options: Search
       readiness: () => engine.ping(),
     });
     let stopped: Promise<void> | null = null;
+    const stopping = new AbortController();
     return {
       listen: (port, host) => server.listen(port, host),
       stop() {
         stopped ??= (async () => {
+          stopping.abort();
           try {
             await server.stop();
             await indexer.stop();
@@ -74,6 +83,11 @@ export async function createSearchSubgraph(config: SearchConfig, options: Search
         return stopped;
       },
       engine,
+      async reindex(sourceUrl = config.reindexSourceUrl) {
+        const result = await reindexFromProducts({ engine, sourceUrl, logger, signal: stopping.signal });
+        logger.info('search index rebuilt', { ...result, sourceUrl });
+        return result;
+      },
     };
   } catch (error) {
     await closeOwned();

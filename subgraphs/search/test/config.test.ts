@@ -21,6 +21,7 @@ describe('buildSearchConfig', () => {
       elasticsearchUrl: undefined,
       elasticsearchIndex: 'products',
       productsUrl: 'http://localhost:4002/graphql',
+      reindexSourceUrl: 'http://localhost:4002/graphql',
       redisUrl: undefined,
       jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
       logLevel: 'info',
@@ -34,6 +35,7 @@ describe('buildSearchConfig', () => {
       ELASTICSEARCH_URL: 'https://elastic:pw@search.internal:9200',
       ELASTICSEARCH_INDEX: 'products_v2',
       PRODUCTS_URL: 'http://products:4002/graphql',
+      REINDEX_SOURCE_URL: 'http://router:4000/graphql',
       REDIS_URL: 'redis://redis:6379',
       JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
       LOG_LEVEL: 'warn',
@@ -43,10 +45,16 @@ describe('buildSearchConfig', () => {
       elasticsearchUrl: 'https://elastic:pw@search.internal:9200',
       elasticsearchIndex: 'products_v2',
       productsUrl: 'http://products:4002/graphql',
+      reindexSourceUrl: 'http://router:4000/graphql',
       redisUrl: 'redis://redis:6379',
       jwtSecret: 'a-production-secret-of-at-least-32-chars',
       logLevel: 'warn',
     });
+  });
+
+  it('rebuilds from PRODUCTS_URL unless REINDEX_SOURCE_URL names another source (the router)', () => {
+    expect(load({ PRODUCTS_URL: 'http://products:4002/graphql' }).config.reindexSourceUrl).toBe('http://products:4002/graphql');
+    expect(problemsOf({ REINDEX_SOURCE_URL: 'ftp://router' }).join('\n')).toMatch(/REINDEX_SOURCE_URL/);
   });
 
   it('in production requires ELASTICSEARCH_URL, REDIS_URL and JWT_SECRET, naming all at once', () => {

@@ -1,16 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createEvent } from '@shop/events';
 import { createLogger, type LogLevel } from '@shop/subgraph-kit';
 import { createEmbeddedSearchEngine } from '../src/engine/embedded.js';
 import { CATEGORIES_QUERY, PRODUCT_FIELDS_QUERY, productsPageQuery } from '../src/productsSource.js';
 import { rebuildOnStart, reindexFromProducts } from '../src/reindex.js';
 import { tokenize } from '../src/text.js';
 import { CATALOG, CATEGORIES, pid, productOperation } from './fixtures.js';
-import { searchProducts, startSearch } from './harness.js';
+import { eventually, searchProducts, startSearch } from './harness.js';
 
 /**
- * A stand-in for the products subgraph: a real HTTP server that answers exactly the GraphQL
+ * A stand-in for the products subgraph (or, with `stock` set, for the router's supergraph, where
+ * `Product` also has inventory's `stock`): a real HTTP server that answers exactly the GraphQL
  * requests a rebuild sends, from the fixture catalog, and records them.
  */
 interface StandIn {
@@ -19,11 +21,13 @@ interface StandIn {
   /** Answer 503 to this many requests first, as a products subgraph that is still starting. */
   failFirst: number;
   withRating: boolean;
+  /** Units available per product id (0 when absent); null: no `Product.stock`, as products itself. */
+  stock: Map<string, number> | null;
   close(): Promise<void>;
 }
 
 async function startProductsStandIn(listed = CATALOG): Promise<StandIn> {
-  const standIn = { requests: [], failFirst: 0, withRating: true } as unknown as StandIn;
+  const standIn = { requests: [], failFirst: 0, withRating: true, stock: null } as unknown as StandIn;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -43,10 +47,10 @@ async function startProductsStandIn(listed = CATALOG): Promise<StandIn> {
         return send(200, { data: { categories } });
       }
       if (query === PRODUCT_FIELDS_QUERY) {
-        const fields = ['id', 'sku', 'name', ...(standIn.withRating ? ['rating'] : [])].map((name) => ({ name }));
-        return send(200, { data: { __type: { fields } } });
+        const fields = ['id', 'sku', 'name', ...(standIn.withRating ? ['rating'] : []), ...(standIn.stock ? ['stock', 'inStock'] : [])];
+        return send(200, { data: { __type: { fields: fields.map((name) => ({ name })) } } });
       }
-      if (query === productsPageQuery(standIn.withRating)) {
+      if (query === productsPageQuery(standIn.withRating, standIn.stock !== null)) {
         const first = variables.first as number;
         const start = variables.after === null ? 0 : listed.findIndex((p) => p.id === variables.after) + 1;
         const page = listed.slice(start, start + first);
@@ -64,6 +68,7 @@ async function startProductsStandIn(listed = CATALOG): Promise<StandIn> {
             attributes: { brand: p.brand, color: p.color, size: p.size },
             createdAt: p.createdAt,
             ...(standIn.withRating ? { rating: { average: p.ratingAverage, count: p.ratingCount } } : {}),
+            ...(standIn.stock ? { stock: { available: standIn.stock.get(p.id) ?? 0 } } : {}),
           },
         }));
         const hasNextPage = start + first < listed.length;
@@ -94,6 +99,7 @@ describe('reindexFromProducts', () => {
   afterEach(() => {
     products.requests = [];
     products.withRating = true;
+    products.stock = null;
   });
 
   afterAll(async () => {
@@ -103,8 +109,9 @@ describe('reindexFromProducts', () => {
   it('pages through products and indexes every listed product as its snapshot', async () => {
     const engine = createEmbeddedSearchEngine();
     const { logger } = recordingLogger();
-    const result = await reindexFromProducts({ engine, productsUrl: products.url, logger, pageSize: 5 });
-    expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0 });
+    const result = await reindexFromProducts({ engine, sourceUrl: products.url, logger, pageSize: 5 });
+    expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: 0 });
+    expect(products.requests.every((r) => !r.query.includes('stock'))).toBe(true);
     expect(products.requests.map((r) => r.variables)).toEqual([{}, {}, { first: 5, after: null }, { first: 5, after: pid(5) }, { first: 5, after: pid(10) }]);
     expect(await engine.countListed()).toBe(CATALOG.length);
     // Categories above the product's own come from the category tree.
@@ -117,7 +124,7 @@ describe('reindexFromProducts', () => {
   it('indexes ratings as 0 when products does not serve them yet', async () => {
     products.withRating = false;
     const engine = createEmbeddedSearchEngine();
-    await reindexFromProducts({ engine, productsUrl: products.url, logger: recordingLogger().logger });
+    await reindexFromProducts({ engine, sourceUrl: products.url, logger: recordingLogger().logger });
     const page = await engine.search({ terms: null, sort: 'RATING', first: 100 });
     expect(page.hits.map((h) => h.sortKey[0])).toEqual(CATALOG.map(() => 0));
   });
@@ -127,10 +134,93 @@ describe('reindexFromProducts', () => {
     const gone = { ...CATALOG[0]!, id: 'prod-80', name: 'Withdrawn Lantern' };
     const fresh = { ...CATALOG[0]!, id: 'prod-81', name: 'Brand New Kayak' };
     await engine.apply([productOperation(gone, Date.now() - 60_000), productOperation(fresh, Date.now() + 60_000)]);
-    const result = await reindexFromProducts({ engine, productsUrl: products.url, logger: recordingLogger().logger });
+    const result = await reindexFromProducts({ engine, sourceUrl: products.url, logger: recordingLogger().logger });
     expect(result.unlisted).toBe(1);
     expect((await engine.search({ terms: tokenize('lantern'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(0);
     expect((await engine.search({ terms: tokenize('kayak'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(1);
+  });
+});
+
+describe('reindexFromProducts through the router (Product.stock served)', () => {
+  let router: StandIn;
+
+  beforeAll(async () => {
+    router = await startProductsStandIn();
+  });
+
+  afterEach(() => {
+    router.requests = [];
+    router.stock = null;
+  });
+
+  afterAll(async () => {
+    await router.close();
+  });
+
+  const inStockIds = async (engine: ReturnType<typeof createEmbeddedSearchEngine>) =>
+    (await engine.search({ terms: null, inStock: true, sort: 'RELEVANCE', first: 100 })).hits.map((h) => h.id);
+
+  it('reads stock { available } with every product and sets each stock flag', async () => {
+    router.stock = new Map([
+      [pid(1), 3],
+      [pid(4), 1],
+      [pid(5), 0],
+    ]);
+    const engine = createEmbeddedSearchEngine();
+    const result = await reindexFromProducts({ engine, sourceUrl: router.url, logger: recordingLogger().logger, pageSize: 5 });
+    expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: CATALOG.length });
+    const pages = router.requests.filter((r) => r.query.startsWith('query SearchReindexPage'));
+    expect(pages).toHaveLength(3);
+    expect(pages.every((r) => r.query.includes(' stock { available } '))).toBe(true);
+    expect(await inStockIds(engine)).toEqual([pid(1), pid(4)]);
+    expect((await engine.search({ terms: null, inStock: false, sort: 'RELEVANCE', first: 100 })).totalCount).toBe(CATALOG.length - 2);
+  });
+
+  it('a rebuild read after a stock event wins over it; an event about a later change wins over the read', async () => {
+    router.stock = new Map([[pid(1), 5]]);
+    const engine = createEmbeddedSearchEngine();
+    await engine.apply([
+      { kind: 'stock', id: pid(1), inStock: false, version: Date.now() - 60_000 },
+      { kind: 'stock', id: pid(2), inStock: true, version: Date.now() + 60_000 },
+    ]);
+    await reindexFromProducts({ engine, sourceUrl: router.url, logger: recordingLogger().logger });
+    expect(await inStockIds(engine)).toEqual([pid(1), pid(2)]);
+  });
+
+  it('subgraph.reindex(url) sets the flags; a later stock.changed overrides them, an older one does not', async () => {
+    router.stock = new Map([[pid(1), 3]]);
+    const search = await startSearch();
+    const stockChanged = (id: string, inStock: boolean, occurredAt: number) => ({
+      ...createEvent('inventory', 'stock.changed', id, { productId: id, available: inStock ? 1 : 0, reserved: 0, onHand: inStock ? 1 : 0, inStock }),
+      occurredAt: new Date(occurredAt).toISOString(),
+    });
+    const inStock = async () => (await searchProducts(search.url, { filter: { inStock: true } })).data?.searchProducts.nodes.map((n) => n.id);
+    try {
+      const before = Date.now();
+      const result = await search.subgraph.reindex(router.url);
+      expect(result).toMatchObject({ indexed: CATALOG.length, stockFlags: CATALOG.length });
+      expect(await inStock()).toEqual([pid(1)]);
+
+      // Older than the rebuild's read: both lose. The newer one for pid(3) shows they were handled.
+      await search.bus.publish([stockChanged(pid(1), false, before - 60_000), stockChanged(pid(2), true, before - 60_000)]);
+      await search.bus.publish([stockChanged(pid(3), true, Date.now() + 1_000)]);
+      await eventually(async () => expect(await inStock()).toEqual([pid(1), pid(3)]));
+
+      // Newer than the rebuild's read: wins.
+      await search.bus.publish([stockChanged(pid(1), false, Date.now() + 1_000)]);
+      await eventually(async () => expect(await inStock()).toEqual([pid(3)]));
+    } finally {
+      await search.stop();
+    }
+  });
+
+  it('subgraph.reindex() rejects when the source cannot be read', async () => {
+    const search = await startSearch({ env: { REINDEX_SOURCE_URL: 'http://127.0.0.1:9/graphql' } });
+    try {
+      await expect(search.subgraph.reindex()).rejects.toThrow(/Catalog source at http:\/\/127\.0\.0\.1:9\/graphql did not answer/);
+    } finally {
+      await search.stop();
+    }
   });
 });
 
@@ -141,7 +231,7 @@ describe('rebuildOnStart', () => {
     const search = await startSearch();
     const { logger, lines } = recordingLogger();
     try {
-      await rebuildOnStart({ engine: search.subgraph.engine, productsUrl: products.url, logger, signal: new AbortController().signal });
+      await rebuildOnStart({ engine: search.subgraph.engine, sourceUrl: products.url, logger, signal: new AbortController().signal });
       expect(lines.filter((l) => l.msg === 'products not answering yet, retrying')).toHaveLength(2);
       expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'search index rebuilt from products', indexed: CATALOG.length });
       const result = await searchProducts(search.url, { query: 'skilet' });
@@ -158,12 +248,12 @@ describe('rebuildOnStart', () => {
     await products.close();
     const engine = createEmbeddedSearchEngine();
     const { logger, lines } = recordingLogger('warn');
-    await rebuildOnStart({ engine, productsUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
+    await rebuildOnStart({ engine, sourceUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'warn',
         msg: 'search index not rebuilt from products: it fills from product events only (run `npm run reindex` later)',
-        productsUrl: url,
+        sourceUrl: url,
       }),
     ]);
     expect(await engine.countListed()).toBe(0);
@@ -176,7 +266,7 @@ describe('rebuildOnStart', () => {
     const started = Date.now();
     const rebuild = rebuildOnStart({
       engine: createEmbeddedSearchEngine(),
-      productsUrl: products.url,
+      sourceUrl: products.url,
       logger: recordingLogger('silent').logger,
       signal: abort.signal,
     });
