@@ -253,7 +253,7 @@ describe('data access batching (N+1 guard)', () => {
     }
   }, 120_000);
 
-  async function measure(first: number) {
+  async function measureOnce(first: number) {
     sg.resetCounters();
     const data = await graphqlOk(sg.url, pageQuery, { first }, { token: adminToken });
     expect(data.orders.edges).toHaveLength(first);
@@ -262,6 +262,17 @@ describe('data access batching (N+1 guard)', () => {
       for (const item of node.items) expect(item.product.name).toEqual(expect.any(String));
     }
     return sg.roundTrips();
+  }
+
+  // The least of three runs: statements from background work still finishing (event
+  // consumers of the 60 checkouts) can land in a window, but can only ever add to it.
+  async function measure(first: number) {
+    const runs = [await measureOnce(first), await measureOnce(first), await measureOnce(first)];
+    return {
+      sql: Math.min(...runs.map((r) => r.sql)),
+      productStore: Math.min(...runs.map((r) => r.productStore)),
+      subgraphFetches: Math.min(...runs.map((r) => r.subgraphFetches)),
+    };
   }
 
   it('reads a page of 50 orders with users, products and stock in a constant number of fetches and queries', async () => {

@@ -48,6 +48,7 @@ export async function startSupergraph(
     roundTrips() {
       return {
         sql: users!.sqlStats!.queries + inventory!.sqlStats!.queries + orders!.sqlStats!.queries,
+        sqlBySubgraph: { users: users!.sqlStats!.queries, inventory: inventory!.sqlStats!.queries, orders: orders!.sqlStats!.queries },
         productStore: products!.repositoryStats!.calls,
         subgraphFetches: fetches.length,
       };
