@@ -25,17 +25,23 @@ export async function roundTripsBench() {
     const resetSql = () => Object.values(bench.stack.subgraphs).forEach((s) => s.sqlStats?.reset());
     const productCalls = () => bench.stack.subgraphs.products!.repositoryStats!.calls;
     const rows: Array<Record<string, string | number>> = [];
-    for (const first of [1, 10, 50]) {
+    // Least of three runs per size: work still finishing from the 50 checkouts (event
+    // consumers) can add statements to a window, never remove them.
+    const once = async (first: number) => {
       resetSql();
       const productsBefore = productCalls();
       const fetchesBefore = subgraphFetches;
       const data = await gql(url, PAGE, { first }, bench.adminToken);
       if (data.orders.edges.length !== first) throw new Error('short page');
+      return { fetches: subgraphFetches - fetchesBefore, sql: stats(), products: productCalls() - productsBefore };
+    };
+    for (const first of [1, 10, 50]) {
+      const runs = [await once(first), await once(first), await once(first)];
       rows.push({
         operation: `admin orders page (${first} orders, ${first * 3} items)`,
-        'subgraph fetches': subgraphFetches - fetchesBefore,
-        'SQL statements': stats(),
-        'product store calls': productCalls() - productsBefore,
+        'subgraph fetches': Math.min(...runs.map((r) => r.fetches)),
+        'SQL statements': Math.min(...runs.map((r) => r.sql)),
+        'product store calls': Math.min(...runs.map((r) => r.products)),
       });
     }
     process.stdout.write('\nRound trips per operation (constant = batched; growing with the page = N+1)\n');

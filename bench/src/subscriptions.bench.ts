@@ -14,7 +14,7 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
     const productId = bench.productIds[0]!;
     const wsUrl = bench.stack.routerUrl.replace(/^http/, 'ws');
     global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
+    const heapBefore = process.memoryUsage().heapUsed;
     const received: number[][] = Array.from({ length: options.rounds }, () => []);
     let round = -1;
     let sentAt = 0;
@@ -45,7 +45,7 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
     // Identical subscriptions of one caller share one upstream; give them time to attach.
     await new Promise((resolve) => setTimeout(resolve, 500));
     global.gc?.();
-    const rssHeld = process.memoryUsage().rss;
+    const heapHeld = process.memoryUsage().heapUsed;
     const rows: Array<Record<string, string | number>> = [];
     for (let r = 0; r < options.rounds; r++) {
       round = r;
@@ -68,7 +68,7 @@ export async function subscriptionsBench(options: { subscribers: number; rounds:
       subscribers: options.subscribers,
       'client sockets held': ready,
       'upstream subscriptions': stats.upstreamSubscriptions,
-      'RSS growth (MiB, whole process)': Math.round((rssHeld - rssBefore) / 1048576),
+      'JS heap growth (MiB, router + clients, after GC)': Math.round(((heapHeld - heapBefore) / 1048576) * 10) / 10,
     };
     process.stdout.write(`\nSubscription fan-out (${options.subscribers} WebSocket clients, one stock update per round)\n`);
     table([summary]);
