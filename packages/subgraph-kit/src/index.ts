@@ -7,4 +7,5 @@ export * from './loaders.js';
 export * from './logger.js';
 export * from './run.js';
 export * from './server.js';
+export * from './serviceClient.js';
 export * from './websocket.js';

@@ -1,4 +1,5 @@
 import { parseAmount } from '@shop/money';
+import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** A product's current price in integer minor units. */
 export interface CatalogPrice {
@@ -14,7 +15,7 @@ export interface Catalog {
   pricesFor(productIds: readonly string[]): Promise<Map<string, CatalogPrice | null>>;
 }
 
-export class CatalogUnavailableError extends Error {
+export class CatalogUnavailableError extends ServiceUnavailableError {
   override name = 'CatalogUnavailableError';
 }
 
@@ -23,9 +24,8 @@ const PRICES_QUERY = 'query($r:[_Any!]!){ _entities(representations:$r){ ... on 
 // Codes with which a products subgraph may say "no such product" for one representation.
 const UNKNOWN_PRODUCT_CODES = new Set(['NOT_FOUND', 'BAD_USER_INPUT']);
 
-interface EntitiesResponse {
-  data?: { _entities?: Array<{ id?: unknown; price?: { amount?: unknown; currencyCode?: unknown } | null } | null> } | null;
-  errors?: Array<{ message?: string; path?: Array<string | number>; extensions?: { code?: unknown } }>;
+interface EntitiesData {
+  _entities?: Array<{ id?: unknown; price?: { amount?: unknown; currencyCode?: unknown } | null } | null>;
 }
 
 /**
@@ -34,36 +34,30 @@ interface EntitiesResponse {
  * is never guessed: an odd answer fails the whole call.
  */
 export function createProductsCatalog(options: { url: string; timeoutMs?: number }): Catalog {
-  const timeoutMs = options.timeoutMs ?? 5_000;
   return {
     async pricesFor(productIds) {
       const ids = [...new Set(productIds)];
       const prices = new Map<string, CatalogPrice | null>();
       if (ids.length === 0) return prices;
-      let body: EntitiesResponse;
-      try {
-        const response = await fetch(options.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ query: PRICES_QUERY, variables: { r: ids.map((id) => ({ __typename: 'Product', id })) } }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        body = (await response.json()) as EntitiesResponse;
-        if (!response.ok && !body.data) throw new Error(`HTTP ${response.status}`);
-      } catch (error) {
-        throw new CatalogUnavailableError(`Products subgraph at ${options.url} did not answer: ${(error as Error).message}`);
-      }
+      const body = await callService<EntitiesData>({
+        service: 'Products subgraph',
+        url: options.url,
+        query: PRICES_QUERY,
+        variables: { r: ids.map((id) => ({ __typename: 'Product', id })) },
+        timeoutMs: options.timeoutMs,
+        unavailableError: CatalogUnavailableError,
+      });
       const entities = body.data?._entities;
       if (!Array.isArray(entities) || entities.length !== ids.length) {
-        throw new CatalogUnavailableError(`Products subgraph gave no prices: ${JSON.stringify(body.errors ?? body)}`);
+        throw new CatalogUnavailableError(`Products subgraph gave no prices: ${JSON.stringify(body.errors.length ? body.errors : body.data)}`);
       }
       const unknownIndexes = new Set<number>();
-      for (const error of body.errors ?? []) {
+      for (const error of body.errors) {
         const index = error.path?.[0] === '_entities' ? error.path[1] : undefined;
         if (typeof index === 'number' && UNKNOWN_PRODUCT_CODES.has(String(error.extensions?.code))) {
           unknownIndexes.add(index);
         } else {
-          throw new CatalogUnavailableError(`Products subgraph failed: ${error.message ?? 'unknown error'}`);
+          throw new CatalogUnavailableError(`Products subgraph failed: ${error.message}`);
         }
       }
       ids.forEach((id, i) => {

@@ -1,4 +1,4 @@
-import { signAccessToken } from '@shop/subgraph-kit';
+import { callService, ServiceUnavailableError, signAccessToken } from '@shop/subgraph-kit';
 
 /** What a message needs to know about its addressee. */
 export interface Recipient {
@@ -16,7 +16,7 @@ export interface RecipientDirectory {
   lookup(userIds: readonly string[]): Promise<(Recipient | null)[]>;
 }
 
-export class RecipientDirectoryUnavailableError extends Error {
+export class RecipientDirectoryUnavailableError extends ServiceUnavailableError {
   override name = 'RecipientDirectoryUnavailableError';
 }
 
@@ -29,9 +29,8 @@ const TOKEN_TTL_SECONDS = 300;
 // A token is renewed this long before it expires, so none expires on its way to users.
 const TOKEN_RENEW_MARGIN_MS = 60_000;
 
-interface EntitiesResponse {
-  data?: { _entities?: Array<Record<string, unknown> | null> | null } | null;
-  errors?: Array<{ message?: string; extensions?: { code?: unknown } }>;
+interface EntitiesData {
+  _entities?: Array<Record<string, unknown> | null> | null;
 }
 
 /**
@@ -40,7 +39,6 @@ interface EntitiesResponse {
  * service token (cached until shortly before it expires) with the shared JWT secret.
  */
 export function createUsersDirectory(options: { url: string; jwtSecret: string; timeoutMs?: number }): RecipientDirectory {
-  const timeoutMs = options.timeoutMs ?? 5_000;
   let cached: { token: string; renewAt: number } | null = null;
 
   async function serviceToken(): Promise<string> {
@@ -53,23 +51,17 @@ export function createUsersDirectory(options: { url: string; jwtSecret: string; 
   return {
     async lookup(userIds) {
       if (userIds.length === 0) return [];
-      let body: EntitiesResponse;
-      try {
-        const response = await fetch(options.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${await serviceToken()}` },
-          body: JSON.stringify({ query: RECIPIENTS_QUERY, variables: { r: userIds.map((id) => ({ __typename: 'User', id })) } }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        body = (await response.json()) as EntitiesResponse;
-        if (!response.ok && !body.errors) throw new Error(`HTTP ${response.status}`);
-      } catch (error) {
-        throw new RecipientDirectoryUnavailableError(`Users at ${options.url} did not answer: ${(error as Error).message}`);
-      }
-      if (body.errors?.length) {
-        const first = body.errors[0]!;
-        throw new RecipientDirectoryUnavailableError(`Users refused the recipient lookup: ${first.message ?? String(first.extensions?.code)}`);
-      }
+      const body = await callService<EntitiesData>({
+        service: 'Users',
+        url: options.url,
+        query: RECIPIENTS_QUERY,
+        variables: { r: userIds.map((id) => ({ __typename: 'User', id })) },
+        forward: { authorization: `Bearer ${await serviceToken()}` },
+        timeoutMs: options.timeoutMs,
+        unavailableError: RecipientDirectoryUnavailableError,
+      });
+      const [refusal] = body.errors;
+      if (refusal) throw new RecipientDirectoryUnavailableError(`Users refused the recipient lookup: ${refusal.message}`);
       const entities = body.data?._entities;
       if (!Array.isArray(entities) || entities.length !== userIds.length) {
         throw new RecipientDirectoryUnavailableError(`Users returned ${Array.isArray(entities) ? entities.length : 'no'} entities for ${userIds.length} ids`);

@@ -1,3 +1,5 @@
+import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
+
 /** A product checkout could not reserve in the quantity asked for. */
 export interface StockShortage {
   productId: string;
@@ -22,7 +24,7 @@ export interface Inventory {
   release(authorization: string | undefined, orderId: string): Promise<boolean>;
 }
 
-export class InventoryUnavailableError extends Error {
+export class InventoryUnavailableError extends ServiceUnavailableError {
   override name = 'InventoryUnavailableError';
 }
 
@@ -32,42 +34,28 @@ export const RESERVE_MUTATION = `mutation OrdersReserveStock($orderId: ID!, $ite
 
 export const RELEASE_MUTATION = 'mutation OrdersReleaseReservation($orderId: ID!) { releaseReservation(orderId: $orderId) }';
 
-interface Response<T> {
-  data?: T | null;
-  errors?: Array<{ message?: string; extensions?: { code?: unknown; products?: unknown } }>;
-}
-
 export function createInventoryClient(options: { url: string; timeoutMs?: number }): Inventory {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-
-  async function post<T>(authorization: string | undefined, query: string, variables: Record<string, unknown>): Promise<Response<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (authorization) headers.authorization = authorization;
-    try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = (await response.json()) as Response<T>;
-      if (!response.ok && !body.data && !body.errors?.length) throw new Error(`HTTP ${response.status}`);
-      return body;
-    } catch (error) {
-      throw new InventoryUnavailableError(`Inventory at ${options.url} did not answer: ${(error as Error).message}`);
-    }
-  }
+  const post = <T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) =>
+    callService<T>({
+      service: 'Inventory',
+      url: options.url,
+      query,
+      variables,
+      forward: { authorization },
+      timeoutMs: options.timeoutMs ?? 10_000,
+      unavailableError: InventoryUnavailableError,
+    });
 
   return {
     async reserve(authorization, orderId, items) {
       type Data = { reserveStock: { status: string; items: Array<{ productId: string; quantity: number }> } | null };
       const body = await post<Data>(authorization, RESERVE_MUTATION, { orderId, items });
-      const error = body.errors?.[0];
+      const error = body.errors[0];
       if (error) {
         if (error.extensions?.code === 'CONFLICT' && Array.isArray(error.extensions.products)) {
           return { ok: false, shortages: error.extensions.products as StockShortage[] };
         }
-        throw new InventoryUnavailableError(`reserveStock failed: ${String(error.extensions?.code)} ${error.message ?? ''}`);
+        throw new InventoryUnavailableError(`reserveStock failed: ${String(error.extensions?.code)} ${error.message}`);
       }
       const reservation = body.data?.reserveStock;
       if (!reservation) throw new InventoryUnavailableError('reserveStock returned no reservation');
@@ -78,7 +66,7 @@ export function createInventoryClient(options: { url: string; timeoutMs?: number
 
     async release(authorization, orderId) {
       const body = await post<{ releaseReservation: boolean }>(authorization, RELEASE_MUTATION, { orderId });
-      const error = body.errors?.[0];
+      const error = body.errors[0];
       if (error || typeof body.data?.releaseReservation !== 'boolean') {
         throw new InventoryUnavailableError(`releaseReservation failed: ${error?.message ?? 'no answer'}`);
       }

@@ -1,4 +1,5 @@
 import { parseAmount } from '@shop/money';
+import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
 import type { AddressSnapshot } from './model.js';
 
 /** What checkout reads about the caller's cart, address and shipping choice. */
@@ -28,7 +29,7 @@ export interface Storefront {
   clearCart(authorization: string | undefined, cartId: string): Promise<void>;
 }
 
-export class StorefrontUnavailableError extends Error {
+export class StorefrontUnavailableError extends ServiceUnavailableError {
   override name = 'StorefrontUnavailableError';
 }
 
@@ -43,12 +44,6 @@ export const CLEAR_CART_MUTATION = 'mutation OrdersClearCart($cartId: ID) { clea
 // Codes with which the owning subgraph says "there is no such thing for you" about one field.
 const ABSENT_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
-interface GraphQLError {
-  message?: string;
-  path?: Array<string | number>;
-  extensions?: { code?: unknown };
-}
-
 interface DetailsData {
   cart?: { id?: unknown; items?: Array<{ product?: { id?: unknown } | null; quantity?: unknown }> } | null;
   me?: { addresses?: Array<Record<string, unknown>> } | null;
@@ -56,25 +51,16 @@ interface DetailsData {
 }
 
 export function createRouterStorefront(options: { url: string; timeoutMs?: number }): Storefront {
-  const timeoutMs = options.timeoutMs ?? 5_000;
-
-  async function post<T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (authorization) headers.authorization = authorization;
-    try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = (await response.json()) as { data?: T | null; errors?: GraphQLError[] };
-      if (!response.ok && !body.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
-      return body;
-    } catch (error) {
-      throw new StorefrontUnavailableError(`Router at ${options.url} did not answer: ${(error as Error).message}`);
-    }
-  }
+  const post = <T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) =>
+    callService<T>({
+      service: 'Router',
+      url: options.url,
+      query,
+      variables,
+      forward: { authorization },
+      timeoutMs: options.timeoutMs,
+      unavailableError: StorefrontUnavailableError,
+    });
 
   return {
     async checkoutDetails(authorization, request) {
@@ -86,11 +72,11 @@ export function createRouterStorefront(options: { url: string; timeoutMs?: numbe
       const data = body.data;
       if (!data) throw new StorefrontUnavailableError(`Router gave no checkout details: ${JSON.stringify(body.errors)}`);
       const absent = new Set<string>();
-      for (const error of body.errors ?? []) {
+      for (const error of body.errors) {
         const field = error.path?.[0];
         const code = String(error.extensions?.code);
         if ((field === 'cart' || field === 'shippingRate') && ABSENT_CODES.has(code)) absent.add(field);
-        else throw new StorefrontUnavailableError(`Router failed on ${String(field)}: ${error.message ?? code}`);
+        else throw new StorefrontUnavailableError(`Router failed on ${String(field)}: ${error.message}`);
       }
       // The caller passed orders' own token check; a router that does not know them is misconfigured.
       if (!data.me) throw new StorefrontUnavailableError('Router did not recognise the signed-in caller (JWT_SECRET mismatch?)');
@@ -103,7 +89,7 @@ export function createRouterStorefront(options: { url: string; timeoutMs?: numbe
 
     async clearCart(authorization, cartId) {
       const body = await post<{ clearCart?: unknown }>(authorization, CLEAR_CART_MUTATION, { cartId });
-      if (body.errors?.length) throw new StorefrontUnavailableError(`clearCart failed: ${body.errors[0]?.message ?? 'unknown error'}`);
+      if (body.errors.length) throw new StorefrontUnavailableError(`clearCart failed: ${body.errors[0]!.message}`);
     },
   };
 }

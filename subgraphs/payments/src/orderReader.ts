@@ -1,5 +1,6 @@
 import { AppError } from '@shop/errors';
 import { parseAmount } from '@shop/money';
+import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** What paying needs to know about an order, as the caller is allowed to see it. */
 export interface OrderSnapshot {
@@ -17,7 +18,7 @@ export interface OrderReader {
   read(orderId: string, authorization: string | undefined): Promise<OrderSnapshot | null>;
 }
 
-export class OrderReaderUnavailableError extends Error {
+export class OrderReaderUnavailableError extends ServiceUnavailableError {
   override name = 'OrderReaderUnavailableError';
 }
 
@@ -26,9 +27,8 @@ const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status total { amount
 // The router's answer when the order is not the caller's: passed on as it is.
 const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
-interface OrderResponse {
-  data?: { order?: { id?: unknown; status?: unknown; total?: { amount?: unknown; currencyCode?: unknown } | null } | null } | null;
-  errors?: Array<{ message?: string; extensions?: { code?: unknown } }>;
+interface OrderData {
+  order?: { id?: unknown; status?: unknown; total?: { amount?: unknown; currencyCode?: unknown } | null } | null;
 }
 
 /**
@@ -36,29 +36,22 @@ interface OrderResponse {
  * enforces owner-or-ADMIN exactly as it does for the storefront.
  */
 export function createRouterOrderReader(options: { url: string; timeoutMs?: number }): OrderReader {
-  const timeoutMs = options.timeoutMs ?? 5_000;
   return {
     async read(orderId, authorization) {
-      let body: OrderResponse;
-      try {
-        const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-        if (authorization) headers.authorization = authorization;
-        const response = await fetch(options.url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query: ORDER_QUERY, variables: { id: orderId } }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        body = (await response.json()) as OrderResponse;
-        if (!response.ok && !body.errors) throw new Error(`HTTP ${response.status}`);
-      } catch (error) {
-        throw new OrderReaderUnavailableError(`Router at ${options.url} did not answer: ${(error as Error).message}`);
-      }
-      for (const error of body.errors ?? []) {
+      const body = await callService<OrderData>({
+        service: 'Router',
+        url: options.url,
+        query: ORDER_QUERY,
+        variables: { id: orderId },
+        forward: { authorization },
+        timeoutMs: options.timeoutMs,
+        unavailableError: OrderReaderUnavailableError,
+      });
+      for (const error of body.errors) {
         const code = String(error.extensions?.code);
         if (code === 'NOT_FOUND') return null;
-        if (PASS_THROUGH.has(code)) throw new AppError(code as 'UNAUTHENTICATED' | 'FORBIDDEN', error.message ?? code);
-        throw new OrderReaderUnavailableError(`Router failed to read order ${orderId}: ${error.message ?? code}`);
+        if (PASS_THROUGH.has(code)) throw new AppError(code as 'UNAUTHENTICATED' | 'FORBIDDEN', error.message);
+        throw new OrderReaderUnavailableError(`Router failed to read order ${orderId}: ${error.message}`);
       }
       const order = body.data?.order;
       if (!order) return null;

@@ -1,4 +1,5 @@
 import { MoneyError, parseAmount } from '@shop/money';
+import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
 import type { ProductSnapshot } from './snapshot.js';
 
 /**
@@ -9,7 +10,7 @@ import type { ProductSnapshot } from './snapshot.js';
  * router) each product's `stock { available }` is read with it and returned as its stock flag.
  */
 
-export class ProductsUnavailableError extends Error {
+export class ProductsUnavailableError extends ServiceUnavailableError {
   override name = 'ProductsUnavailableError';
 }
 
@@ -19,11 +20,6 @@ export interface SnapshotPage {
   readAt: number;
   /** Whether each product of the page has stock available; null when the source serves no stock. */
   inStock: ReadonlyMap<string, boolean> | null;
-}
-
-interface GraphQLBody<T> {
-  data?: T | null;
-  errors?: { message?: string }[];
 }
 
 interface CategoryNode {
@@ -88,22 +84,17 @@ export interface ProductsSourceOptions {
  */
 export async function* readProductSnapshots(options: ProductsSourceOptions): AsyncGenerator<SnapshotPage> {
   const post = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const signals = [AbortSignal.timeout(options.timeoutMs ?? 10_000), ...(options.signal ? [options.signal] : [])];
-    let body: GraphQLBody<T>;
-    try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.any(signals),
-      });
-      body = (await response.json()) as GraphQLBody<T>;
-      if (!response.ok && !body.data) throw new Error(`HTTP ${response.status}`);
-    } catch (error) {
-      throw new ProductsUnavailableError(`Catalog source at ${options.url} did not answer: ${(error as Error).message}`);
-    }
-    if (body.errors?.length || !body.data) {
-      throw new ProductsUnavailableError(`Catalog source at ${options.url} failed: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+    const body = await callService<T>({
+      service: 'Catalog source',
+      url: options.url,
+      query,
+      variables,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      signal: options.signal,
+      unavailableError: ProductsUnavailableError,
+    });
+    if (body.errors.length || !body.data) {
+      throw new ProductsUnavailableError(`Catalog source at ${options.url} failed: ${body.errors.map((e) => e.message).join('; ') || 'no data'}`);
     }
     return body.data;
   };

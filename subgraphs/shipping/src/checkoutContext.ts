@@ -1,5 +1,6 @@
 import { unauthenticated } from '@shop/errors';
 import { MoneyError, parseAmount, type Money } from '@shop/money';
+import { callService, ServiceUnavailableError, type ServiceError } from '@shop/subgraph-kit';
 import type { CartLine } from './rates.js';
 
 /** A saved address of the caller, as far as shipping cares. */
@@ -43,7 +44,7 @@ export interface CheckoutContextReader {
   read(request: CheckoutContextRequest): Promise<CheckoutContext>;
 }
 
-export class RouterUnavailableError extends Error {
+export class RouterUnavailableError extends ServiceUnavailableError {
   override name = 'RouterUnavailableError';
 }
 
@@ -59,67 +60,42 @@ export const CHECKOUT_CONTEXT_QUERY = `query ShippingCheckoutContext($cartId: ID
 // Codes with which the cart subgraph may say "no such cart for you" (or "not a cart id").
 const UNKNOWN_CART_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
-interface RouterError {
-  message?: unknown;
-  path?: unknown;
-  extensions?: { code?: unknown };
-}
-
-interface RouterResponse {
-  data?: { me?: unknown; cart?: unknown } | null;
-  errors?: RouterError[];
+interface ContextData {
+  me?: unknown;
+  cart?: unknown;
 }
 
 /** The router's public GraphQL API as the reader: one POST per call. */
 export function createRouterCheckoutContextReader(options: { url: string; timeoutMs?: number }): CheckoutContextReader {
-  const timeoutMs = options.timeoutMs ?? 5_000;
   return {
     async read(request) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        authorization: request.authorization,
-      };
-      if (request.requestId) headers['x-request-id'] = request.requestId;
-      if (request.clientIp) headers['x-forwarded-for'] = request.clientIp;
-      let response: Response;
-      let body: RouterResponse;
-      try {
-        response = await fetch(options.url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query: CHECKOUT_CONTEXT_QUERY, variables: { cartId: request.cartId } }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        body = (await response.json()) as RouterResponse;
-      } catch (error) {
-        throw new RouterUnavailableError(`Router at ${options.url} did not answer: ${(error as Error).message}`);
-      }
-      if (!response.ok && !body.data) {
-        if (isUnauthenticated(body.errors)) throw unauthenticated();
-        throw new RouterUnavailableError(
-          `Router at ${options.url} answered HTTP ${response.status}: ${JSON.stringify(body.errors ?? body)}`,
-        );
-      }
-      return toCheckoutContext(body);
+      const body = await callService<ContextData>({
+        service: 'Router',
+        url: options.url,
+        query: CHECKOUT_CONTEXT_QUERY,
+        variables: { cartId: request.cartId },
+        forward: { authorization: request.authorization, requestId: request.requestId, clientIp: request.clientIp },
+        timeoutMs: options.timeoutMs,
+        unavailableError: RouterUnavailableError,
+      });
+      return toCheckoutContext(body.data, body.errors);
     },
   };
 }
 
-function toCheckoutContext(body: RouterResponse): CheckoutContext {
-  if (isUnauthenticated(body.errors)) throw unauthenticated();
+function toCheckoutContext(data: ContextData | null, errors: ServiceError[]): CheckoutContext {
+  if (isUnauthenticated(errors)) throw unauthenticated();
   let cartUnknown = false;
-  for (const error of body.errors ?? []) {
+  for (const error of errors) {
     const atCart = Array.isArray(error.path) && error.path.length === 1 && error.path[0] === 'cart';
     if (atCart && UNKNOWN_CART_CODES.has(String(error.extensions?.code))) {
       cartUnknown = true;
       continue;
     }
     throw new RouterUnavailableError(
-      `Router failed at ${JSON.stringify(error.path ?? null)}: ${String(error.message)} (${String(error.extensions?.code)})`,
+      `Router failed at ${JSON.stringify(error.path ?? null)}: ${error.message} (${String(error.extensions?.code)})`,
     );
   }
-  const data = body.data;
   if (!data || typeof data !== 'object') throw malformed('no data');
   // Signed-in callers always have a `me`; none means the router did not accept the token.
   if (data.me === null) throw unauthenticated();
@@ -129,8 +105,8 @@ function toCheckoutContext(body: RouterResponse): CheckoutContext {
   };
 }
 
-function isUnauthenticated(errors: RouterError[] | undefined): boolean {
-  return (errors ?? []).some((error) => error.extensions?.code === 'UNAUTHENTICATED');
+function isUnauthenticated(errors: ServiceError[]): boolean {
+  return errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED');
 }
 
 function readAddresses(me: unknown): ShippingAddress[] {
