@@ -1,3 +1,4 @@
+import type { TrustProxy } from './request.js';
 import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
 import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
@@ -45,7 +46,7 @@ export interface RouterConfig {
   /** Requests per minute per client IP, and per partner API key; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
 }
 
 export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
@@ -75,6 +76,10 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
       bodyLimitBytes: env.int('BODY_LIMIT_BYTES', DEFAULT_LIMITS.bodyLimitBytes, { min: 1024, max: 100 * 1024 * 1024 }),
     },
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
-    trustProxy: env.bool('TRUST_PROXY', false),
+    trustProxy: trustProxyOf(env.oneOf('TRUST_PROXY', ['false', 'true', 'loopback', '0', '1'] as const, 'false')),
   };
+}
+
+function trustProxyOf(value: 'false' | 'true' | 'loopback' | '0' | '1'): TrustProxy {
+  return value === 'loopback' ? 'loopback' : value === 'true' || value === '1';
 }

@@ -1,3 +1,4 @@
+import type { TrustProxy } from './request.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -23,7 +24,7 @@ export interface HttpGraphQLDeps {
   /** Null: tokens are not verified here (subgraphs still verify them). */
   verifier: CallerVerifier | null;
   partnerApiKeys: ReadonlySet<string>;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
 }
 
 interface Answer {

@@ -3,15 +3,27 @@ import { headerValue } from '@shop/subgraph-kit';
 import type { GraphQLRequestBody } from './persistedQueries.js';
 
 /**
- * The client's address. `x-forwarded-for` is whatever the client wrote unless a proxy we run
- * set it, so it counts only with TRUST_PROXY (for rate limits and logs).
+ * Whose `x-forwarded-for` counts: nobody's (`false`), everybody's (`true`, behind a proxy that
+ * sets it), or only a peer on this host (`'loopback'`, e.g. the storefront's same-origin proxy
+ * under `npm start`).
  */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
+export type TrustProxy = boolean | 'loopback';
+
+/**
+ * The client's address. `x-forwarded-for` is whatever the client wrote unless a proxy we run
+ * set it, so it counts only as TRUST_PROXY allows (for rate limits and logs).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: TrustProxy): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxy === true || (trustProxy === 'loopback' && isLoopback(peer))) {
     const forwarded = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return peer;
+}
+
+export function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** A GET request's operation: `query`, `operationName`, and JSON-encoded `variables` and `extensions`. */

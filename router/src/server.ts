@@ -1,3 +1,4 @@
+import type { TrustProxy } from './request.js';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -48,7 +49,7 @@ export interface RouterOptions {
   /** Requests per minute per client IP / partner key; 0 or unset: not limited. */
   rateLimitPerMinute?: number;
   /** Take the client address from `x-forwarded-for` (only behind a trusted proxy). */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** Reload the supergraph whenever this file changes. */
   watchSupergraphPath?: string;
   /** Reconnection of subscription sockets to subgraphs. */

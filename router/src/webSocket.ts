@@ -1,3 +1,4 @@
+import type { TrustProxy } from './request.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,7 +26,7 @@ export interface RouterWebSocketDeps {
   verifier: CallerVerifier | null;
   partnerApiKeys: ReadonlySet<string>;
   rateLimiter: RateLimiter;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   persisted: PersistedQueries;
   analyzer: OperationAnalyzer;
   introspection: boolean;

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { signAccessToken, type SubgraphServer } from '@shop/subgraph-kit';
 import { errorCodes, graphql } from '@shop/testing';
 import { composeSupergraph, createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
+import { clientAddress } from '../src/request.js';
 import { catalog, catalogSdl, json, logger, prices, pricesSdl, secret } from './fixtures.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -198,5 +199,17 @@ describe('router protection over fixture subgraphs', () => {
     const health = await fetch(url.replace(/graphql$/, 'health'));
     expect(health.status).toBe(200);
     expect(await json(health)).toMatchObject({ status: 'degraded', subgraphs: { catalog: 'up', prices: 'down' } });
+  });
+});
+
+describe('client address behind a proxy on this host', () => {
+  it('trusts x-forwarded-for from a loopback peer only in loopback mode', () => {
+    const request = (peer: string, forwarded?: string) =>
+      ({ socket: { remoteAddress: peer }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as never;
+    expect(clientAddress(request('127.0.0.1', '203.0.113.7'), 'loopback')).toBe('203.0.113.7');
+    expect(clientAddress(request('::ffff:127.0.0.1', '203.0.113.7, 10.0.0.1'), 'loopback')).toBe('203.0.113.7');
+    expect(clientAddress(request('198.51.100.4', '203.0.113.7'), 'loopback')).toBe('198.51.100.4');
+    expect(clientAddress(request('127.0.0.1', '203.0.113.7'), false)).toBe('127.0.0.1');
+    expect(clientAddress(request('198.51.100.4', '203.0.113.7'), true)).toBe('203.0.113.7');
   });
 });

@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       partnerApiKeys: routerConfig.partnerApiKeys,
       partnerManifest,
       rateLimitPerMinute: routerConfig.rateLimitPerMinute,
-      trustProxy: routerConfig.trustProxy,
+      // The storefront on :3000 proxies to the router over loopback and says who the client is.
+      trustProxy: routerConfig.trustProxy === false ? 'loopback' : routerConfig.trustProxy,
       processMetrics: true,
     },
   });
