@@ -1,25 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
 import { startStack, STACK_SUBGRAPHS, type Stack } from '@shop/scripts/stack';
+
+export { freePort };
 
 export const root = resolve(new URL('.', import.meta.url).pathname, '..', '..');
 export const ADMIN = { email: 'admin@bench.local', password: 'bench-admin-password' };
 export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-ok';
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 export interface BenchStack {
   stack: Stack;

@@ -87,7 +87,7 @@ export interface StackOptions {
   databaseUrl(subgraph: string): string;
   jwtSecret: string;
   admin: { email: string; password: string };
-  /** Ports to listen on; default the DESIGN ports. Use `freePorts` in tests. */
+  /** Ports to listen on; default the DESIGN ports. Tests pass free ones (`freePort`). */
   ports?: Record<string, number>;
   host?: string;
   /** With Redis, stores and the bus are the production adapters; without, in-process ones. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '@shop/config';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
 import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
 import { startStack, type Stack } from './stack.js';
 import { startStorefront, type Storefront } from './storefront.js';
@@ -144,15 +144,7 @@ async function assertPortsFree(ports: number[]): Promise<void> {
 }
 
 async function preferredPort(port: number): Promise<number> {
-  if (await portFree(port)) return port;
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
+  return (await portFree(port)) ? port : freePort();
 }
 
 process.once('SIGINT', () => void shutdown(0));

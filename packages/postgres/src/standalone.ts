@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ensureDatabase, waitForPostgres } from './database.js';
 import { startEmbeddedPostgres } from './embedded.js';
+import { freePort } from './ports.js';
 
 export interface ResolvedDatabase {
   url: string;
@@ -26,7 +26,7 @@ export async function resolveDatabase(options: {
     return { url: options.databaseUrl, release: async () => undefined };
   }
   const dataRoot = options.dataRoot ?? resolve(process.cwd(), '.data', 'standalone');
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   options.log?.(`DATABASE_URL not set: starting embedded PostgreSQL for ${options.name} in ${dataRoot}`);
   const server = await startEmbeddedPostgres({ dataDir: resolve(dataRoot, options.name), port, persistent: true });
   const url = server.url(`shop_${options.name}`);
@@ -38,15 +38,4 @@ function adminUrl(url: string): string {
   const parsed = new URL(url);
   parsed.pathname = '/postgres';
   return parsed.toString();
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -1,14 +1,2 @@
-import { createServer } from 'node:net';
-
-/** Asks the OS for a free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// One implementation, in the lowest package that needs it (embedded PostgreSQL picks ports too).
+export { freePort } from '@shop/postgres';
