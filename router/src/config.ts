@@ -1,7 +1,7 @@
-import type { TrustProxy } from './request.js';
 import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
 import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import type { TrustProxy } from './request.js';
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 

@@ -1,9 +1,8 @@
-import type { TrustProxy } from './request.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { ApolloServer, HeaderMap } from '@apollo/server';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
-import { headerValue, HttpError, readBody, sendJson, type Logger } from '@shop/subgraph-kit';
+import { headerMapOf, headerValue, HttpError, readBody, sendJson, type Logger } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
@@ -11,7 +10,7 @@ import type { OperationAnalyzer } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
 import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
 import type { RateLimiter } from './rateLimit.js';
-import { clientAddress, isRecord, requestFromSearch, searchFromRequest } from './request.js';
+import { clientAddress, isRecord, requestFromSearch, searchFromRequest, type TrustProxy } from './request.js';
 
 export interface HttpGraphQLDeps {
   apollo: ApolloServer<RouterContext>;
@@ -191,14 +190,6 @@ async function execute(
     for await (const chunk of result.body.asyncIterator) text += chunk;
   }
   return { status: result.status ?? 200, headers: responseHeaders, body: text };
-}
-
-function headerMapOf(req: IncomingMessage): HeaderMap {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
 }
 
 function send(res: ServerResponse, requestId: string, answer: Answer): void {

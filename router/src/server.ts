@@ -1,4 +1,3 @@
-import type { TrustProxy } from './request.js';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -18,6 +17,7 @@ import { createOperationAnalyzer } from './limits.js';
 import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import { createRateLimiter } from './rateLimit.js';
+import type { TrustProxy } from './request.js';
 import { healthUrlOf, readSupergraph, subgraphsOf, watchFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
 import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';

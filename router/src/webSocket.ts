@@ -1,13 +1,10 @@
-import type { TrustProxy } from './request.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
-import type { Logger } from '@shop/subgraph-kit';
+import { connectionParam, openWebSocketEndpoint, type Logger } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { RouterContext } from './context.js';
 import type { FederatedSubscriptions } from './FederatedSubscriptions.js';
@@ -15,7 +12,7 @@ import type { OperationAnalyzer } from './limits.js';
 import type { RouterMetrics } from './metrics.js';
 import type { PersistedQueries } from './persistedQueries.js';
 import type { RateLimiter } from './rateLimit.js';
-import { clientAddress } from './request.js';
+import { clientAddress, type TrustProxy } from './request.js';
 import type { SupergraphRuntime } from './SupergraphRuntime.js';
 
 export interface RouterWebSocketDeps {
@@ -59,21 +56,15 @@ interface OperationContext extends RouterContext {
  */
 export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
   const { logger, metrics } = deps;
-  const wss = new WebSocketServer({ noServer: true });
-  const preformatted = new WeakSet<object>();
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== deps.path) {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+  const endpoint = openWebSocketEndpoint({
+    httpServer: deps.httpServer,
+    path: deps.path,
+    onSocket: (ws) => {
       metrics.clientSockets(1);
       ws.once('close', () => metrics.clientSockets(-1));
-      wss.emit('connection', ws, req);
-    });
-  };
-  deps.httpServer.on('upgrade', onUpgrade);
+    },
+  });
+  const preformatted = new WeakSet<object>();
 
   const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) => deps.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
@@ -83,8 +74,8 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const clientIp = clientAddress(ctx.extra.request, deps.trustProxy);
-        const apiKey = stringParam(params, 'x-api-key');
-        const authorization = stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
+        const apiKey = connectionParam(params, 'x-api-key');
+        const authorization = connectionParam(params, 'authorization') ?? connectionParam(params, 'Authorization');
         ctx.extra.partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
         ctx.extra.rateBucket = ctx.extra.partner ? `key:${apiKey}` : `ip:${clientIp}`;
         if (apiKey !== undefined && !ctx.extra.partner) {
@@ -160,30 +151,16 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
-    wss,
+    endpoint.wss,
   );
 
-  let closing: Promise<void> | null = null;
   return {
-    openSockets: () => wss.clients.size,
-    close() {
-      closing ??= (async () => {
-        deps.httpServer.off('upgrade', onUpgrade);
-        const sockets = [...wss.clients];
-        const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
-        try {
-          await server.dispose();
-        } finally {
-          clearTimeout(force);
-        }
+    openSockets: endpoint.openSockets,
+    close: () =>
+      endpoint.close(async () => {
+        await server.dispose();
         logger.debug('websocket server closed');
-      })();
-      return closing;
-    },
+      }),
   };
 }
 
-function stringParam(params: Record<string, unknown>, name: string): string | undefined {
-  const value = params[name];
-  return typeof value === 'string' ? value : undefined;
-}

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap } from '@apollo/server';
 
 export class HttpError extends Error {
   constructor(
@@ -44,4 +45,13 @@ export function sendGraphQLError(res: ServerResponse, status: number, code: stri
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The request's headers as Apollo Server takes them (repeated headers joined with ", "). */
+export function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }

@@ -9,3 +9,4 @@ export * from './run.js';
 export * from './server.js';
 export * from './serviceClient.js';
 export * from './websocket.js';
+export * from './webSocketEndpoint.js';

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type BaseContext as ApolloBaseContext } from '@apollo/server';
+import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
 import { callerFromAuthorization, type AuthContext } from './auth.js';
 import { createErrorFormatter } from './formatError.js';
-import { HttpError, headerValue, readBody, sendGraphQLError, sendJson } from './http.js';
+import { HttpError, headerMapOf, headerValue, readBody, sendGraphQLError, sendJson } from './http.js';
 import type { Logger } from './logger.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
@@ -113,15 +113,11 @@ export function createSubgraphServer<TContext extends RequestBase>(
         return;
       }
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body },
       context: async () => {
-        const auth = await callerFromAuthorization(headerValue(req, 'authorization'), options.jwtSecret);
         const authorization = headerValue(req, 'authorization');
+        const auth = await callerFromAuthorization(authorization, options.jwtSecret);
         return options.context({
           ...auth,
           requestId,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import {
   createSourceEventStream,
   execute,
@@ -17,9 +16,9 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { callerFromAuthorization, type AuthContext } from './auth.js';
 import { EventQueue } from './EventQueue.js';
+import { connectionParam, openWebSocketEndpoint } from './webSocketEndpoint.js';
 import type { Logger } from './logger.js';
 import type { RequestBase } from './server.js';
 
@@ -56,17 +55,8 @@ type ConnectionState = {
  */
 export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOptions<TContext>): GraphQLWebSocket {
   const { logger } = options;
-  const wss = new WebSocketServer({ noServer: true });
+  const endpoint = openWebSocketEndpoint({ httpServer: options.httpServer, path: options.path });
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== options.path) {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  options.httpServer.on('upgrade', onUpgrade);
 
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((error) => options.formatError(error.toJSON(), error));
@@ -74,7 +64,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
   const server = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       onConnect: async (ctx) => {
-        const header = stringParam(ctx.connectionParams, 'authorization') ?? stringParam(ctx.connectionParams, 'Authorization');
+        const header = connectionParam(ctx.connectionParams, 'authorization') ?? connectionParam(ctx.connectionParams, 'Authorization');
         ctx.extra.auth = await callerFromAuthorization(header, options.jwtSecret);
         return true;
       },
@@ -115,26 +105,12 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
         result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
     },
-    wss,
+    endpoint.wss,
   );
 
-  let closing: Promise<void> | null = null;
   return {
-    openSockets: () => wss.clients.size,
-    close() {
-      closing ??= (async () => {
-        options.httpServer.off('upgrade', onUpgrade);
-        // A peer that does not answer the close handshake must not hold up the shutdown.
-        const sockets = [...wss.clients];
-        const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
-        try {
-          await server.dispose();
-        } finally {
-          clearTimeout(force);
-        }
-      })();
-      return closing;
-    },
+    openSockets: endpoint.openSockets,
+    close: () => endpoint.close(() => server.dispose()),
   };
 }
 
@@ -162,11 +138,6 @@ function mapEvents<S>(
 // The codes Apollo Server gives the same failures over HTTP.
 function withCode(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
-}
-
-function stringParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
-  const value = params?.[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 // The router sends its request id along with each subscription, so the logs of one client

@@ -1,0 +1,63 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+
+export interface WebSocketEndpoint {
+  readonly wss: WebSocketServer;
+  /** Open client sockets right now. */
+  openSockets(): number;
+  /**
+   * Stops accepting upgrades, runs `dispose` (graphql-ws closes its sockets with 1001) and
+   * terminates any peer that has not finished the close handshake a second later. Once only.
+   */
+  close(dispose: () => Promise<void> | void): Promise<void>;
+}
+
+/**
+ * A WebSocket server sharing an HTTP server's port on one path (other upgrade requests are
+ * refused): the part the subgraphs' and the router's graphql-ws endpoints have in common.
+ */
+export function openWebSocketEndpoint(options: {
+  httpServer: Server;
+  path: string;
+  onSocket?: (socket: WebSocket) => void;
+}): WebSocketEndpoint {
+  const wss = new WebSocketServer({ noServer: true });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== options.path) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      options.onSocket?.(ws);
+      wss.emit('connection', ws, req);
+    });
+  };
+  options.httpServer.on('upgrade', onUpgrade);
+
+  let closing: Promise<void> | null = null;
+  return {
+    wss,
+    openSockets: () => wss.clients.size,
+    close(dispose) {
+      closing ??= (async () => {
+        options.httpServer.off('upgrade', onUpgrade);
+        // A peer that does not answer the close handshake must not hold up the shutdown.
+        const sockets = [...wss.clients];
+        const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
+        try {
+          await dispose();
+        } finally {
+          clearTimeout(force);
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A string-valued entry of graphql-ws `connectionParams`, if there is one. */
+export function connectionParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = params?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
