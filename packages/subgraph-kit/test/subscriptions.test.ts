@@ -168,12 +168,25 @@ describe('createSubgraphServer over WebSocket', () => {
     return c;
   }
 
+  // The subscription is live only once the socket connected and the server subscribed to the
+  // channel, which takes longer on a busy machine: trigger again until the event arrives
+  // instead of guessing how long that takes.
+  async function triggerUntil<T>(pending: Promise<T>, trigger: () => Promise<void>): Promise<T> {
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let attempt = 0; attempt < 100 && !settled; attempt++) {
+      await trigger();
+      await Promise.race([pending.catch(() => undefined), wait(250)]);
+    }
+    return pending;
+  }
+
   async function firstResult(c: Client, query: string, trigger: () => Promise<void>) {
     const iterator = c.iterate({ query });
-    const next = iterator.next();
-    await wait(50);
-    await trigger();
-    const result = await next;
+    const result = await triggerUntil(iterator.next(), trigger);
     await iterator.return?.();
     return result.value as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
   }
@@ -181,9 +194,7 @@ describe('createSubgraphServer over WebSocket', () => {
   it('serves subscriptions on /graphql and runs each event with a fresh context', async () => {
     const c = client();
     const iterator = c.iterate({ query: 'subscription { ticks { n context } }' });
-    const first = iterator.next();
-    await wait(50);
-    await publishEvent(kv, 'ticks', { n: 1 });
+    const first = triggerUntil(iterator.next(), () => publishEvent(kv, 'ticks', { n: 1 }));
     const a = (await first).value as { data: { ticks: { n: number; context: number } } };
     const second = iterator.next();
     await publishEvent(kv, 'ticks', { n: 2 });
@@ -218,7 +229,7 @@ describe('createSubgraphServer over WebSocket', () => {
     const c = client();
     const iterator = c.iterate({ query: 'subscription { ticks { n } }' });
     void iterator.next();
-    await wait(50);
+    for (let i = 0; i < 500 && server.openWebSockets() === 0; i++) await wait(10);
     expect(server.openWebSockets()).toBeGreaterThan(0);
     await iterator.return?.();
     await Promise.all(clients.map((x) => x.dispose()));
