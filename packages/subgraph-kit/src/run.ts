@@ -1,4 +1,9 @@
-import type { Logger } from './logger.js';
+import { loadConfigOrExit, type Env, type EnvReader } from '@shop/config';
+import { createEventBus } from '@shop/events';
+import { createKeyValueStore } from '@shop/kv';
+import { resolveDatabase, type ResolvedDatabase } from '@shop/postgres';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { RunnableSubgraph, SubgraphDeps } from './subgraph.js';
 
 export interface Service {
   listen(port: number, host?: string): Promise<{ url: string; port: number }>;
@@ -42,7 +47,71 @@ export async function serveUntilSignal(options: {
     logger.info('listening', { url });
   } catch (error) {
     logger.error('failed to start', { error });
+    await options.service.stop().catch(() => undefined);
     await options.cleanup?.().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/** The part of a subgraph's config a process needs to run it. */
+export interface ProcessConfig {
+  port: number;
+  logLevel: LogLevel;
+  /** Redis for events, caches and pub/sub; unset (development only) means in-process. */
+  redisUrl: string | undefined;
+}
+
+/**
+ * How a subgraph is run, shared by its main.ts (`runSubgraph`) and the one-process stack:
+ * its config reader and its factory.
+ */
+export interface SubgraphDefinition<TConfig extends ProcessConfig, TSubgraph extends RunnableSubgraph> {
+  name: string;
+  /** The only reader of the environment (validated; every problem listed). */
+  config(env: EnvReader): TConfig;
+  /** Needs a PostgreSQL database: `databaseUrl` is resolved (created when missing) before `create`. */
+  postgres: boolean;
+  create(config: TConfig, deps: SubgraphDeps): Promise<TSubgraph>;
+}
+
+/**
+ * A subgraph's production main: reads its config (exit 1 listing every problem), logs as JSON,
+ * resolves its database (`DATABASE_URL`, else outside production an embedded PostgreSQL under
+ * `.data/standalone/`), takes the event bus and key-value store from `REDIS_URL` (in-process
+ * without it), then serves on `PORT` until SIGTERM/SIGINT, and releases all of it on the way out.
+ */
+export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph extends RunnableSubgraph>(
+  definition: SubgraphDefinition<TConfig, TSubgraph>,
+  options: { env?: Env; onListening?: (subgraph: TSubgraph, config: TConfig, logger: Logger) => void } = {},
+): Promise<void> {
+  const { name } = definition;
+  const config = loadConfigOrExit(name, options.env ?? process.env, definition.config);
+  const logger = createLogger({ service: name, level: config.logLevel });
+  if (config.redisUrl === undefined) logger.warn('REDIS_URL is not set: events, caches and pub/sub stay in this process (development only)');
+  const bus = createEventBus({
+    redisUrl: config.redisUrl,
+    onError: (error, event) => logger.warn('event handling failed, will retry', { error, eventId: event?.id, type: event?.type }),
+  });
+  // One prefix per subgraph, so subgraphs sharing a Redis never share keys (as in the one-process stack).
+  const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: `${name}:` });
+  let database: ResolvedDatabase | undefined;
+  const release = async () => {
+    await Promise.all([bus.close(), kv.close()]);
+    await database?.release();
+  };
+
+  let subgraph: TSubgraph;
+  try {
+    if (definition.postgres) {
+      const databaseUrl = (config as { databaseUrl?: string }).databaseUrl;
+      database = await resolveDatabase({ name, databaseUrl, log: (msg) => logger.info(msg) });
+    }
+    subgraph = await definition.create(database ? { ...config, databaseUrl: database.url } : config, { logger, bus, kv });
+  } catch (error) {
+    logger.error('failed to start', { error });
+    await release().catch(() => undefined);
+    process.exit(1);
+  }
+  await serveUntilSignal({ service: subgraph, port: config.port, logger, cleanup: release });
+  options.onListening?.(subgraph, config, logger);
 }

@@ -1,4 +1,4 @@
 // What the launcher and end-to-end tests need to run this subgraph in-process; `main.ts` is
 // the entry point for running it alone.
 export { buildNotificationsConfig } from './config.js';
-export { createNotificationsSubgraph } from './server.js';
+export { createNotificationsSubgraph, notifications } from './server.js';

@@ -1,0 +1,146 @@
+import type { DocumentNode } from 'graphql';
+import { createMemoryBus, type EventBus } from '@shop/events';
+import { createMemoryStore, type KeyValueStore } from '@shop/kv';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { createSubgraphServer, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
+
+/** What a process runs: `listen` to serve, `stop` to drain and release everything. */
+export interface RunnableSubgraph {
+  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Stops background work, drains in-flight requests, then closes what the subgraph opened. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What the process hands a subgraph (main.ts through `runSubgraph`, the one-process stack, a
+ * test). The caller owns them: a subgraph never closes a store or bus it was given. Left out,
+ * the subgraph gets in-process ones of its own (closed on stop).
+ */
+export interface SubgraphDeps {
+  logger?: Logger;
+  bus?: EventBus;
+  kv?: KeyValueStore;
+}
+
+/** The part of every subgraph's config the kit reads. */
+export interface SubgraphConfig {
+  jwtSecret: string;
+  logLevel: LogLevel;
+}
+
+/** Something running in the background (an event consumer, a sweeper): stopped before requests drain. */
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** What `wire` gets to build the domain from. */
+export interface SubgraphParts {
+  name: string;
+  logger: Logger;
+  bus: EventBus;
+  kv: KeyValueStore;
+  /** Registers background work; it is stopped first, before the server drains (reverse order of registration). */
+  worker<T extends Stoppable>(worker: T): T;
+  /** Registers something to close once requests have drained (reverse order of registration). */
+  resource(close: () => Promise<void>): void;
+  /** Aborted when `stop` begins, for long work started on behalf of the subgraph (a rebuild). */
+  stopping: AbortSignal;
+}
+
+/** The domain as the server needs it, from `wire`. */
+export interface SubgraphWiring<TContext extends RequestBase, TExtra extends object> {
+  resolvers: ResolverMap<TContext>;
+  /** Builds the per-request context (and its DataLoaders) from the verified caller. */
+  context: (base: RequestBase) => TContext | Promise<TContext>;
+  /** Extra HTTP routes by exact path, e.g. webhooks. */
+  routes?: Record<string, RouteHandler>;
+  /** Throws when a dependency is not ready; `/health` then answers 503. */
+  readiness?: () => Promise<void>;
+  /** What the subgraph offers beyond listen/stop: statistics for tests and benchmarks, operations. */
+  extras?: TExtra;
+}
+
+export interface SubgraphOptions<TContext extends RequestBase, TExtra extends object> {
+  name: string;
+  typeDefs: DocumentNode;
+  config: SubgraphConfig;
+  deps?: SubgraphDeps;
+  /** Builds the domain (repositories, services, consumers) on the parts; may be async. */
+  wire(parts: SubgraphParts): SubgraphWiring<TContext, TExtra> | Promise<SubgraphWiring<TContext, TExtra>>;
+}
+
+/**
+ * The one way a subgraph is assembled: logger, bus and key-value store (given or in-process),
+ * the domain from `wire`, the HTTP/WebSocket server, and an ordered stop: background workers,
+ * then the server (draining requests), then resources, newest first. When `wire` throws,
+ * whatever it had registered is stopped before the error is rethrown, so nothing is left open.
+ */
+export async function createSubgraph<TContext extends RequestBase, TExtra extends object = object>(
+  options: SubgraphOptions<TContext, TExtra>,
+): Promise<RunnableSubgraph & TExtra> {
+  const deps = options.deps ?? {};
+  const logger = deps.logger ?? createLogger({ service: options.name, level: options.config.logLevel });
+  const workers: Stoppable[] = [];
+  const resources: Array<() => Promise<void>> = [];
+  const stopping = new AbortController();
+
+  const bus =
+    deps.bus ??
+    createMemoryBus({ onError: (error, event) => logger.warn('event handler failed, will retry', { error, eventId: event.id, type: event.type }) });
+  if (!deps.bus) resources.push(() => bus.close());
+  const kv = deps.kv ?? createMemoryStore();
+  if (!deps.kv) resources.push(() => kv.close());
+
+  const stopAll = async (server?: { stop(): Promise<void> }) => {
+    stopping.abort();
+    const steps = [
+      ...[...workers].reverse().map((worker) => () => worker.stop()),
+      ...(server ? [() => server.stop()] : []),
+      ...[...resources].reverse(),
+    ];
+    // Every step runs even when one fails: a stuck consumer must not keep the pool open.
+    for (const step of steps) await step().catch((error: unknown) => logger.error('stopping failed', { error }));
+  };
+
+  let wiring: SubgraphWiring<TContext, TExtra>;
+  try {
+    wiring = await options.wire({
+      name: options.name,
+      logger,
+      bus,
+      kv,
+      worker(worker) {
+        workers.push(worker);
+        return worker;
+      },
+      resource(close) {
+        resources.push(close);
+      },
+      stopping: stopping.signal,
+    });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const server = createSubgraphServer<TContext>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: wiring.resolvers,
+    context: wiring.context,
+    jwtSecret: options.config.jwtSecret,
+    logger,
+    ...(wiring.readiness ? { readiness: wiring.readiness } : {}),
+    ...(wiring.routes ? { routes: wiring.routes } : {}),
+  });
+
+  let stopped: Promise<void> | null = null;
+  return {
+    ...(wiring.extras as TExtra),
+    listen: (port, host) => server.listen(port, host),
+    stop() {
+      stopped ??= stopAll(server);
+      return stopped;
+    },
+  };
+}
