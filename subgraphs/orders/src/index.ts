@@ -1,4 +1,4 @@
 // What the launcher and end-to-end tests need to run this subgraph in-process; `main.ts` is
 // the entry point for running it alone.
 export { buildOrdersConfig } from './config.js';
-export { createOrdersSubgraph } from './server.js';
+export { createOrdersSubgraph, orders } from './server.js';

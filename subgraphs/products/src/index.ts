@@ -1,4 +1,4 @@
 // What the launcher and end-to-end tests need to run this subgraph in-process; `main.ts` is
 // the entry point for running it alone.
 export { buildProductsConfig } from './config.js';
-export { createProductsSubgraph } from './server.js';
+export { createProductsSubgraph, products } from './server.js';

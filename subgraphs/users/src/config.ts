@@ -8,7 +8,7 @@ export interface AdminAccount {
 }
 
 /** What the environment says; `databaseUrl` is unset when an embedded PostgreSQL should be used. */
-export interface UsersEnvConfig {
+export interface UsersConfig {
   port: number;
   databaseUrl: string | undefined;
   /** Redis for the sign-in rate limits; unset means in-process counters (one replica only). */
@@ -20,20 +20,10 @@ export interface UsersEnvConfig {
   logLevel: LogLevel;
 }
 
-/**
- * What `createUsersSubgraph` runs with: the database is resolved to a URL by then. Without
- * `redisUrl` the rate limits count in process; without `loginRateLimit` the defaults apply.
- */
-export interface UsersConfig extends Omit<UsersEnvConfig, 'databaseUrl' | 'redisUrl' | 'loginRateLimit'> {
-  databaseUrl: string;
-  redisUrl?: string | undefined;
-  loginRateLimit?: LoginRateLimit;
-}
-
 export const DEFAULT_PORT = 4001;
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
-export function buildUsersConfig(env: EnvReader): UsersEnvConfig {
+export function buildUsersConfig(env: EnvReader): UsersConfig {
   const adminEmail = env.optional('ADMIN_EMAIL');
   const adminPassword = env.optional('ADMIN_PASSWORD');
   // Half an admin account is a mistake worth stopping for, not something to ignore silently.

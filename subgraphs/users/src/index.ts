@@ -1,4 +1,4 @@
 // What the launcher and end-to-end tests need to run this subgraph in-process; `main.ts` is
 // the entry point for running it alone.
 export { buildUsersConfig } from './config.js';
-export { createUsersSubgraph } from './server.js';
+export { createUsersSubgraph, users } from './server.js';
