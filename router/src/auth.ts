@@ -2,7 +2,10 @@ import { AppError, unauthenticated } from '@shop/errors';
 import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
 import { LruCache } from './LruCache.js';
 
-export type Verified = { caller: Caller | null; error: null } | { caller: null; error: AppError };
+export type Verified =
+  /** `expiresAt`: when the token stops being valid (ms); absent for anonymous callers. */
+  | { caller: Caller | null; error: null; expiresAt?: number }
+  | { caller: null; error: AppError };
 
 export interface CallerVerifier {
   /** Verifies an `Authorization` header value; no header is an anonymous caller. */
@@ -30,8 +33,9 @@ export function createCallerVerifier(secret: string, options: { now?: () => numb
         verified = { caller: null, error: unauthenticated('Authorization header must be "Bearer <token>"') };
       } else {
         try {
-          verified = { caller: await verifyAccessToken(match[1], secret), error: null };
-          until = Math.min(until, expiryOf(match[1]));
+          const expiresAt = expiryOf(match[1]);
+          verified = { caller: await verifyAccessToken(match[1], secret), error: null, expiresAt };
+          until = Math.min(until, expiresAt);
         } catch (error) {
           verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };
         }

@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
-import { headerMapOf, headerValue, HttpError, readBody, sendJson, type Logger } from '@shop/subgraph-kit';
+import {
+  graphQLErrorAnswer,
+  headerMapOf,
+  headerValue,
+  HttpError,
+  NOT_ACCEPTABLE,
+  negotiateGraphQLMediaType,
+  prefersHtml,
+  readBody,
+  type GraphQLHttpAnswer,
+  type GraphQLMediaType,
+  type GraphQLRefusal,
+  type Logger,
+} from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
@@ -26,11 +39,7 @@ export interface HttpGraphQLDeps {
   trustProxy: TrustProxy;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+type Answer = GraphQLHttpAnswer;
 
 // Bodies past the limit are read and thrown away up to this size so the client sees the 413
 // instead of a reset connection; beyond it the socket is cut.
@@ -45,9 +54,9 @@ const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
 export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
   const { metrics, limits } = deps;
 
-  const refuse = (res: ServerResponse, requestId: string, status: number, error: AppError, reason: RejectReason, headers: Record<string, string> = {}) => {
+  const refuse = (res: ServerResponse, requestId: string, mediaType: GraphQLMediaType | null, refusal: GraphQLRefusal, reason: RejectReason) => {
     metrics.rejected(reason);
-    sendJson(res, status, { errors: [errorJson(error)] }, { 'x-request-id': requestId, ...headers });
+    send(res, requestId, graphQLErrorAnswer(mediaType, refusal));
   };
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -58,6 +67,10 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
       return send(res, requestId, await execute(deps, headerMapOf(req), method, url.search, undefined, baseContext(requestId, req, deps)));
     }
 
+    const accept = headerValue(req, 'accept');
+    const mediaType = negotiateGraphQLMediaType(accept);
+    if (!mediaType) return refuse(res, requestId, null, NOT_ACCEPTABLE, 'bad_request');
+
     let operations: unknown[];
     let batched = false;
     if (method === 'POST') {
@@ -67,23 +80,24 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         discardRest(req);
-        return refuse(res, requestId, error.status, new AppError('BAD_REQUEST', error.message), 'body_too_large', { connection: 'close' });
+        return refuse(res, requestId, mediaType, refusalOf(error.status, new AppError('BAD_REQUEST', error.message), false, { connection: 'close' }), 'body_too_large');
       }
       let body: unknown;
       try {
         body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
       } catch {
-        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', 'Request body is not valid JSON'), 'bad_request');
+        return refuse(res, requestId, mediaType, refusalOf(400, new AppError('BAD_REQUEST', 'Request body is not valid JSON'), false), 'bad_request');
       }
       batched = Array.isArray(body);
       operations = batched ? (body as unknown[]) : [body];
       if (batched && (operations.length === 0 || operations.length > limits.maxBatch)) {
-        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', `A batch must hold 1 to ${limits.maxBatch} operations, got ${operations.length}`), 'bad_request');
+        const message = `A batch must hold 1 to ${limits.maxBatch} operations, got ${operations.length}`;
+        return refuse(res, requestId, mediaType, refusalOf(400, new AppError('BAD_REQUEST', message), false), 'bad_request');
       }
     } else {
       const fromSearch = requestFromSearch(url.searchParams);
       if (fromSearch === 'malformed') {
-        return refuse(res, requestId, 400, new AppError('BAD_REQUEST', '`variables` and `extensions` must be JSON'), 'bad_request');
+        return refuse(res, requestId, mediaType, refusalOf(400, new AppError('BAD_REQUEST', '`variables` and `extensions` must be JSON'), false), 'bad_request');
       }
       operations = [fromSearch];
     }
@@ -94,13 +108,14 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     // Unknown keys count against the IP: a client must not mint itself fresh buckets.
     const decision = await deps.rateLimiter.take(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
     if (!decision.allowed) {
-      return refuse(res, requestId, 429, rateLimited(decision.retryAfterSeconds), 'rate_limited', { 'retry-after': String(decision.retryAfterSeconds) });
+      const retryAfter = { 'retry-after': String(decision.retryAfterSeconds) };
+      return refuse(res, requestId, mediaType, refusalOf(429, rateLimited(decision.retryAfterSeconds), true, retryAfter), 'rate_limited');
     }
-    if (apiKey !== undefined && !partner) return refuse(res, requestId, 401, unauthenticated('Unknown API key'), 'unauthenticated');
+    if (apiKey !== undefined && !partner) return refuse(res, requestId, mediaType, refusalOf(401, unauthenticated('Unknown API key'), true), 'unauthenticated');
     const authorization = headerValue(req, 'authorization');
     const verified = deps.verifier ? await deps.verifier.verify(authorization) : null;
     if (verified?.error) {
-      return refuse(res, requestId, 401, verified.error, 'unauthenticated', { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return refuse(res, requestId, mediaType, refusalOf(401, verified.error, true, { 'www-authenticate': 'Bearer error="invalid_token"' }), 'unauthenticated');
     }
     const context: RouterContext = {
       requestId,
@@ -110,10 +125,13 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     };
 
     const headers = headerMapOf(req);
-    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner, context);
+    // Apollo Server answers in the same media type as the router (on a tie it would pick
+    // application/json); a browser's GET still gets its landing page.
+    if (!(method === 'GET' && prefersHtml(accept))) headers.set('accept', mediaType);
+    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner, context, mediaType);
     if (!batched) return send(res, requestId, await run(operations[0]));
     const answers = await Promise.all(operations.map(run));
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+    res.writeHead(200, { 'content-type': mediaType, 'x-request-id': requestId });
     res.end(`[${answers.map((a) => a.body.trimEnd()).join(',')}]`);
   };
 }
@@ -126,17 +144,20 @@ async function runOperation(
   operation: unknown,
   partner: boolean,
   context: RouterContext,
+  mediaType: GraphQLMediaType,
 ): Promise<Answer> {
   const { metrics } = deps;
+  const refused = (status: number, error: AppError, wellFormed: boolean, headers?: Record<string, string>) =>
+    graphQLErrorAnswer(mediaType, refusalOf(status, error, wellFormed, headers));
   if (!isRecord(operation)) {
     metrics.rejected('bad_request');
-    return errorAnswer(400, new AppError('BAD_REQUEST', 'A GraphQL request must be a JSON object'));
+    return refused(400, new AppError('BAD_REQUEST', 'A GraphQL request must be a JSON object'), false);
   }
   const request = operation as GraphQLRequestBody;
   const persisted = await deps.persisted.resolve(request, partner);
   if (!persisted.ok) {
     metrics.rejected(persisted.error.code === 'PERSISTED_QUERY_NOT_FOUND' ? 'persisted_query_not_found' : persisted.error.code === 'PERSISTED_QUERY_NOT_IN_LIST' ? 'not_in_list' : 'bad_request');
-    return errorAnswer(persisted.status, persisted.error, persisted.headers);
+    return refused(persisted.status, persisted.error, true, persisted.headers);
   }
   const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
   let name = operationName ?? null;
@@ -144,11 +165,11 @@ async function runOperation(
     const check = deps.analyzer.check(persisted.query, operationName, isRecord(request.variables) ? request.variables : undefined);
     if (check.violation) {
       metrics.rejected('too_complex');
-      return errorAnswer(400, check.violation);
+      return refused(400, check.violation, true);
     }
     if (check.shape?.operationType === 'subscription') {
       metrics.rejected('bad_request');
-      return errorAnswer(400, new AppError('BAD_REQUEST', 'Subscriptions are served over WebSocket (graphql-transport-ws) on this same path'));
+      return refused(400, new AppError('BAD_REQUEST', 'Subscriptions are served over WebSocket (graphql-transport-ws) on this same path'), true);
     }
     name ??= check.shape?.operationName ?? null;
   }
@@ -201,16 +222,9 @@ function baseContext(requestId: string, req: IncomingMessage, deps: HttpGraphQLD
   return { requestId, clientIp: clientAddress(req, deps.trustProxy), caller: null };
 }
 
-function errorAnswer(status: number, error: AppError, headers: Record<string, string> = {}): Answer {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify({ errors: [errorJson(error)] }),
-  };
-}
-
-function errorJson(error: AppError) {
-  return { message: error.message, extensions: { ...error.extensions, code: error.code } };
+/** A coded error the router answers itself; `wellFormed`: see GraphQLRefusal. */
+function refusalOf(status: number, error: AppError, wellFormed: boolean, headers?: Record<string, string>): GraphQLRefusal {
+  return { status, code: error.code, message: error.message, extensions: error.extensions, wellFormed, ...(headers ? { headers } : {}) };
 }
 
 function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {

@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './clock.js';
 export * from './compose.js';
 export * from './config.js';
 export * from './context.js';

@@ -7,6 +7,7 @@ import type { ExecutionResult } from 'graphql';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
+import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import { SubgraphDataSource, type SubgraphFetchEvent } from './dataSource.js';
@@ -56,6 +57,8 @@ export interface RouterOptions {
   subscriptionRetry?: Partial<UpstreamRetry>;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
+  /** Time for rate-limit windows and access-token expiry of WebSocket connections (tests move a manual clock). */
+  clock?: Clock;
 }
 
 export interface Router {
@@ -128,7 +131,8 @@ export function createRouter(options: RouterOptions): Router {
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits);
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
-  const rateLimiter = createRateLimiter({ kv, perMinute: options.rateLimitPerMinute ?? 0, logger });
+  const clock = options.clock ?? systemClock;
+  const rateLimiter = createRateLimiter({ kv, perMinute: options.rateLimitPerMinute ?? 0, logger, now: clock.now });
   const pool = new UpstreamPool({
     retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
     logger,
@@ -163,6 +167,7 @@ export function createRouter(options: RouterOptions): Router {
     runtime: currentRuntime,
     subscriptions,
     formatError,
+    clock,
     executeOperation: async (request, contextValue) => {
       const response = await apollo.executeOperation(request, { contextValue });
       return (response.body.kind === 'single' ? response.body.singleResult : { errors: [] }) as ExecutionResult;
@@ -207,7 +212,7 @@ export function createRouter(options: RouterOptions): Router {
             : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       logger.error('request failed', { error, path: url.pathname });
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!res.headersSent) sendGraphQLError(req, res, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
       else res.destroy();
     });
   });

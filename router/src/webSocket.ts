@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import type { FormattedExecutionResult } from 'graphql-ws';
+import { CloseCode, type FormattedExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocket } from 'ws';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
 import { connectionParam, openWebSocketEndpoint, type Logger } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
+import type { Clock } from './clock.js';
 import type { RouterContext } from './context.js';
 import type { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import type { OperationAnalyzer } from './limits.js';
@@ -32,6 +34,8 @@ export interface RouterWebSocketDeps {
   /** Queries and mutations sent over the socket run through the same pipeline as HTTP. */
   executeOperation: (request: { query: string; variables?: Record<string, unknown>; operationName?: string }, context: RouterContext) => Promise<ExecutionResult>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** When access tokens expire. */
+  clock: Clock;
 }
 
 type Session = {
@@ -40,6 +44,8 @@ type Session = {
   context?: RouterContext;
   /** Why every operation of this connection is refused (bad token, unknown API key). */
   refusal?: AppError;
+  /** When the access token of this connection expires (ms). */
+  expiresAt?: number;
 };
 
 /** What onSubscribe hands to execute/subscribe through graphql-ws. */
@@ -50,9 +56,12 @@ interface OperationContext extends RouterContext {
 
 /**
  * `graphql-transport-ws` on the router's `/graphql`. The connection is authenticated from
- * `connectionParams` (`authorization`, `x-api-key`) with the same rules as HTTP; a refused
- * caller gets the coded error on each operation rather than a bare close code. Each operation
- * goes through the same rate limit, persisted-query and limit checks as an HTTP request.
+ * `connectionParams` (`authorization`, `x-api-key`, also inside `headers`) with the same rules
+ * as HTTP; a refused caller gets the coded error on each operation rather than a bare close
+ * code. A connection does not outlive its access token: when it expires (or a new operation
+ * finds it no longer valid) the socket is closed with 4401, and the client reconnects with a
+ * fresh token. Each operation goes through the same rate limit, persisted-query and limit
+ * checks as an HTTP request.
  */
 export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
   const { logger, metrics } = deps;
@@ -65,6 +74,23 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
     },
   });
   const preformatted = new WeakSet<object>();
+  const { clock } = deps;
+
+  const closeUnauthorized = (socket: WebSocket, reason: string) => {
+    metrics.rejected('unauthenticated');
+    socket.close(CloseCode.Unauthorized, reason);
+  };
+  const closeAtExpiry = (socket: WebSocket, expiresAt: number) => {
+    let cancel = () => {};
+    // Checked again when the timer fires: a long wait may have been cut short (see Clock).
+    const check = () => {
+      const left = expiresAt - clock.now();
+      if (left <= 0) closeUnauthorized(socket, 'Access token expired');
+      else cancel = clock.after(left, check);
+    };
+    check();
+    socket.once('close', () => cancel());
+  };
 
   const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) => deps.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
@@ -75,7 +101,7 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
         const params = ctx.connectionParams ?? {};
         const clientIp = clientAddress(ctx.extra.request, deps.trustProxy);
         const apiKey = connectionParam(params, 'x-api-key');
-        const authorization = connectionParam(params, 'authorization') ?? connectionParam(params, 'Authorization');
+        const authorization = connectionParam(params, 'authorization');
         ctx.extra.partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
         ctx.extra.rateBucket = ctx.extra.partner ? `key:${apiKey}` : `ip:${clientIp}`;
         if (apiKey !== undefined && !ctx.extra.partner) {
@@ -86,6 +112,10 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
         if (verified.error) {
           ctx.extra.refusal = verified.error;
           return true;
+        }
+        if (verified.expiresAt !== undefined) {
+          ctx.extra.expiresAt = verified.expiresAt;
+          closeAtExpiry(ctx.extra.socket, verified.expiresAt);
         }
         ctx.extra.context = {
           requestId: randomUUID(),
@@ -98,6 +128,13 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
       onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const session = ctx.extra;
         if (session.refusal || !session.context) return [session.refusal ?? unauthenticated()];
+        // The token may have expired or stopped verifying (e.g. its key was retired) since connect.
+        const current = session.expiresAt !== undefined && deps.verifier ? await deps.verifier.verify(session.context.authorization) : null;
+        const invalid = current?.error ?? (session.expiresAt !== undefined && session.expiresAt <= clock.now() ? unauthenticated('Access token expired') : null);
+        if (invalid) {
+          closeUnauthorized(ctx.extra.socket, invalid.message);
+          return [invalid];
+        }
         const decision = await deps.rateLimiter.take(session.rateBucket!);
         if (!decision.allowed) {
           metrics.rejected('rate_limited');

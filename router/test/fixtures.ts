@@ -52,3 +52,23 @@ export function prices() {
 export async function json(response: Response): Promise<any> {
   return response.json();
 }
+
+/** A Clock that moves only when a test says so; due tasks run in time order on `advance`. */
+export function manualClock(start = Date.now()) {
+  let now = start;
+  let tasks: Array<{ at: number; task: () => void }> = [];
+  return {
+    now: () => now,
+    after(ms: number, task: () => void) {
+      const entry = { at: now + ms, task };
+      tasks.push(entry);
+      return () => void (tasks = tasks.filter((t) => t !== entry));
+    },
+    advance(ms: number) {
+      now += ms;
+      const due = tasks.filter((t) => t.at <= now).sort((a, b) => a.at - b.at);
+      tasks = tasks.filter((t) => t.at > now);
+      for (const { task } of due) task();
+    },
+  };
+}

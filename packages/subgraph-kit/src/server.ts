@@ -9,7 +9,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse, type DocumentNode } from 'graphql';
 import { callerFromAuthorization, type AuthContext } from './auth.js';
 import { createErrorFormatter } from './formatError.js';
-import { HttpError, headerMapOf, headerValue, readBody, sendGraphQLError, sendJson } from './http.js';
+import { sendGraphQLError } from './graphqlResponse.js';
+import { HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
 import type { Logger } from './logger.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
@@ -109,7 +110,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
       try {
         body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
       } catch {
-        sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+        sendGraphQLError(req, res, { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON' });
         return;
       }
     }
@@ -160,12 +161,12 @@ export function createSubgraphServer<TContext extends RequestBase>(
             : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       if (error instanceof HttpError) {
-        if (!res.headersSent) sendGraphQLError(res, error.status, 'BAD_REQUEST', error.message);
+        if (!res.headersSent) sendGraphQLError(req, res, { status: error.status, code: 'BAD_REQUEST', message: error.message });
         else res.destroy();
         return;
       }
       logger.error('request failed', { error, path: url.pathname });
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!res.headersSent) sendGraphQLError(req, res, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
       else res.destroy();
     });
   });

@@ -56,8 +56,19 @@ export function openWebSocketEndpoint(options: {
   };
 }
 
-/** A string-valued entry of graphql-ws `connectionParams`, if there is one. */
+/**
+ * A header a graphql-ws client sent in `connectionParams`, by lower-case name: at the top level
+ * (`authorization`, `Authorization`) or inside `headers`, the form Apollo's and urql's examples
+ * use (`{ headers: { Authorization } }`). Names match case-insensitively, as HTTP headers do.
+ */
 export function connectionParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
-  const value = params?.[name];
-  return typeof value === 'string' ? value : undefined;
+  return stringEntry(params, name) ?? stringEntry(params?.headers, name);
+}
+
+function stringEntry(record: unknown, name: string): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  for (const [key, value] of Object.entries(record)) {
+    if (key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
 }

@@ -64,7 +64,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
   const server = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       onConnect: async (ctx) => {
-        const header = connectionParam(ctx.connectionParams, 'authorization') ?? connectionParam(ctx.connectionParams, 'Authorization');
+        const header = connectionParam(ctx.connectionParams, 'authorization');
         ctx.extra.auth = await callerFromAuthorization(header, options.jwtSecret);
         return true;
       },
