@@ -9,8 +9,8 @@ describe('caller verification at the router', () => {
   it('verifies a token once and reuses the outcome until the token expires', async () => {
     const verifier = createCallerVerifier(secret);
     const token = await signAccessToken({ userId: 'u1', role: 'ADMIN' }, { secret, ttlSeconds: 1 });
-    expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null });
-    expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null });
+    expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null, expiresAt: expect.any(Number) });
+    expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null, expiresAt: expect.any(Number) });
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(await verifier.verify(`Bearer ${token}`)).toMatchObject({ caller: null, error: { code: 'UNAUTHENTICATED', message: 'Access token expired' } });
   });

@@ -6,8 +6,8 @@ import { Client as UrqlClient, fetchExchange } from '@urql/core';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { auditServer } from 'graphql-http';
 import type { SubgraphServer } from '@shop/subgraph-kit';
-import { composeSupergraph, createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
-import { catalog, catalogSdl, logger, manualClock, prices, pricesSdl, secret } from './fixtures.js';
+import { createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
+import { logger, manualClock, secret, startCatalogAndPrices } from './fixtures.js';
 
 // The router driven by the client libraries people use, unchanged: what each of them shows a
 // developer when the router refuses a request itself (limits, rate limits, keys, CSRF).
@@ -16,7 +16,7 @@ const partnerQuery = 'query ItemNames { items(first: 2) { id name } }';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the router with real GraphQL clients', () => {
-  const servers: SubgraphServer[] = [catalog(), prices()];
+  let servers: SubgraphServer[] = [];
   const routers: Router[] = [];
   let supergraphSdl: string;
   let url: string;
@@ -41,11 +41,7 @@ describe('the router with real GraphQL clients', () => {
   }
 
   beforeAll(async () => {
-    const [c, p] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
-    supergraphSdl = composeSupergraph([
-      { name: 'catalog', url: c!.url, typeDefs: catalogSdl },
-      { name: 'prices', url: p!.url, typeDefs: pricesSdl },
-    ]).supergraphSdl;
+    ({ supergraphSdl, servers } = await startCatalogAndPrices());
     url = await start();
   });
 

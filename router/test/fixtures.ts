@@ -1,5 +1,7 @@
 import { parse } from 'graphql';
-import { createLogger, createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
+import { createMemoryStore, type KeyValueStore } from '@shop/kv';
+import { createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
+import { composeSupergraph } from '../src/index.js';
 
 export const secret = 'router-fixture-secret-that-is-long-enough';
 export const logger = createLogger({ service: 'test', level: 'silent' });
@@ -47,6 +49,38 @@ export function prices() {
       Item: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, price: `${ref.id.slice(1)}.99` }) },
     } as never,
   });
+}
+
+/** Starts catalog and prices on free ports: their supergraph, and the servers to stop. */
+export async function startCatalogAndPrices(): Promise<{ supergraphSdl: string; servers: SubgraphServer[] }> {
+  const servers = [catalog(), prices()];
+  const [c, p] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
+  const { supergraphSdl } = composeSupergraph([
+    { name: 'catalog', url: c!.url, typeDefs: catalogSdl },
+    { name: 'prices', url: p!.url, typeDefs: pricesSdl },
+  ]);
+  return { supergraphSdl, servers };
+}
+
+/**
+ * An in-process store that counts live channel subscriptions, so a test waits until a subgraph
+ * really listens instead of guessing how long that takes on a busy machine.
+ */
+export function countingStore(): { kv: KeyValueStore; listening: () => number } {
+  const store = createMemoryStore();
+  let listening = 0;
+  const kv: KeyValueStore = {
+    ...store,
+    async subscribe(channel, listener) {
+      const off = await store.subscribe(channel, listener);
+      listening += 1;
+      return async () => {
+        listening -= 1;
+        await off();
+      };
+    },
+  };
+  return { kv, listening: () => listening };
 }
 
 export async function json(response: Response): Promise<any> {

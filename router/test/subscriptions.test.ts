@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import {
   channelIterator,
   createLogger,
@@ -14,6 +13,7 @@ import {
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '../src/index.js';
+import { countingStore } from './fixtures.js';
 
 const secret = 'router-subscriptions-secret-long-enough-1';
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -41,21 +41,8 @@ interface NoteEvent {
 }
 
 const entityBatches: string[][] = [];
-const store = createMemoryStore();
-// Counts live channel subscriptions, so a test waits until the subgraph really listens instead
-// of guessing how long that takes on a busy machine.
-let listening = 0;
-const kv: KeyValueStore = {
-  ...store,
-  async subscribe(channel, listener) {
-    const off = await store.subscribe(channel, listener);
-    listening += 1;
-    return async () => {
-      listening -= 1;
-      await off();
-    };
-  },
-};
+// Counts live channel subscriptions, so a test publishes only once the subgraph listens.
+const { kv, listening } = countingStore();
 
 function accounts() {
   return createSubgraphServer<RequestBase>({
@@ -193,7 +180,7 @@ describe('federated subscriptions through the router', () => {
   async function upstreamReady(subscriptions: number) {
     for (let i = 0; i < 200 && router.subscriptionStats().upstreamSubscriptions < subscriptions; i++) await wait(10);
     // The subgraph subscribes to its channel right after the router's subscribe message arrives.
-    for (let i = 0; i < 500 && listening < subscriptions; i++) await wait(10);
+    for (let i = 0; i < 500 && listening() < subscriptions; i++) await wait(10);
   }
 
   it('completes each event with fields from another subgraph, in one batched entity fetch', async () => {
@@ -281,11 +268,11 @@ describe('federated subscriptions through the router', () => {
     const sub = collect(client(), 'subscription { noteAdded { text author { handle } } }');
     await upstreamReady(1);
     await notesServer.stop();
-    for (let i = 0; i < 300 && listening > 0; i++) await wait(10);
+    for (let i = 0; i < 300 && listening() > 0; i++) await wait(10);
     notesServer = notes();
     await notesServer.listen(notesPort, '127.0.0.1');
     for (let i = 0; i < 300 && notesServer.openWebSockets() === 0; i++) await wait(10);
-    for (let i = 0; i < 500 && listening === 0; i++) await wait(10);
+    for (let i = 0; i < 500 && listening() === 0; i++) await wait(10);
     await publishEvent(kv, 'notes', { id: 'n6', text: 'after restart', authorId: 'ada', mentions: [] } satisfies NoteEvent);
     expect(await sub.until(1)).toEqual([{ data: { noteAdded: { text: 'after restart', author: { handle: '@ada' } } } }]);
 

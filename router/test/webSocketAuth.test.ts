@@ -4,7 +4,6 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import {
   channelIterator,
   createSubgraphServer,
@@ -14,7 +13,7 @@ import {
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { logger, manualClock, secret } from './fixtures.js';
+import { countingStore, logger, manualClock, secret } from './fixtures.js';
 
 // WebSocket authentication the way client libraries send it, and what happens when the access
 // token of an open socket expires (a manual clock moves time; nothing sleeps).
@@ -25,20 +24,7 @@ const feedSdl = parse(`
   type Subscription { ticked: Tick! }
 `);
 
-const store = createMemoryStore();
-let listening = 0;
-// Counts live channel subscriptions, so a test publishes only once the subgraph listens.
-const kv: KeyValueStore = {
-  ...store,
-  async subscribe(channel, listener) {
-    const off = await store.subscribe(channel, listener);
-    listening += 1;
-    return async () => {
-      listening -= 1;
-      await off();
-    };
-  },
-};
+const { kv, listening } = countingStore();
 
 function feed(): SubgraphServer {
   return createSubgraphServer<RequestBase>({
@@ -141,7 +127,7 @@ describe('WebSocket authentication', () => {
       });
 
     subscribe();
-    await until(() => listening === 1, 'the first subscription');
+    await until(() => listening() === 1, 'the first subscription');
     await publishEvent(kv, 'ticks', { n: 1 });
     await until(() => received.length === 1, 'the first tick');
 
@@ -151,13 +137,13 @@ describe('WebSocket authentication', () => {
     expect(closes).toEqual([]);
 
     clock.advance(1);
-    await until(() => closes.length === 1 && failures.length === 1 && listening === 0, 'the close at expiry');
+    await until(() => closes.length === 1 && failures.length === 1 && listening() === 0, 'the close at expiry');
     expect(closes).toEqual([4401]);
     // What GraphQLWsLink makes of the close event: the cue to subscribe again.
     expect(failures).toEqual([new Error('Socket closed with event 4401 Access token expired')]);
 
     subscribe();
-    await until(() => listening === 1, 'the subscription on a new socket');
+    await until(() => listening() === 1, 'the subscription on a new socket');
     await publishEvent(kv, 'ticks', { n: 3 });
     await until(() => received.length === 3, 'a tick with the fresh token');
     expect(received).toEqual([
