@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { composeSupergraph } from '@shop/router';
 import { errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { startStockGateway } from '../router/test/stockGateway.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // The router against the real supergraph: the same answers as a plain @apollo/gateway for
@@ -21,23 +19,6 @@ let productIds: string[];
 let skus: string[];
 let orderId: string;
 
-/** A plain gateway, as its docs set it up, forwarding the caller's token to the subgraphs. */
-async function startPlainGateway(supergraphSdl: string) {
-  class Forwarding extends RemoteGraphQLDataSource<{ authorization?: string }> {
-    override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<{ authorization?: string }>['willSendRequest']>>[0]) {
-      if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    }
-  }
-  const server = new ApolloServer<{ authorization?: string }>({
-    gateway: new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new Forwarding({ url }) }) as never,
-  });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => (req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-  });
-  return { url, stop: () => server.stop() };
-}
-
 beforeAll(async () => {
   sg = await startSupergraph();
   const { supergraphSdl } = composeSupergraph(
@@ -47,7 +28,7 @@ beforeAll(async () => {
       typeDefs: readFileSync(join(root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
     })),
   );
-  plain = await startPlainGateway(supergraphSdl);
+  plain = await startStockGateway(supergraphSdl);
 
   const login = await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password });
   tokens.admin = login.login.accessToken;

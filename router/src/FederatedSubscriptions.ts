@@ -1,5 +1,3 @@
-import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
-import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { EventQueue, type Logger } from '@shop/subgraph-kit';
@@ -52,11 +50,11 @@ export class FederatedSubscriptions {
   subscribe(runtime: SupergraphRuntime, request: SubscriptionRequest, context: RouterContext): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
     let plan: SubscriptionPlan;
     try {
-      plan = runtime.subscriptionPlan(request.document, request.operationName);
+      plan = runtime.subscriptionPlan(request.query, request.document, request.operationName);
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be planned', { originalError: error as Error })] };
     }
-    const key = [plan.primary.serviceName, context.authorization ?? '', request.operationName ?? '', JSON.stringify(request.variables ?? {}), request.query].join('\n');
+    const key = [plan.primary.service, context.authorization ?? '', request.operationName ?? '', JSON.stringify(request.variables ?? {}), request.query].join('\n');
     let source = this.sources.get(key);
     if (!source) {
       source = this.start(key, runtime, plan, request, context);
@@ -76,15 +74,13 @@ export class FederatedSubscriptions {
   }
 
   private start(key: string, runtime: SupergraphRuntime, plan: SubscriptionPlan, request: SubscriptionRequest, context: RouterContext): Source {
-    const { primary } = plan;
-    const service = primary.serviceName;
+    const { primary, prepared } = plan;
+    const service = primary.service;
     const listeners = new Set<EventQueue<ExecutionResult>>();
     const logger = this.deps.logger.child({ requestId: context.requestId, subgraph: service });
-    const operationContext = buildOperationContext({
-      schema: runtime.apiSchema,
-      operationDocument: request.document,
-      operationName: request.operationName,
-    });
+    const { engine } = runtime;
+    const variables = request.variables ?? {};
+    const coerced = engine.coerce(prepared, variables);
     const lease = this.deps.pool.acquire(service, runtime.urlOf(service), context.authorization);
     let stopped = false;
     // Events are completed one after the other, so clients see them in the order they happened.
@@ -114,31 +110,15 @@ export class FederatedSubscriptions {
     };
 
     const resolveEvent = async (event: FormattedExecutionResult<Record<string, unknown>, unknown>): Promise<ExecutionResult> => {
-      const requestContext = {
-        request: { query: request.query, variables: request.variables ?? {}, operationName: request.operationName },
-        context,
-        logger: apolloLogger(logger),
-        metrics: {},
-        document: request.document,
-        source: request.query,
-        operationName: request.operationName ?? null,
-        operation: operationContext.operation,
-        schema: runtime.apiSchema,
-      } as unknown as GatewayGraphQLRequestContext<RouterContext>;
-      return executeQueryPlan(
-        plan.eventPlan,
-        withEvent(runtime.serviceMap(), primary.serviceName, primary.operation, event),
-        requestContext,
-        operationContext,
-        runtime.supergraphSchema,
-        runtime.federationApiSchema,
-      );
+      if (!coerced.ok) return { errors: [...coerced.errors] };
+      const result = await engine.executeEvent(prepared, event, variables, coerced.values, context);
+      return result.errors.length > 0 ? { data: result.data, errors: result.errors } : { data: result.data };
     };
 
     const dispose = lease.client.subscribe(
       {
         query: primary.operation,
-        operationName: primary.operationName,
+        ...(primary.operationName ? { operationName: primary.operationName } : {}),
         variables: pick(request.variables, primary.variableUsages),
         extensions: { requestId: context.requestId },
       },
@@ -166,20 +146,6 @@ export class FederatedSubscriptions {
   }
 }
 
-/** The service map for one event: the primary fetch is answered by the event itself. */
-function withEvent(services: ServiceMap, serviceName: string, primaryOperation: string, event: FormattedExecutionResult<Record<string, unknown>, unknown>): ServiceMap {
-  const real = services[serviceName];
-  return {
-    ...services,
-    [serviceName]: {
-      process: (options) =>
-        options.request.query === primaryOperation || !real
-          ? Promise.resolve(event as GatewayGraphQLResponse)
-          : real.process(options),
-    },
-  };
-}
-
 /** What subscribers are told when the upstream subscription fails for good. */
 function upstreamErrors(error: unknown, service: string, logger: Logger): GraphQLError[] {
   if (Array.isArray(error) && error.every((e) => typeof (e as GraphQLFormattedError)?.message === 'string')) {
@@ -202,13 +168,4 @@ function pick(variables: Record<string, unknown> | undefined, names: readonly st
     if (variables && Object.hasOwn(variables, name) && variables[name] !== undefined) picked[name] = variables[name];
   }
   return picked;
-}
-
-function apolloLogger(logger: Logger) {
-  return {
-    debug: (message?: unknown) => logger.debug(String(message)),
-    info: (message?: unknown) => logger.debug(String(message)),
-    warn: (message?: unknown) => logger.warn(String(message)),
-    error: (message?: unknown) => logger.error(String(message)),
-  };
 }

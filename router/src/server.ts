@@ -10,7 +10,10 @@ import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
-import { SubgraphDataSource, type SubgraphFetchEvent } from './dataSource.js';
+import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
+import { withEngineExecutor } from './engine/engineGateway.js';
+import { SubgraphClients } from './engine/SubgraphClients.js';
+import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createRouterErrorFormatter } from './formatError.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
@@ -59,6 +62,13 @@ export interface RouterOptions {
   processMetrics?: boolean;
   /** Time for rate-limit windows and access-token expiry of WebSocket connections (tests move a manual clock). */
   clock?: Clock;
+  /** Deadline of one subgraph fetch (default 5 s); `subgraphTimeouts` overrides it per subgraph. */
+  subgraphTimeoutMs?: number;
+  subgraphTimeouts?: Record<string, number>;
+  /** When a failing subgraph is cut off and probed again (and the clock, for tests). */
+  circuitBreaker?: Partial<CircuitBreakerOptions>;
+  /** Keep-alive connections per subgraph (default 128). */
+  subgraphConnections?: number;
 }
 
 export interface Router {
@@ -73,6 +83,8 @@ export interface Router {
 }
 
 const DEFAULT_RETRY: UpstreamRetry = { attempts: 8, delayMs: 250, maxDelayMs: 10_000 };
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
+export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = { failureThreshold: 5, openMs: 10_000 };
 
 export function createRouter(options: RouterOptions): Router {
   // @apollo/gateway reports usage to Apollo unless this is set; nothing here phones home.
@@ -93,8 +105,17 @@ export function createRouter(options: RouterOptions): Router {
   const kv = options.kv ?? createMemoryStore();
   const formatError = createRouterErrorFormatter(logger);
 
+  const clients = new SubgraphClients({
+    timeoutMs: (name) => options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+    breaker: { ...DEFAULT_CIRCUIT_BREAKER, ...options.circuitBreaker },
+    connections: options.subgraphConnections ?? 128,
+    onFetch,
+    onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
+  });
+
   // Set when the gateway has loaded a supergraph, replaced on every reload.
   let runtime: SupergraphRuntime | null = null;
+  const runtimes = new WeakMap<object, SupergraphRuntime>();
   const initialSubgraphs = subgraphsOf(options.supergraphSdl).map((s) => ({ name: s.name, url: urlOverrides[s.name] ?? s.url }));
   const currentRuntime = (): SupergraphRuntime => {
     if (!runtime) throw new Error('The supergraph is not loaded yet');
@@ -106,16 +127,16 @@ export function createRouter(options: RouterOptions): Router {
       update = hooks.update;
       return { supergraphSdl: options.supergraphSdl };
     },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, urlOverrides[name] ?? url ?? '', onFetch),
     logger: apolloLogger(logger),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    runtime = new SupergraphRuntime(coreSupergraphSdl, apiSchema, urlOverrides, onFetch);
+    runtime = new SupergraphRuntime(coreSupergraphSdl, apiSchema, urlOverrides, clients);
+    runtimes.set(apiSchema, runtime);
   });
 
   const httpServer = createServer();
   const apollo = new ApolloServer<RouterContext>({
-    gateway: gateway as never,
+    gateway: withEngineExecutor(gateway as never, (apiSchema) => runtimes.get(apiSchema) ?? currentRuntime()),
     introspection,
     // main.ts (serveUntilSignal) or the launcher drains on signals; Apollo must not race it.
     stopOnTerminationSignals: false,
@@ -252,6 +273,7 @@ export function createRouter(options: RouterOptions): Router {
       await pool.close();
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await clients.close();
       if (!options.kv) await kv.close();
     },
   };

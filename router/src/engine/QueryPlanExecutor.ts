@@ -1,0 +1,228 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { RouterContext } from '../context.js';
+import { forwardedIdentity, subgraphRequestHeaders } from '../subgraphHeaders.js';
+import { CachePolicy } from './cachePolicy.js';
+import type { FetchStep, Step } from './compilePlan.js';
+import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
+import type { ResponsePath } from './shapeResponse.js';
+import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
+
+export interface ExecutionInput {
+  step: Step | undefined;
+  /** As the client sent them: forwarded to subgraphs like @apollo/gateway does. */
+  variables: Readonly<Record<string, unknown>>;
+  /** Coerced, defaults applied: what `Condition` nodes read. */
+  coerced: Readonly<Record<string, unknown>>;
+  context: RouterContext;
+  /** Data already known before the plan runs (a subscription event's root fetch). */
+  data?: DataObject;
+}
+
+export interface Execution {
+  data: DataObject;
+  /** Subgraph errors (paths mapped into the response) and unavailable subgraphs. */
+  errors: GraphQLError[];
+  cachePolicy: CachePolicy;
+  /** Whether a null at `path` is explained by one of `errors` (on it, above it or below it). */
+  explained(path: ResponsePath): boolean;
+}
+
+interface Cursor {
+  path: ReadonlyArray<string | number>;
+  data: DataObject | DataObject[];
+}
+
+/** One request's run through a plan. */
+interface Run {
+  input: ExecutionInput;
+  root: DataObject;
+  errors: GraphQLError[];
+  cachePolicy: CachePolicy;
+  headers: Record<string, string> | undefined;
+}
+
+/**
+ * Runs @apollo/query-planner's plans: Sequence, Parallel, Flatten, Condition and Fetch (a
+ * subscription's `rest` runs like a query). Entity fetches send each distinct representation
+ * once; a fetch that fails as a whole (unreachable, timed out, circuit open) is reported as
+ * SUBGRAPH_UNAVAILABLE at the paths of the fields it would have filled, which stay null.
+ */
+export class QueryPlanExecutor {
+  constructor(
+    private readonly clients: ReadonlyMap<string, SubgraphClient>,
+    private readonly types: TypeConditions,
+  ) {}
+
+  async execute(input: ExecutionInput): Promise<Execution> {
+    const root = input.data ?? {};
+    const run: Run = { input, root, errors: [], cachePolicy: new CachePolicy(), headers: undefined };
+    if (input.step) await this.step(run, input.step, { path: [], data: root });
+    return { data: root, errors: run.errors, cachePolicy: run.cachePolicy, explained: explainedBy(run.errors) };
+  }
+
+  private async step(run: Run, step: Step, cursor: Cursor): Promise<void> {
+    switch (step.kind) {
+      case 'Sequence':
+        for (const child of step.steps) await this.step(run, child, cursor);
+        return;
+      case 'Parallel':
+        await Promise.all(step.steps.map((child) => this.step(run, child, cursor)));
+        return;
+      case 'Flatten':
+        await this.step(run, step.step, { path: [...cursor.path, ...step.path], data: objectsAt(cursor.data, step.path) });
+        return;
+      case 'Condition': {
+        const chosen = run.input.coerced[step.variable] === true ? step.ifStep : step.elseStep;
+        if (chosen) await this.step(run, chosen, cursor);
+        return;
+      }
+      case 'Fetch':
+        try {
+          await this.fetch(run, step, cursor);
+        } catch (error) {
+          run.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error }));
+        }
+    }
+  }
+
+  private async fetch(run: Run, step: FetchStep, cursor: Cursor): Promise<void> {
+    const client = this.clients.get(step.service);
+    if (!client) throw new Error(`Couldn't find service with name "${step.service}"`);
+    const entities = Array.isArray(cursor.data) ? cursor.data : [cursor.data];
+    if (entities.length === 0) return;
+    const variables = variablesJson(step, run.input.variables);
+
+    if (!step.requires) {
+      const outcome = await this.send(run, client, step, `${step.bodyHead}{${variables}}}`);
+      if (outcome.kind === 'unavailable') {
+        const names = step.served.get('') ?? [];
+        for (const name of names) run.errors.push(unavailable(outcome.message, step.service, [...cursor.path, name]));
+        return;
+      }
+      if (outcome.kind === 'refused') {
+        run.errors.push(downstreamError(outcome.error, step.service, undefined));
+        return;
+      }
+      for (const error of outcome.errors ?? []) {
+        run.errors.push(downstreamError(error, step.service, error.path ? [...cursor.path, ...error.path] : undefined));
+      }
+      const data = outcome.data;
+      if (data) {
+        applyRewrites(this.types, step.outputRewrites, data);
+        for (const entity of entities) deepMerge(entity, data);
+      }
+      return;
+    }
+
+    // Entity fetch: one representation per distinct entity, answered in order.
+    const texts: string[] = [];
+    const owners: number[][] = [];
+    const indexOf = new Map<string, number>();
+    for (let i = 0; i < entities.length; i++) {
+      const representation = representationOf(this.types, entities[i]!, step.requires);
+      if (!representation || !representation.__typename) continue;
+      applyRewrites(this.types, step.inputRewrites, representation);
+      const text = JSON.stringify(representation);
+      let index = indexOf.get(text);
+      if (index === undefined) {
+        index = texts.length;
+        indexOf.set(text, index);
+        texts.push(text);
+        owners.push([i]);
+      } else owners[index]!.push(i);
+    }
+    if (texts.length === 0) return;
+    const body = `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`;
+    const outcome = await this.send(run, client, step, body);
+    let paths: ResponsePath[] | undefined;
+    const pathOf = (entity: number): ResponsePath => (paths ??= pathsAt(run.root, cursor.path))[entity] ?? [];
+
+    if (outcome.kind === 'unavailable') {
+      for (const group of owners) {
+        for (const i of group) {
+          for (const name of servedBy(step, entities[i]!)) run.errors.push(unavailable(outcome.message, step.service, [...pathOf(i), name]));
+        }
+      }
+      return;
+    }
+    if (outcome.kind === 'refused') {
+      run.errors.push(downstreamError(outcome.error, step.service, undefined));
+      return;
+    }
+    for (const error of outcome.errors ?? []) {
+      const errorPath = error.path;
+      if (errorPath && typeof errorPath[1] === 'number') {
+        for (const i of owners[errorPath[1]] ?? [-1]) run.errors.push(downstreamError(error, step.service, [...(i < 0 ? [] : pathOf(i)), ...errorPath.slice(2)]));
+      } else run.errors.push(downstreamError(error, step.service, errorPath ? [...cursor.path, ...errorPath] : undefined));
+    }
+    if (!outcome.data) return;
+    const received = outcome.data._entities;
+    if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
+    if (received.length !== texts.length) throw new Error(`Expected "data._entities" to contain ${texts.length} elements`);
+    for (let r = 0; r < received.length; r++) {
+      const entity = received[r] as DataObject | null;
+      if (!entity || typeof entity !== 'object') continue;
+      const group = owners[r]!;
+      if (!entity.__typename) entity.__typename = entities[group[0]!]!.__typename;
+      applyRewrites(this.types, step.outputRewrites, entity);
+      for (const i of group) deepMerge(entities[i]!, entity);
+    }
+  }
+
+  private async send(run: Run, client: SubgraphClient, step: FetchStep, body: string): Promise<FetchOutcome> {
+    const { context } = run.input;
+    run.headers ??= subgraphRequestHeaders(context);
+    const outcome = await client.fetch(body, run.headers, step.mergeable ? forwardedIdentity(context) : null);
+    run.cachePolicy.restrict(outcome.kind === 'response' ? outcome.cacheControl : undefined);
+    return outcome;
+  }
+}
+
+/** The fetch's variables as JSON members (`"a":1,"b":2`), only those it uses and the client gave. */
+function variablesJson(step: FetchStep, variables: Readonly<Record<string, unknown>>): string {
+  let json = '';
+  for (const name of step.variableUsages) {
+    if (!Object.hasOwn(variables, name) || variables[name] === undefined) continue;
+    json += `${json ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(variables[name])}`;
+  }
+  return json;
+}
+
+function servedBy(step: FetchStep, entity: DataObject): readonly string[] {
+  const typename = typeof entity.__typename === 'string' ? entity.__typename : '';
+  const exact = step.served.get(typename);
+  if (exact) return exact;
+  return [...new Set([...step.served.values()].flat())];
+}
+
+function unavailable(message: string, serviceName: string, path: ResponsePath): GraphQLError {
+  return new GraphQLError(message, { path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } });
+}
+
+/** A subgraph's error as @apollo/gateway reports it: its path in the response, and `serviceName`. */
+function downstreamError(error: GraphQLFormattedError, serviceName: string, path: ResponsePath | undefined): GraphQLError {
+  const extensions = { ...error.extensions, serviceName } as Record<string, unknown>;
+  if (extensions.code === undefined) extensions.code = 'DOWNSTREAM_SERVICE_ERROR';
+  const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
+  return new GraphQLError(message, { ...(path ? { path } : {}), extensions });
+}
+
+function explainedBy(errors: readonly GraphQLError[]): (path: ResponsePath) => boolean {
+  if (errors.length === 0) return () => false;
+  let exact: Set<string> | undefined;
+  let prefixes: Set<string> | undefined;
+  return (path) => {
+    if (!exact || !prefixes) {
+      exact = new Set();
+      prefixes = new Set();
+      for (const error of errors) {
+        if (!error.path) continue;
+        exact.add(error.path.join('.'));
+        for (let n = 1; n <= error.path.length; n++) prefixes.add(error.path.slice(0, n).join('.'));
+      }
+    }
+    if (prefixes.has(path.join('.'))) return true;
+    for (let n = 1; n < path.length; n++) if (exact.has(path.slice(0, n).join('.'))) return true;
+    return false;
+  };
+}

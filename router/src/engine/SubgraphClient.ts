@@ -1,0 +1,146 @@
+import { Pool } from 'undici';
+import type { GraphQLFormattedError } from 'graphql';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './CircuitBreaker.js';
+
+export interface SubgraphFetchEvent {
+  service: string;
+  durationMs: number;
+  ok: boolean;
+}
+
+/** What one subgraph call gave back. */
+export type FetchOutcome =
+  | {
+      kind: 'response';
+      data: Record<string, unknown> | null | undefined;
+      errors: readonly GraphQLFormattedError[] | undefined;
+      /** The subgraph's `cache-control` response header (from its `@cacheControl` hints). */
+      cacheControl: string | undefined;
+    }
+  /** The subgraph answered, but not with GraphQL (an HTTP error): reported as one coded error. */
+  | { kind: 'refused'; error: GraphQLFormattedError }
+  /** Unreachable, timed out, 5xx, or its circuit is open: the fields it serves become null. */
+  | { kind: 'unavailable'; message: string };
+
+export interface SubgraphClientOptions {
+  /** Per-fetch deadline: connecting, then the response headers, then the body. */
+  timeoutMs: number;
+  breaker: CircuitBreakerOptions;
+  /** Keep-alive connections per subgraph. */
+  connections: number;
+  onFetch?: (event: SubgraphFetchEvent) => void;
+  onCircuit?: (service: string, state: CircuitState) => void;
+}
+
+type Raw =
+  | { kind: 'body'; status: number; text: string; cacheControl: string | undefined }
+  | { kind: 'unavailable'; message: string };
+
+/**
+ * HTTP to one subgraph: a keep-alive undici pool, a deadline per fetch, a circuit breaker, and
+ * identical in-flight requests merged. Merged waiters share the response text and each parses
+ * its own copy, since the executor merges entity data into what it parsed.
+ */
+export class SubgraphClient {
+  readonly breaker: CircuitBreaker;
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly inFlight = new Map<string, Promise<Raw>>();
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly options: SubgraphClientOptions,
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, {
+      connections: options.connections,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: options.timeoutMs },
+    });
+    this.breaker = new CircuitBreaker(options.breaker, (state) => options.onCircuit?.(name, state));
+  }
+
+  /**
+   * Sends one GraphQL request. `mergeKey` (the forwarded identity, for queries only) lets an
+   * identical request already in flight answer this one too; null sends it on its own.
+   */
+  async fetch(body: string, headers: Record<string, string>, mergeKey: string | null): Promise<FetchOutcome> {
+    let raw: Raw;
+    if (mergeKey === null) raw = await this.send(body, headers);
+    else {
+      const key = `${mergeKey}\n${body}`;
+      let pending = this.inFlight.get(key);
+      if (!pending) {
+        pending = this.send(body, headers).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, pending);
+      }
+      raw = await pending;
+    }
+    return this.outcome(raw);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<Raw> {
+    if (!this.breaker.allow()) {
+      return { kind: 'unavailable', message: `Subgraph "${this.name}" is unavailable (failing; retried shortly)` };
+    }
+    const started = performance.now();
+    const { timeoutMs } = this.options;
+    let raw: Raw;
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await response.body.text();
+      const cacheControl = response.headers['cache-control'];
+      raw = response.statusCode >= 500
+        ? { kind: 'unavailable', message: `Subgraph "${this.name}" answered HTTP ${response.statusCode}` }
+        : { kind: 'body', status: response.statusCode, text, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+      raw = {
+        kind: 'unavailable',
+        message: timedOut ? `Subgraph "${this.name}" did not answer within ${timeoutMs} ms` : `Subgraph "${this.name}" is unavailable`,
+      };
+    }
+    if (raw.kind === 'unavailable') this.breaker.failed();
+    else this.breaker.succeeded();
+    this.options.onFetch?.({ service: this.name, durationMs: performance.now() - started, ok: raw.kind === 'body' && raw.status < 300 });
+    return raw;
+  }
+
+  private outcome(raw: Raw): FetchOutcome {
+    if (raw.kind === 'unavailable') return raw;
+    let parsed: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] } | undefined;
+    try {
+      parsed = JSON.parse(raw.text) as typeof parsed;
+    } catch {
+      parsed = undefined;
+    }
+    if (raw.status >= 200 && raw.status < 300 && parsed && typeof parsed === 'object') {
+      return { kind: 'response', data: parsed.data, errors: parsed.errors, cacheControl: raw.cacheControl };
+    }
+    return { kind: 'refused', error: this.refusal(raw.status, parsed) };
+  }
+
+  /** An HTTP refusal as one coded error: the subgraph's own coded error when it sent one. */
+  private refusal(status: number, parsed: { errors?: GraphQLFormattedError[] } | undefined): GraphQLFormattedError {
+    const sent = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+    if (typeof sent?.message === 'string' && typeof sent.extensions?.code === 'string') {
+      return { message: sent.message, extensions: { code: sent.extensions.code } };
+    }
+    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
+    return { message: `Subgraph "${this.name}" answered HTTP ${status}`, extensions: { code } };
+  }
+}

@@ -1,0 +1,49 @@
+import type { CircuitBreakerOptions, CircuitState } from './CircuitBreaker.js';
+import { SubgraphClient, type SubgraphFetchEvent } from './SubgraphClient.js';
+
+export interface SubgraphClientsOptions {
+  /** Per-fetch deadline, by subgraph name (`default` for the rest). */
+  timeoutMs: (subgraph: string) => number;
+  breaker: CircuitBreakerOptions;
+  connections: number;
+  onFetch?: (event: SubgraphFetchEvent) => void;
+  onCircuit?: (subgraph: string, state: CircuitState) => void;
+}
+
+/**
+ * The router's HTTP clients to subgraphs, one per subgraph name and URL. They outlive supergraph
+ * reloads, so keep-alive connections and circuit state carry over when a subgraph stays where
+ * it was.
+ */
+export class SubgraphClients {
+  private readonly clients = new Map<string, SubgraphClient>();
+
+  constructor(private readonly options: SubgraphClientsOptions) {}
+
+  /** The clients for a supergraph's subgraphs, by name. */
+  forSubgraphs(endpoints: ReadonlyArray<{ name: string; url: string }>): Map<string, SubgraphClient> {
+    const byName = new Map<string, SubgraphClient>();
+    for (const { name, url } of endpoints) {
+      const key = `${name}\n${url}`;
+      let client = this.clients.get(key);
+      if (!client) {
+        const { breaker, connections, onFetch, onCircuit } = this.options;
+        client = new SubgraphClient(name, url, { timeoutMs: this.options.timeoutMs(name), breaker, connections, onFetch, onCircuit });
+        this.clients.set(key, client);
+      }
+      byName.set(name, client);
+    }
+    return byName;
+  }
+
+  /** Each subgraph's circuit: `closed` (healthy), `open` (failing fast) or `half-open` (probing). */
+  circuits(): Record<string, CircuitState> {
+    return Object.fromEntries([...this.clients.values()].map((client) => [client.name, client.breaker.state]));
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((client) => client.close()));
+  }
+}

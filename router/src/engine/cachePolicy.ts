@@ -1,0 +1,38 @@
+const CACHEABLE = /^\s*max-age=(\d+)\s*,\s*(public|private)\s*$/i;
+
+/**
+ * The response's cache policy, from the `cache-control` headers subgraphs compute out of their
+ * `@cacheControl` hints (Apollo Server's format: `max-age=60, public`). The strictest wins: the
+ * smallest max-age, and `private` as soon as one part is user-specific. A fetch without a
+ * cacheable header (no hint, `no-store`) makes the whole response uncacheable, like errors and
+ * mutations do.
+ */
+export class CachePolicy {
+  private maxAge = Number.POSITIVE_INFINITY;
+  private isPrivate = false;
+  private cacheable = true;
+  private fetched = false;
+
+  restrict(header: string | undefined): void {
+    this.fetched = true;
+    const match = header === undefined ? null : CACHEABLE.exec(header);
+    if (!match) {
+      this.cacheable = false;
+      return;
+    }
+    this.maxAge = Math.min(this.maxAge, Number(match[1]));
+    if (match[2]!.toLowerCase() === 'private') this.isPrivate = true;
+  }
+
+  /** Also what Apollo Server's cache-control plugin reads, so both paths answer alike. */
+  policy(): { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' } | null {
+    if (!this.fetched || !this.cacheable || this.maxAge <= 0 || !Number.isFinite(this.maxAge)) return null;
+    return { maxAge: this.maxAge, scope: this.isPrivate ? 'PRIVATE' : 'PUBLIC' };
+  }
+
+  header(options: { errors: boolean; mutation: boolean }): string {
+    const policy = this.policy();
+    if (!policy || options.errors || options.mutation) return 'no-store';
+    return `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
+  }
+}

@@ -1,0 +1,119 @@
+import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+
+/**
+ * A query plan as the executor runs it: @apollo/query-planner's nodes with everything a fetch
+ * needs worked out once per plan (the static part of its request body, the fields it serves for
+ * error paths) instead of once per request.
+ */
+export type Step = SequenceStep | ParallelStep | FlattenStep | ConditionStep | FetchStep;
+
+export interface SequenceStep {
+  kind: 'Sequence';
+  steps: Step[];
+}
+
+export interface ParallelStep {
+  kind: 'Parallel';
+  steps: Step[];
+}
+
+export interface FlattenStep {
+  kind: 'Flatten';
+  path: ReadonlyArray<string | number>;
+  step: Step;
+}
+
+export interface ConditionStep {
+  kind: 'Condition';
+  variable: string;
+  ifStep: Step | undefined;
+  elseStep: Step | undefined;
+}
+
+export interface FetchStep {
+  kind: 'Fetch';
+  service: string;
+  operation: string;
+  operationName: string | undefined;
+  /** Only queries are merged with identical in-flight requests. */
+  mergeable: boolean;
+  variableUsages: readonly string[];
+  /** Present on entity fetches: what each representation is built from. */
+  requires: readonly QueryPlanSelectionNode[] | undefined;
+  inputRewrites: readonly FetchDataRewrite[] | undefined;
+  outputRewrites: readonly FetchDataRewrite[] | undefined;
+  /** `{"query":…,"operationName":…,"variables":` : the body up to its variables. */
+  bodyHead: string;
+  /** Response names this fetch fills in, per entity type (root fetches: under ''), for errors when it fails. */
+  served: ReadonlyMap<string, readonly string[]>;
+}
+
+export function compilePlan(node: PlanNode): Step {
+  switch (node.kind) {
+    case 'Sequence':
+      return { kind: 'Sequence', steps: node.nodes.map(compilePlan) };
+    case 'Parallel':
+      return { kind: 'Parallel', steps: node.nodes.map(compilePlan) };
+    case 'Flatten':
+      return { kind: 'Flatten', path: node.path, step: compilePlan(node.node) };
+    case 'Condition':
+      return {
+        kind: 'Condition',
+        variable: node.condition,
+        ifStep: node.ifClause ? compilePlan(node.ifClause) : undefined,
+        elseStep: node.elseClause ? compilePlan(node.elseClause) : undefined,
+      };
+    case 'Fetch':
+      return compileFetch(node);
+    case 'Defer':
+      // The planner only makes these when incremental delivery is enabled, which it is not yet.
+      throw new Error('@defer is not supported by this router yet');
+  }
+}
+
+export function compileFetch(node: FetchNode): FetchStep {
+  const head: Record<string, string> = { query: node.operation };
+  if (node.operationName) head.operationName = node.operationName;
+  const json = JSON.stringify(head);
+  return {
+    kind: 'Fetch',
+    service: node.serviceName,
+    operation: node.operation,
+    operationName: node.operationName,
+    mergeable: node.operationKind === 'query',
+    variableUsages: node.variableUsages ?? [],
+    requires: node.requires,
+    inputRewrites: node.inputRewrites,
+    outputRewrites: node.outputRewrites,
+    bodyHead: `${json.slice(0, -1)},"variables":`,
+    served: servedFields(node.operationDocumentNode ?? parse(node.operation), node.requires !== undefined),
+  };
+}
+
+function servedFields(document: ReturnType<typeof parse>, entities: boolean): Map<string, string[]> {
+  const served = new Map<string, string[]>();
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return served;
+  const namesIn = (selectionSet: SelectionSetNode, into: string[]) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.alias?.value ?? selection.name.value;
+        if (selection.name.value !== '__typename' && !into.includes(name)) into.push(name);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) namesIn(selection.selectionSet, into);
+    }
+    return into;
+  };
+  if (!entities) {
+    served.set('', namesIn(operation.selectionSet, []));
+    return served;
+  }
+  const entitiesField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
+  if (entitiesField?.kind !== Kind.FIELD || !entitiesField.selectionSet) return served;
+  for (const selection of entitiesField.selectionSet.selections) {
+    if (selection.kind !== Kind.INLINE_FRAGMENT) continue;
+    const type = selection.typeCondition?.name.value ?? '';
+    served.set(type, namesIn(selection.selectionSet, served.get(type) ?? []));
+  }
+  return served;
+}
