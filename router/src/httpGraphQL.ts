@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
 import {
   graphQLErrorAnswer,
@@ -19,6 +20,7 @@ import {
 import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
+import type { FastPathRequest } from './engine/fastPath.js';
 import type { OperationAnalyzer } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
 import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
@@ -37,6 +39,8 @@ export interface HttpGraphQLDeps {
   verifier: CallerVerifier | null;
   partnerApiKeys: ReadonlySet<string>;
   trustProxy: TrustProxy;
+  /** Answers well-formed, valid operations straight from the engine; null leaves it to Apollo Server. */
+  fastPath?: (request: FastPathRequest) => Promise<GraphQLHttpAnswer | null>;
 }
 
 type Answer = GraphQLHttpAnswer;
@@ -161,6 +165,7 @@ async function runOperation(
   }
   const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
   let name = operationName ?? null;
+  let document: DocumentNode | null = null;
   if (persisted.query !== undefined) {
     const check = deps.analyzer.check(persisted.query, operationName, isRecord(request.variables) ? request.variables : undefined);
     if (check.violation) {
@@ -172,6 +177,7 @@ async function runOperation(
       return refused(400, new AppError('BAD_REQUEST', 'Subscriptions are served over WebSocket (graphql-transport-ws) on this same path'), true);
     }
     name ??= check.shape?.operationName ?? null;
+    document = check.document;
   }
 
   let body: GraphQLRequestBody | undefined = request;
@@ -183,7 +189,11 @@ async function runOperation(
     if (method === 'GET') search = searchFromRequest(body);
   }
   const started = performance.now();
-  const answer = await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context });
+  const fast =
+    deps.fastPath && document && persisted.query !== undefined
+      ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context })
+      : null;
+  const answer = fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
   // Apollo Server writes `errors` first, so this tells a clean answer without parsing it.
   const ok = answer.status < 400 && !answer.body.startsWith('{"errors"');
   metrics.operation(name, (performance.now() - started) / 1000, ok);

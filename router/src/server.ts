@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
 import { withEngineExecutor } from './engine/engineGateway.js';
+import { createFastPath } from './engine/fastPath.js';
 import { SubgraphClients } from './engine/SubgraphClients.js';
 import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
@@ -172,6 +173,7 @@ export function createRouter(options: RouterOptions): Router {
     verifier,
     partnerApiKeys,
     trustProxy: options.trustProxy ?? false,
+    fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }),
   });
   const webSocket = serveRouterWebSocket({
     httpServer,

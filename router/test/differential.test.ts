@@ -79,6 +79,16 @@ describe('the router executor answers like stock @apollo/gateway', () => {
     expect(ours.status).toBe(stock.status);
   });
 
+  it.each(same)('the hot path and Apollo Server\'s pipeline answer byte for byte alike: %s', async (_name, query, variables = {}) => {
+    // Apollo Server answers `application/graphql-response+json` requests; the fast path leaves them to it.
+    const post = (accept: string) =>
+      fetch(up.ours, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify({ query, variables }) });
+    const [fast, apollo] = [await post('application/json'), await post('application/graphql-response+json')];
+    expect(apollo.headers.get('content-type')).toMatch(/graphql-response/);
+    expect(fast.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect([fast.status, fast.headers.get('cache-control'), await fast.text()]).toEqual([apollo.status, apollo.headers.get('cache-control'), await apollo.text()]);
+  });
+
   it('says which subgraph failed and where, like stock', async () => {
     const ours = await graphql(up.ours, '{ books { id stock } }');
     expect(normalized(ours)).toEqual([

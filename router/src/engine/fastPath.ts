@@ -1,0 +1,84 @@
+import type { HeaderMap } from '@apollo/server';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { GraphQLHttpAnswer } from '@shop/subgraph-kit';
+import type { RouterContext } from '../context.js';
+import { isRecord } from '../request.js';
+import type { SupergraphRuntime } from '../SupergraphRuntime.js';
+
+export interface FastPathRequest {
+  method: string;
+  headers: HeaderMap;
+  /** The response media type the router negotiated (and told Apollo Server through `accept`). */
+  mediaType: string;
+  query: string;
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: unknown;
+  extensions: unknown;
+  context: RouterContext;
+}
+
+// Content types a browser may send without a CORS preflight: Apollo Server's CSRF prevention
+// wants one of its headers with those (or none), and so do we, by leaving them to it.
+const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
+/**
+ * The router's hot path: a well-formed request for a valid operation goes straight to the
+ * engine (validation, plan and shaper cached per query text), without Apollo Server's
+ * per-request pipeline. It answers exactly what Apollo Server would (same body, status,
+ * content type and cache-control); anything else (a parse or validation error, bad variables,
+ * a browser's GET for the landing page, CSRF-suspect requests, a mutation over GET) gets null,
+ * and Apollo Server answers it, with the same engine underneath.
+ */
+export function createFastPath(options: {
+  runtime: () => SupergraphRuntime | null;
+  introspection: boolean;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}) {
+  return async function answer(request: FastPathRequest): Promise<GraphQLHttpAnswer | null> {
+    const runtime = options.runtime();
+    if (!runtime || !acceptable(request)) return null;
+    const { variables } = request;
+    if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
+    if (runtime.validate(request.query, request.document, options.introspection).length > 0) return null;
+    const { engine } = runtime;
+    const prepared = engine.prepare(request.query, request.document, request.operationName);
+    if (!('operation' in prepared)) return null;
+    if (prepared.operationType === 'subscription' || (request.method === 'GET' && prepared.operationType !== 'query')) return null;
+    const given = (variables ?? {}) as Record<string, unknown>;
+    const coerced = engine.coerce(prepared, given);
+    if (!coerced.ok) return null;
+
+    const result = await engine.execute(prepared, given, coerced.values, request.context);
+    const errors = result.errors.length > 0 ? result.errors.map((error) => format(options.formatError, error)) : undefined;
+    const body = errors ? JSON.stringify({ errors, data: result.data }) : JSON.stringify({ data: result.data });
+    return {
+      status: 200,
+      headers: {
+        'content-type': request.mediaType,
+        'cache-control': result.cachePolicy.header({ errors: errors !== undefined, mutation: prepared.operationType === 'mutation' }),
+      },
+      body: `${body}\n`,
+    };
+  };
+}
+
+function acceptable(request: FastPathRequest): boolean {
+  const { headers } = request;
+  if (request.method !== 'POST' && request.method !== 'GET') return false;
+  if (request.extensions !== undefined && request.extensions !== null && !isRecord(request.extensions)) return false;
+  // The router negotiated the media type and handed it on as `accept`; otherwise (a browser's
+  // GET wanting HTML) Apollo Server decides.
+  if (headers.get('accept') !== request.mediaType) return false;
+  const contentType = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (request.method === 'POST') return contentType === 'application/json';
+  if (contentType && contentType !== '' && !SIMPLE_CONTENT_TYPES.includes(contentType)) return true;
+  return PREFLIGHT_HEADERS.some((name) => (headers.get(name) ?? '') !== '');
+}
+
+/** As Apollo Server formats errors: a code always (INTERNAL_SERVER_ERROR when none), then the router's formatter. */
+function format(formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError, error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  return formatError({ ...formatted, extensions: { ...formatted.extensions, code: formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+}
