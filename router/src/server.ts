@@ -70,6 +70,11 @@ export interface RouterOptions {
   circuitBreaker?: Partial<CircuitBreakerOptions>;
   /** Keep-alive connections per subgraph (default 128). */
   subgraphConnections?: number;
+  /**
+   * Answer valid operations straight from the engine (default). False sends every request
+   * through Apollo Server's pipeline, with the same engine (tests compare the two).
+   */
+  hotPath?: boolean;
 }
 
 export interface Router {
@@ -106,9 +111,10 @@ export function createRouter(options: RouterOptions): Router {
   const kv = options.kv ?? createMemoryStore();
   const formatError = createRouterErrorFormatter(logger);
 
+  const clock = options.clock ?? systemClock;
   const clients = new SubgraphClients({
     timeoutMs: (name) => options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
-    breaker: { ...DEFAULT_CIRCUIT_BREAKER, ...options.circuitBreaker },
+    breaker: { ...DEFAULT_CIRCUIT_BREAKER, now: clock.now, ...options.circuitBreaker },
     connections: options.subgraphConnections ?? 128,
     onFetch,
     onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
@@ -153,7 +159,6 @@ export function createRouter(options: RouterOptions): Router {
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits);
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
-  const clock = options.clock ?? systemClock;
   const rateLimiter = createRateLimiter({ kv, perMinute: options.rateLimitPerMinute ?? 0, logger, now: clock.now });
   const pool = new UpstreamPool({
     retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
@@ -173,7 +178,7 @@ export function createRouter(options: RouterOptions): Router {
     verifier,
     partnerApiKeys,
     trustProxy: options.trustProxy ?? false,
-    fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }),
+    ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }) }),
   });
   const webSocket = serveRouterWebSocket({
     httpServer,
