@@ -62,6 +62,13 @@ export function toOutput(money: Money): MoneyOutput {
   return { amount: formatAmount(money.minor, money.currency), currencyCode: money.currency };
 }
 
+/** The GraphQL shape as another service sent it, back to minor units; MoneyError unless it is one. */
+export function fromOutput(value: unknown): Money {
+  const { amount, currencyCode } = (value ?? {}) as { amount?: unknown; currencyCode?: unknown };
+  if (typeof amount !== 'string' || typeof currencyCode !== 'string') throw new MoneyError(`${JSON.stringify(value)} is not Money`);
+  return { minor: parseAmount(amount, currencyCode), currency: currencyCode };
+}
+
 export function money(minor: number, currency: string): Money {
   if (!Number.isSafeInteger(minor)) throw new MoneyError(`${minor} is not an integer amount of minor units`);
   return { minor, currency };

@@ -1,7 +1,10 @@
+import { AppError } from '@shop/errors';
+
 /**
- * One GraphQL request from this service to another one (a subgraph or the router): POST with
+ * Every GraphQL request from this service to another one (a subgraph or the router): POST with
  * JSON, the caller's forwarded headers, a timeout, and a single rule for what counts as "no
- * usable answer". Domain-free: which query to send and what its errors mean stay with the caller.
+ * usable answer". Domain-free: which query to send and what its answer means stay with the caller.
+ * Outgoing headers are attached in one place (`outgoingHeaders`).
  */
 
 /** Headers passed on from the request being served, so the other side applies its own rules and logs line up. */
@@ -81,11 +84,7 @@ export async function callService<T>(options: CallServiceOptions): Promise<Servi
     throw new Unavailable(`${service} at ${url} ${reason}`, { service, url, cause });
   };
 
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  const { authorization, requestId, clientIp } = options.forward ?? {};
-  if (authorization) headers.authorization = authorization;
-  if (requestId) headers['x-request-id'] = requestId;
-  if (clientIp) headers['x-forwarded-for'] = clientIp;
+  const headers = outgoingHeaders(options.forward);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 5_000);
 
   let status: number;
@@ -126,10 +125,102 @@ export async function callService<T>(options: CallServiceOptions): Promise<Servi
   return result;
 }
 
+/** The one place where what a request carries to another service is decided. */
+function outgoingHeaders(forward: ForwardedHeaders = {}): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (forward.authorization) headers.authorization = forward.authorization;
+  if (forward.requestId) headers['x-request-id'] = forward.requestId;
+  if (forward.clientIp) headers['x-forwarded-for'] = forward.clientIp;
+  return headers;
+}
+
 function toServiceError(raw: unknown): ServiceError {
   const { message, path, extensions } = (raw ?? {}) as { message?: unknown; path?: unknown; extensions?: unknown };
   const error: ServiceError = { message: typeof message === 'string' ? message : 'unknown error' };
   if (Array.isArray(path)) error.path = path as Array<string | number>;
   if (typeof extensions === 'object' && extensions !== null) error.extensions = extensions as Record<string, unknown>;
   return error;
+}
+
+export interface RequestOptions {
+  forward?: ForwardedHeaders;
+  signal?: AbortSignal;
+}
+
+/** One other service at one URL: what `callService` does, with who and where said once. */
+export interface ServiceClient {
+  /** The GraphQL result with its errors, for the caller to interpret (see `callService`). */
+  request<T>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<ServiceResponse<T>>;
+  /**
+   * Entities of one type by key through `_entities`, in ONE request: one result per key, in key
+   * order, null for an entity the owner does not know (no entity, or an error at its index with
+   * a code in `unknownCodes`, default NOT_FOUND and BAD_USER_INPUT). Any other error, or an
+   * answer with the wrong number of entities, throws the client's unavailable error.
+   */
+  entities<T>(
+    typename: string,
+    selection: string,
+    keys: ReadonlyArray<Record<string, unknown>>,
+    options?: RequestOptions & { unknownCodes?: readonly string[] },
+  ): Promise<(T | null)[]>;
+  /**
+   * One root field read as the caller (e.g. `order(id:)` through the router): null when the owner
+   * says NOT_FOUND, UNAUTHENTICATED and FORBIDDEN passed on to the caller as they are, any other
+   * error the client's unavailable error.
+   */
+  field<T>(field: string, query: string, variables: Record<string, unknown>, options?: RequestOptions): Promise<T | null>;
+}
+
+const UNKNOWN_ENTITY_CODES = ['NOT_FOUND', 'BAD_USER_INPUT'];
+// The owner's refusal of the caller: theirs to see, not an outage.
+const CALLER_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+export function createServiceClient(options: Omit<CallServiceOptions, 'query' | 'variables' | 'forward' | 'signal'>): ServiceClient {
+  const Unavailable = options.unavailableError ?? ServiceUnavailableError;
+  const unavailable = (message: string) => new Unavailable(`${options.service} ${message}`, { service: options.service, url: options.url });
+  const request = <T>(query: string, variables: Record<string, unknown> = {}, extra: RequestOptions = {}) =>
+    callService<T>({ ...options, query, variables, ...extra });
+
+  return {
+    request,
+
+    async entities<T>(typename: string, selection: string, keys: ReadonlyArray<Record<string, unknown>>, extra: RequestOptions & { unknownCodes?: readonly string[] } = {}) {
+      if (keys.length === 0) return [];
+      const { unknownCodes = UNKNOWN_ENTITY_CODES, ...requestOptions } = extra;
+      // The key fields come back too, so an answer in another order cannot go unnoticed.
+      const keyFields = Object.keys(keys[0]!);
+      const query = `query($r:[_Any!]!){ _entities(representations:$r){ ... on ${typename} { ${keyFields.join(' ')} ${selection} } } }`;
+      const body = await request<{ _entities?: unknown }>(query, { r: keys.map((key) => ({ __typename: typename, ...key })) }, requestOptions);
+      const entities = body.data?._entities;
+      if (!Array.isArray(entities) || entities.length !== keys.length) {
+        throw unavailable(`gave ${Array.isArray(entities) ? entities.length : 'no'} entities for ${keys.length} keys: ${JSON.stringify(body.errors)}`);
+      }
+      const unknown = new Set<number>();
+      for (const error of body.errors) {
+        const index = error.path?.[0] === '_entities' ? error.path[1] : undefined;
+        if (typeof index !== 'number' || !unknownCodes.includes(String(error.extensions?.code))) {
+          throw unavailable(`failed to resolve ${typename}: ${error.message}`);
+        }
+        unknown.add(index);
+      }
+      return entities.map((entity: Record<string, unknown> | null | undefined, i) => {
+        if (unknown.has(i) || entity === null || entity === undefined) return null;
+        if (keyFields.some((field) => entity[field] !== keys[i]![field])) {
+          throw unavailable(`answered ${typename} ${JSON.stringify(keys[i])} with ${JSON.stringify(entity)}`);
+        }
+        return entity as T;
+      });
+    },
+
+    async field<T>(field: string, query: string, variables: Record<string, unknown>, extra: RequestOptions = {}) {
+      const body = await request<Record<string, unknown>>(query, variables, extra);
+      for (const error of body.errors) {
+        const code = String(error.extensions?.code);
+        if (code === 'NOT_FOUND') return null;
+        if (CALLER_REFUSALS.has(code)) throw new AppError(code as 'UNAUTHENTICATED' | 'FORBIDDEN', error.message);
+        throw unavailable(`failed to read ${field}: ${error.message}`);
+      }
+      return (body.data?.[field] ?? null) as T | null;
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callService, createErrorFormatter, createLogger, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { AppError } from '@shop/errors';
+import { callService, createErrorFormatter, createLogger, createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 interface Reply {
   status?: number;
@@ -165,5 +166,56 @@ describe('callService', () => {
     const formatted = format({ message: (error as Error).message, path: ['x'] }, error);
     expect(formatted).toEqual({ message: 'Internal server error', locations: undefined, path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(lines.join('\n')).toContain(url);
+  });
+
+  describe('createServiceClient', () => {
+    const client = () => createServiceClient({ service: 'Test service', url, unavailableError: DomainUnavailableError });
+
+    it('fetches entities in one _entities request: one per key in key order, null for unknown ones', async () => {
+      seen.length = 0;
+      next = {
+        body: {
+          data: { _entities: [{ id: 'b', price: 2 }, null, { id: 'a', price: 1 }, null] },
+          errors: [{ message: 'Product not found', path: ['_entities', 3], extensions: { code: 'NOT_FOUND' } }],
+        },
+      };
+      const keys = ['b', 'gone', 'a', 'missing'].map((id) => ({ id }));
+      await expect(client().entities('Product', 'price', keys, { forward: { requestId: 'r-1' } })).resolves.toEqual([
+        { id: 'b', price: 2 },
+        null,
+        { id: 'a', price: 1 },
+        null,
+      ]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.body.query).toBe('query($r:[_Any!]!){ _entities(representations:$r){ ... on Product { id price } } }');
+      expect(seen[0]!.body.variables).toEqual({ r: keys.map((key) => ({ __typename: 'Product', ...key })) });
+      expect(seen[0]!.headers['x-request-id']).toBe('r-1');
+      await expect(client().entities('Product', 'price', [])).resolves.toEqual([]);
+      expect(seen).toHaveLength(1);
+    });
+
+    it.each<[string, Reply]>([
+      ['a failed entity', { body: { data: { _entities: [null] }, errors: [{ message: 'db down', path: ['_entities', 0], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } }],
+      ['a wrong number of entities', { body: { data: { _entities: [] } } }],
+      ['entities answered for other keys', { body: { data: { _entities: [{ id: 'other' }] } } }],
+    ])('refuses %s with its unavailable error', async (_name, reply) => {
+      next = reply;
+      await expect(client().entities('Product', 'price', [{ id: 'p-1' }])).rejects.toThrow(DomainUnavailableError);
+    });
+
+    it('reads one field as the caller: null for NOT_FOUND, the owner\'s refusal passed on, other errors unavailable', async () => {
+      const read = () => client().field('order', 'query($id: ID!) { order(id: $id) { id } }', { id: 'o-1' }, { forward: { authorization: 'Bearer t' } });
+      next = { body: { data: { order: { id: 'o-1' } } } };
+      await expect(read()).resolves.toEqual({ id: 'o-1' });
+      expect(seen.at(-1)!.headers.authorization).toBe('Bearer t');
+      next = { body: { data: { order: null }, errors: [{ message: 'Order not found', extensions: { code: 'NOT_FOUND' } }] } };
+      await expect(read()).resolves.toBeNull();
+      next = { body: { data: { order: null }, errors: [{ message: 'Not yours', extensions: { code: 'FORBIDDEN' } }] } };
+      const refusal = await read().catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(AppError);
+      expect((refusal as AppError).code).toBe('FORBIDDEN');
+      next = { body: { data: { order: null }, errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+      await expect(read()).rejects.toThrow(DomainUnavailableError);
+    });
   });
 });

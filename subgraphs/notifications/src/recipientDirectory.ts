@@ -1,4 +1,4 @@
-import { callService, ServiceUnavailableError, signAccessToken } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, signAccessToken } from '@shop/subgraph-kit';
 
 /** What a message needs to know about its addressee. */
 export interface Recipient {
@@ -20,18 +20,14 @@ export class RecipientDirectoryUnavailableError extends ServiceUnavailableError 
   override name = 'RecipientDirectoryUnavailableError';
 }
 
-export const RECIPIENTS_QUERY =
-  'query($r:[_Any!]!){ _entities(representations:$r){ ... on User { id email name preferences { locale marketingOptIn } } } }';
+/** What a message needs of a `User`, read through the users subgraph's `_entities`. */
+export const RECIPIENT_FIELDS = 'email name preferences { locale marketingOptIn }';
 
 /** The identity this service acts as towards the users subgraph. */
 export const SERVICE_USER_ID = 'service:notifications';
 const TOKEN_TTL_SECONDS = 300;
 // A token is renewed this long before it expires, so none expires on its way to users.
 const TOKEN_RENEW_MARGIN_MS = 60_000;
-
-interface EntitiesData {
-  _entities?: Array<Record<string, unknown> | null> | null;
-}
 
 /**
  * The users subgraph's `_entities` at `url`, one POST per lookup. Users shows email and
@@ -48,31 +44,23 @@ export function createUsersDirectory(options: { url: string; jwtSecret: string; 
     return token;
   }
 
+  const users = createServiceClient({ service: 'Users', unavailableError: RecipientDirectoryUnavailableError, url: options.url, timeoutMs: options.timeoutMs });
   return {
     async lookup(userIds) {
       if (userIds.length === 0) return [];
-      const body = await callService<EntitiesData>({
-        service: 'Users',
-        url: options.url,
-        query: RECIPIENTS_QUERY,
-        variables: { r: userIds.map((id) => ({ __typename: 'User', id })) },
-        forward: { authorization: `Bearer ${await serviceToken()}` },
-        timeoutMs: options.timeoutMs,
-        unavailableError: RecipientDirectoryUnavailableError,
-      });
-      const [refusal] = body.errors;
-      if (refusal) throw new RecipientDirectoryUnavailableError(`Users refused the recipient lookup: ${refusal.message}`);
-      const entities = body.data?._entities;
-      if (!Array.isArray(entities) || entities.length !== userIds.length) {
-        throw new RecipientDirectoryUnavailableError(`Users returned ${Array.isArray(entities) ? entities.length : 'no'} entities for ${userIds.length} ids`);
-      }
+      const entities = await users.entities<Record<string, unknown>>(
+        'User',
+        RECIPIENT_FIELDS,
+        userIds.map((id) => ({ id })),
+        { forward: { authorization: `Bearer ${await serviceToken()}` } },
+      );
       return entities.map((entity, i) => toRecipient(userIds[i]!, entity));
     },
   };
 }
 
 function toRecipient(userId: string, entity: Record<string, unknown> | null): Recipient | null {
-  if (!entity || entity.id !== userId || typeof entity.email !== 'string') return null;
+  if (!entity || typeof entity.email !== 'string') return null;
   const preferences = (entity.preferences ?? {}) as { locale?: unknown; marketingOptIn?: unknown };
   return {
     userId,

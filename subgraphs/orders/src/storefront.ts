@@ -1,5 +1,5 @@
 import { parseAmount } from '@shop/money';
-import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 import type { AddressSnapshot } from './model.js';
 
 /** What checkout reads about the caller's cart, address and shipping choice. */
@@ -51,16 +51,9 @@ interface DetailsData {
 }
 
 export function createRouterStorefront(options: { url: string; timeoutMs?: number }): Storefront {
+  const router = createServiceClient({ service: 'Router', unavailableError: StorefrontUnavailableError, ...options });
   const post = <T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) =>
-    callService<T>({
-      service: 'Router',
-      url: options.url,
-      query,
-      variables,
-      forward: { authorization },
-      timeoutMs: options.timeoutMs,
-      unavailableError: StorefrontUnavailableError,
-    });
+    router.request<T>(query, variables, { forward: { authorization } });
 
   return {
     async checkoutDetails(authorization, request) {

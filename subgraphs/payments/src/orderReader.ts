@@ -1,6 +1,5 @@
-import { AppError } from '@shop/errors';
-import { parseAmount } from '@shop/money';
-import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { fromOutput, type Money } from '@shop/money';
+import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** What paying needs to know about an order, as the caller is allowed to see it. */
 export interface OrderSnapshot {
@@ -24,42 +23,25 @@ export class OrderReaderUnavailableError extends ServiceUnavailableError {
 
 const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status total { amount currencyCode } } }';
 
-// The router's answer when the order is not the caller's: passed on as it is.
-const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-
-interface OrderData {
-  order?: { id?: unknown; status?: unknown; total?: { amount?: unknown; currencyCode?: unknown } | null } | null;
-}
-
 /**
  * The router's public API, with the caller's own `Authorization` header: the orders subgraph
  * enforces owner-or-ADMIN exactly as it does for the storefront.
  */
 export function createRouterOrderReader(options: { url: string; timeoutMs?: number }): OrderReader {
+  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...options });
   return {
     async read(orderId, authorization) {
-      const body = await callService<OrderData>({
-        service: 'Router',
-        url: options.url,
-        query: ORDER_QUERY,
-        variables: { id: orderId },
-        forward: { authorization },
-        timeoutMs: options.timeoutMs,
-        unavailableError: OrderReaderUnavailableError,
-      });
-      for (const error of body.errors) {
-        const code = String(error.extensions?.code);
-        if (code === 'NOT_FOUND') return null;
-        if (PASS_THROUGH.has(code)) throw new AppError(code as 'UNAUTHENTICATED' | 'FORBIDDEN', error.message);
-        throw new OrderReaderUnavailableError(`Router failed to read order ${orderId}: ${error.message}`);
-      }
-      const order = body.data?.order;
+      const order = await router.field<{ id?: unknown; status?: unknown; total?: unknown }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });
       if (!order) return null;
-      const { amount, currencyCode } = order.total ?? {};
-      if (typeof order.id !== 'string' || typeof order.status !== 'string' || typeof amount !== 'string' || typeof currencyCode !== 'string') {
-        throw new OrderReaderUnavailableError(`Router returned an unusable order: ${JSON.stringify(order)}`);
+      const unusable = () => new OrderReaderUnavailableError(`Router returned an unusable order: ${JSON.stringify(order)}`);
+      if (typeof order.id !== 'string' || typeof order.status !== 'string') throw unusable();
+      let total: Money;
+      try {
+        total = fromOutput(order.total);
+      } catch {
+        throw unusable();
       }
-      return { id: order.id, status: order.status, totalMinor: parseAmount(amount, currencyCode), currency: currencyCode };
+      return { id: order.id, status: order.status, totalMinor: total.minor, currency: total.currency };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { MoneyError, parseAmount } from '@shop/money';
-import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 import type { ProductSnapshot } from './snapshot.js';
 
 /**
@@ -83,16 +83,14 @@ export interface ProductsSourceOptions {
  * stock). Throws ProductsUnavailableError when the source cannot be read.
  */
 export async function* readProductSnapshots(options: ProductsSourceOptions): AsyncGenerator<SnapshotPage> {
+  const source = createServiceClient({
+    service: 'Catalog source',
+    url: options.url,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    unavailableError: ProductsUnavailableError,
+  });
   const post = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const body = await callService<T>({
-      service: 'Catalog source',
-      url: options.url,
-      query,
-      variables,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      signal: options.signal,
-      unavailableError: ProductsUnavailableError,
-    });
+    const body = await source.request<T>(query, variables, options.signal ? { signal: options.signal } : {});
     if (body.errors.length || !body.data) {
       throw new ProductsUnavailableError(`Catalog source at ${options.url} failed: ${body.errors.map((e) => e.message).join('; ') || 'no data'}`);
     }

@@ -1,6 +1,6 @@
 import { unauthenticated } from '@shop/errors';
 import { MoneyError, parseAmount, type Money } from '@shop/money';
-import { callService, ServiceUnavailableError, type ServiceError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceError } from '@shop/subgraph-kit';
 import type { CartLine } from './rates.js';
 
 /** A saved address of the caller, as far as shipping cares. */
@@ -67,17 +67,14 @@ interface ContextData {
 
 /** The router's public GraphQL API as the reader: one POST per call. */
 export function createRouterCheckoutContextReader(options: { url: string; timeoutMs?: number }): CheckoutContextReader {
+  const router = createServiceClient({ service: 'Router', unavailableError: RouterUnavailableError, ...options });
   return {
     async read(request) {
-      const body = await callService<ContextData>({
-        service: 'Router',
-        url: options.url,
-        query: CHECKOUT_CONTEXT_QUERY,
-        variables: { cartId: request.cartId },
-        forward: { authorization: request.authorization, requestId: request.requestId, clientIp: request.clientIp },
-        timeoutMs: options.timeoutMs,
-        unavailableError: RouterUnavailableError,
-      });
+      const body = await router.request<ContextData>(
+        CHECKOUT_CONTEXT_QUERY,
+        { cartId: request.cartId },
+        { forward: { authorization: request.authorization, requestId: request.requestId, clientIp: request.clientIp } },
+      );
       return toCheckoutContext(body.data, body.errors);
     },
   };

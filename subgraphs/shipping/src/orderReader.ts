@@ -1,5 +1,4 @@
-import { AppError } from '@shop/errors';
-import { callService, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** What shipping needs to know about an order before shipping it. */
 export interface OrderSnapshot {
@@ -23,36 +22,15 @@ export class OrderReaderUnavailableError extends ServiceUnavailableError {
 /** The one query shipping sends about orders, word for word. */
 export const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status } }';
 
-// The router's answer when the caller may not ask: passed on as it is.
-const PASS_THROUGH = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-
-interface OrderData {
-  order?: { id?: unknown; status?: unknown } | null;
-}
-
 /**
  * The router's public API, with the caller's own `Authorization` header: the orders subgraph
  * applies owner-or-ADMIN exactly as it does for the storefront.
  */
 export function createRouterOrderReader(options: { url: string; timeoutMs?: number }): OrderReader {
+  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...options });
   return {
     async read(orderId, authorization) {
-      const body = await callService<OrderData>({
-        service: 'Router',
-        url: options.url,
-        query: ORDER_QUERY,
-        variables: { id: orderId },
-        forward: { authorization },
-        timeoutMs: options.timeoutMs,
-        unavailableError: OrderReaderUnavailableError,
-      });
-      for (const error of body.errors) {
-        const code = String(error.extensions?.code);
-        if (code === 'NOT_FOUND') return null;
-        if (PASS_THROUGH.has(code)) throw new AppError(code as 'UNAUTHENTICATED' | 'FORBIDDEN', error.message);
-        throw new OrderReaderUnavailableError(`Router failed to read order ${orderId}: ${error.message}`);
-      }
-      const order = body.data?.order;
+      const order = await router.field<{ id?: unknown; status?: unknown }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });
       if (!order) return null;
       if (typeof order.id !== 'string' || typeof order.status !== 'string') {
         throw new OrderReaderUnavailableError(`Router returned an unusable order: ${JSON.stringify(order)}`);
