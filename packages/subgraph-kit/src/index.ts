@@ -5,6 +5,7 @@ export * from './formatError.js';
 export * from './graphqlResponse.js';
 export * from './http.js';
 export * from './loaders.js';
+export * from './pagination.js';
 export * from './logger.js';
 export * from './postgresSubgraph.js';
 export * from './run.js';

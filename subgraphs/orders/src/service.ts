@@ -1,12 +1,12 @@
 import { AppError, badUserInput, conflict, forbidden, notFound } from '@shop/errors';
 import { add, money, multiply, sum, type Money } from '@shop/money';
-import { requireAdmin, requireCaller, type Caller } from '@shop/subgraph-kit';
+import { pageSize, requireAdmin, requireCaller, type Caller } from '@shop/subgraph-kit';
 import type { Catalog } from './catalog.js';
 import type { OrdersContext } from './context.js';
 import type { Inventory } from './inventory.js';
 import type { Order, OrderLine, OrderStatusChange, PageRequest } from './model.js';
 import { orderIdFor } from './orderId.js';
-import { decodeCursor, pageSize, toConnection, type OrderConnection } from './pagination.js';
+import { decodeOrderCursor, toOrderConnection, type OrderConnection } from './pagination.js';
 import type { NewOrder, OrdersRepository } from './repository.js';
 import { CUSTOMER_CANCELLABLE, type OrderStatus } from './statusMachine.js';
 import type { CheckoutDetails, Storefront } from './storefront.js';
@@ -125,13 +125,13 @@ export function createOrdersService(deps: {
       const request = pageRequest(args);
       const page = await repository.page(request);
       // Counting is a query of its own, so it runs only when `totalCount` is selected.
-      return toConnection({ ...page, totalCount: () => repository.count(request.status) });
+      return toOrderConnection({ ...page, totalCount: () => repository.count(request.status) });
     },
 
     async ordersOfUser(ctx: OrdersContext, userId: string, args: PageArgs): Promise<OrderConnection> {
       const caller = requireCaller(ctx);
       if (caller.role !== 'ADMIN' && caller.userId !== userId) throw forbidden('You may only see your own orders');
-      return toConnection(await ctx.loaders.ordersByUserId.load({ userId, ...pageRequest(args) }));
+      return toOrderConnection(await ctx.loaders.ordersByUserId.load({ userId, ...pageRequest(args) }));
     },
 
     lines(ctx: OrdersContext, order: Order): Promise<OrderLine[]> {
@@ -291,7 +291,7 @@ function canSee(caller: Caller, order: Order): boolean {
 }
 
 function pageRequest(args: PageArgs): PageRequest {
-  return { first: pageSize(args.first), after: decodeCursor(args.after), status: args.status ?? null };
+  return { first: pageSize(args.first), after: decodeOrderCursor(args.after), status: args.status ?? null };
 }
 
 interface RequestedLine {

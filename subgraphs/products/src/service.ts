@@ -1,12 +1,11 @@
 import { badUserInput, conflict, notFound } from '@shop/errors';
 import { MoneyError, parseAmount } from '@shop/money';
-import { requireAdmin, requireCaller } from '@shop/subgraph-kit';
+import { pageSize, requireAdmin, requireCaller, toConnection, type Connection } from '@shop/subgraph-kit';
 import {
   decodeProductCursor,
   decodeReviewCursor,
   encodeProductCursor,
   encodeReviewCursor,
-  type ReviewPosition,
 } from './cursor.js';
 import type { ProductsContext } from './context.js';
 import { pendingEvent } from './events.js';
@@ -37,8 +36,6 @@ import {
   type SeoInput,
 } from './validation.js';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 export const MAX_SEARCH_LENGTH = 200;
 export const MAX_SEARCH_TERMS = 10;
 export const MAX_FILTER_SKUS = 100;
@@ -61,12 +58,6 @@ export interface PageArgs {
 
 export interface ProductsArgs extends PageArgs {
   filter?: ProductFilterInput | null;
-}
-
-export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
 }
 
 export type ProductConnection = Connection<ProductDocument>;
@@ -134,38 +125,20 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
 
     async products(ctx: ProductsContext, args: ProductsArgs): Promise<ProductConnection> {
       const first = pageSize(args.first);
-      let afterId: string | undefined;
-      if (args.after !== undefined && args.after !== null) {
-        afterId = decodeProductCursor(args.after) ?? undefined;
-        if (afterId === undefined) throw badUserInput('`after` is not a cursor of this connection', 'after');
-      }
+      const afterId = decodeProductCursor(args.after) ?? undefined;
       const query: ProductListQuery = { ...(await listConditions(repository, args.filter ?? {})), first, now: ctx.now, afterId };
       const page = await repository.findPage(query);
       for (const document of page.documents) ctx.loaders.productById.prime(document._id, document);
-      const edges = page.documents.map((node) => ({ cursor: encodeProductCursor(node._id), node }));
-      return {
-        edges,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-        totalCount: page.totalCount,
-      };
+      return toConnection(page.documents, (node) => ({ cursor: encodeProductCursor(node._id), node }), page);
     },
 
     /** A page of a product's or an author's reviews, newest first, through the per-request loader. */
     async reviewsOf(ctx: ProductsContext, by: ReviewPagesQuery['by'], ownerId: string, args: PageArgs): Promise<ReviewConnection> {
       const first = pageSize(args.first);
-      let after: ReviewPosition | null = null;
-      if (args.after !== undefined && args.after !== null) {
-        after = decodeReviewCursor(args.after);
-        if (after === null) throw badUserInput('`after` is not a cursor of this connection', 'after');
-      }
+      const after = decodeReviewCursor(args.after);
       const page = await ctx.loaders.reviewPage.load({ by, ownerId, first, after });
       for (const review of page.documents) ctx.loaders.reviewById.prime(review._id, review);
-      const edges = page.documents.map((node) => ({ cursor: encodeReviewCursor({ createdAt: node.createdAt, id: node._id }), node }));
-      return {
-        edges,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-        totalCount: page.totalCount,
-      };
+      return toConnection(page.documents, (node) => ({ cursor: encodeReviewCursor({ createdAt: node.createdAt, id: node._id }), node }), page);
     },
 
     async reviewReference(ctx: ProductsContext, reference: { id?: string }): Promise<ReviewDocument | null> {
@@ -315,14 +288,6 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
       return category;
     },
   };
-}
-
-function pageSize(requested: number | null | undefined): number {
-  const first = requested ?? DEFAULT_PAGE_SIZE;
-  if (first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
-  }
-  return first;
 }
 
 /** Validates a filter and turns it into repository terms; text stays text throughout. */

@@ -16,8 +16,12 @@ describe('product cursors', () => {
     ['our prefix but not an id', Buffer.from('product:{"$gt":""}').toString('base64url')],
     ['an id of the wrong shape', Buffer.from('product:64A000000000000000000042').toString('base64url')],
     ['far too long', 'A'.repeat(5000)],
-  ])('refuse %s', (_label, cursor) => {
-    expect(decodeProductCursor(cursor)).toBeNull();
+  ])('refuse %s as BAD_USER_INPUT on `after`', (_label, cursor) => {
+    expect(() => decodeProductCursor(cursor)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', extensions: expect.objectContaining({ field: 'after' }) }));
+  });
+
+  it('mean "from the start" when absent', () => {
+    expect(decodeProductCursor(undefined)).toBeNull();
   });
 });
 
@@ -34,7 +38,7 @@ describe('review cursors', () => {
     ['a bad time', Buffer.from('review:abc:64d000000000000000000007').toString('base64url')],
     ['an operator for an id', Buffer.from('review:1:{"$gt":""}').toString('base64url')],
     ['garbage', '%%%'],
-  ])('refuse %s', (_label, cursor) => {
-    expect(decodeReviewCursor(cursor)).toBeNull();
+  ])('refuse %s as BAD_USER_INPUT on `after`', (_label, cursor) => {
+    expect(() => decodeReviewCursor(cursor)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });
 });

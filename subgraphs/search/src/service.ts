@@ -1,12 +1,11 @@
 import { badUserInput } from '@shop/errors';
 import { MoneyError, parseAmount, toOutput, type MoneyOutput } from '@shop/money';
+import { pageSize } from '@shop/subgraph-kit';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from './cursor.js';
 import type { SearchConditions, SearchEngine, SearchRequest, SearchSort } from './engine.js';
 import { CATALOG_CURRENCY } from './facets.js';
 import { tokenize } from './text.js';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_QUERY_WORDS = 10;
 export const MAX_FILTER_VALUE_LENGTH = 200;
@@ -42,10 +41,7 @@ export type SearchService = ReturnType<typeof createSearchService>;
 export function createSearchService(engine: SearchEngine) {
   return {
     async searchProducts(args: SearchArgs): Promise<SearchResultOutput> {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (first < 0 || first > MAX_PAGE_SIZE) {
-        throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
-      }
+      const first = pageSize(args.first);
       const sort = args.sort ?? 'RELEVANCE';
       const conditions = searchConditions(args.query, args.filter ?? {});
       const fingerprint = searchFingerprint(conditions, sort);

@@ -1,11 +1,11 @@
 import { ConfigError } from '@shop/config';
 import { badUserInput, conflict, forbidden, isAppError, notFound, unauthenticated } from '@shop/errors';
-import { requireAdmin, requireCaller, signAccessToken, type Caller, type Logger } from '@shop/subgraph-kit';
+import { pageSize, requireAdmin, requireCaller, signAccessToken, type Caller, type Logger } from '@shop/subgraph-kit';
 import type { AdminAccount } from './config.js';
 import type { UsersContext } from './context.js';
 import type { LoginThrottle } from './loginThrottle.js';
 import type { Address, AuthPayload, Preferences, Role, User, UserView } from './model.js';
-import { decodeUserCursor, pageSize, toUserConnection, type UserConnection } from './pagination.js';
+import { decodeUserCursor, toUserConnection, type UserConnection } from './pagination.js';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { UsersRepository } from './repository.js';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS, hashRefreshToken, newRefreshToken } from './tokens.js';
