@@ -215,7 +215,9 @@ const COMMANDS: Record<string, Handler> = {
   'report sales': (args) => {
     const { values } = parse(args, ['from', 'to'], 0);
     // The API checks the dates (BAD_USER_INPUT naming the field, exit 2): one rule, one place.
-    const variables = { from: required('--from', values.from), to: required('--to', values.to) };
+    // It takes date-times only; a bare date means that day, from midnight UTC.
+    const dateTime = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+    const variables = { from: dateTime(required('--from', values.from)), to: dateTime(required('--to', values.to)) };
     return async (client, io) => report(await client.salesReport(variables), io, (sales) => renderSalesReport(variables, sales));
   },
 };

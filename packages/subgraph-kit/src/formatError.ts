@@ -14,6 +14,8 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value/;
+
 /**
  * Coded errors reach the client as they are; anything else (a bug, a driver error) is logged
  * with its stack and replaced by a generic INTERNAL_SERVER_ERROR, so no internals leak.
@@ -28,7 +30,9 @@ export function createErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (CLIENT_CODES.has(code) || (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR'))) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...base, extensions };
+      // A variable a scalar refused (a DateTime that is none) is named, as resolvers name their arguments.
+      const variable = code === 'BAD_USER_INPUT' && extensions.field === undefined ? INVALID_VARIABLE.exec(formatted.message)?.[1] : undefined;
+      return { ...base, extensions: variable ? { ...extensions, field: variable } : extensions };
     }
     logger.error('unexpected error', { error: original, path: formatted.path });
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

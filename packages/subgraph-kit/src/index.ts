@@ -9,6 +9,7 @@ export * from './pagination.js';
 export * from './logger.js';
 export * from './postgresSubgraph.js';
 export * from './run.js';
+export * from './scalars.js';
 export * from './server.js';
 export * from './serviceClient.js';
 export * from './subgraph.js';

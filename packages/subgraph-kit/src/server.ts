@@ -6,11 +6,12 @@ import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/ser
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import { callerFromAuthorization, type AuthContext } from './auth.js';
 import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
 import { HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
+import { SHARED_SCALARS } from './scalars.js';
 import type { Logger } from './logger.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
@@ -65,13 +66,21 @@ export function loadSchema(moduleUrl: string, file = 'schema.graphql'): Document
   return parse(readFileSync(new URL(`../src/${file}`, moduleUrl), 'utf8'));
 }
 
+/** The kit's scalars that `typeDefs` declares (e.g. `scalar DateTime`), to resolve them the same way everywhere. */
+function sharedScalarsOf(typeDefs: DocumentNode): Record<string, GraphQLScalarType> {
+  const declared = new Set(typeDefs.definitions.flatMap((d) => (d.kind === Kind.SCALAR_TYPE_DEFINITION ? [d.name.value] : [])));
+  return Object.fromEntries(SHARED_SCALARS.filter((scalar) => declared.has(scalar.name)).map((scalar) => [scalar.name, scalar]));
+}
+
 export function createSubgraphServer<TContext extends RequestBase>(
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
   const { logger } = options;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const httpServer = createServer();
-  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
+  const schema = buildSubgraphSchema([
+    { typeDefs: options.typeDefs, resolvers: { ...sharedScalarsOf(options.typeDefs), ...options.resolvers } as GraphQLResolverMap<unknown> },
+  ]);
   const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<TContext>({
     schema,

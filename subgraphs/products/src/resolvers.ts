@@ -3,7 +3,6 @@ import { basePrice, effectivePrice, isDiscountActive, variantPrice } from './pri
 import type { Resolvers } from './generated/resolvers.js';
 import type { SeoDocument } from './repository.js';
 import { ratingOf } from './reviews.js';
-import { DateTimeScalar } from './scalars.js';
 import type { ProductService } from './service.js';
 import { formatPercent, type ProductUpdateInput } from './validation.js';
 
@@ -13,7 +12,6 @@ const seoOf = (document: { seo?: SeoDocument | null }): SeoDocument => document.
 /** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
 export function createResolvers(service: ProductService): Resolvers {
   return {
-    DateTime: DateTimeScalar,
     Query: {
       product: (_, args, ctx) => service.product(ctx, args),
       products: (_, args, ctx) => service.products(ctx, args),

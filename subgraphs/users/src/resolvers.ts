@@ -1,5 +1,4 @@
 import type { Resolvers } from './generated/resolvers.js';
-import { DateTime } from './scalars.js';
 import type { UsersService } from './service.js';
 
 /**
@@ -8,7 +7,6 @@ import type { UsersService } from './service.js';
  */
 export function createResolvers(service: UsersService): Resolvers {
   return {
-    DateTime,
     Query: {
       me: (_root, _args, ctx) => service.me(ctx),
       user: (_root, args, ctx) => service.user(ctx, args.id),

@@ -14,7 +14,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** A point in time: an ISO-8601 string in UTC with milliseconds, e.g. "2025-01-31T09:30:00.000Z". */
-  DateTime: { input: string; output: string | Date; }
+  DateTime: { input: Date; output: string | Date; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
