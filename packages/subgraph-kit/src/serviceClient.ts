@@ -164,6 +164,12 @@ export interface ServiceClient {
     options?: RequestOptions & { unknownCodes?: readonly string[] },
   ): Promise<(T | null)[]>;
   /**
+   * `entities` by `id`, each turned into what the caller needs by `parse`: a Map from every
+   * distinct id to its value, null for an unknown one. `parse` throwing means the owner sent
+   * something unusable: the client's unavailable error, never a guess.
+   */
+  entitiesById<T>(typename: string, selection: string, ids: readonly string[], parse: (entity: Record<string, unknown>) => T): Promise<Map<string, T | null>>;
+  /**
    * One root field read as the caller (e.g. `order(id:)` through the router): null when the owner
    * says NOT_FOUND, UNAUTHENTICATED and FORBIDDEN passed on to the caller as they are, any other
    * error the client's unavailable error.
@@ -181,7 +187,7 @@ export function createServiceClient(options: Omit<CallServiceOptions, 'query' | 
   const request = <T>(query: string, variables: Record<string, unknown> = {}, extra: RequestOptions = {}) =>
     callService<T>({ ...options, query, variables, ...extra });
 
-  return {
+  const client: ServiceClient = {
     request,
 
     async entities<T>(typename: string, selection: string, keys: ReadonlyArray<Record<string, unknown>>, extra: RequestOptions & { unknownCodes?: readonly string[] } = {}) {
@@ -212,6 +218,22 @@ export function createServiceClient(options: Omit<CallServiceOptions, 'query' | 
       });
     },
 
+    async entitiesById<T>(typename: string, selection: string, ids: readonly string[], parse: (entity: Record<string, unknown>) => T) {
+      const distinct = [...new Set(ids)];
+      const found = await client.entities<Record<string, unknown>>(typename, selection, distinct.map((id) => ({ id })));
+      return new Map(
+        distinct.map((id, i) => {
+          const entity = found[i];
+          if (!entity) return [id, null];
+          try {
+            return [id, parse(entity)];
+          } catch (error) {
+            throw unavailable(`returned an unusable ${typename} ${JSON.stringify(id)}: ${(error as Error).message}`);
+          }
+        }),
+      );
+    },
+
     async field<T>(field: string, query: string, variables: Record<string, unknown>, extra: RequestOptions = {}) {
       const body = await request<Record<string, unknown>>(query, variables, extra);
       for (const error of body.errors) {
@@ -223,4 +245,5 @@ export function createServiceClient(options: Omit<CallServiceOptions, 'query' | 
       return (body.data?.[field] ?? null) as T | null;
     },
   };
+  return client;
 }

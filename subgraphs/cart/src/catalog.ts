@@ -1,4 +1,4 @@
-import { fromOutput, MoneyError, type Money } from '@shop/money';
+import { fromOutput, type Money } from '@shop/money';
 import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** A product's current price in integer minor units. */
@@ -22,20 +22,5 @@ export class CatalogUnavailableError extends ServiceUnavailableError {
  */
 export function createProductsCatalog(options: { url: string; timeoutMs?: number }): Catalog {
   const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...options });
-  return {
-    async pricesFor(productIds) {
-      const ids = [...new Set(productIds)];
-      const found = await products.entities<{ price: unknown }>('Product', 'price { amount currencyCode }', ids.map((id) => ({ id })));
-      return new Map(ids.map((id, i) => [id, found[i] ? priceOf(id, found[i].price) : null]));
-    },
-  };
-}
-
-function priceOf(productId: string, price: unknown): CatalogPrice {
-  try {
-    return fromOutput(price);
-  } catch (error) {
-    if (error instanceof MoneyError) throw new CatalogUnavailableError(`Products subgraph returned no usable price for product ${JSON.stringify(productId)}`);
-    throw error;
-  }
+  return { pricesFor: (ids) => products.entitiesById('Product', 'price { amount currencyCode }', ids, (product) => fromOutput(product.price)) };
 }
