@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from '@shop/config';
+import { createRedisBus } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
 import { createLogger, serveUntilSignal } from '@shop/subgraph-kit';
 import { buildRouterConfig } from './config.js';
@@ -14,6 +15,12 @@ if (!config.redisUrl) {
   logger.warn('REDIS_URL is not set: APQ cache and rate limits are in-process, so each router replica has its own');
 }
 const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'router:' });
+// The router subscribes to no events: the bus is here for its dead-letter admin routes and the
+// lag, retry and dead-letter gauges of every consumer group on /metrics.
+const events = config.redisUrl ? createRedisBus(config.redisUrl) : undefined;
+const release = async () => {
+  await Promise.all([kv.close(), events?.close()]);
+};
 
 try {
   const supergraphSdl = await readSupergraph(config.supergraphPath);
@@ -36,6 +43,7 @@ try {
     trustProxy: config.trustProxy,
     ...(config.watchSupergraph ? { watchSupergraphPath: config.supergraphPath } : {}),
     processMetrics: true,
+    ...(events ? { events } : {}),
   });
   logger.info('supergraph loaded', {
     path: config.supergraphPath,
@@ -43,9 +51,9 @@ try {
     partnerOperations: partnerManifest.size,
     store: kv.kind,
   });
-  await serveUntilSignal({ service: router, port: config.port, logger, cleanup: () => kv.close() });
+  await serveUntilSignal({ service: router, port: config.port, logger, cleanup: release });
 } catch (error) {
   logger.error('router failed to start', { error: (error as Error).message });
-  await kv.close();
+  await release();
   process.exit(1);
 }

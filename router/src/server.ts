@@ -1,9 +1,11 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { ExecutionResult } from 'graphql';
+import { Registry } from 'prom-client';
+import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
@@ -16,6 +18,7 @@ import { createFastPath } from './engine/fastPath.js';
 import { SubgraphClients } from './engine/SubgraphClients.js';
 import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
+import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createOperationAnalyzer } from './limits.js';
@@ -75,6 +78,11 @@ export interface RouterOptions {
    * through Apollo Server's pipeline, with the same engine (tests compare the two).
    */
   hotPath?: boolean;
+  /**
+   * The event bus (not closed by the router): its lag, retry and dead-letter metrics join
+   * /metrics, and admins list and replay its dead letters under /admin/events/.
+   */
+  events?: EventBus;
 }
 
 export interface Router {
@@ -211,6 +219,19 @@ export function createRouter(options: RouterOptions): Router {
     update(supergraphSdl);
   };
 
+  // Liveness: the process answers. Readiness: the supergraph is loaded, the store (Redis)
+  // answers and the router is not draining; subgraph outages do not make it unready.
+  let draining = false;
+  const handleReadiness = async (res: ServerResponse) => {
+    const reasons = [
+      ...(ready ? [] : ['supergraph not loaded']),
+      ...(draining ? ['draining'] : []),
+      ...(await kv.ping().then(() => [], (error: unknown) => [`store: ${(error as Error).message}`])),
+    ];
+    sendJson(res, reasons.length === 0 ? 200 : 503, { status: reasons.length === 0 ? 'ready' : 'unavailable', reasons });
+  };
+  const eventsAdmin = options.events ? createEventsAdmin({ bus: options.events, verifier, logger }) : null;
+
   const handleHealth = async (res: ServerResponse) => {
     const subgraphs = runtime?.subgraphs ?? initialSubgraphs;
     const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(healthUrlOf(s.url))] as const));
@@ -223,21 +244,24 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   const handleMetrics = async (res: ServerResponse) => {
-    const text = await metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    const registry = options.events ? Registry.merge([metrics.registry, options.events.metrics]) : metrics.registry;
+    const text = await registry.metrics();
+    res.writeHead(200, { 'content-type': registry.contentType });
     res.end(text);
+  };
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>> = {
+    '/graphql': handleGraphQL,
+    '/health': async (_req, res) => handleHealth(res),
+    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live' }),
+    '/health/ready': async (_req, res) => handleReadiness(res),
+    '/metrics': async (_req, res) => handleMetrics(res),
   };
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const work =
-      url.pathname === '/graphql'
-        ? handleGraphQL(req, res, url)
-        : url.pathname === '/health'
-          ? handleHealth(res)
-          : url.pathname === '/metrics'
-            ? handleMetrics(res)
-            : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    const route = routes[url.pathname] ?? (eventsAdmin && url.pathname.startsWith(EVENTS_ADMIN_PREFIX) ? eventsAdmin : null);
+    const work = route ? route(req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       logger.error('request failed', { error, path: url.pathname });
       if (!res.headersSent) sendGraphQLError(req, res, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
@@ -274,6 +298,7 @@ export function createRouter(options: RouterOptions): Router {
       return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
     },
     async stop() {
+      draining = true;
       ready = false;
       stopWatching?.();
       await webSocket.close();

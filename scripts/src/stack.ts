@@ -102,7 +102,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const busLogger = createLogger({ service: 'bus', level });
   const bus = createEventBus({
     redisUrl: options.redisUrl,
-    onError: (error, event) => busLogger.warn('event handler failed, will retry', { error, eventType: event?.type }),
+    onError: (error, event) => busLogger.warn('event handler failed', { error, eventType: event?.type, eventId: event?.id }),
+    onDeadLetter: (letter) =>
+      busLogger.error('event dead-lettered after its last try: `npm run admin -- events dead-letters`', {
+        group: letter.group,
+        eventType: letter.event.type,
+        eventId: letter.event.id,
+        attempts: letter.attempts,
+        error: letter.error,
+      }),
   });
   const stores: KeyValueStore[] = [];
   const started: Array<[string, RunningSubgraph]> = [];
@@ -155,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: createLogger({ service: 'router', level }),
       jwtSecret: options.jwtSecret,
       kv: routerKv,
+      events: bus,
       onSubgraphFetch: options.onSubgraphFetch,
     });
     await router.listen(ports.router!, host);

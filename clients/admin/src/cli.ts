@@ -13,6 +13,7 @@ import type {
   OrderStatus,
   SalesReportQuery,
 } from './generated/graphql.js';
+import { integer, parse, required, UsageError } from './args.js';
 import { formatTable } from './table.js';
 
 /** Exit codes scripts can rely on. */
@@ -47,6 +48,8 @@ export const USAGE = `Usage: shop-admin <command> [options]
   orders ship <orderId> --carrier <DHL|UPS|DPD|GLS|HERMES|FEDEX|PICKUP> --tracking <number>
   orders deliver <shipmentId>
   report sales --from <ISO date> --to <ISO date>
+  events dead-letters [--group <consumer group>] [--first <n>]
+  events replay <dead letter id>
 
 Environment: SHOP_API_URL (default ${DEFAULT_API_URL}), SHOP_ADMIN_TOKEN (instead of
 ~/${CREDENTIALS_FILE}, which \`login\` writes).
@@ -63,8 +66,6 @@ const ORDER_STATUSES = Object.keys({
   RETURN_REQUESTED: true,
   REFUNDED: true,
 } satisfies Record<OrderStatus, true>) as OrderStatus[];
-
-class UsageError extends Error {}
 
 /** Runs one command; resolves to its exit code and never throws for expected failures. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
@@ -220,6 +221,30 @@ const COMMANDS: Record<string, Handler> = {
     const variables = { from: dateTime(required('--from', values.from)), to: dateTime(required('--to', values.to)) };
     return async (client, io) => report(await client.salesReport(variables), io, (sales) => renderSalesReport(variables, sales));
   },
+  'events dead-letters': (args) => {
+    const { values } = parse(args, ['group', 'first'], 0);
+    const options = {
+      ...(values.group === undefined ? {} : { group: values.group }),
+      ...(values.first === undefined ? {} : { first: integer('--first', values.first) }),
+    };
+    return async (client, io) =>
+      report(await client.deadLetters(options), io, (letters) =>
+        [
+          formatTable(
+            ['ID', 'GROUP', 'TYPE', 'KEY', 'EVENT ID', 'ATTEMPTS', 'FAILED AT', 'ERROR'],
+            letters.map((l) => [l.id, l.group, l.event.type, l.event.key, l.event.id, String(l.attempts), l.failedAt, l.error]),
+          ),
+          `${letters.length} dead letter(s); \`shop-admin events replay <id>\` hands one back to its group`,
+        ].join('\n'),
+      );
+  },
+  'events replay': (args) => {
+    const { positionals } = parse(args, [], 1);
+    return async (client, io) =>
+      report(await client.replayDeadLetter(positionals[0]!), io, (l) =>
+        `replayed ${l.id}: ${l.event.type} ${l.event.id} back to ${l.group} (tries start over)`,
+      );
+  },
 };
 
 function orderTransition(call: (client: AdminClient, id: string) => Promise<AdminResult<AdminOrderSummaryFragment>>): Handler {
@@ -337,41 +362,6 @@ function orderRow(order: AdminOrderSummaryFragment): string[] {
 
 function money(value: { amount: string; currencyCode: string }): string {
   return `${value.amount} ${value.currencyCode}`;
-}
-
-/**
- * `--name value` / `--name=value` options and positionals. Hand-rolled rather than `util.parseArgs`
- * so that a negative number is a positional (`stock set <id> -5` reaches the API's validation).
- */
-function parse<K extends string>(args: readonly string[], options: readonly K[], positionalCount: number) {
-  const values: Partial<Record<K, string>> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!(options as readonly string[]).includes(name)) throw new UsageError(`unknown option ${arg}`);
-    const value = inline ?? args[(i += 1)];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    values[name as K] = value;
-  }
-  if (positionals.length !== positionalCount) {
-    throw new UsageError(`expected ${positionalCount} argument(s), got ${positionals.length}`);
-  }
-  return { values, positionals };
-}
-
-function required(flag: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
-
-function integer(name: string, value: string): number {
-  if (!/^-?\d+$/.test(value)) throw new UsageError(`${name} must be an integer, got "${value}"`);
-  return Number(value);
 }
 
 function orderStatus(value: string): OrderStatus {

@@ -48,6 +48,16 @@ export interface AdminApiError {
 /** Expected failures are values, not exceptions: a caller has to look at `ok` before `data`. */
 export type AdminResult<T> = { ok: true; data: T } | { ok: false; errors: AdminApiError[] };
 
+/** An event its consumer group gave up on (the router's /admin/events/dead-letters). */
+export interface DeadLetter {
+  id: string;
+  group: string;
+  event: { id: string; type: string; source: string; key: string; occurredAt: string; data: unknown };
+  attempts: number;
+  error: string;
+  failedAt: string;
+}
+
 /** Codes the client itself produces, when there is no GraphQL answer to take one from. */
 export const CLIENT_ERROR_CODES = {
   NETWORK_ERROR: 'NETWORK_ERROR',
@@ -108,6 +118,29 @@ export function createAdminClient(options: AdminClientOptions) {
     return { ok: true, data: body.data };
   }
 
+  /** The router's admin routes beside /graphql, which answer JSON (errors in the GraphQL shape). */
+  async function adminRequest<T>(path: string, method: 'GET' | 'POST'): Promise<AdminResult<T>> {
+    const url = new URL(path, options.url).toString();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { method, headers });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return failure(CLIENT_ERROR_CODES.NETWORK_ERROR, `cannot reach ${url}${cause}`);
+    }
+    let body: T & { errors?: GraphQLErrorBody[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      return failure(CLIENT_ERROR_CODES.BAD_RESPONSE, `${url} answered HTTP ${response.status} without JSON`);
+    }
+    if (body.errors && body.errors.length > 0) return { ok: false, errors: body.errors.map(toApiError) };
+    if (!response.ok) return failure(CLIENT_ERROR_CODES.BAD_RESPONSE, `${url} answered HTTP ${response.status}`);
+    return { ok: true, data: body };
+  }
+
   return {
     request,
     get token(): string | null {
@@ -143,6 +176,16 @@ export function createAdminClient(options: AdminClientOptions) {
     /** Sales over whole UTC days, `from`'s day through `to`'s day (ISO-8601 dates or date-times). */
     salesReport: (variables: SalesReportQueryVariables) =>
       field(request(SalesReportDocument, variables), (d: SalesReportQuery) => d.salesReport),
+    /** Events a consumer group gave up on after its last try, oldest first. */
+    deadLetters: (options: { group?: string; first?: number } = {}) => {
+      const query = new URLSearchParams();
+      if (options.group !== undefined) query.set('group', options.group);
+      if (options.first !== undefined) query.set('limit', String(options.first));
+      return field(adminRequest<{ deadLetters: DeadLetter[] }>(`/admin/events/dead-letters?${query}`, 'GET'), (d) => d.deadLetters);
+    },
+    /** Hands a dead letter back to its group, which tries it afresh. */
+    replayDeadLetter: (id: string) =>
+      field(adminRequest<{ replayed: DeadLetter }>(`/admin/events/dead-letters/${encodeURIComponent(id)}/replay`, 'POST'), (d) => d.replayed),
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createEvent } from '@shop/events';
 import { graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from '../../../test/support/supergraph.js';
 import { EXIT, main } from '../src/cli.js';
@@ -266,5 +267,48 @@ describe('shop-admin signed in', () => {
     expect(archived.code).toBe(EXIT.OK);
     expect(archived.stdout).toMatch(/^archived CLI-0001/);
     expect(rows((await cli(['products', 'list', '--search', 'CLI-0001'])).stdout)).toEqual([]);
+  });
+});
+
+describe('shop-admin events', () => {
+  it('lists a dead-lettered event and replays it to the consumer that gave up on it', async () => {
+    let healed = false;
+    const handled: string[] = [];
+    // A consumer of the stack's own bus that gives up at once, so the test needs no clock.
+    const subscription = await sg.stack.bus.subscribe({
+      group: 'admin-cli-test',
+      types: ['payment.succeeded'],
+      startAt: 'new',
+      retry: { maxAttempts: 1 },
+      handler: async (event) => {
+        if (!healed) throw new Error('ledger unavailable');
+        handled.push(event.id);
+      },
+    });
+    try {
+      const poison = createEvent('payments', 'payment.succeeded', 'order-dlq', { orderId: 'order-dlq' });
+      await sg.stack.bus.publish([poison]);
+      const listed = await eventually(
+        () => cli(['events', 'dead-letters', '--group', 'admin-cli-test']),
+        (run) => /^1 dead letter\(s\)/m.test(run.stdout),
+      );
+      expect(listed).toMatchObject({ code: EXIT.OK, stderr: '' });
+      expect(listed.stdout.split('\n')[0]).toMatch(/^ID +GROUP +TYPE +KEY +EVENT ID +ATTEMPTS +FAILED AT +ERROR$/);
+      const [row] = rows(listed.stdout).slice(0, -1);
+      expect(row).toEqual([expect.any(String), 'admin-cli-test', 'payment.succeeded', 'order-dlq', poison.id, '1', expect.any(String), 'ledger unavailable']);
+
+      healed = true;
+      const replayed = await cli(['events', 'replay', row![0]!]);
+      expect(replayed).toMatchObject({ code: EXIT.OK, stderr: '' });
+      await eventually(async () => handled, (ids) => ids.includes(poison.id));
+      expect(handled).toEqual([poison.id]);
+      expect((await cli(['events', 'dead-letters', '--group', 'admin-cli-test'])).stdout).toMatch(/^0 dead letter\(s\)/m);
+
+      const unknown = await cli(['events', 'replay', row![0]!]);
+      expect(unknown.code).toBe(EXIT.API_ERROR);
+      expect(unknown.stderr).toMatch(/^error: NOT_FOUND: /m);
+    } finally {
+      await subscription.stop();
+    }
   });
 });

@@ -8,8 +8,3 @@ export function createEvent<T>(source: string, type: string, key: string, data: 
 export function matches(types: readonly string[] | '*', type: string): boolean {
   return types === '*' || types.includes(type);
 }
-
-/** Backoff before redelivering an event whose handler failed: 100 ms doubling to 10 s. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(10_000, 100 * 2 ** Math.max(0, attempt - 1));
-}

@@ -1,3 +1,6 @@
+import type { Registry } from 'prom-client';
+import type { DeadLetter, RetryPolicy } from './retry.js';
+
 /**
  * Domain events between subgraphs. Producers write them to a transactional outbox in the same
  * transaction as the state change; a relay publishes them to the bus; consumers handle each
@@ -37,11 +40,23 @@ export interface SubscribeOptions {
   consumer?: string;
   /** Where a brand-new group starts: every retained event (`'beginning'`, default) or only new ones. */
   startAt?: 'beginning' | 'new';
+  /** This consumer's tries and backoff, instead of the bus's. */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface EventBus {
   readonly kind: 'redis' | 'memory';
   publish(events: readonly EventEnvelope[]): Promise<void>;
+  /**
+   * Hands each event to `handler`; one that throws is tried again after a backoff of its own
+   * (the consumer serves other events meanwhile) and, after the last try, dead-lettered.
+   */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Dead letters, oldest first; only `group`'s when given. */
+  deadLetters(options?: { group?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Hands a dead letter back to its group (tries start over); null when there is no such id. */
+  replayDeadLetter(id: string): Promise<DeadLetter | null>;
+  /** Lag, retries and dead letters (prom-client), for the process's `/metrics`. */
+  readonly metrics: Registry;
   close(): Promise<void>;
 }

@@ -1,16 +1,27 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createEvent, createMemoryBus, createRedisBus, type EventBus, type EventEnvelope } from '@shop/events';
+import { createEvent, createMemoryBus, createRedisBus, type BusOptions, type EventBus, type EventEnvelope } from '@shop/events';
 
 // One contract for Redis Streams (against the suite's real redis-server) and the in-process bus.
-const buses: Array<[string, () => EventBus]> = [
-  ['memory', () => createMemoryBus()],
-  ['redis', () => createRedisBus(process.env.SHOP_TEST_REDIS_URL!, { stream: `test-events:${randomUUID()}`, claimIdleMs: 300 })],
+const buses: Array<[string, (options?: BusOptions) => EventBus]> = [
+  ['memory', (options) => createMemoryBus(options)],
+  [
+    'redis',
+    (options) =>
+      createRedisBus(process.env.SHOP_TEST_REDIS_URL!, { stream: `test-events:${randomUUID()}`, claimIdleMs: 300, blockMs: 20, ...options }),
+  ],
 ];
 
-async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
+/** One sample of a metric from the Prometheus text format (0 when absent). */
+async function metric(bus: EventBus, name: string, labels: string): Promise<number> {
+  const text = await bus.metrics.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -79,5 +90,77 @@ describe.each(buses)('event bus contract: %s', (_name, create) => {
     await until(() => fromStart.length === 2 && onlyNew.length === 1);
     expect(fromStart).toEqual(['p1', 'p2']);
     expect(onlyNew).toEqual(['p2']);
+  });
+
+  it('dead-letters a poison event after its last try while the other events flow, and replays it', async () => {
+    // The bus clock is frozen unless the test moves it: backoff is proven by the clock, not by sleeping.
+    let clock = Date.parse('2026-12-06T10:00:00Z');
+    bus = create({ now: () => clock, retry: { maxAttempts: 3, delayMs: (attempt) => 60_000 * attempt } });
+    let healed = false;
+    const handled: string[] = [];
+    const tries = () => attempts.filter((key) => key === 'poison').length;
+    const attempts: string[] = [];
+    await bus.subscribe({
+      group: 'orders',
+      types: '*',
+      handler: async (e) => {
+        attempts.push(e.key);
+        if (e.key === 'poison' && !healed) throw new Error('cannot handle poison');
+        handled.push(e.key);
+      },
+    });
+    const poison = createEvent('payments', 'payment.succeeded', 'poison', { orderId: 'o-404' });
+    await bus.publish([poison, createEvent('payments', 'payment.succeeded', 'ok-0', {})]);
+    await until(() => tries() === 1 && handled.includes('ok-0'));
+
+    // The poison event waits a minute of bus time; everything published meanwhile is handled.
+    const later = Array.from({ length: 10 }, (_, i) => createEvent('payments', 'payment.succeeded', `ok-${i + 1}`, {}));
+    await bus.publish(later);
+    await until(() => handled.length === 11);
+    expect(tries()).toBe(1);
+    expect(await metric(bus, 'events_retrying', 'group="orders"')).toBe(1);
+
+    clock += 60_000;
+    await until(() => tries() === 2);
+    clock += 120_000;
+    await until(() => tries() === 3);
+    await until(async () => (await bus.deadLetters()).length === 1);
+    const [letter] = await bus.deadLetters({ group: 'orders' });
+    expect(letter).toMatchObject({ group: 'orders', attempts: 3, error: 'cannot handle poison', event: poison });
+    expect(await bus.deadLetters({ group: 'search' })).toEqual([]);
+    expect(handled).not.toContain('poison');
+    expect(await metric(bus, 'events_retries_total', 'group="orders",type="payment.succeeded"')).toBe(2);
+    expect(await metric(bus, 'events_dead_lettered_total', 'group="orders",type="payment.succeeded"')).toBe(1);
+    expect(await metric(bus, 'events_dead_letters', 'group="orders"')).toBe(1);
+    expect(await metric(bus, 'events_handled_total', 'group="orders",type="payment.succeeded"')).toBe(11);
+
+    // Fixed: the replay hands it to its group once more; a second replay of the same id finds nothing.
+    healed = true;
+    expect((await bus.replayDeadLetter(letter!.id))?.event).toEqual(poison);
+    await until(() => handled.includes('poison'));
+    expect(await bus.replayDeadLetter(letter!.id)).toBeNull();
+    expect(await bus.deadLetters()).toEqual([]);
+    expect(await metric(bus, 'events_dead_letters', 'group="orders"')).toBe(0);
+    expect(tries()).toBe(4);
+  });
+
+  it('reports the backlog of a group whose consumer is stuck', async () => {
+    bus = create();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    await bus.subscribe({
+      group: 'analytics',
+      types: '*',
+      handler: async (e) => {
+        await gate;
+        handled.push(e.key);
+      },
+    });
+    await bus.publish(Array.from({ length: 5 }, (_, i) => createEvent('orders', 'order.placed', `o${i}`, {})));
+    await until(async () => (await metric(bus, 'events_consumer_lag', 'group="analytics"')) + (await metric(bus, 'events_pending', 'group="analytics"')) === 5);
+    release();
+    await until(() => handled.length === 5);
+    await until(async () => (await metric(bus, 'events_consumer_lag', 'group="analytics"')) + (await metric(bus, 'events_pending', 'group="analytics"')) === 0);
   });
 });

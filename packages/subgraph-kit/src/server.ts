@@ -40,8 +40,13 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   context: (base: RequestBase) => TContext | Promise<TContext>;
   jwtSecret: string;
   logger: Logger;
-  /** Throws when a dependency (database, cache) is not ready; `/health` then answers 503. */
+  /**
+   * Throws when a dependency (database, cache) is not reachable: `/health` and `/health/ready`
+   * then answer 503. `/health/live` answers 200 whenever the process serves HTTP.
+   */
   readiness?: () => Promise<void>;
+  /** Served at `/metrics` in the Prometheus text format (a prom-client Registry, e.g. the event bus's). */
+  metrics?: { metrics(): Promise<string>; readonly contentType: string };
   /** Extra HTTP routes by exact path, e.g. webhooks. */
   routes?: Record<string, RouteHandler>;
   introspection?: boolean;
@@ -148,26 +153,35 @@ export function createSubgraphServer<TContext extends RequestBase>(
     }
   };
 
+  // Ready: dependencies reachable and not draining (a stopping server refuses new work, so a
+  // load balancer should stop sending it any).
+  let draining = false;
   const handleHealth = async (res: ServerResponse) => {
     try {
+      if (draining) throw new Error('draining');
       await options.readiness?.();
       sendJson(res, 200, { status: 'ok', service: options.name });
     } catch (error) {
       sendJson(res, 503, { status: 'unavailable', service: options.name, reason: (error as Error).message });
     }
   };
+  const handleMetrics = async (res: ServerResponse) => {
+    if (!options.metrics) return sendJson(res, 404, { error: 'not found' });
+    const text = await options.metrics.metrics();
+    res.writeHead(200, { 'content-type': options.metrics.contentType });
+    res.end(text);
+  };
+  const builtIn: Record<string, RouteHandler> = {
+    '/health': async (_req, res) => handleHealth(res),
+    '/health/ready': async (_req, res) => handleHealth(res),
+    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', service: options.name }),
+    '/metrics': async (_req, res) => handleMetrics(res),
+  };
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = options.routes?.[url.pathname];
-    const work =
-      url.pathname === '/graphql'
-        ? handleGraphQL(req, res, url)
-        : url.pathname === '/health'
-          ? handleHealth(res)
-          : route
-            ? route(req, res)
-            : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    const route = builtIn[url.pathname] ?? options.routes?.[url.pathname];
+    const work = url.pathname === '/graphql' ? handleGraphQL(req, res, url) : route ? route(req, res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       if (error instanceof HttpError) {
         if (!res.headersSent) sendGraphQLError(req, res, { status: error.status, code: 'BAD_REQUEST', message: error.message });
@@ -197,6 +211,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
       return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
     },
     async stop() {
+      draining = true;
       // Upgraded sockets would keep the HTTP server from closing: end them first.
       await webSocket.close();
       // The drain plugin closes the listener and waits for in-flight requests.

@@ -13,7 +13,7 @@ const at = new Date('2025-01-01T00:00:00Z');
 /** A bus that records what it was given and fails while `failing` is set. */
 function recordingBus(): EventBus & { published: EventEnvelope[]; failing: boolean } {
   const bus = {
-    kind: 'memory' as const,
+    ...createMemoryBus(),
     published: [] as EventEnvelope[],
     failing: false,
     async publish(events: readonly EventEnvelope[]) {
@@ -21,7 +21,6 @@ function recordingBus(): EventBus & { published: EventEnvelope[]; failing: boole
       bus.published.push(...events);
     },
     subscribe: () => Promise.reject(new Error('not used')),
-    close: async () => undefined,
   };
   return bus;
 }
