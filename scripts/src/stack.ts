@@ -66,6 +66,12 @@ export interface StackOptions {
   host?: string;
   /** With Redis, stores and the bus are the production adapters; without, in-process ones. */
   redisUrl?: string;
+  /**
+   * Where the in-process stores keep their data across restarts (`npm start`: `.data/`): the
+   * embedded product store (`<dataDir>/products.*`) and each key-value store
+   * (`<dataDir>/kv/<name>.*`). Unset: in memory only. Unused for what Redis holds.
+   */
+  dataDir?: string;
   /** One store for every subgraph (not closed by the stack), instead of one each. */
   kv?: KeyValueStore;
   /** The router's store (not closed by the stack). */
@@ -113,6 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }),
   });
   const stores: KeyValueStore[] = [];
+  const kvPath = (name: string) => (options.dataDir ? { persistPath: join(options.dataDir, 'kv', name) } : {});
   const started: Array<[string, RunningSubgraph]> = [];
   let router: Router | undefined;
   let supergraphSdl = '';
@@ -140,9 +147,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         USERS_URL: urls.users,
         ...(subgraph.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
       };
       if (subgraph.postgres) await ensureDatabase(env.DATABASE_URL!);
-      const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:` });
+      const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:`, ...kvPath(name) });
       if (!options.kv) stores.push(kv);
       const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
       started.push([name, running]);
@@ -155,7 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         typeDefs: readFileSync(join(options.root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
       })),
     ));
-    const routerKv = options.routerKv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: 'router:' });
+    const routerKv = options.routerKv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: 'router:', ...kvPath('router') });
     if (!options.routerKv) stores.push(routerKv);
     router = createRouter({
       ...options.routerOptions,

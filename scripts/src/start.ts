@@ -11,8 +11,9 @@ import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
 
 /**
- * `npm start`: the whole supergraph on this machine without Docker. Embedded PostgreSQL keeps
- * its data in .data/ between runs (`--reset` wipes it). Every subgraph listens on its DESIGN
+ * `npm start`: the whole supergraph on this machine without Docker. Embedded PostgreSQL, the
+ * embedded product store and the in-process key-value stores (carts, APQ, throttles) keep their
+ * data in .data/ between runs, each write on disk before it is acknowledged (`--reset` wipes it). Every subgraph listens on its DESIGN
  * port and the router on :4000, all in this one process so they share the in-process event
  * bus (set REDIS_URL to use Redis Streams instead); each subgraph still runs alone through its
  * own main.ts, as in production.
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     jwtSecret,
     admin,
     redisUrl: process.env.REDIS_URL,
+    dataDir,
     logLevel: (process.env.LOG_LEVEL as 'warn' | undefined) ?? 'warn',
     env: { FREE_SHIPPING_THRESHOLD: process.env.FREE_SHIPPING_THRESHOLD ?? '50.00' },
     routerOptions: {

@@ -13,13 +13,21 @@ export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' }
  * (fresh databases) and free ports, sharing the in-process event bus, behind the real router.
  */
 export async function startSupergraph(
-  options: { redisUrl?: string; kv?: KeyValueStore; router?: { kv?: KeyValueStore } } = {},
+  options: {
+    redisUrl?: string;
+    kv?: KeyValueStore;
+    router?: { kv?: KeyValueStore };
+    /** Keep the in-process stores here (as `npm start` does under .data/). */
+    dataDir?: string;
+    /** Reuse these databases (a restart) instead of creating fresh ones. */
+    databases?: Record<string, string>;
+  } = {},
 ) {
   const names = [...STACK_SUBGRAPHS, 'router'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
-  const databases = Object.fromEntries(
-    await Promise.all(STACK_SUBGRAPHS.map(async (name) => [name, await createTestDatabase(`e2e_${name}`)] as const)),
-  );
+  const databases =
+    options.databases ??
+    Object.fromEntries(await Promise.all(STACK_SUBGRAPHS.map(async (name) => [name, await createTestDatabase(`e2e_${name}`)] as const)));
   const fetches: SubgraphFetchEvent[] = [];
   const stack = await startStack({
     root,
@@ -32,6 +40,7 @@ export async function startSupergraph(
     onSubgraphFetch: (event) => fetches.push(event),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.kv ? { kv: options.kv } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.router?.kv ? { routerKv: options.router.kv } : {}),
   });
   const { users, products, inventory, orders } = stack.subgraphs;

@@ -8,7 +8,7 @@ const buses: Array<[string, (options?: BusOptions) => EventBus]> = [
   [
     'redis',
     (options) =>
-      createRedisBus(process.env.SHOP_TEST_REDIS_URL!, { stream: `test-events:${randomUUID()}`, claimIdleMs: 300, blockMs: 20, ...options }),
+      createRedisBus(process.env.SHOP_TEST_REDIS_URL!, { stream: `test-events:${randomUUID()}`, blockMs: 20, ...options }),
   ],
 ];
 

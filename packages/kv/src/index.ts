@@ -3,9 +3,14 @@ import { createRedisStore } from './redis.js';
 import type { KeyValueStore } from './types.js';
 
 export { createMemoryStore, createRedisStore };
+export { openJournal, type Journal, type JournalOptions } from './journal.js';
 export type { KeyValueStore };
 
-/** Redis when a URL is given, the in-process stand-in otherwise. */
-export function createKeyValueStore(options: { redisUrl?: string | undefined; keyPrefix?: string }): KeyValueStore {
-  return options.redisUrl ? createRedisStore(options.redisUrl, { keyPrefix: options.keyPrefix }) : createMemoryStore();
+/**
+ * Redis when a URL is given, the in-process stand-in otherwise (kept on disk under
+ * `persistPath` when given: `npm start` does, tests do not).
+ */
+export function createKeyValueStore(options: { redisUrl?: string | undefined; keyPrefix?: string; persistPath?: string }): KeyValueStore {
+  if (options.redisUrl) return createRedisStore(options.redisUrl, { keyPrefix: options.keyPrefix });
+  return createMemoryStore(options.persistPath ? { persistPath: options.persistPath } : {});
 }

@@ -1,3 +1,4 @@
+import { openJournal } from './journal.js';
 import type { KeyValueStore } from './types.js';
 
 interface Entry {
@@ -5,8 +6,16 @@ interface Entry {
   expiresAt: number | null;
 }
 
-/** The in-process stand-in: one Map, lazy expiry plus a periodic sweep, synchronous channels. */
-export function createMemoryStore(options: { now?: () => number; sweepMs?: number } = {}): KeyValueStore {
+/** A journal line: a key's new value and absolute expiry, or its deletion. */
+type Change = { k: string; v: string; e: number | null } | { k: string; d: 1 };
+
+/**
+ * The in-process stand-in: one Map, lazy expiry plus a periodic sweep, synchronous channels.
+ * With `persistPath` every write is journaled and resolves once it is on disk (see journal.ts
+ * for the durability promise), and the data is there again after a restart; channels are not
+ * kept (as with Redis pub/sub).
+ */
+export function createMemoryStore(options: { now?: () => number; sweepMs?: number; persistPath?: string } = {}): KeyValueStore {
   const now = options.now ?? Date.now;
   const data = new Map<string, Entry>();
   const channels = new Map<string, Set<(message: string) => void>>();
@@ -17,6 +26,25 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
       return undefined;
     }
     return entry;
+  };
+  const journal = options.persistPath
+    ? openJournal<Change>({
+        path: options.persistPath,
+        apply: (change) => {
+          if ('d' in change) data.delete(change.k);
+          else data.set(change.k, { value: change.v, expiresAt: change.e });
+        },
+        *snapshot() {
+          for (const [k, entry] of data) if (live(k)) yield { k, v: entry.value, e: entry.expiresAt };
+        },
+      })
+    : null;
+  // Resolves once the change is durable (at once without a journal).
+  const written = async (key: string): Promise<void> => {
+    if (!journal) return;
+    const entry = data.get(key);
+    journal.append(entry ? { k: key, v: entry.value, e: entry.expiresAt } : { k: key, d: 1 });
+    await journal.sync();
   };
   const sweep = setInterval(() => {
     for (const key of data.keys()) live(key);
@@ -34,16 +62,18 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
     },
     async set(key, value, opts = {}) {
       data.set(key, { value, expiresAt: expiry(opts.ttlSeconds) });
+      await written(key);
     },
     async setIfAbsent(key, value, opts = {}) {
       if (live(key)) return false;
       data.set(key, { value, expiresAt: expiry(opts.ttlSeconds) });
+      await written(key);
       return true;
     },
     async del(...keys) {
-      let removed = 0;
-      for (const key of keys) if (live(key) && data.delete(key)) removed += 1;
-      return removed;
+      const removed = keys.filter((key) => live(key) && data.delete(key));
+      await Promise.all(removed.map(written));
+      return removed.length;
     },
     async incr(key, opts = {}) {
       const entry = live(key);
@@ -51,6 +81,7 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
       if (!Number.isInteger(current)) throw new Error(`value at ${key} is not an integer`);
       const next = current + (opts.by ?? 1);
       data.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(opts.ttlSeconds) });
+      await written(key);
       return next;
     },
     async ttl(key) {
@@ -62,6 +93,7 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
       const entry = live(key);
       if (!entry) return false;
       entry.expiresAt = now() + ttlSeconds * 1000;
+      await written(key);
       return true;
     },
     async publish(channel, message) {
@@ -82,6 +114,7 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
     async ping() {},
     async close() {
       clearInterval(sweep);
+      await journal?.close();
       data.clear();
       channels.clear();
     },

@@ -7,6 +7,11 @@ export interface ProductsConfig {
   mongoUrl: string | undefined;
   mongoDb: string;
   /**
+   * Where the embedded store keeps its journal (`<dataDir>/products`); undefined: in memory
+   * only. `npm start` sets it under `.data/`. Unused with MongoDB.
+   */
+  dataDir?: string | undefined;
+  /**
    * Redis for the product cache and the event bus (main.ts builds both from it); undefined means
    * in-process stand-ins (development only). Optional in the type so callers that build a config
    * by hand (tests) need not name it.
@@ -28,10 +33,11 @@ export function buildProductsConfig(env: EnvReader): ProductsConfig {
     port: env.port('PORT', PRODUCTS_DEFAULT_PORT),
     mongoUrl,
     mongoDb: env.string('MONGO_DB', 'shop_products'),
+    dataDir: env.optional('DATA_DIR'),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productCacheTtlSeconds: env.int('PRODUCT_CACHE_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
     jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
-    // The embedded store starts empty on every start, so it is seeded unless told not to;
+    // The embedded store is seeded when empty unless told not to (in memory: on every start);
     // a real MongoDB is only ever seeded on request.
     seedDemo: env.bool('SEED_DEMO', mongoUrl === undefined),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createSubgraph, loadSchema, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildProductsConfig, type ProductsConfig } from './config.js';
 import type { ProductsContext } from './context.js';
@@ -72,8 +73,13 @@ export const products: SubgraphDefinition<ProductsConfig, ProductsSubgraph> = {
 
 async function openStore(config: ProductsConfig, logger: Logger): Promise<ProductRepository> {
   if (config.mongoUrl === undefined) {
-    logger.warn('MONGO_URL is not set: using the embedded in-process store, which starts empty on every start');
-    return createEmbeddedProductRepository();
+    if (config.dataDir === undefined) {
+      logger.warn('MONGO_URL and DATA_DIR are not set: using the embedded in-process store, which starts empty on every start');
+      return createEmbeddedProductRepository();
+    }
+    const persistPath = join(config.dataDir, 'products');
+    logger.info('MONGO_URL is not set: using the embedded store, journaled on disk', { path: persistPath });
+    return createEmbeddedProductRepository({ persistPath });
   }
   const repository = await createMongoProductRepository({ url: config.mongoUrl, dbName: config.mongoDb });
   logger.info('connected to MongoDB', { url: redactMongoUrl(config.mongoUrl), db: config.mongoDb });

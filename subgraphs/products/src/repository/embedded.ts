@@ -1,6 +1,7 @@
 import { types } from 'node:util';
 import { aggregate, find, update } from 'mingo';
-import type { Document, IndexDescription } from 'mongodb';
+import { BSON, type Document, type IndexDescription } from 'mongodb';
+import { openJournal, type Journal } from '@shop/kv';
 import {
   DuplicateKeyError,
   type CategoryDocument,
@@ -56,6 +57,8 @@ class EmbeddedCollection<T extends { _id: string }> {
   constructor(
     readonly name: string,
     indexes: readonly IndexDescription[],
+    /** Told every document written (null: deleted), in order: the journal. */
+    private readonly onWrite: (id: string, document: T | null) => void = () => undefined,
   ) {
     this.uniqueIndexes = indexes
       .filter((index) => index.unique)
@@ -68,6 +71,23 @@ class EmbeddedCollection<T extends { _id: string }> {
     }
     this.claimKeys(document, null);
     this.documents.set(document._id, copy(document));
+    this.onWrite(document._id, document);
+  }
+
+  /** Puts a document back as it was written (loading the journal): no checks, no `onWrite`. */
+  restore(id: string, document: T | null): void {
+    const current = this.documents.get(id);
+    if (current) for (const index of this.uniqueIndexes) index.owners.delete(indexKey(current, index.fields));
+    if (document === null) {
+      this.documents.delete(id);
+      return;
+    }
+    for (const index of this.uniqueIndexes) index.owners.set(indexKey(document, index.fields), id);
+    this.documents.set(id, document);
+  }
+
+  all(): IterableIterator<T> {
+    return this.documents.values();
   }
 
   find(plan: FindPlan, projection?: Document): T[] {
@@ -93,6 +113,7 @@ class EmbeddedCollection<T extends { _id: string }> {
     update(next, modifier);
     this.claimKeys(next, current);
     this.documents.set(next._id, copy(next));
+    this.onWrite(next._id, next);
     return copy(next);
   }
 
@@ -101,6 +122,7 @@ class EmbeddedCollection<T extends { _id: string }> {
     if (!current) return;
     for (const index of this.uniqueIndexes) index.owners.delete(indexKey(current, index.fields));
     this.documents.delete(id);
+    this.onWrite(id, null);
   }
 
   get size(): number {
@@ -152,11 +174,51 @@ function withoutOutbox(document: ProductDocument): ProductDocument {
   return product;
 }
 
-/** The development store: starts empty, lives as long as the process. */
-export function createEmbeddedProductRepository(): ProductRepository {
-  const products = new EmbeddedCollection<ProductDocument>('products', PRODUCT_INDEXES);
-  const categories = new EmbeddedCollection<CategoryDocument>('categories', CATEGORY_INDEXES);
-  const reviews = new EmbeddedCollection<ReviewDocument>('reviews', REVIEW_INDEXES);
+type CollectionName = 'products' | 'categories' | 'reviews';
+/** A journal line: a document as written, or its deletion (`doc: null`). */
+interface Written {
+  c: CollectionName;
+  id: string;
+  doc: Document | null;
+}
+// Extended JSON keeps Dates Dates across a restart.
+const EJSON_OPTIONS = { relaxed: true } as const;
+
+/**
+ * The development store. Without `persistPath` it starts empty and lives as long as the
+ * process (tests); with one, every write is journaled (`@shop/kv`'s openJournal: acknowledged
+ * writes survive a crash, as PostgreSQL's commits do) and the catalog is there after a restart.
+ */
+export function createEmbeddedProductRepository(options: { persistPath?: string } = {}): ProductRepository {
+  let journal: Journal<Written> | null = null;
+  const journaled =
+    (c: CollectionName) =>
+    (id: string, doc: Document | null): void =>
+      journal?.append({ c, id, doc });
+  const products = new EmbeddedCollection<ProductDocument>('products', PRODUCT_INDEXES, journaled('products'));
+  const categories = new EmbeddedCollection<CategoryDocument>('categories', CATEGORY_INDEXES, journaled('categories'));
+  const reviews = new EmbeddedCollection<ReviewDocument>('reviews', REVIEW_INDEXES, journaled('reviews'));
+  // Loading hands each collection back the documents it wrote, whatever their type.
+  const collections: Record<CollectionName, { restore(id: string, doc: never): void; all(): IterableIterator<{ _id: string }> }> = {
+    products,
+    categories,
+    reviews,
+  };
+  if (options.persistPath) {
+    journal = openJournal<Written>({
+      path: options.persistPath,
+      apply: ({ c, id, doc }) => collections[c].restore(id, doc as never),
+      *snapshot() {
+        for (const c of Object.keys(collections) as CollectionName[]) {
+          for (const doc of collections[c].all()) yield { c, id: doc._id, doc };
+        }
+      },
+      encode: (written) => BSON.EJSON.stringify(written, EJSON_OPTIONS),
+      decode: (line) => BSON.EJSON.parse(line, EJSON_OPTIONS) as Written,
+    });
+  }
+  // Resolves once every write so far is on disk (at once in memory).
+  const durable = async () => journal?.sync();
   // limit 0 means "no limit", as in MongoDB.
   const productsWhere = (filter: Document) =>
     products.find({ filter, sort: { ...PRODUCT_SORT }, limit: 0 }, { ...PRODUCT_PROJECTION });
@@ -184,21 +246,34 @@ export function createEmbeddedProductRepository(): ProductRepository {
       return categoriesWhere({});
     },
     async insertCategories(documents) {
-      for (const document of documents) categories.insert(document);
+      try {
+        for (const document of documents) categories.insert(document);
+      } finally {
+        await durable();
+      }
     },
     async insertProducts(documents) {
-      for (const document of documents) products.insert(document);
+      try {
+        for (const document of documents) products.insert(document);
+      } finally {
+        await durable();
+      }
     },
     async updateProduct(id, changes, at, event) {
-      return changed(products.updateOne(listedProductFilter(id), productChangesUpdate(changes, at, event)));
+      const product = products.updateOne(listedProductFilter(id), productChangesUpdate(changes, at, event));
+      await durable();
+      return changed(product);
     },
     async archiveProduct(id, at, event) {
-      return changed(products.updateOne(listedProductFilter(id), archiveUpdate(at, event)));
+      const product = products.updateOne(listedProductFilter(id), archiveUpdate(at, event));
+      await durable();
+      return changed(product);
     },
     async insertReview(review, event) {
       reviews.insert(review);
       const product = products.updateOne(listedProductFilter(review.productId), ratingUpdate(review.rating, review.createdAt, event));
       if (!product) reviews.deleteOne(review._id);
+      await durable();
       return changed(product);
     },
     async findReviewsByIds(ids) {
@@ -218,11 +293,14 @@ export function createEmbeddedProductRepository(): ProductRepository {
       for (const { productId, eventIds } of published) {
         products.updateOne({ _id: { $eq: productId } }, removePendingEventsUpdate(eventIds));
       }
+      await durable();
     },
     async isEmpty() {
       return products.size === 0 && categories.size === 0;
     },
     async ping() {},
-    async close() {},
+    async close() {
+      await journal?.close();
+    },
   };
 }
