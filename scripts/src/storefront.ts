@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The storefront page (`clients/web/dist`) on its own port, with `/graphql` proxied to the
@@ -59,6 +59,15 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     const path = pathnameOf(req.url);
     if (path === null) return void plain(res, 400, 'Bad request');
     if (path === proxyPath || path === '/graphql') return proxyHttp(req, res, router);
+    // Probes for containers: live while serving, ready once the built page is there to serve.
+    if (path === '/health/live') return void plain(res, 200, 'live');
+    if (path === '/health/ready') {
+      void stat(join(root, 'index.html')).then(
+        () => plain(res, 200, 'ready'),
+        () => plain(res, 503, `no built page in ${root}`),
+      );
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return void plain(res, 405, 'Method not allowed');

@@ -130,6 +130,8 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     context: wiring.context,
     jwtSecret: options.config.jwtSecret,
     logger,
+    // The bus's lag, retry and dead-letter metrics on this subgraph's /metrics.
+    metrics: bus.metrics,
     ...(wiring.readiness ? { readiness: wiring.readiness } : {}),
     ...(wiring.routes ? { routes: wiring.routes } : {}),
   });

@@ -11,6 +11,12 @@ export interface PaymentsConfig {
   databaseUrl: string | undefined;
   /** The router's public GraphQL endpoint, where orders are read with the caller's credentials. */
   routerUrl: string;
+  /**
+   * PAYMENTS_SIMULATED=true: the simulated provider (Stripe's test cards, no money moves) even
+   * with NODE_ENV=production, for a local trial of the production-shaped stack (docker compose);
+   * logged as a warning at start. Never for real customers.
+   */
+  simulatedPayments: boolean;
   /** Stripe's secret API key; unset (development only) selects the simulated provider. */
   stripeSecretKey: string | undefined;
   /** The signing secret of the `/webhooks/stripe` endpoint; unset, webhooks are refused. */
@@ -25,11 +31,14 @@ export interface PaymentsConfig {
 
 /** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
 export function buildPaymentsConfig(env: EnvReader): PaymentsConfig {
-  const stripeSecretKey = env.requiredInProduction('STRIPE_SECRET_KEY');
-  const stripeWebhookSecret = env.requiredInProduction('STRIPE_WEBHOOK_SECRET');
+  const simulatedPayments = env.bool('PAYMENTS_SIMULATED', false);
+  // Production needs real Stripe keys unless the simulated provider is chosen explicitly.
+  const stripeSecret = (name: string) => (simulatedPayments ? env.optional(name) : env.requiredInProduction(name));
+  const stripeSecretKey = stripeSecret('STRIPE_SECRET_KEY');
+  const stripeWebhookSecret = stripeSecret('STRIPE_WEBHOOK_SECRET');
   // Half a Stripe setup would charge cards whose outcome webhooks are then refused (or the
   // reverse): both or neither.
-  if (!env.production) {
+  if (!env.production || simulatedPayments) {
     if (stripeSecretKey !== undefined && stripeWebhookSecret === undefined) env.required('STRIPE_WEBHOOK_SECRET');
     if (stripeWebhookSecret !== undefined && stripeSecretKey === undefined) env.required('STRIPE_SECRET_KEY');
   }
@@ -37,6 +46,7 @@ export function buildPaymentsConfig(env: EnvReader): PaymentsConfig {
     port: env.port('PORT', DEFAULT_PORT),
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
     routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
+    simulatedPayments,
     stripeSecretKey,
     stripeWebhookSecret,
     stripeApiBase: env.url('STRIPE_API_BASE', { protocols: ['http', 'https'] }),

@@ -70,6 +70,10 @@ export function createPaymentsSubgraph(config: PaymentsConfig, options: Payments
 }
 
 function chooseProvider(config: PaymentsConfig, logger: Logger): PaymentProvider {
+  if (config.simulatedPayments) {
+    logger.warn('PAYMENTS_SIMULATED=true: payments use the simulated provider (Stripe test cards, no real money); never for real customers');
+    return createSimulatedProvider();
+  }
   if (config.stripeSecretKey) return createStripeProvider({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
   logger.warn('STRIPE_SECRET_KEY is not set: payments use the simulated provider (Stripe test cards, no real money)');
   return createSimulatedProvider();

@@ -19,6 +19,7 @@ describe('payments config', () => {
       port: 4005,
       databaseUrl: undefined,
       routerUrl: 'http://localhost:4000/graphql',
+      simulatedPayments: false,
       stripeSecretKey: undefined,
       stripeWebhookSecret: undefined,
       stripeApiBase: undefined,
@@ -48,6 +49,7 @@ describe('payments config', () => {
       port: 5005,
       databaseUrl: 'postgresql://u:p@db:5432/shop_payments',
       routerUrl: 'https://router.internal/graphql',
+      simulatedPayments: false,
       stripeSecretKey: 'sk_test_123',
       stripeWebhookSecret: 'whsec_123',
       stripeApiBase: 'http://stripe-mock:12111',
@@ -84,5 +86,15 @@ describe('payments config', () => {
       'REDIS_URL is required when NODE_ENV=production',
       'JWT_SECRET is required when NODE_ENV=production',
     ]);
+  });
+
+  it('runs production without Stripe keys only on the explicit PAYMENTS_SIMULATED=true opt-in', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/shop_payments', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 's'.repeat(32) };
+    expect(problems(production)).toEqual([
+      'STRIPE_SECRET_KEY is required when NODE_ENV=production',
+      'STRIPE_WEBHOOK_SECRET is required when NODE_ENV=production',
+    ]);
+    const { config } = readConfig({ ...production, PAYMENTS_SIMULATED: 'true' }, buildPaymentsConfig);
+    expect(config).toMatchObject({ simulatedPayments: true, stripeSecretKey: undefined, stripeWebhookSecret: undefined });
   });
 });
