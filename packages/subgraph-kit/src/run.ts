@@ -90,7 +90,15 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
   if (config.redisUrl === undefined) logger.warn('REDIS_URL is not set: events, caches and pub/sub stay in this process (development only)');
   const bus = createEventBus({
     redisUrl: config.redisUrl,
-    onError: (error, event) => logger.warn('event handling failed, will retry', { error, eventId: event?.id, type: event?.type }),
+    onError: (error, event) => logger.warn('event handling failed', { error, eventId: event?.id, type: event?.type }),
+    onDeadLetter: (letter) =>
+      logger.error('event dead-lettered after its last try: `npm run admin -- events dead-letters`', {
+        group: letter.group,
+        eventId: letter.event.id,
+        type: letter.event.type,
+        attempts: letter.attempts,
+        error: letter.error,
+      }),
   });
   // One prefix per subgraph, so subgraphs sharing a Redis never share keys (as in the one-process stack).
   const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: `${name}:` });
