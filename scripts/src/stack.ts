@@ -68,8 +68,9 @@ export interface StackOptions {
   redisUrl?: string;
   /**
    * Where the in-process stores keep their data across restarts (`npm start`: `.data/`): the
-   * embedded product store (`<dataDir>/products.*`) and each key-value store
-   * (`<dataDir>/kv/<name>.*`). Unset: in memory only. Unused for what Redis holds.
+   * embedded product store (`<dataDir>/products.*`), each key-value store
+   * (`<dataDir>/kv/<name>.*`) and the event bus (`<dataDir>/events.*`). Unset: in memory only.
+   * Unused for what Redis holds.
    */
   dataDir?: string;
   /** One store for every subgraph (not closed by the stack), instead of one each. */
@@ -108,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const busLogger = createLogger({ service: 'bus', level });
   const bus = createEventBus({
     redisUrl: options.redisUrl,
+    ...(options.dataDir ? { persistPath: join(options.dataDir, 'events') } : {}),
     onError: (error, event) => busLogger.warn('event handler failed', { error, eventType: event?.type, eventId: event?.id }),
     onDeadLetter: (letter) =>
       busLogger.error('event dead-lettered after its last try: `npm run admin -- events dead-letters`', {

@@ -10,8 +10,12 @@ export * from './retry.js';
 export * from './types.js';
 export { createMemoryBus, createRedisBus };
 
-/** Redis Streams when a URL is given, the in-process bus otherwise. */
-export function createEventBus(options: BusOptions & { redisUrl?: string | undefined }): EventBus {
-  const { redisUrl, ...busOptions } = options;
-  return redisUrl ? createRedisBus(redisUrl, busOptions) : createMemoryBus(busOptions);
+/**
+ * Redis Streams when a URL is given, the in-process bus otherwise (kept on disk under
+ * `persistPath` when given: `npm start` does, tests do not).
+ */
+export function createEventBus(options: BusOptions & { redisUrl?: string | undefined; persistPath?: string }): EventBus {
+  const { redisUrl, persistPath, ...busOptions } = options;
+  if (redisUrl) return createRedisBus(redisUrl, busOptions);
+  return createMemoryBus({ ...busOptions, ...(persistPath ? { persistPath } : {}) });
 }

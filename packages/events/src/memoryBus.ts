@@ -1,3 +1,4 @@
+import { openBusJournal, type BusRecord } from './busJournal.js';
 import { matches } from './envelope.js';
 import { createEventMetrics } from './metrics.js';
 import { errorMessage, retryPolicy, type BusOptions, type DeadLetter } from './retry.js';
@@ -15,8 +16,8 @@ interface Group {
   next: number;
   /** Taken, due now, not yet handled. */
   ready: Delivery[];
-  /** Being handled now (0 or 1: a group handles one event at a time). */
-  inFlight: number;
+  /** Being handled now (a group handles one event at a time). */
+  current: Delivery | null;
   /** Failed, waiting for `dueAt` on the bus clock. */
   retrying: Array<Delivery & { dueAt: number }>;
   consumers: SubscribeOptions[];
@@ -36,9 +37,15 @@ const MIN_WAKE_MS = 10;
  * consumer groups that each see every event, consumers within a group taking turns, at-least-
  * once delivery with per-event backoff, and a dead-letter list after the last try. Events wait
  * in their group while it has no consumer.
+ *
+ * With `persistPath` (`npm start` without Redis) the bus keeps its log, each group's unfinished
+ * events (with their tries and due times) and the dead letters in a journal (`@shop/kv`'s
+ * openJournal): `publish` resolves once the events are on disk, so an event an outbox relay
+ * handed over survives a restart and is delivered after it; a group's progress is written
+ * behind (a crash may deliver an event again: consumers dedupe by id).
  */
 export function createMemoryBus(
-  options: Omit<BusOptions, 'onError'> & { onError?: (error: unknown, event: EventEnvelope) => void } = {},
+  options: Omit<BusOptions, 'onError'> & { onError?: (error: unknown, event: EventEnvelope) => void; persistPath?: string } = {},
 ): EventBus {
   const busRetry = retryPolicy(options);
   const now = options.now ?? Date.now;
@@ -47,11 +54,19 @@ export function createMemoryBus(
   const dead: DeadLetter[] = [];
   let deadSeq = 0;
   let closed = false;
+  const stored = options.persistPath ? openBusJournal(options.persistPath, () => snapshot()) : null;
+  const record = (...records: BusRecord[]) => {
+    for (const r of records) stored?.journal.append(r);
+  };
+  // Writes what was recorded; `publish` and `subscribe` wait for it, the rest write behind.
+  const persist = async () => stored?.journal.sync();
+  // A failed write-behind also fails the next publish, which waits on the same journal.
+  const persistBehind = () => void persist().catch(() => undefined);
   const metrics = createEventMetrics(async () =>
     [...groups.values()].map((g) => ({
       group: g.name,
       lag: log.length - g.next,
-      pending: g.ready.length + g.inFlight,
+      pending: g.ready.length + (g.current ? 1 : 0),
       retrying: g.retrying.length,
       deadLetters: dead.filter((d) => d.group === g.name).length,
     })),
@@ -90,11 +105,14 @@ export function createMemoryBus(
         failedAt: new Date(now()).toISOString(),
       };
       dead.push(letter);
+      record({ ok: group.name, id: delivery.event.id }, { dead: letter });
       metrics.deadLettered(group.name, delivery.event.type);
       options.onDeadLetter?.(structuredClone(letter));
       return;
     }
-    group.retrying.push({ ...delivery, attempts, dueAt: now() + retry.delayMs(attempts) });
+    const dueAt = now() + retry.delayMs(attempts);
+    group.retrying.push({ ...delivery, attempts, dueAt });
+    record({ pend: group.name, id: delivery.event.id, attempts, dueAt });
     metrics.retried(group.name, delivery.event.type);
   };
 
@@ -110,15 +128,20 @@ export function createMemoryBus(
         const delivery = group.ready.shift();
         if (!delivery) break;
         const consumer = group.consumers[group.turn++ % group.consumers.length]!;
-        if (!matches(consumer.types, delivery.event.type)) continue;
-        group.inFlight += 1;
+        if (!matches(consumer.types, delivery.event.type)) {
+          record({ ok: group.name, id: delivery.event.id });
+          continue;
+        }
+        group.current = delivery;
         try {
           await consumer.handler(delivery.event);
+          record({ ok: group.name, id: delivery.event.id });
           metrics.handled(group.name, delivery.event.type);
         } catch (error) {
           fail(group, consumer, delivery, error);
         } finally {
-          group.inFlight -= 1;
+          group.current = null;
+          persistBehind();
         }
       }
     } finally {
@@ -128,36 +151,74 @@ export function createMemoryBus(
     }
   };
 
-  const groupOf = (name: string, startAt: SubscribeOptions['startAt']): Group => {
-    let group = groups.get(name);
-    if (!group) {
-      group = {
-        name,
-        next: startAt === 'new' ? log.length : 0,
-        ready: [],
-        inFlight: 0,
-        retrying: [],
-        consumers: [],
-        turn: 0,
-        running: false,
-        idle: Promise.resolve(),
-        timer: null,
-      };
-      groups.set(name, group);
-    }
+  const newGroup = (name: string, next: number): Group => {
+    const group: Group = {
+      name,
+      next,
+      ready: [],
+      current: null,
+      retrying: [],
+      consumers: [],
+      turn: 0,
+      running: false,
+      idle: Promise.resolve(),
+      timer: null,
+    };
+    groups.set(name, group);
     return group;
   };
+  const groupOf = (name: string, startAt: SubscribeOptions['startAt']): Group => {
+    const existing = groups.get(name);
+    if (existing) return existing;
+    const group = newGroup(name, startAt === 'new' ? log.length : 0);
+    record({ g: name, from: group.next });
+    return group;
+  };
+
+  // The live state as journal records, for compaction: every event, every dead letter, and per
+  // group what it has not finished (everything else in the log counts as done).
+  function* snapshot(): Iterable<BusRecord> {
+    for (const event of log) yield { e: event };
+    for (const letter of dead) yield { dead: letter };
+    for (const group of groups.values()) {
+      yield { g: group.name, from: log.length };
+      const unfinished = [
+        ...(group.current ? [{ ...group.current, dueAt: null }] : []),
+        ...group.ready.map((d) => ({ ...d, dueAt: null })),
+        ...group.retrying,
+        ...log.slice(group.next).map((event) => ({ event, attempts: 0, dueAt: null })),
+      ];
+      for (const { event, attempts, dueAt } of unfinished) yield { pend: group.name, id: event.id, attempts, dueAt };
+    }
+  }
+
+  if (stored) {
+    log.push(...stored.log);
+    dead.push(...stored.dead);
+    deadSeq = Math.max(0, ...stored.dead.map((d) => Number(d.id)));
+    for (const { name, pending } of stored.groups) {
+      const group = newGroup(name, log.length);
+      for (const { event, attempts, dueAt } of pending) {
+        if (dueAt === null) group.ready.push({ event, attempts });
+        else group.retrying.push({ event, attempts, dueAt });
+      }
+    }
+  }
 
   return {
     kind: 'memory',
     metrics: metrics.registry,
     async publish(events) {
       if (closed) throw new Error('event bus is closed');
-      log.push(...events.map((e) => structuredClone(e)));
+      const copies = events.map((e) => structuredClone(e));
+      log.push(...copies);
+      record(...copies.map((e) => ({ e })));
+      await persist();
       for (const group of groups.values()) void drain(group);
     },
     async subscribe(subscribeOptions): Promise<Subscription> {
       const group = groupOf(subscribeOptions.group, subscribeOptions.startAt);
+      await persist();
       group.consumers.push(subscribeOptions);
       queueMicrotask(() => void drain(group));
       return {
@@ -176,6 +237,8 @@ export function createMemoryBus(
       const [letter] = dead.splice(index, 1) as [DeadLetter];
       const group = groupOf(letter.group, 'beginning');
       group.ready.push({ event: letter.event, attempts: 0 });
+      record({ undead: letter.id }, { pend: letter.group, id: letter.event.id, attempts: 0, dueAt: null });
+      await persist();
       metrics.replayed(letter.group);
       void drain(group);
       return structuredClone(letter);
@@ -184,6 +247,7 @@ export function createMemoryBus(
       closed = true;
       for (const group of groups.values()) if (group.timer) clearTimeout(group.timer);
       await Promise.all([...groups.values()].map((g) => g.idle));
+      await stored?.journal.close();
     },
   };
 }

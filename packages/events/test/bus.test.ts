@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEvent, createMemoryBus, createRedisBus, type BusOptions, type EventBus, type EventEnvelope } from '@shop/events';
 
 // One contract for Redis Streams (against the suite's real redis-server) and the in-process bus.
@@ -162,5 +165,56 @@ describe.each(buses)('event bus contract: %s', (_name, create) => {
     release();
     await until(() => handled.length === 5);
     await until(async () => (await metric(bus, 'events_consumer_lag', 'group="analytics"')) + (await metric(bus, 'events_pending', 'group="analytics"')) === 0);
+  });
+});
+
+describe('in-process bus kept on disk', () => {
+  it('delivers after a restart what a group had not finished, keeps backoff and dead letters, and skips what it had handled', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bus-journal-')), 'events');
+    let clock = Date.parse('2026-12-06T10:00:00Z');
+    const options = { persistPath: path, now: () => clock, retry: { maxAttempts: 2, delayMs: () => 60_000 } };
+    const first = createMemoryBus(options);
+    const seen: string[] = [];
+    const orders = await first.subscribe({
+      group: 'orders',
+      types: '*',
+      handler: async (e) => {
+        seen.push(e.key);
+        if (e.key === 'flaky' || e.key === 'poison') throw new Error(`cannot handle ${e.key}`);
+      },
+    });
+    await first.publish(['done', 'poison'].map((key) => createEvent('payments', 'payment.succeeded', key, {})));
+    await until(() => seen.length === 2);
+    clock += 60_000;
+    await until(async () => (await first.deadLetters()).length === 1);
+    // flaky fails once and waits a minute of bus time, across the restart.
+    await first.publish([createEvent('payments', 'payment.succeeded', 'flaky', {})]);
+    await until(() => seen.includes('flaky'));
+    await orders.stop();
+    await first.publish([createEvent('payments', 'payment.succeeded', 'while-down', {})]);
+    await first.close();
+
+    const second = createMemoryBus(options);
+    const after: string[] = [];
+    await second.subscribe({ group: 'orders', types: '*', handler: async (e) => void after.push(e.key) });
+    await until(() => after.includes('while-down'));
+    expect(after).toEqual(['while-down']);
+    clock += 60_000;
+    await until(() => after.includes('flaky'));
+    const [letter] = await second.deadLetters();
+    expect(letter).toMatchObject({ group: 'orders', attempts: 2, event: { key: 'poison' } });
+    expect(await second.replayDeadLetter(letter!.id)).not.toBeNull();
+    await until(() => after.includes('poison'));
+    await second.close();
+
+    // What was handled before the last restart is not handed out again.
+    const third = createMemoryBus(options);
+    const last: string[] = [];
+    await third.subscribe({ group: 'orders', types: '*', handler: async (e) => void last.push(e.key) });
+    await third.publish([createEvent('payments', 'payment.succeeded', 'fresh', {})]);
+    await until(() => last.includes('fresh'));
+    expect(last).toEqual(['fresh']);
+    expect(await third.deadLetters()).toEqual([]);
+    await third.close();
   });
 });
