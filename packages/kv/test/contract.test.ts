@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
 
 // The same contract for the real Redis adapter (against the suite's redis-server) and the
 // in-process stand-in: anything that passes here behaves the same in embedded and production mode.
 const adapters: Array<[string, () => KeyValueStore]> = [
   ['memory', () => createMemoryStore()],
-  ['memory, journaled', () => createMemoryStore({ persistPath: join(mkdtempSync(join(tmpdir(), 'kv-contract-')), 'kv') })],
   ['redis', () => createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `kv-test:${randomUUID()}:` })],
 ];
 
