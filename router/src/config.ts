@@ -47,15 +47,30 @@ export interface RouterConfig {
   rateLimitPerMinute: number;
   /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
   trustProxy: TrustProxy;
+  /** Deadline of one subgraph fetch (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs: number;
+  /** SUBGRAPH_<NAME>_TIMEOUT_MS overrides, keyed by subgraph name (lower case). */
+  subgraphTimeouts: Record<string, number>;
+  /** SUBGRAPH_BREAKER_FAILURES consecutive failures open a subgraph's circuit for SUBGRAPH_BREAKER_OPEN_MS. */
+  circuitBreaker: { failureThreshold: number; openMs: number };
 }
+
+/** How long one subgraph fetch may take (connect, headers, body) before its fields are SUBGRAPH_UNAVAILABLE. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
+const TIMEOUT_BOUNDS = { min: 10, max: 600_000 };
 
 export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
   const subgraphUrls: Record<string, string> = {};
+  const subgraphTimeouts: Record<string, number> = {};
   for (const key of Object.keys(raw)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
-    if (!match) continue;
-    const url = env.url(key, { protocols: ['http', 'https'] });
-    if (url) subgraphUrls[match[1]!.toLowerCase()] = url;
+    const url = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    const timeout = /^SUBGRAPH_([A-Z0-9_]+)_TIMEOUT_MS$/.exec(key);
+    if (url) {
+      const value = env.url(key, { protocols: ['http', 'https'] });
+      if (value) subgraphUrls[url[1]!.toLowerCase()] = value;
+    } else if (timeout) {
+      subgraphTimeouts[timeout[1]!.toLowerCase()] = env.int(key, DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS);
+    }
   }
   return {
     port: env.port('PORT', 4000),
@@ -77,6 +92,12 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
     },
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
     trustProxy: trustProxyOf(env.oneOf('TRUST_PROXY', ['false', 'true', 'loopback', '0', '1'] as const, 'false')),
+    subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS),
+    subgraphTimeouts,
+    circuitBreaker: {
+      failureThreshold: env.int('SUBGRAPH_BREAKER_FAILURES', 5, { min: 1, max: 10_000 }),
+      openMs: env.int('SUBGRAPH_BREAKER_OPEN_MS', 10_000, { min: 100, max: 3_600_000 }),
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
-import { DEFAULT_LIMITS, type OperationLimits } from './config.js';
+import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
 import { withEngineExecutor } from './engine/engineGateway.js';
@@ -97,7 +97,6 @@ export interface Router {
 }
 
 const DEFAULT_RETRY: UpstreamRetry = { attempts: 8, delayMs: 250, maxDelayMs: 10_000 };
-export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = { failureThreshold: 5, openMs: 10_000 };
 
 export function createRouter(options: RouterOptions): Router {

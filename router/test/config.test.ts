@@ -17,6 +17,9 @@ describe('router configuration', () => {
       trustProxy: false,
       introspection: true,
       watchSupergraph: true,
+      subgraphTimeoutMs: 5000,
+      subgraphTimeouts: {},
+      circuitBreaker: { failureThreshold: 5, openMs: 10_000 },
     });
     expect(warnings.join()).toMatch(/JWT_SECRET/);
   });
@@ -34,6 +37,10 @@ describe('router configuration', () => {
       RATE_LIMIT_PER_MINUTE: '0',
       TRUST_PROXY: 'true',
       SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
+      SUBGRAPH_TIMEOUT_MS: '2500',
+      SUBGRAPH_SEARCH_TIMEOUT_MS: '8000',
+      SUBGRAPH_BREAKER_FAILURES: '3',
+      SUBGRAPH_BREAKER_OPEN_MS: '30000',
     });
     expect(config).toMatchObject({
       redisUrl: 'redis://cache:6379',
@@ -42,6 +49,9 @@ describe('router configuration', () => {
       rateLimitPerMinute: 0,
       trustProxy: true,
       subgraphUrls: { users: 'http://users:4001/graphql' },
+      subgraphTimeoutMs: 2500,
+      subgraphTimeouts: { search: 8000 },
+      circuitBreaker: { failureThreshold: 3, openMs: 30_000 },
     });
   });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createTestDatabase, freePort } from '@shop/testing';
 import type { KeyValueStore } from '@shop/kv';
 import type { SubgraphFetchEvent } from '@shop/router';
-import { startStack, STACK_SUBGRAPHS } from '../../scripts/src/stack.js';
+import { startStack, STACK_SUBGRAPHS, type StackOptions } from '../../scripts/src/stack.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
 export const JWT_SECRET = 'e2e-secret-that-is-definitely-long-enough-1234';
@@ -16,7 +16,7 @@ export async function startSupergraph(
   options: {
     redisUrl?: string;
     kv?: KeyValueStore;
-    router?: { kv?: KeyValueStore };
+    router?: { kv?: KeyValueStore; options?: StackOptions['routerOptions'] };
     /** Keep the in-process stores here (as `npm start` does under .data/). */
     dataDir?: string;
     /** Reuse these databases (a restart) instead of creating fresh ones. */
@@ -42,6 +42,7 @@ export async function startSupergraph(
     ...(options.kv ? { kv: options.kv } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.router?.kv ? { routerKv: options.router.kv } : {}),
+    ...(options.router?.options ? { routerOptions: options.router.options } : {}),
   });
   const { users, products, inventory, orders } = stack.subgraphs;
 

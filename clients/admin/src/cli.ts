@@ -163,11 +163,14 @@ const COMMANDS: Record<string, Handler> = {
       report(await client.setStock(positionals[0]!, quantity, values.warehouse), io, (product) =>
         [
           `${product.sku}  ${product.name}  (${product.id})`,
-          formatTable(
-            ['WAREHOUSE', 'ON HAND', 'RESERVED', 'AVAILABLE'],
-            product.stock.warehouses.map((w) => [w.warehouse, String(w.onHand), String(w.reserved), String(w.available)]),
-          ),
-          `total available: ${product.stock.available}`,
+          // Null only while inventory is unreachable (its error is reported with the result).
+          product.stock
+            ? formatTable(
+                ['WAREHOUSE', 'ON HAND', 'RESERVED', 'AVAILABLE'],
+                product.stock.warehouses.map((w) => [w.warehouse, String(w.onHand), String(w.reserved), String(w.available)]),
+              )
+            : 'stock unavailable',
+          `total available: ${product.stock?.available ?? '-'}`,
         ].join('\n'),
       );
   },
@@ -278,7 +281,7 @@ function renderOrder(order: AdminOrderDetailsFragment): string {
     '',
     formatTable(['STATUS', 'AT', 'REASON'], order.statusHistory.map((change) => [change.status, change.at, change.reason ?? ''])),
     '',
-    order.shipments.length > 0 ? renderShipments(order.shipments) : 'shipments -',
+    order.shipments === null ? 'shipments unavailable' : order.shipments.length > 0 ? renderShipments(order.shipments) : 'shipments -',
   ].join('\n');
 }
 
@@ -352,7 +355,7 @@ async function resolveCategory(client: AdminClient, value: string): Promise<Admi
 
 const PRODUCT_HEADERS = ['ID', 'SKU', 'NAME', 'CATEGORY', 'PRICE', 'AVAILABLE'];
 function productRow(product: AdminProductFragment): string[] {
-  return [product.id, product.sku, product.name, product.category.slug, money(product.price), String(product.stock.available)];
+  return [product.id, product.sku, product.name, product.category.slug, money(product.price), String(product.stock?.available ?? '-')];
 }
 
 const ORDER_HEADERS = ['NUMBER', 'ID', 'STATUS', 'TOTAL', 'CUSTOMER', 'PLACED'];

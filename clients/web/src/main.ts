@@ -13,11 +13,17 @@ interface ProductCard {
   name: string;
   price: Money;
   images: Array<{ url: string; alt: string | null }>;
-  stock: { available: number };
+  /** Null while inventory cannot be reached: the rest of the page still shows. */
+  stock: { available: number } | null;
 }
+function stockLabel(stock: ProductCard['stock']): string {
+  if (!stock) return 'Stock unknown right now';
+  return stock.available > 0 ? `${stock.available} in stock` : 'Out of stock';
+}
+
 interface ProductDetail extends ProductCard {
   description: string | null;
-  inStock: boolean;
+  inStock: boolean | null;
   attributes: { brand: string | null; color: string | null } | null;
 }
 interface Cart {
@@ -239,7 +245,7 @@ async function viewSearch(params: URLSearchParams): Promise<void> {
         { className: 'card', testid: 'product-card', 'data-product-id': p.id },
         h('a', { href: `#/product/${encodeURIComponent(p.id)}`, testid: 'product-link' }, picture(p), h('span', { className: 'name' }, p.name)),
         h('span', { className: 'price' }, money(p.price)),
-        h('span', { className: p.stock.available > 0 ? 'stock' : 'stock out' }, p.stock.available > 0 ? `${p.stock.available} in stock` : 'Out of stock'),
+        h('span', { className: p.stock && p.stock.available > 0 ? 'stock' : 'stock out' }, stockLabel(p.stock)),
       ),
     ),
   );
@@ -301,7 +307,7 @@ async function viewProduct(id: string): Promise<void> {
         h(
           'p',
           { testid: 'product-stock', 'data-in-stock': String(p.inStock), className: p.inStock ? 'stock' : 'stock out' },
-          p.inStock ? `In stock (${p.stock.available} available)` : 'Out of stock',
+          p.inStock === null || !p.stock ? 'Stock unknown right now' : p.inStock ? `In stock (${p.stock.available} available)` : 'Out of stock',
         ),
         p.attributes?.brand ? h('p', {}, `Brand: ${p.attributes.brand}`) : null,
         p.attributes?.color ? h('p', {}, `Colour: ${p.attributes.color}`) : null,

@@ -221,11 +221,11 @@ export type SetStockMutationVariables = Exact<{
 }>;
 
 
-export type SetStockMutation = { setStock: { id: string, sku: string, name: string, stock: { available: number, reserved: number, onHand: number, warehouses: Array<{ warehouse: string, onHand: number, reserved: number, available: number }> } } };
+export type SetStockMutation = { setStock: { id: string, sku: string, name: string, stock: { available: number, reserved: number, onHand: number, warehouses: Array<{ warehouse: string, onHand: number, reserved: number, available: number }> } | null } };
 
 export type AdminOrderSummaryFragment = { id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { amount: string, currencyCode: string }, user: { id: string, email: string } };
 
-export type AdminOrderDetailsFragment = { shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shippingAddress: { name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ quantity: number, product: { id: string, sku: string, name: string }, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, provider: string, amount: { amount: string, currencyCode: string } } | null, shipments: Array<{ id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }>, total: { amount: string, currencyCode: string }, user: { id: string, email: string } };
+export type AdminOrderDetailsFragment = { shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shippingAddress: { name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ quantity: number, product: { id: string, sku: string, name: string }, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, provider: string, amount: { amount: string, currencyCode: string } } | null, shipments: Array<{ id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }> | null, total: { amount: string, currencyCode: string }, user: { id: string, email: string } };
 
 export type OrdersQueryVariables = Exact<{
   status?: OrderStatus | null | undefined;
@@ -241,7 +241,7 @@ export type OrderQueryVariables = Exact<{
 }>;
 
 
-export type OrderQuery = { order: { shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shippingAddress: { name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ quantity: number, product: { id: string, sku: string, name: string }, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, provider: string, amount: { amount: string, currencyCode: string } } | null, shipments: Array<{ id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }>, total: { amount: string, currencyCode: string }, user: { id: string, email: string } } | null };
+export type OrderQuery = { order: { shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shippingAddress: { name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ quantity: number, product: { id: string, sku: string, name: string }, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, provider: string, amount: { amount: string, currencyCode: string } } | null, shipments: Array<{ id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }> | null, total: { amount: string, currencyCode: string }, user: { id: string, email: string } } | null };
 
 export type FulfilOrderMutationVariables = Exact<{
   id: string | number;
@@ -264,7 +264,7 @@ export type CancelOrderMutationVariables = Exact<{
 
 export type CancelOrderMutation = { cancelOrder: { id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { amount: string, currencyCode: string }, user: { id: string, email: string } } };
 
-export type AdminProductFragment = { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } };
+export type AdminProductFragment = { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } | null };
 
 export type ProductsQueryVariables = Exact<{
   filter?: ProductFilter | null | undefined;
@@ -273,7 +273,7 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } } }> } };
+export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } | null } }> } };
 
 export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -285,7 +285,7 @@ export type CreateProductMutationVariables = Exact<{
 }>;
 
 
-export type CreateProductMutation = { createProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } } };
+export type CreateProductMutation = { createProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } | null } };
 
 export type UpdateProductMutationVariables = Exact<{
   id: string | number;
@@ -293,14 +293,14 @@ export type UpdateProductMutationVariables = Exact<{
 }>;
 
 
-export type UpdateProductMutation = { updateProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } } };
+export type UpdateProductMutation = { updateProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } | null } };
 
 export type ArchiveProductMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ArchiveProductMutation = { archiveProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } } };
+export type ArchiveProductMutation = { archiveProduct: { id: string, sku: string, name: string, archivedAt: string | null, category: { id: string, slug: string, name: string }, price: { amount: string, currencyCode: string }, basePrice: { amount: string, currencyCode: string }, stock: { available: number, reserved: number, onHand: number } | null } };
 
 export type SalesReportQueryVariables = Exact<{
   from: string;

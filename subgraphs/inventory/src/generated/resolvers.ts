@@ -72,10 +72,16 @@ export type MutationSetStockLevelsArgs = {
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
-  /** True when at least one unit is available (on hand and not reserved) in some warehouse. */
-  inStock: Scalars['Boolean']['output'];
-  /** Stock summed over every warehouse; all zero when the product has never been stocked. */
-  stock: Stock;
+  /**
+   * True when at least one unit is available (on hand and not reserved) in some warehouse.
+   * Null only while inventory cannot be reached.
+   */
+  inStock?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Stock summed over every warehouse; all zero when the product has never been stocked.
+   * Null (with a SUBGRAPH_UNAVAILABLE error) only while inventory cannot be reached.
+   */
+  stock?: Maybe<Stock>;
 };
 
 /** One product to reserve, for `reserveStock`. */
@@ -337,8 +343,8 @@ export type MutationResolvers<ContextType = InventoryContext, ParentType extends
 export type ProductResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  stock?: Resolver<ResolversTypes['Stock'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  stock?: Resolver<Maybe<ResolversTypes['Stock']>, ParentType, ContextType>;
 }>;
 
 export type ReservedItemResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['ReservedItem'] = ResolversParentTypes['ReservedItem']> = ResolversObject<{

@@ -53,9 +53,10 @@ export type User = {
   /**
    * The messages this service rendered for the user (order confirmations, payment, shipping,
    * delivery, refund and cancellation e-mails), newest first. Only the user themself and ADMINs
-   * may read them; anyone else gets FORBIDDEN, an anonymous caller UNAUTHENTICATED.
+   * may read them; anyone else gets FORBIDDEN, an anonymous caller UNAUTHENTICATED. Null only
+   * while notifications cannot be reached.
    */
-  notifications: Array<Notification>;
+  notifications?: Maybe<Array<Notification>>;
 };
 
 
@@ -213,7 +214,7 @@ export type NotificationResolvers<ContextType = NotificationsContext, ParentType
 export type UserResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  notifications?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType, Partial<UserNotificationsArgs>>;
+  notifications?: Resolver<Maybe<Array<ResolversTypes['Notification']>>, ParentType, ContextType, Partial<UserNotificationsArgs>>;
 }>;
 
 export type Resolvers<ContextType = NotificationsContext> = ResolversObject<{

@@ -277,9 +277,9 @@ export type User = {
   id: Scalars['ID']['output'];
   /**
    * The user's orders, newest first. Only the user themself or an ADMIN may read them.
-   * `first` defaults to 20, at most 100.
+   * `first` defaults to 20, at most 100. Null only while orders cannot be reached.
    */
-  orders: OrderConnection;
+  orders?: Maybe<OrderConnection>;
 };
 
 
@@ -539,7 +539,7 @@ export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extend
 export type UserResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<UserOrdersArgs>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<UserOrdersArgs>>;
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{

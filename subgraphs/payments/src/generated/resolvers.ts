@@ -56,9 +56,10 @@ export type Order = {
   payment?: Maybe<Payment>;
   /**
    * Every payment attempt on the order, newest first (a declined card leaves a FAILED attempt
-   * and the order can be paid again). Only the customer who paid and ADMINs see them.
+   * and the order can be paid again). Only the customer who paid and ADMINs see them. Null only
+   * while payments cannot be reached.
    */
-  payments: Array<Payment>;
+  payments?: Maybe<Array<Payment>>;
 };
 
 /** One attempt to pay an order. */
@@ -254,7 +255,7 @@ export type OrderResolvers<ContextType = PaymentsContext, ParentType extends Res
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType>;
-  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  payments?: Resolver<Maybe<Array<ResolversTypes['Payment']>>, ParentType, ContextType>;
 }>;
 
 export type PaymentResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = ResolversObject<{

@@ -486,9 +486,10 @@ export type User = {
   id: Scalars['ID']['output'];
   /**
    * Reviews the user wrote, newest first. Public, like the reviews on product pages. `first`
-   * defaults to 20 (0..100); `after` is the `endCursor` of the previous page.
+   * defaults to 20 (0..100); `after` is the `endCursor` of the previous page. Null only while
+   * products cannot be reached.
    */
-  reviews: ReviewConnection;
+  reviews?: Maybe<ReviewConnection>;
 };
 
 
@@ -826,7 +827,7 @@ export type SeoResolvers<ContextType = ProductsContext, ParentType extends Resol
 export type UserResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<UserReviewsArgs>>;
+  reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, Partial<UserReviewsArgs>>;
 }>;
 
 export type Resolvers<ContextType = ProductsContext> = ResolversObject<{

@@ -61,9 +61,10 @@ export type Order = {
   id: Scalars['ID']['output'];
   /**
    * The order's shipments, oldest first: at most one is active (SHIPPED or DELIVERED). Empty
-   * until an ADMIN hands the order to a carrier with `createShipment`.
+   * until an ADMIN hands the order to a carrier with `createShipment`. Null only while shipping
+   * cannot be reached.
    */
-  shipments: Array<Shipment>;
+  shipments?: Maybe<Array<Shipment>>;
 };
 
 export type Query = {
@@ -350,7 +351,7 @@ export type MutationResolvers<ContextType = ShippingContext, ParentType extends 
 export type OrderResolvers<ContextType = ShippingContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  shipments?: Resolver<Maybe<Array<ResolversTypes['Shipment']>>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = ShippingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
