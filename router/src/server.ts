@@ -7,7 +7,7 @@ import type { ExecutionResult } from 'graphql';
 import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
+import { apolloLogger, sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -141,7 +141,7 @@ export function createRouter(options: RouterOptions): Router {
       update = hooks.update;
       return { supergraphSdl: options.supergraphSdl };
     },
-    logger: apolloLogger(logger),
+    logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     runtime = new SupergraphRuntime(coreSupergraphSdl, apiSchema, urlOverrides, clients);
@@ -159,7 +159,7 @@ export function createRouter(options: RouterOptions): Router {
     persistedQueries: false,
     formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
-    logger: apolloLogger(logger),
+    logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
 
   const verifier = options.jwtSecret ? createCallerVerifier(options.jwtSecret) : null;
@@ -340,13 +340,4 @@ async function probe(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function apolloLogger(logger: Logger) {
-  return {
-    debug: (message?: unknown) => logger.debug(String(message)),
-    info: (message?: unknown) => logger.debug(String(message)),
-    warn: (message?: unknown) => logger.warn(String(message)),
-    error: (message?: unknown) => logger.error(String(message)),
-  };
 }

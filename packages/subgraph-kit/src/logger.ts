@@ -1,9 +1,10 @@
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream } from 'pino';
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export type LogFields = Record<string, unknown>;
 
+/** What the code logs through; pino underneath. */
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
   info(msg: string, fields?: LogFields): void;
@@ -14,30 +15,57 @@ export interface Logger {
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-/** One JSON object per line on stdout: easy to grep here, easy to ship anywhere. */
+// Credentials never reach a log line, wherever they sit in the fields (up to two levels down).
+const SECRETS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'accessToken', 'refreshToken'];
+const REDACT = SECRETS.flatMap((key) => [`["${key}"]`, `*["${key}"]`, `*.*["${key}"]`]);
+// The fields pino writes itself: a field by one of these names is kept beside them, renamed.
+const RESERVED = new Set(['level', 'time', 'msg', 'service']);
+
+/**
+ * One JSON object per line on stdout (pino): `level` as a name, ISO `time`, `service`, the
+ * fields, `msg`. Errors anywhere in the fields keep their name, message and stack; circular
+ * fields are written as "[Circular]"; secrets are redacted.
+ */
 export function createLogger(options: { service: string; level?: LogLevel; write?: (line: string) => void }): Logger {
-  const min = RANK[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const make = (bound: LogFields): Logger => {
-    const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
-      if (RANK[level] < min) return;
-      const entry = { time: new Date().toISOString(), level, service: options.service, msg, ...bound, ...fields };
-      write(`${JSON.stringify(entry, errorReplacer)}\n`);
+  const destination: DestinationStream | undefined = options.write ? { write: options.write } : undefined;
+  const base = pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service },
+      timestamp: stdTimeFunctions.isoTime,
+      // Errors under any field keep their name, message and stack (JSON would give `{}`).
+      formatters: { level: (label) => ({ level: label }), log: serializeErrors },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    destination,
+  );
+  const wrap = (log: pino.Logger): Logger => {
+    const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: LogFields) => {
+      if (fields) log[level](safeFields(fields), msg);
+      else log[level](msg);
     };
-    return {
-      debug: log('debug'),
-      info: log('info'),
-      warn: log('warn'),
-      error: log('error'),
-      child: (fields) => make({ ...bound, ...fields }),
-    };
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => wrap(log.child(safeFields(fields))) };
   };
-  return make({});
+  return wrap(base);
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
-  }
-  return value;
+function serializeErrors(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.values(fields).some((value) => value instanceof Error)) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value instanceof Error ? stdSerializers.err(value) : value]));
+}
+
+function safeFields(fields: LogFields): LogFields {
+  if (!Object.keys(fields).some((key) => RESERVED.has(key))) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [RESERVED.has(key) ? `field_${key}` : key, value]));
+}
+
+/** The logger Apollo Server takes, on ours; its `info` lines are written at `infoAs` (the router keeps them at debug). */
+export function apolloLogger(logger: Logger, options: { infoAs?: 'info' | 'debug' } = {}) {
+  const info = options.infoAs ?? 'info';
+  return {
+    debug: (message?: unknown) => logger.debug(String(message)),
+    info: (message?: unknown) => logger[info](String(message)),
+    warn: (message?: unknown) => logger.warn(String(message)),
+    error: (message?: unknown) => logger.error(String(message)),
+  };
 }

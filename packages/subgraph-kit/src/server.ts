@@ -12,7 +12,7 @@ import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
 import { HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
 import { SHARED_SCALARS } from './scalars.js';
-import type { Logger } from './logger.js';
+import { apolloLogger, type Logger } from './logger.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
 export interface RequestBase extends AuthContext {
@@ -95,12 +95,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
-    logger: {
-      debug: (m) => logger.debug(String(m)),
-      info: (m) => logger.info(String(m)),
-      warn: (m) => logger.warn(String(m)),
-      error: (m) => logger.error(String(m)),
-    },
+    logger: apolloLogger(logger),
   });
   // Same path, same caller verification and context: any subgraph may declare `type Subscription`.
   const webSocket = serveGraphQLOverWebSocket({
