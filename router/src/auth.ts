@@ -1,6 +1,7 @@
+import { decodeJwt } from 'jose';
 import { AppError, unauthenticated } from '@shop/errors';
 import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
-import { LruCache } from './LruCache.js';
+import { LRUCache } from 'lru-cache';
 
 export type Verified =
   /** `expiresAt`: when the token stops being valid (ms); absent for anonymous callers. */
@@ -20,7 +21,7 @@ const ANONYMOUS: Verified = { caller: null, error: null };
  */
 export function createCallerVerifier(secret: string, options: { now?: () => number; cacheSize?: number } = {}): CallerVerifier {
   const now = options.now ?? Date.now;
-  const cache = new LruCache<string, { verified: Verified; until: number }>(options.cacheSize ?? 10_000);
+  const cache = new LRUCache<string, { verified: Verified; until: number }>({ max: options.cacheSize ?? 10_000 });
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
@@ -48,6 +49,6 @@ export function createCallerVerifier(secret: string, options: { now?: () => numb
 
 /** The `exp` of a token whose signature was just verified, in milliseconds. */
 function expiryOf(token: string): number {
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-  return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  const { exp } = decodeJwt(token);
+  return typeof exp === 'number' ? exp * 1000 : 0;
 }

@@ -16,6 +16,7 @@ import {
   type GraphQLMediaType,
   type GraphQLRefusal,
   type Logger,
+  type RateLimiter,
 } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
@@ -24,7 +25,6 @@ import type { FastPathRequest } from './engine/fastPath.js';
 import type { OperationAnalyzer } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
 import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
-import type { RateLimiter } from './rateLimit.js';
 import { clientAddress, isRecord, requestFromSearch, searchFromRequest, type TrustProxy } from './request.js';
 
 export interface HttpGraphQLDeps {
@@ -110,7 +110,7 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     const apiKey = headerValue(req, 'x-api-key');
     const partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
     // Unknown keys count against the IP: a client must not mint itself fresh buckets.
-    const decision = await deps.rateLimiter.take(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
+    const decision = await deps.rateLimiter.consume(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
     if (!decision.allowed) {
       const retryAfter = { 'retry-after': String(decision.retryAfterSeconds) };
       return refuse(res, requestId, mediaType, refusalOf(429, rateLimited(decision.retryAfterSeconds), true, retryAfter), 'rate_limited');

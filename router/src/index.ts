@@ -7,6 +7,5 @@ export type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 export { subgraphRequestHeaders } from './subgraphHeaders.js';
 export * from './limits.js';
 export * from './persistedQueries.js';
-export * from './rateLimit.js';
 export * from './server.js';
 export * from './supergraph.js';

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { AppError } from '@shop/errors';
 import type { OperationLimits } from './config.js';
-import { LruCache } from './LruCache.js';
+import { LRUCache } from 'lru-cache';
 
 type Variables = Record<string, unknown> | null | undefined;
 /** A cost that is known from the text alone, or depends on variables (`first: $first`). */
@@ -49,7 +49,7 @@ interface DocumentEntry {
 const LIST_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
 export function createOperationAnalyzer(limits: Pick<OperationLimits, 'maxDepth' | 'maxAliases' | 'maxCost'>, cacheSize = 2000): OperationAnalyzer {
-  const documents = new LruCache<string, DocumentEntry>(cacheSize);
+  const documents = new LRUCache<string, DocumentEntry>({ max: cacheSize });
 
   const entryFor = (query: string): DocumentEntry => {
     let entry = documents.get(query);

@@ -37,6 +37,7 @@ try {
     limits: config.limits,
     jwtSecret: config.jwtSecret,
     kv,
+    redisUrl: config.redisUrl,
     partnerApiKeys: config.partnerApiKeys,
     partnerManifest,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@shop/errors';
 import type { KeyValueStore } from '@shop/kv';
-import { LruCache } from './LruCache.js';
+import { LRUCache } from 'lru-cache';
 
 /** Apollo's persisted query manifest (`apollo-persisted-query-manifest`, version 1). */
 export interface PersistedQueryManifest {
@@ -73,7 +73,7 @@ export function createPersistedQueries(options: {
   /** Hash -> query kept in process too, so a hot query costs no store round trip. */
   localEntries?: number;
 }): PersistedQueries {
-  const local = new LruCache<string, string>(options.localEntries ?? 5000);
+  const local = new LRUCache<string, string>({ max: options.localEntries ?? 5000 });
 
   return {
     async resolve(body, partner) {

@@ -7,7 +7,7 @@ import type { ExecutionResult } from 'graphql';
 import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { apolloLogger, sendGraphQLError, sendJson, type Logger } from '@shop/subgraph-kit';
+import { apolloLogger, createRateLimits, sendGraphQLError, sendJson, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -24,7 +24,6 @@ import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createOperationAnalyzer } from './limits.js';
 import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
-import { createRateLimiter } from './rateLimit.js';
 import type { TrustProxy } from './request.js';
 import { healthUrlOf, readSupergraph, subgraphsOf, watchFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
@@ -48,8 +47,10 @@ export interface RouterOptions {
    * UNAUTHENTICATED. Without it the router only forwards them; subgraphs verify in any case.
    */
   jwtSecret?: string;
-  /** APQ cache and rate-limit counters: Redis to share them between replicas. Default: in-process. */
+  /** The APQ cache: Redis to share it between replicas. Default: in-process. */
   kv?: KeyValueStore;
+  /** Redis for the rate limits, shared by every replica (an in-memory limit per process while it fails). Default: in-process. */
+  redisUrl?: string | undefined;
   /** API keys held to the partner manifest. */
   partnerApiKeys?: readonly string[];
   /** The partner manifest's operations, id -> body (see readPersistedQueryManifest). */
@@ -64,7 +65,7 @@ export interface RouterOptions {
   subscriptionRetry?: Partial<UpstreamRetry>;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
-  /** Time for rate-limit windows and access-token expiry of WebSocket connections (tests move a manual clock). */
+  /** Time for access-token expiry of WebSocket connections (tests move a manual clock). */
   clock?: Clock;
   /** Deadline of one subgraph fetch (default 5 s); `subgraphTimeouts` overrides it per subgraph. */
   subgraphTimeoutMs?: number;
@@ -166,7 +167,10 @@ export function createRouter(options: RouterOptions): Router {
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits);
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
-  const rateLimiter = createRateLimiter({ kv, perMinute: options.rateLimitPerMinute ?? 0, logger, now: clock.now });
+  const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
+  const perMinute = options.rateLimitPerMinute ?? 0;
+  const rateLimiter: RateLimiter =
+    perMinute > 0 ? rateLimits.limiter({ name: 'ratelimit', points: perMinute, durationSeconds: 60 }) : { consume: async () => ({ allowed: true }), reset: async () => undefined };
   const pool = new UpstreamPool({
     retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
     logger,
@@ -305,6 +309,7 @@ export function createRouter(options: RouterOptions): Router {
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await clients.close();
+      await rateLimits.close();
       if (!options.kv) await kv.close();
     },
   };

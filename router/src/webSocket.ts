@@ -5,7 +5,7 @@ import { CloseCode, type FormattedExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
-import { connectionParam, openWebSocketEndpoint, type Logger } from '@shop/subgraph-kit';
+import { connectionParam, openWebSocketEndpoint, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { Clock } from './clock.js';
 import type { RouterContext } from './context.js';
@@ -13,7 +13,6 @@ import type { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import type { OperationAnalyzer } from './limits.js';
 import type { RouterMetrics } from './metrics.js';
 import type { PersistedQueries } from './persistedQueries.js';
-import type { RateLimiter } from './rateLimit.js';
 import { clientAddress, type TrustProxy } from './request.js';
 import type { SupergraphRuntime } from './SupergraphRuntime.js';
 
@@ -135,7 +134,7 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
           closeUnauthorized(ctx.extra.socket, invalid.message);
           return [invalid];
         }
-        const decision = await deps.rateLimiter.take(session.rateBucket!);
+        const decision = await deps.rateLimiter.consume(session.rateBucket!);
         if (!decision.allowed) {
           metrics.rejected('rate_limited');
           return [rateLimited(decision.retryAfterSeconds)];

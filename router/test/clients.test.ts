@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql, type ApolloLink } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
@@ -7,7 +7,8 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { auditServer } from 'graphql-http';
 import type { SubgraphServer } from '@shop/subgraph-kit';
 import { createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
-import { logger, manualClock, secret, startCatalogAndPrices } from './fixtures.js';
+import { FAKE_DATE_ONLY } from '@shop/testing';
+import { logger, secret, startCatalogAndPrices } from './fixtures.js';
 
 // The router driven by the client libraries people use, unchanged: what each of them shows a
 // developer when the router refuses a request itself (limits, rate limits, keys, CSRF).
@@ -52,16 +53,18 @@ describe('the router with real GraphQL clients', () => {
 
   describe('Apollo Client 4 (HttpLink)', () => {
     it('reads extensions.code of QUERY_TOO_COMPLEX and RATE_LIMITED', async () => {
-      const clock = manualClock();
-      const limited = await start({ rateLimitPerMinute: 2, clock });
+      // Rate limits read the time from Date: only it is faked, servers keep real timers.
+      jest.useFakeTimers({ doNotFake: [...FAKE_DATE_ONLY.doNotFake], now: Date.now() });
+      const limited = await start({ rateLimitPerMinute: 2 });
       const client = apollo(new HttpLink({ uri: limited }));
 
       expect(await apolloErrorCodes(client, '{ items(first: 50) { id name } }')).toEqual(['QUERY_TOO_COMPLEX']);
       expect(await apolloErrorCodes(client, '{ items(first: 1) { id } }').catch(() => 'ok')).toBe('ok');
       expect(await apolloErrorCodes(client, '{ items(first: 1) { id } }')).toEqual(['RATE_LIMITED']);
-      clock.advance(60_000);
+      jest.setSystemTime(Date.now() + 60_000);
       const { data } = await client.query({ query: gql('{ items(first: 1) { id } }'), fetchPolicy: 'no-cache' });
       expect(data).toEqual({ items: [{ __typename: 'Item', id: 'i1' }] });
+      jest.useRealTimers();
     });
 
     it('reads UNAUTHENTICATED for a bad token or an unknown API key, and PERSISTED_QUERY_NOT_IN_LIST for a partner', async () => {

@@ -174,6 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwtSecret: options.jwtSecret,
       kv: routerKv,
       events: bus,
+      redisUrl: options.redisUrl,
       onSubgraphFetch: options.onSubgraphFetch,
     });
     await router.listen(ports.router!, host);

@@ -2,3 +2,4 @@ export * from './graphql.js';
 export * from './ports.js';
 export * from './postgres.js';
 export * from './redis.js';
+export * from './clock.js';

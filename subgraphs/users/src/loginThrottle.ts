@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { rateLimited } from '@shop/errors';
-import type { KeyValueStore } from '@shop/kv';
+import type { RateLimiter, RateLimits } from '@shop/subgraph-kit';
 
 export interface LoginRateLimit {
   /** Wrong passwords allowed per account (email) within one window. */
   maxFailuresPerEmail: number;
   /** Password attempts, right or wrong, allowed per client address within one window. */
   maxAttemptsPerIp: number;
-  /** Length of a fixed window, counted from the first attempt in it. */
+  /** Length of a window, counted from a key's first attempt in it. */
   windowSeconds: number;
 }
 
@@ -29,29 +29,28 @@ export interface LoginThrottle {
 }
 
 /**
- * Fixed-window counters in the key-value store (Redis, so every replica shares them). The
+ * Two rate-limiter-flexible limits (Redis through `limits`, so every replica shares them). The
  * failure is counted before the password is checked, not after: the atomic increment then
- * decides, and a burst of simultaneous guesses cannot slip past the limit while the first
- * ones are still being verified.
+ * decides, and a burst of simultaneous guesses cannot slip past the limit while the first ones
+ * are still being verified. A key's window starts with its first attempt.
  */
-export function createLoginThrottle(kv: KeyValueStore, limits: LoginRateLimit): LoginThrottle {
-  const ipKey = (clientIp: string) => `login-attempts:ip:${clientIp}`;
+export function createLoginThrottle(limits: RateLimits, settings: LoginRateLimit): LoginThrottle {
+  const perIp = limits.limiter({ name: 'login-attempts:ip', points: settings.maxAttemptsPerIp, durationSeconds: settings.windowSeconds });
+  const perEmail = limits.limiter({ name: 'login-failures:email', points: settings.maxFailuresPerEmail, durationSeconds: settings.windowSeconds });
   // Hashed: no email addresses in the store, and a bounded key whatever was typed.
-  const emailKey = (email: string) =>
-    `login-failures:email:${createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex')}`;
-
-  async function count(key: string, limit: number): Promise<void> {
-    const attempts = await kv.incr(key, { ttlSeconds: limits.windowSeconds });
-    if (attempts > limit) throw rateLimited(Math.max(1, (await kv.ttl(key)) ?? limits.windowSeconds));
-  }
+  const emailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+  const count = async (limiter: RateLimiter, key: string) => {
+    const decision = await limiter.consume(key);
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  };
 
   return {
     async admit(clientIp, email) {
-      await count(ipKey(clientIp), limits.maxAttemptsPerIp);
-      await count(emailKey(email), limits.maxFailuresPerEmail);
+      await count(perIp, clientIp);
+      await count(perEmail, emailKey(email));
     },
     async succeeded(email) {
-      await kv.del(emailKey(email));
+      await perEmail.reset(emailKey(email));
     },
   };
 }

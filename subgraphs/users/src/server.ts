@@ -1,4 +1,4 @@
-import { createPostgresSubgraph, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createPostgresSubgraph, createRateLimits, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildUsersConfig, type UsersConfig } from './config.js';
 import { createContext, type UsersContext } from './context.js';
 import type { UsersDatabase } from './db/database.js';
@@ -11,8 +11,8 @@ import { createUsersService } from './service.js';
 export type UsersSubgraph = PostgresSubgraph;
 
 /**
- * Accounts and sign-in. Makes sure the configured ADMIN account exists; `kv` holds the sign-in
- * rate limits (Redis, so every replica shares them).
+ * Accounts and sign-in. Makes sure the configured ADMIN account exists; sign-in rate limits are
+ * counted in Redis at `config.redisUrl` (shared by every replica), in process without it.
  */
 export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}): Promise<UsersSubgraph> {
   return createPostgresSubgraph<UsersDatabase, UsersContext>({
@@ -21,19 +21,19 @@ export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}
     config,
     deps,
     migrations,
-    async wire({ db, kv, logger }) {
+    async wire({ db, logger, resource }) {
+      const limits = createRateLimits({ redisUrl: config.redisUrl, keyPrefix: 'users:', logger });
+      resource(() => limits.close());
       const repository = createUsersRepository(db);
       const service = await createUsersService({
         repository,
         jwtSecret: config.jwtSecret,
-        throttle: createLoginThrottle(kv, config.loginRateLimit),
+        throttle: createLoginThrottle(limits, config.loginRateLimit),
       });
       if (config.admin) await service.ensureAdmin(config.admin, logger);
       return {
         resolvers: createResolvers(service),
         context: (base) => createContext(base, repository),
-        // Sign-in needs the store too: without it every login would fail.
-        readiness: () => kv.ping(),
       };
     },
   });

@@ -1,4 +1,3 @@
-import { createRedisStore, type KeyValueStore } from '@shop/kv';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createLogger } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk } from '@shop/testing';
@@ -23,17 +22,14 @@ const RELAXED_LOGIN_RATE_LIMIT: LoginRateLimit = { maxFailuresPerEmail: 5, maxAt
 export interface StartUsersOptions {
   databaseUrl?: string;
   admin?: AdminAccount;
+  /** Sign-in rate limits in this Redis (shared by replicas); in process without it. */
   redisUrl?: string;
-  kv?: KeyValueStore;
   loginRateLimit?: LoginRateLimit;
 }
 
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
 export async function startUsers(options: StartUsersOptions = {}): Promise<RunningUsers> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase('users'));
-  // With a Redis URL the store is opened here, as the host process (runSubgraph) would.
-  const ownKv = options.redisUrl && !options.kv ? createRedisStore(options.redisUrl, { keyPrefix: 'users:' }) : undefined;
-  const kv = options.kv ?? ownKv;
   const subgraph = await createUsersSubgraph(
     {
       port: 0,
@@ -44,18 +40,10 @@ export async function startUsers(options: StartUsersOptions = {}): Promise<Runni
       loginRateLimit: options.loginRateLimit ?? RELAXED_LOGIN_RATE_LIMIT,
       logLevel: 'silent',
     },
-    { logger: createLogger({ service: 'users', level: 'silent' }), ...(kv ? { kv } : {}) },
+    { logger: createLogger({ service: 'users', level: 'silent' }) },
   );
   const { url } = await subgraph.listen(0, '127.0.0.1');
-  return {
-    url,
-    databaseUrl,
-    subgraph,
-    async stop() {
-      await subgraph.stop();
-      await ownKv?.close();
-    },
-  };
+  return { url, databaseUrl, subgraph, stop: () => subgraph.stop() };
 }
 
 /** Direct access to the subgraph's tables, for what only the store can show (hashes, expiry). */

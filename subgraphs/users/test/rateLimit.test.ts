@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createMemoryStore, createRedisStore } from '@shop/kv';
-import { createTestDatabase, errorCodes, graphql, type GraphQLResponse } from '@shop/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { freePort } from '@shop/postgres';
+import { createTestDatabase, errorCodes, FAKE_DATE_ONLY, graphql, type GraphQLResponse } from '@shop/testing';
 import {
   CHANGE_PASSWORD,
   GOOD_PASSWORD,
@@ -131,9 +131,7 @@ describe('sign-in rate limits across replicas', () => {
     const databaseUrl = await createTestDatabase('users_replicas');
     const redisUrl = process.env.SHOP_TEST_REDIS_URL!;
     const first = await startUsers({ databaseUrl, redisUrl, loginRateLimit: LIMITS });
-    // The second replica is handed its store, as a host process would.
-    const injected = createRedisStore(redisUrl, { keyPrefix: 'users:' });
-    const second = await startUsers({ databaseUrl, kv: injected, loginRateLimit: LIMITS });
+    const second = await startUsers({ databaseUrl, redisUrl, loginRateLimit: LIMITS });
     try {
       const email = uniqueEmail('replicas');
       await registerUser(first.url, { email });
@@ -144,24 +142,38 @@ describe('sign-in rate limits across replicas', () => {
       await first.stop();
       await second.stop();
     }
-    // A store handed in belongs to the caller: stopping the subgraph left it open.
-    await expect(injected.ping()).resolves.toBeUndefined();
-    await injected.close();
+  });
+
+  it('keep counting in each replica while Redis is unreachable', async () => {
+    const users = await startUsers({ redisUrl: `redis://127.0.0.1:${await freePort()}`, loginRateLimit: LIMITS });
+    try {
+      const email = uniqueEmail('outage');
+      await registerUser(users.url, { email });
+      const ip = freshIp();
+      expect(await attempts(5, (i) => signIn(users.url, email, `wrong password ${i}`, ip))).toEqual(times(5, ['UNAUTHENTICATED']));
+      expectRateLimited(await signIn(users.url, email, GOOD_PASSWORD, ip));
+    } finally {
+      await users.stop();
+    }
   });
 });
 
 describe('sign-in rate limit window', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('lets an email and an address try again once the window has passed', async () => {
     let now = Date.parse('2025-01-01T00:00:00Z');
-    const kv = createMemoryStore({ now: () => now });
+    jest.useFakeTimers({ doNotFake: [...FAKE_DATE_ONLY.doNotFake], now });
     const limits = { maxFailuresPerEmail: 2, maxAttemptsPerIp: 3, windowSeconds: 60 };
-    const users = await startUsers({ kv, loginRateLimit: limits });
+    const users = await startUsers({ loginRateLimit: limits });
     try {
       const email = uniqueEmail('window');
       await registerUser(users.url, { email });
       const ip = freshIp();
       expect(await attempts(2, (i) => signIn(users.url, email, `wrong password ${i}`, ip))).toEqual(times(2, ['UNAUTHENTICATED']));
-      now += 20_000;
+      jest.setSystemTime((now += 20_000));
       const blocked = await signIn(users.url, email, GOOD_PASSWORD, freshIp());
       expectRateLimited(blocked, 60);
       expect(blocked.errors?.[0]?.extensions?.retryAfter).toBe(40);
@@ -169,11 +181,10 @@ describe('sign-in rate limit window', () => {
       expect(errorCodes(await signIn(users.url, otherAccount.user.email, 'wrong', ip))).toEqual(['UNAUTHENTICATED']);
       expectRateLimited(await signIn(users.url, otherAccount.user.email, GOOD_PASSWORD, ip), 60);
 
-      now += 40_000;
+      jest.setSystemTime((now += 40_000));
       expect(errorCodes(await signIn(users.url, email, GOOD_PASSWORD, ip))).toEqual([]);
     } finally {
       await users.stop();
-      await kv.close();
     }
   });
 });
