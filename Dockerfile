@@ -10,6 +10,9 @@ FROM node:26-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
+# Where a service keeps the private key it makes on first start (a volume per service in
+# docker-compose.yml): the only path its unprivileged user may write.
+RUN mkdir /keys && chown node:node /keys && chmod 700 /keys
 # Runs as the image's unprivileged `node` user; the code is owned by root, so it is read-only to it.
 USER node
 # Readiness of whichever service runs here: its dependencies answer and it is not draining.

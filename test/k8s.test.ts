@@ -31,9 +31,15 @@ const services = [...subgraphs, ...webTier];
 const find = (kind: string, name: string) => rendered.find((o) => o.kind === kind && o.metadata.name === name) as (K8sObject & Record<string, any>) | undefined;
 const containerOf = (name: string) => containersOf(find('Deployment', name)!)[0]!;
 
-/** Who calls a subgraph directly: the subgraphs whose config reads `<NAME>_URL`. */
+/**
+ * Who calls a subgraph directly: the subgraphs whose config reads `<NAME>_URL`, and for users
+ * every subgraph that verifies access tokens against its public keys (`readJwksUrl`: JWKS_URL).
+ */
 function callersOf(subgraph: string): string[] {
-  return subgraphs.filter((caller) => readFileSync(join(root, 'subgraphs', caller, 'src', 'config.ts'), 'utf8').includes(`'${subgraph.toUpperCase()}_URL'`));
+  return subgraphs.filter((caller) => {
+    const config = readFileSync(join(root, 'subgraphs', caller, 'src', 'config.ts'), 'utf8');
+    return config.includes(`'${subgraph.toUpperCase()}_URL'`) || (subgraph === 'users' && config.includes('readJwksUrl(env)'));
+  });
 }
 
 const CONFIG_BUILDERS: Record<string, (env: EnvReader) => unknown> = {
@@ -49,6 +55,8 @@ const CONFIG_BUILDERS: Record<string, (env: EnvReader) => unknown> = {
   analytics: buildAnalyticsConfig,
 };
 
+const TEST_PRIVATE_KEY = '{"kty":"OKP","crv":"Ed25519","x":"pD2ROYZFi88G55dU0kV0Gx9m2ehbuamXINVU_MNmh58","d":"KXV1rFhBlcyd8Zc5JzP5xLq_CwTG1XGT_WegVJfwe04"}';
+
 /** A stand-in for a Secret's value, of the shape its variable takes. */
 function secretValue(key: string): string {
   if (key.endsWith('DATABASE_URL')) return 'postgres://shop:pw@postgres:5432/shop';
@@ -56,6 +64,7 @@ function secretValue(key: string): string {
   if (key === 'MONGO_URL') return 'mongodb://mongo:27017';
   if (key === 'ELASTICSEARCH_URL') return 'http://elasticsearch:9200';
   if (key === 'SMTP_URL') return 'smtp://mail:25';
+  if (key.endsWith('PRIVATE_KEY')) return TEST_PRIVATE_KEY;
   return `secret-${key}-0123456789abcdefghijklmnopqrstuvwxyz`;
 }
 

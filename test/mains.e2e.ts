@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '@shop/postgres';
+import { generateKeyJwk } from '@shop/subgraph-kit';
 import { createTestDatabase } from '@shop/testing';
 
 // Every subgraph's production entry point (dist/main.js, built by `npm test`), as a container
@@ -33,7 +34,9 @@ describe('subgraph main.ts', () => {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       LOG_LEVEL: 'info',
-      JWT_SECRET: 'main-test-secret-that-is-long-enough',
+      // Given keys, so no process writes a development key into the working tree.
+      JWT_PRIVATE_KEY: JSON.stringify(await generateKeyJwk()),
+      SERVICE_PRIVATE_KEY: JSON.stringify(await generateKeyJwk()),
       REINDEX_SOURCE_URL: nowhere,
       ...(POSTGRES.has(name) ? { DATABASE_URL: await createTestDatabase(`main_${name}`) } : {}),
     };

@@ -23,7 +23,7 @@ const apq = (url: string, body: object) =>
 describe('a restart of the stack', () => {
   it('finds every product, cart and persisted query it left', async () => {
     running = await startSupergraph({ dataDir });
-    const { databases } = running;
+    const { databases, keys } = running;
     let url = running.url;
     const token = (await graphqlOk(url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login.accessToken;
     const categoryId = (await graphqlOk(url, '{ categories { id } }')).categories[0].id;
@@ -44,7 +44,7 @@ describe('a restart of the stack', () => {
     await running.stop();
     running = null;
 
-    running = await startSupergraph({ dataDir, databases });
+    running = await startSupergraph({ dataDir, databases, keys });
     url = running.url;
     const product = await graphqlOk(url, '{ product(sku: "RESTART-0001") { id name price { amount currencyCode } } }');
     expect(product.product).toEqual({ id: productId, name: 'Survivor mug v2', price: { amount: '12.50', currencyCode: 'EUR' } });

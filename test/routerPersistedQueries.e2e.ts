@@ -15,7 +15,7 @@ import {
 import { createLogger } from '@shop/subgraph-kit';
 import { graphqlOk } from '@shop/testing';
 import { createPartnerClient, partnerOperation } from '../clients/partner/src/index.js';
-import { startSupergraph, JWT_SECRET, type Supergraph } from './support/supergraph.js';
+import { startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Persisted queries end to end: APQ cached in the suite's real Redis, and the partner safelist
 // from the committed manifest, over the real subgraphs.
@@ -38,7 +38,7 @@ async function startRouter(): Promise<string> {
   const router = createRouter({
     supergraphSdl,
     logger: createLogger({ service: 'router', level: 'silent' }),
-    jwtSecret: JWT_SECRET,
+    accessTokens: sg.jwksUrl,
     kv,
     partnerApiKeys: [PARTNER_KEY],
     partnerManifest: await readPersistedQueryManifest(join(root, PARTNER_MANIFEST_PATH)),

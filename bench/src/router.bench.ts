@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buy, registerCustomer } from './customers.js';
 import { loadInProcess, startGatewayProcess, stopProcess } from './processes.js';
-import { freePort, JWT_SECRET, startBenchStack, table, writeResult } from './support.js';
+import { freePort, startBenchStack, table, writeResult } from './support.js';
 
 const PRODUCT_PAGE = `query ProductPage($id: ID!) { product(id: $id) { id sku name description
   price { amount currencyCode } basePrice { amount currencyCode } images { url alt }
@@ -48,7 +48,7 @@ export async function routerBench(options: { seconds: number; connections: numbe
       const child = await startGatewayProcess(gateway.kind, {
         PORT: String(port),
         SUPERGRAPH_PATH: supergraphPath,
-        JWT_SECRET,
+        JWKS_URL: new URL('/.well-known/jwks.json', bench.stack.urls.users!).toString(),
         RATE_LIMIT_PER_MINUTE: '0',
       });
       try {

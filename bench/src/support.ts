@@ -3,13 +3,12 @@ import { mkdtemp, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
-import { startStack, STACK_SUBGRAPHS, type Stack } from '@shop/scripts/stack';
+import { generateStackKeys, startStack, STACK_SUBGRAPHS, type Stack } from '@shop/scripts/stack';
 
 export { freePort };
 
 export const root = resolve(new URL('.', import.meta.url).pathname, '..', '..');
 export const ADMIN = { email: 'admin@bench.local', password: 'bench-admin-password' };
-export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-ok';
 
 export interface BenchStack {
   stack: Stack;
@@ -32,7 +31,7 @@ export async function startBenchStack(
     root,
     ports,
     databaseUrl: (name) => postgres.url(`bench_${name}`),
-    jwtSecret: JWT_SECRET,
+    keys: await generateStackKeys(),
     admin: ADMIN,
     logLevel: 'error',
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),

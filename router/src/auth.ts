@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { AppError, unauthenticated } from '@shop/errors';
-import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
+import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type Caller, type KeySource } from '@shop/subgraph-kit';
 import { LRUCache } from 'lru-cache';
 
 export type Verified =
@@ -11,31 +11,38 @@ export type Verified =
 export interface CallerVerifier {
   /** Verifies an `Authorization` header value; no header is an anonymous caller. */
   verify(authorization: string | undefined): Promise<Verified>;
+  /** The public keys tokens are verified with, as the router publishes them at /.well-known/jwks.json. */
+  keySet: AccessTokenVerifier['keySet'];
 }
 
 const ANONYMOUS: Verified = { caller: null, error: null };
 
 /**
- * Verifies bearer tokens with the kit (HS256 pinned, expiry, issuer, audience) and remembers
- * the outcome per token until it expires, so a client's repeated requests verify once.
+ * Verifies bearer tokens with the kit (EdDSA/ES256 against the users subgraph's JWK Set, expiry,
+ * issuer, audience) and remembers the outcome per token until it expires, so a client's repeated
+ * requests verify once.
  */
-export function createCallerVerifier(secret: string, options: { now?: () => number; cacheSize?: number } = {}): CallerVerifier {
+export function createCallerVerifier(
+  keys: KeySource | AccessTokenVerifier,
+  options: { now?: () => number; cacheSize?: number } = {},
+): CallerVerifier {
   const now = options.now ?? Date.now;
+  const tokens = typeof keys === 'object' && 'verify' in keys ? keys : createAccessTokenVerifier(keys, { now });
   const cache = new LRUCache<string, { verified: Verified; until: number }>({ max: options.cacheSize ?? 10_000 });
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
       const cached = cache.get(authorization);
       if (cached && cached.until > now()) return cached.verified;
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      const token = bearerToken(authorization);
       let verified: Verified;
       let until = now() + 60_000;
-      if (!match?.[1]) {
+      if (!token) {
         verified = { caller: null, error: unauthenticated('Authorization header must be "Bearer <token>"') };
       } else {
         try {
-          const expiresAt = expiryOf(match[1]);
-          verified = { caller: await verifyAccessToken(match[1], secret), error: null, expiresAt };
+          const expiresAt = expiryOf(token);
+          verified = { caller: await tokens.verify(token), error: null, expiresAt };
           until = Math.min(until, expiresAt);
         } catch (error) {
           verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };
@@ -44,6 +51,7 @@ export function createCallerVerifier(secret: string, options: { now?: () => numb
       cache.set(authorization, { verified, until });
       return verified;
     },
+    keySet: () => tokens.keySet(),
   };
 }
 

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { DEFAULT_JWKS_URL, LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
 import type { TrustProxy } from './request.js';
 
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 /** What a request may cost before planning; every value comes from an env var (README). */
 export interface OperationLimits {
@@ -38,7 +37,8 @@ export interface RouterConfig {
   logLevel: LogLevel;
   /** APQ cache, rate-limit counters; unset: in-process (one replica only). */
   redisUrl: string | undefined;
-  jwtSecret: string;
+  /** The users subgraph's JWK Set (JWKS_URL): access tokens are verified against it and it is published again. */
+  jwksUrl: string;
   /** Keys (`x-api-key`) whose requests may run only operations of the partner manifest. */
   partnerApiKeys: string[];
   partnerManifestPath: string;
@@ -80,7 +80,7 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
     introspection: env.bool('INTROSPECTION', !env.production),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: env.url('REDIS_URL', { protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: env.url('JWKS_URL', { requiredInProduction: true, protocols: ['http', 'https'] }) ?? DEFAULT_JWKS_URL,
     partnerApiKeys: env.list('PARTNER_API_KEYS'),
     partnerManifestPath: resolve(env.string('PARTNER_MANIFEST_PATH', 'clients/partner/persisted-query-manifest.json')),
     limits: {

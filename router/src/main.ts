@@ -35,7 +35,7 @@ try {
     subgraphUrls: config.subgraphUrls,
     introspection: config.introspection,
     limits: config.limits,
-    jwtSecret: config.jwtSecret,
+    accessTokens: config.jwksUrl,
     kv,
     redisUrl: config.redisUrl,
     partnerApiKeys: config.partnerApiKeys,

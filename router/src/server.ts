@@ -7,7 +7,7 @@ import type { ExecutionResult } from 'graphql';
 import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { apolloLogger, createRateLimits, sendGraphQLError, sendJson, type Logger, type RateLimiter } from '@shop/subgraph-kit';
+import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, sendJson, type AccessTokenVerifier, type KeySource, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -25,6 +25,7 @@ import { createOperationAnalyzer } from './limits.js';
 import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import type { TrustProxy } from './request.js';
+import { createServiceKeyDirectory } from './serviceKeys.js';
 import { healthUrlOf, readSupergraph, subgraphsOf, watchFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
 import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';
@@ -43,10 +44,11 @@ export interface RouterOptions {
   /** Called after every subgraph fetch: metrics, and tests that count round trips. */
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
   /**
-   * Verifies bearer tokens (HS256 with this secret) before planning and refuses bad ones with
-   * UNAUTHENTICATED. Without it the router only forwards them; subgraphs verify in any case.
+   * Verifies bearer tokens before planning and refuses bad ones with UNAUTHENTICATED: the users
+   * subgraph's JWK Set URL (JWKS_URL), a set in hand, or a verifier. The same keys are published
+   * at /.well-known/jwks.json. Without it the router only forwards tokens; subgraphs verify in any case.
    */
-  jwtSecret?: string;
+  accessTokens?: KeySource | AccessTokenVerifier;
   /** The APQ cache: Redis to share it between replicas. Default: in-process. */
   kv?: KeyValueStore;
   /** Redis for the rate limits, shared by every replica (an in-memory limit per process while it fails). Default: in-process. */
@@ -163,7 +165,7 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
 
-  const verifier = options.jwtSecret ? createCallerVerifier(options.jwtSecret) : null;
+  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits);
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
@@ -246,6 +248,18 @@ export function createRouter(options: RouterOptions): Router {
     });
   };
 
+  const serviceKeyDirectory = createServiceKeyDirectory({ subgraphs: () => runtime?.subgraphs ?? initialSubgraphs, own: [], logger });
+
+  const handleKeySet = async (res: ServerResponse) => {
+    if (!verifier) return sendJson(res, 404, { error: 'not found' });
+    try {
+      sendJson(res, 200, await verifier.keySet(), { 'cache-control': 'public, max-age=300' });
+    } catch (error) {
+      logger.warn('the JWK Set could not be fetched', { error: (error as Error).message });
+      sendJson(res, 503, { error: 'the signing keys are unavailable right now' });
+    }
+  };
+
   const handleMetrics = async (res: ServerResponse) => {
     const registry = options.events ? Registry.merge([metrics.registry, options.events.metrics]) : metrics.registry;
     const text = await registry.metrics();
@@ -259,6 +273,8 @@ export function createRouter(options: RouterOptions): Router {
     '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live' }),
     '/health/ready': async (_req, res) => handleReadiness(res),
     '/metrics': async (_req, res) => handleMetrics(res),
+    '/.well-known/jwks.json': async (_req, res) => handleKeySet(res),
+    [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await serviceKeyDirectory.keySet(), { 'cache-control': 'no-cache' }),
   };
 
   httpServer.on('request', (req, res) => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { signAccessToken } from '@shop/subgraph-kit';
 import { createCallerVerifier } from '../src/index.js';
+import { keySet, tokenFor } from './fixtures.js';
 
-const secret = 'router-auth-test-secret-long-enough-123';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('caller verification at the router', () => {
   it('verifies a token once and reuses the outcome until the token expires', async () => {
-    const verifier = createCallerVerifier(secret);
-    const token = await signAccessToken({ userId: 'u1', role: 'ADMIN' }, { secret, ttlSeconds: 1 });
+    let now = Date.now();
+    const verifier = createCallerVerifier(keySet, { now: () => now });
+    const token = await tokenFor('u1', 'ADMIN', { ttlSeconds: 1, now: () => now });
     expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null, expiresAt: expect.any(Number) });
     expect(await verifier.verify(`Bearer ${token}`)).toEqual({ caller: { userId: 'u1', role: 'ADMIN' }, error: null, expiresAt: expect.any(Number) });
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    now += 2100;
     expect(await verifier.verify(`Bearer ${token}`)).toMatchObject({ caller: null, error: { code: 'UNAUTHENTICATED', message: 'Access token expired' } });
   });
 
@@ -20,12 +20,12 @@ describe('caller verification at the router', () => {
     ['alg none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', role: 'ADMIN', typ: 'access', iss: 'shop-users', aud: 'shop', exp: 9_999_999_999 })}.`],
     ['not a bearer token', 'Basic dXNlcjpwdw=='],
   ])('refuses %s with UNAUTHENTICATED', async (_name, header) => {
-    const verified = await createCallerVerifier(secret).verify(header);
+    const verified = await createCallerVerifier(keySet).verify(header);
     expect(verified.caller).toBeNull();
     expect(verified.error?.code).toBe('UNAUTHENTICATED');
   });
 
   it('treats no header as an anonymous caller', async () => {
-    expect(await createCallerVerifier(secret).verify(undefined)).toEqual({ caller: null, error: null });
+    expect(await createCallerVerifier(keySet).verify(undefined)).toEqual({ caller: null, error: null });
   });
 });

@@ -8,7 +8,7 @@ import { auditServer } from 'graphql-http';
 import type { SubgraphServer } from '@shop/subgraph-kit';
 import { createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
 import { FAKE_DATE_ONLY } from '@shop/testing';
-import { logger, secret, startCatalogAndPrices } from './fixtures.js';
+import { keySet, logger, startCatalogAndPrices } from './fixtures.js';
 
 // The router driven by the client libraries people use, unchanged: what each of them shows a
 // developer when the router refuses a request itself (limits, rate limits, keys, CSRF).
@@ -23,7 +23,7 @@ describe('the router with real GraphQL clients', () => {
   let url: string;
 
   async function start(options: Partial<RouterOptions> = {}) {
-    const router = createRouter({ supergraphSdl, logger, jwtSecret: secret, limits: { maxCost: 20 }, ...options });
+    const router = createRouter({ supergraphSdl, logger, accessTokens: keySet, limits: { maxCost: 20 }, ...options });
     routers.push(router);
     return (await router.listen(0, '127.0.0.1')).url;
   }

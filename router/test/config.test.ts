@@ -1,16 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, readConfig, type Env } from '@shop/config';
-import { buildRouterConfig, DEFAULT_LIMITS, DEV_JWT_SECRET } from '../src/index.js';
+import { DEFAULT_JWKS_URL } from '@shop/subgraph-kit';
+import { buildRouterConfig, DEFAULT_LIMITS } from '../src/index.js';
 
 const load = (env: Env) => readConfig(env, (reader) => buildRouterConfig(reader, env));
 
 describe('router configuration', () => {
-  it('has working defaults in development, with a warning for the dev JWT secret', () => {
+  it('has working defaults in development: the users subgraph on this machine publishes the keys', () => {
     const { config, warnings } = load({});
     expect(config).toMatchObject({
       port: 4000,
       redisUrl: undefined,
-      jwtSecret: DEV_JWT_SECRET,
+      jwksUrl: DEFAULT_JWKS_URL,
       partnerApiKeys: [],
       limits: DEFAULT_LIMITS,
       rateLimitPerMinute: 600,
@@ -21,13 +22,13 @@ describe('router configuration', () => {
       subgraphTimeouts: {},
       circuitBreaker: { failureThreshold: 5, openMs: 10_000 },
     });
-    expect(warnings.join()).toMatch(/JWT_SECRET/);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every limit and switch from the environment', () => {
     const { config } = load({
       REDIS_URL: 'redis://cache:6379',
-      JWT_SECRET: 'x'.repeat(40),
+      JWKS_URL: 'http://users:4001/.well-known/jwks.json',
       PARTNER_API_KEYS: 'key-one-0123456789, key-two-0123456789',
       MAX_DEPTH: '10',
       MAX_ALIASES: '5',
@@ -44,6 +45,7 @@ describe('router configuration', () => {
     });
     expect(config).toMatchObject({
       redisUrl: 'redis://cache:6379',
+      jwksUrl: 'http://users:4001/.well-known/jwks.json',
       partnerApiKeys: ['key-one-0123456789', 'key-two-0123456789'],
       limits: { maxDepth: 10, maxAliases: 5, maxCost: 900, maxBatch: 4, bodyLimitBytes: 2048 },
       rateLimitPerMinute: 0,
@@ -55,7 +57,7 @@ describe('router configuration', () => {
     });
   });
 
-  it('lists every problem at once; production needs JWT_SECRET and turns introspection off', () => {
+  it('lists every problem at once; production needs JWKS_URL and turns introspection off', () => {
     let problems: string[] = [];
     try {
       load({ NODE_ENV: 'production', MAX_DEPTH: 'deep', REDIS_URL: 'http://not-redis', TRUST_PROXY: 'maybe' });
@@ -64,10 +66,10 @@ describe('router configuration', () => {
     }
     expect(problems).toEqual([
       expect.stringMatching(/REDIS_URL/),
-      expect.stringMatching(/JWT_SECRET is required/),
+      expect.stringMatching(/JWKS_URL is required/),
       expect.stringMatching(/MAX_DEPTH/),
       expect.stringMatching(/TRUST_PROXY/),
     ]);
-    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40) }).config.introspection).toBe(false);
+    expect(load({ NODE_ENV: 'production', JWKS_URL: 'https://users.internal/.well-known/jwks.json' }).config.introspection).toBe(false);
   });
 });

@@ -1,9 +1,30 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { parse } from 'graphql';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
+import {
+  createLogger,
+  createSubgraphServer,
+  importKeyRing,
+  signAccessToken,
+  type Caller,
+  type JSONWebKeySet,
+  type RequestBase,
+  type SubgraphServer,
+} from '@shop/subgraph-kit';
 import { composeSupergraph } from '../src/index.js';
 
-export const secret = 'router-fixture-secret-that-is-long-enough';
+// Fixture subgraphs are built while suites are declared, so the users key set is made synchronously.
+const privateJwk = { ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: 'fixture-key' };
+/** The JWK Set the fixture subgraphs and routers verify access tokens against. */
+export const keySet: JSONWebKeySet = {
+  keys: [{ kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x!, kid: privateJwk.kid, alg: 'EdDSA', use: 'sig' }],
+};
+const keyRing = importKeyRing(JSON.stringify(privateJwk));
+
+/** An access token as users would sign it, verifiable against `keySet`. */
+export async function tokenFor(userId: string, role: Caller['role'] = 'CUSTOMER', options: { ttlSeconds?: number; now?: () => number } = {}) {
+  return signAccessToken({ userId, role }, { key: (await keyRing).signing, ttlSeconds: options.ttlSeconds ?? 60, ...(options.now ? { now: options.now } : {}) });
+}
 export const logger = createLogger({ service: 'test', level: 'silent' });
 
 // "catalog" owns Item; "prices" adds Item.price.
@@ -22,7 +43,7 @@ export function catalog() {
   return createSubgraphServer<RequestBase>({
     name: 'catalog',
     typeDefs: catalogSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -42,7 +63,7 @@ export function prices() {
   return createSubgraphServer<RequestBase>({
     name: 'prices',
     typeDefs: pricesSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {

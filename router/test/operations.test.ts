@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { createLogger, createSubgraphServer, signAccessToken, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
+import { createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
+import { keySet, tokenFor } from './fixtures.js';
 
 // What an orchestrator and an operator see: liveness apart from readiness on a subgraph and on
 // the router, and the event bus's dead letters and metrics through the router.
-const secret = 'operations-test-secret-that-is-long-enough';
 const logger = createLogger({ service: 'test', level: 'silent' });
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -36,7 +36,7 @@ beforeAll(async () => {
   subgraph = createSubgraphServer<RequestBase>({
     name: 'pings',
     typeDefs,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: { Query: { ping: () => 'pong' } } as never,
@@ -55,7 +55,7 @@ beforeAll(async () => {
     },
   };
   const { supergraphSdl } = composeSupergraph([{ name: 'pings', url, typeDefs }]);
-  router = createRouter({ supergraphSdl, logger, jwtSecret: secret, kv: routerKv, events: bus });
+  router = createRouter({ supergraphSdl, logger, accessTokens: keySet, kv: routerKv, events: bus });
   routerBase = (await router.listen(0, '127.0.0.1')).url.replace(/\/graphql$/, '');
 });
 
@@ -106,8 +106,8 @@ describe('dead letters through the router', () => {
     await bus.publish([poison]);
     await until(async () => (await bus.deadLetters()).length === 1);
 
-    const admin = await signAccessToken({ userId: 'admin-1', role: 'ADMIN' }, { secret, ttlSeconds: 300 });
-    const customer = await signAccessToken({ userId: 'user-1', role: 'CUSTOMER' }, { secret, ttlSeconds: 300 });
+    const admin = await tokenFor('admin-1', 'ADMIN', { ttlSeconds: 300 });
+    const customer = await tokenFor('user-1', 'CUSTOMER', { ttlSeconds: 300 });
     const list = (token?: string) =>
       fetch(`${routerBase}/admin/events/dead-letters?group=orders`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     expect((await list()).status).toBe(401);

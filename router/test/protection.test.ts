@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { signAccessToken, type SubgraphServer } from '@shop/subgraph-kit';
+import type { SubgraphServer } from '@shop/subgraph-kit';
 import { errorCodes, graphql } from '@shop/testing';
 import { composeSupergraph, createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
 import { clientAddress } from '../src/request.js';
-import { catalog, catalogSdl, json, logger, prices, pricesSdl, secret } from './fixtures.js';
+import { catalog, catalogSdl, json, keySet, logger, prices, pricesSdl, tokenFor } from './fixtures.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const claims = { sub: 'u1', role: 'ADMIN', typ: 'access', iss: 'shop-users', aud: 'shop', exp: Math.floor(Date.now() / 1000) + 600 };
@@ -24,7 +24,7 @@ describe('router protection over fixture subgraphs', () => {
   let fetches = 0;
 
   async function start(options: Partial<RouterOptions> = {}) {
-    const router = createRouter({ supergraphSdl, logger, jwtSecret: secret, ...options });
+    const router = createRouter({ supergraphSdl, logger, accessTokens: keySet, ...options });
     routers.push(router);
     return (await router.listen(0, '127.0.0.1')).url;
   }
@@ -56,16 +56,17 @@ describe('router protection over fixture subgraphs', () => {
 
   it('refuses bad tokens with UNAUTHENTICATED before any subgraph is asked', async () => {
     const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-    const hs512Body = `${b64({ alg: 'HS512', typ: 'JWT' })}.${b64(claims)}`;
-    const hs512 = `${hs512Body}.${createHmac('sha512', secret).update(hs512Body).digest('base64url')}`;
+    // The published public key used as an HMAC secret: the classic algorithm confusion.
+    const hs256Body = `${b64({ alg: 'HS256', typ: 'JWT', kid: keySet.keys[0]!.kid })}.${b64(claims)}`;
+    const hs256 = `${hs256Body}.${createHmac('sha256', JSON.stringify(keySet.keys[0])).update(hs256Body).digest('base64url')}`;
     fetches = 0;
-    for (const token of ['garbage', none, hs512]) {
+    for (const token of ['garbage', none, hs256]) {
       const result = await graphql(url, '{ whoami }', {}, { token });
       expect(result.status).toBe(401);
       expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
     }
     expect(fetches).toBe(0);
-    const token = await signAccessToken({ userId: 'u-9', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
+    const token = await tokenFor('u-9');
     expect((await graphql(url, '{ whoami }', {}, { token })).data).toEqual({ whoami: 'u-9' });
   });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { createLogger, createSubgraphServer, requireCaller, signAccessToken, type RequestBase } from '@shop/subgraph-kit';
+import { createLogger, createSubgraphServer, requireCaller, type RequestBase } from '@shop/subgraph-kit';
 import { errorCodes, graphql } from '@shop/testing';
 import { composeSupergraph, CompositionError, createRouter, subgraphsOf, type Router } from '../src/index.js';
+import { keySet, tokenFor } from './fixtures.js';
 
-const secret = 'router-test-secret-that-is-long-enough-123';
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 // Two fixture subgraphs: "accounts" owns Account, "notes" adds Account.notes and owns Note.
@@ -27,7 +27,7 @@ function accounts() {
   return createSubgraphServer<RequestBase>({
     name: 'accounts',
     typeDefs: accountsSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -52,7 +52,7 @@ function notes() {
   return createSubgraphServer<RequestBase>({
     name: 'notes',
     typeDefs: notesSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -111,7 +111,7 @@ describe('router over fixture subgraphs', () => {
   });
 
   it('forwards the bearer token and the request id to subgraphs', async () => {
-    const token = await signAccessToken({ userId: 'u-42', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
+    const token = await tokenFor('u-42');
     seenHeaders.length = 0;
     const result = await graphql(url, '{ whoami { handle notes { text } } notes { id } }', {}, {
       token,

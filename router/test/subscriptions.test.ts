@@ -8,14 +8,12 @@ import {
   createSubgraphServer,
   publishEvent,
   requireCaller,
-  signAccessToken,
   type RequestBase,
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '../src/index.js';
-import { countingStore } from './fixtures.js';
+import { countingStore, keySet, tokenFor } from './fixtures.js';
 
-const secret = 'router-subscriptions-secret-long-enough-1';
 const logger = createLogger({ service: 'test', level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +46,7 @@ function accounts() {
   return createSubgraphServer<RequestBase>({
     name: 'accounts',
     typeDefs: accountsSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -73,7 +71,7 @@ function notes() {
   return createSubgraphServer<RequestBase>({
     name: 'notes',
     typeDefs: notesSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -117,7 +115,7 @@ describe('federated subscriptions through the router', () => {
     router = createRouter({
       supergraphSdl,
       logger,
-      jwtSecret: secret,
+      accessTokens: keySet,
       onSubgraphFetch: (event) => fetches.push(event),
       subscriptionRetry: { attempts: 3, delayMs: 100, maxDelayMs: 200 },
     });
@@ -245,7 +243,7 @@ describe('federated subscriptions through the router', () => {
     await anonymous.until(1);
     expect(anonymous.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', serviceName: 'notes' });
 
-    const token = await signAccessToken({ userId: 'ada', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
+    const token = await tokenFor('ada');
     const mine = collect(client({ authorization: `Bearer ${token}` }), 'subscription { myNotes { text author { handle } } }');
     await upstreamReady(1);
     await publishEvent(kv, 'notes', { id: 'n4', text: 'not mine', authorId: 'bob', mentions: [] } satisfies NoteEvent);

@@ -8,12 +8,11 @@ import {
   channelIterator,
   createSubgraphServer,
   publishEvent,
-  signAccessToken,
   type RequestBase,
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { countingStore, logger, manualClock, secret } from './fixtures.js';
+import { countingStore, keySet, logger, manualClock, tokenFor } from './fixtures.js';
 
 // WebSocket authentication the way client libraries send it, and what happens when the access
 // token of an open socket expires (a manual clock moves time; nothing sleeps).
@@ -30,7 +29,7 @@ function feed(): SubgraphServer {
   return createSubgraphServer<RequestBase>({
     name: 'feed',
     typeDefs: feedSdl,
-    jwtSecret: secret,
+    accessTokens: keySet,
     logger,
     context: (base) => base,
     resolvers: {
@@ -58,7 +57,7 @@ describe('WebSocket authentication', () => {
   let router: Router;
   let wsUrl: string;
 
-  const token = (userId: string, ttlSeconds: number) => signAccessToken({ userId, role: 'CUSTOMER' }, { secret, ttlSeconds });
+  const token = (userId: string, ttlSeconds: number) => tokenFor(userId, 'CUSTOMER', { ttlSeconds });
 
   type ClientOptions = Parameters<typeof createClient>[0];
   function client(connectionParams: ClientOptions['connectionParams'], extra: Partial<ClientOptions> = {}) {
@@ -77,7 +76,7 @@ describe('WebSocket authentication', () => {
   beforeAll(async () => {
     const { url } = await server.listen(0, '127.0.0.1');
     const { supergraphSdl } = composeSupergraph([{ name: 'feed', url, typeDefs: feedSdl }]);
-    router = createRouter({ supergraphSdl, logger, jwtSecret: secret, clock });
+    router = createRouter({ supergraphSdl, logger, accessTokens: keySet, clock });
     wsUrl = (await router.listen(0, '127.0.0.1')).url.replace(/^http/, 'ws');
   });
 

@@ -6,6 +6,7 @@ import { createKeyValueStore, type KeyValueStore } from '@shop/kv';
 import { ensureDatabase, type QueryStats } from '@shop/postgres';
 import {
   createLogger,
+  generateKeyJwk,
   type LogLevel,
   type ProcessConfig,
   type RunnableSubgraph,
@@ -55,11 +56,27 @@ const SUBGRAPHS = [
 
 export const STACK_SUBGRAPHS = SUBGRAPHS.map((subgraph) => subgraph.name);
 
+/**
+ * The private keys of one stack: users' access-token key (JWT_PRIVATE_KEY) and each service's own
+ * key (SERVICE_PRIVATE_KEY: every subgraph and the router), as PEM or JWK text.
+ */
+export interface StackKeys {
+  jwtPrivateKey: string;
+  services: Record<string, string>;
+}
+
+/** Fresh keys for every service of the stack (tests); `npm start` keeps its own under .data/keys. */
+export async function generateStackKeys(): Promise<StackKeys> {
+  const names = [...STACK_SUBGRAPHS, 'router'];
+  const services = Object.fromEntries(await Promise.all(names.map(async (name) => [name, JSON.stringify(await generateKeyJwk())] as const)));
+  return { jwtPrivateKey: JSON.stringify(await generateKeyJwk()), services };
+}
+
 export interface StackOptions {
   root: string;
   /** A PostgreSQL URL for a subgraph's database (created by the subgraph when missing). */
   databaseUrl(subgraph: string): string;
-  jwtSecret: string;
+  keys: StackKeys;
   admin: { email: string; password: string };
   /** Ports to listen on; default the DESIGN ports. Tests pass free ones (`freePort`). */
   ports?: Record<string, number>;
@@ -82,7 +99,7 @@ export interface StackOptions {
   env?: Env;
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
   /** Router settings (limits, partner keys and manifest, rate limits) beyond the defaults. */
-  routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'jwtSecret' | 'kv'>>;
+  routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'accessTokens' | 'kv'>>;
 }
 
 export interface Stack {
@@ -106,6 +123,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const level = options.logLevel ?? 'warn';
   const urls = Object.fromEntries(STACK_SUBGRAPHS.map((name) => [name, `http://${host}:${ports[name]}/graphql`]));
   const routerUrl = `http://${host}:${ports.router}/graphql`;
+  const jwksUrl = new URL('/.well-known/jwks.json', urls.users).toString();
+  // Every service's public keys, as the router collects and publishes them.
+  const serviceJwksUrl = new URL('/.well-known/service-jwks.json', routerUrl).toString();
   const busLogger = createLogger({ service: 'bus', level });
   const bus = createEventBus({
     redisUrl: options.redisUrl,
@@ -139,7 +159,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const env: Env = {
         ...options.env,
         PORT: String(ports[name]),
-        JWT_SECRET: options.jwtSecret,
+        JWKS_URL: jwksUrl,
+        SERVICE_JWKS_URL: serviceJwksUrl,
+        SERVICE_PRIVATE_KEY: options.keys.services[name],
+        ...(name === 'users' ? { JWT_PRIVATE_KEY: options.keys.jwtPrivateKey } : {}),
         LOG_LEVEL: level,
         ADMIN_EMAIL: options.admin.email,
         ADMIN_PASSWORD: options.admin.password,
@@ -171,7 +194,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...options.routerOptions,
       supergraphSdl,
       logger: createLogger({ service: 'router', level }),
-      jwtSecret: options.jwtSecret,
+      accessTokens: jwksUrl,
       kv: routerKv,
       events: bus,
       redisUrl: options.redisUrl,

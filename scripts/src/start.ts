@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '@shop/config';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@shop/postgres';
 import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
-import { startStack, type Stack } from './stack.js';
+import { keyFileText } from '@shop/subgraph-kit';
+import { STACK_SUBGRAPHS, startStack, type Stack, type StackKeys } from './stack.js';
 import { startStorefront, type Storefront } from './storefront.js';
 import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
   const ports = { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
   await assertPortsFree([...Object.values(ports), STOREFRONT_PORT]);
 
-  const jwtSecret = process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret'));
+  const keys = await developmentKeys(join(dataDir, 'keys'));
   const admin = {
     email: process.env.ADMIN_EMAIL ?? 'admin@shop.local',
     password: process.env.ADMIN_PASSWORD ?? 'admin-demo-password',
   };
 
   // The router honours its own env vars (limits, partner keys, rate limits) as when run alone.
-  const routerEnv = { ...process.env, JWT_SECRET: jwtSecret };
+  const routerEnv = { ...process.env };
   const routerConfig = loadConfigOrExit('router', routerEnv, (env) => buildRouterConfig(env, routerEnv));
   const partnerManifest = existsSync(routerConfig.partnerManifestPath)
     ? await readPersistedQueryManifest(routerConfig.partnerManifestPath)
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     ports,
     host: 'localhost',
     databaseUrl: (name) => pg.url(`shop_${name}`),
-    jwtSecret,
+    keys,
     admin,
     redisUrl: process.env.REDIS_URL,
     dataDir,
@@ -122,11 +122,16 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-function persistentSecret(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
-  return secret;
+/**
+ * Users' signing key (JWT_PRIVATE_KEY when set) and every service's own key, kept in `dir` so
+ * that sessions and identities survive restarts (`--reset` makes new ones).
+ */
+async function developmentKeys(dir: string): Promise<StackKeys> {
+  const names = [...STACK_SUBGRAPHS, 'router'];
+  const services = Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, await keyFileText(join(dir, `${name}-service.jwk`))] as const)),
+  );
+  return { jwtPrivateKey: process.env.JWT_PRIVATE_KEY ?? (await keyFileText(join(dir, 'jwt-private-key.jwk'))), services };
 }
 
 function portFree(port: number): Promise<boolean> {

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { createTestDatabase, freePort } from '@shop/testing';
 import type { KeyValueStore } from '@shop/kv';
 import type { SubgraphFetchEvent } from '@shop/router';
-import { startStack, STACK_SUBGRAPHS, type StackOptions } from '../../scripts/src/stack.js';
+import { generateStackKeys, startStack, STACK_SUBGRAPHS, type StackKeys, type StackOptions } from '../../scripts/src/stack.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
-export const JWT_SECRET = 'e2e-secret-that-is-definitely-long-enough-1234';
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' };
 
 /**
@@ -21,6 +20,8 @@ export async function startSupergraph(
     dataDir?: string;
     /** Reuse these databases (a restart) instead of creating fresh ones. */
     databases?: Record<string, string>;
+    /** Reuse these keys (a restart, as `npm start` keeps them under .data/keys) instead of fresh ones. */
+    keys?: StackKeys;
   } = {},
 ) {
   const names = [...STACK_SUBGRAPHS, 'router'];
@@ -29,11 +30,12 @@ export async function startSupergraph(
     options.databases ??
     Object.fromEntries(await Promise.all(STACK_SUBGRAPHS.map(async (name) => [name, await createTestDatabase(`e2e_${name}`)] as const)));
   const fetches: SubgraphFetchEvent[] = [];
+  const keys = options.keys ?? (await generateStackKeys());
   const stack = await startStack({
     root,
     ports,
     databaseUrl: (name) => databases[name]!,
-    jwtSecret: JWT_SECRET,
+    keys,
     admin: ADMIN,
     logLevel: (process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent',
     env: { FREE_SHIPPING_THRESHOLD: '1000.00' },
@@ -49,6 +51,9 @@ export async function startSupergraph(
   return {
     url: stack.routerUrl,
     wsUrl: stack.routerUrl.replace(/^http/, 'ws'),
+    /** The users subgraph's JWK Set: what JWKS_URL points at. */
+    jwksUrl: new URL('/.well-known/jwks.json', stack.urls.users!).toString(),
+    keys,
     fetches,
     stack,
     router: stack.router,

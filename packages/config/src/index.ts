@@ -37,6 +37,11 @@ export interface EnvReader {
   secret(name: string, devDefault: string, opts?: { minLength?: number }): string;
   /** One of a fixed set of values. */
   oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T;
+  /**
+   * A value checked by `problemOf` (null when it is fine, else what is wrong, e.g. "is not a PEM
+   * key"); optional unless production requires it.
+   */
+  checked(name: string, problemOf: (value: string) => string | null, opts?: { requiredInProduction?: boolean }): string | undefined;
 }
 
 export interface LoadedConfig<T> {
@@ -148,6 +153,19 @@ export function readConfig<T>(env: Env, build: (env: EnvReader) => T): LoadedCon
         return fallback;
       }
       return value as (typeof values)[number];
+    },
+    checked(name, problemOf, opts = {}) {
+      const value = raw(name);
+      if (value === undefined) {
+        if (opts.requiredInProduction && production) problems.push(`${name} is required when NODE_ENV=production`);
+        return undefined;
+      }
+      const problem = problemOf(value);
+      if (problem !== null) {
+        problems.push(`${name} ${problem}`);
+        return undefined;
+      }
+      return value;
     },
   };
 

@@ -1,5 +1,6 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
+import { SIGNING_ALGORITHMS, type SigningKey } from './keys.js';
 
 export type CallerRole = 'CUSTOMER' | 'ADMIN';
 
@@ -8,34 +9,90 @@ export interface Caller {
   role: CallerRole;
 }
 
+/** Where the users subgraph publishes its public keys when it runs on this machine (JWKS_URL's default). */
+export const DEFAULT_JWKS_URL = 'http://localhost:4001/.well-known/jwks.json';
+
 const ISSUER = 'shop-users';
 const AUDIENCE = 'shop';
-// Pinned: a token signed with any other algorithm (or `none`) is refused.
-const ALGORITHM = 'HS256';
 
 export interface AccessTokenOptions {
-  secret: string;
+  key: SigningKey;
   ttlSeconds: number;
+  /** Milliseconds since the epoch; default Date.now (tests sign tokens in the past). */
+  now?: () => number;
 }
 
+/** Signs an access token for `caller` (users does this; tests sign their own with a test key). */
 export async function signAccessToken(caller: Caller, options: AccessTokenOptions): Promise<string> {
+  const issuedAt = Math.floor((options.now ?? Date.now)() / 1000);
   return new SignJWT({ role: caller.role, typ: 'access' })
-    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setProtectedHeader({ alg: options.key.alg, kid: options.key.kid, typ: 'JWT' })
     .setSubject(caller.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + options.ttlSeconds)
-    .sign(new TextEncoder().encode(options.secret));
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + options.ttlSeconds)
+    .sign(options.key.privateKey);
 }
 
-/** Verifies an access token and returns the caller, or throws UNAUTHENTICATED saying why. */
-export async function verifyAccessToken(token: string, secret: string): Promise<Caller> {
+export interface AccessTokenVerifier {
+  /** The caller a token names, or UNAUTHENTICATED saying why not. */
+  verify(token: string): Promise<Caller>;
+  /**
+   * The public keys tokens are checked against (for the router to publish again): the cached
+   * remote set, fetched again once it is stale; the last one fetched when that fails.
+   */
+  keySet(): Promise<JSONWebKeySet>;
+}
+
+/** Where public keys come from: the JWK Set at a URL (JWKS_URL), or a set in hand (users itself, tests). */
+export type KeySource = string | JSONWebKeySet;
+
+export interface VerifierOptions {
+  /**
+   * How long after a fetch of the remote set a token with an unknown `kid` may trigger the next
+   * one (default 30 s): a stream of made-up `kid`s costs at most one fetch per interval.
+   */
+  refetchCooldownMs?: number;
+  /** Milliseconds since the epoch; default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * Verifies access tokens against the users subgraph's public keys. A remote set is fetched once,
+ * cached (10 minutes) and fetched again when a token names a `kid` it does not hold, so a rotated
+ * key is picked up without a restart. Only EdDSA and ES256 are accepted.
+ */
+export function createAccessTokenVerifier(source: KeySource, options: VerifierOptions = {}): AccessTokenVerifier {
+  if (typeof source !== 'string') {
+    const keys = createLocalJWKSet(source);
+    return { verify: (token) => verifyAccessToken(token, keys, options.now), keySet: async () => source };
+  }
+  const remote = createRemoteJWKSet(new URL(source), { cooldownDuration: options.refetchCooldownMs ?? 30_000 });
+  return {
+    verify: (token) => verifyAccessToken(token, remote, options.now),
+    async keySet() {
+      if (!remote.fresh) {
+        try {
+          await remote.reload();
+        } catch (error) {
+          const stale = remote.jwks();
+          if (!stale) throw error;
+          return stale;
+        }
+      }
+      return remote.jwks() ?? { keys: [] };
+    },
+  };
+}
+
+async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, now?: () => number): Promise<Caller> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-      algorithms: [ALGORITHM],
+    const { payload } = await jwtVerify(token, keys, {
+      algorithms: [...SIGNING_ALGORITHMS],
       issuer: ISSUER,
       audience: AUDIENCE,
+      ...(now ? { currentDate: new Date(now()) } : {}),
     });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN') || payload.typ !== 'access') {
@@ -49,16 +106,21 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   }
 }
 
+/** The token of an `Authorization: Bearer <jwt>` header; null when the header has another shape. */
+export function bearerToken(header: string): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? null;
+}
+
 /** Reads `Authorization: Bearer <jwt>`; no header means an anonymous caller. */
 export async function callerFromAuthorization(
   header: string | undefined,
-  secret: string,
+  verifier: AccessTokenVerifier,
 ): Promise<{ caller: Caller | null; authError: AppError | null }> {
   if (header === undefined || header.trim() === '') return { caller: null, authError: null };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) return { caller: null, authError: unauthenticated('Authorization header must be "Bearer <token>"') };
+  const token = bearerToken(header);
+  if (!token) return { caller: null, authError: unauthenticated('Authorization header must be "Bearer <token>"') };
   try {
-    return { caller: await verifyAccessToken(match[1], secret), authError: null };
+    return { caller: await verifier.verify(token), authError: null };
   } catch (error) {
     return { caller: null, authError: error as AppError };
   }

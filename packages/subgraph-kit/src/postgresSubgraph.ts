@@ -39,6 +39,8 @@ export interface PostgresSubgraphOptions<DB, TContext extends RequestBase, TExtr
   typeDefs: DocumentNode;
   config: PostgresSubgraphConfig;
   deps?: SubgraphDeps;
+  /** See SubgraphOptions.callers: the services besides the router that may call, with their scopes. */
+  callers?: Readonly<Record<string, readonly string[]>>;
   /** Every migration by name; names sort in the order they run. With the outbox table, the relay runs. */
   migrations: Record<string, Migration>;
   /** Connections of the background pool (default 3). */
@@ -61,6 +63,7 @@ export async function createPostgresSubgraph<DB, TContext extends RequestBase, T
     typeDefs: options.typeDefs,
     config: options.config,
     ...(options.deps ? { deps: options.deps } : {}),
+    ...(options.callers ? { callers: options.callers } : {}),
     async wire(parts) {
       const postgres = createPostgres<DB>({ url: databaseUrl });
       parts.resource(() => postgres.destroy());

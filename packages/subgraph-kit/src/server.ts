@@ -7,15 +7,25 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
-import { callerFromAuthorization, type AuthContext } from './auth.js';
+import { AppError, unauthenticated } from '@shop/errors';
+import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
 import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
 import { HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
+import { keySetOf, type KeyRing } from './keys.js';
 import { SHARED_SCALARS } from './scalars.js';
 import { apolloLogger, type Logger } from './logger.js';
+import {
+  createServiceVerifier,
+  ROUTER_SERVICE,
+  SERVICE_KEYS_PATH,
+  SERVICE_TOKEN_HEADER,
+  type ServiceAuthContext,
+  type ServiceCaller,
+} from './serviceAuth.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
-export interface RequestBase extends AuthContext {
+export interface RequestBase extends AuthContext, ServiceAuthContext {
   requestId: string;
   logger: Logger;
   /**
@@ -38,7 +48,8 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   resolvers: GraphQLResolverMap<TContext>;
   /** Builds the per-request context (and its DataLoaders) from the verified caller. */
   context: (base: RequestBase) => TContext | Promise<TContext>;
-  jwtSecret: string;
+  /** Verifies callers' access tokens: the users subgraph's JWK Set URL (JWKS_URL), a set in hand, or a verifier. */
+  accessTokens: KeySource | AccessTokenVerifier;
   logger: Logger;
   /**
    * Throws when a dependency (database, cache) is not reachable: `/health` and `/health/ready`
@@ -51,6 +62,19 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   routes?: Record<string, RouteHandler>;
   introspection?: boolean;
   bodyLimitBytes?: number;
+  /** Internal callers: how their service tokens are checked, and which services besides the router may call. */
+  internalCalls?: InternalCallOptions;
+  /** This service's own keys (SERVICE_PRIVATE_KEY), published at /.well-known/service-jwks.json for the services it calls. */
+  serviceKeys?: KeyRing;
+}
+
+export interface InternalCallOptions {
+  /** SERVICE_JWKS_URL (the router's set of every service's public keys), or a set in hand. */
+  keys: KeySource;
+  /** Named services allowed besides the router, with the scopes this subgraph grants each. */
+  callers?: Readonly<Record<string, readonly string[]>>;
+  /** Refuse (401 UNAUTHENTICATED) every GraphQL request and WebSocket without a valid service token. */
+  required?: boolean;
 }
 
 export interface SubgraphServer {
@@ -87,6 +111,21 @@ export function createSubgraphServer<TContext extends RequestBase>(
     { typeDefs: options.typeDefs, resolvers: { ...sharedScalarsOf(options.typeDefs), ...options.resolvers } as GraphQLResolverMap<unknown> },
   ]);
   const formatError = createErrorFormatter(logger);
+  const accessTokens = verifierOf(options.accessTokens);
+  const internal = options.internalCalls;
+  const services = internal
+    ? createServiceVerifier({ audience: options.name, keys: internal.keys, callers: { [ROUTER_SERVICE]: [], ...internal.callers } })
+    : null;
+  // A bad service token is refused even where none is required: whoever sent it meant to be trusted.
+  const serviceCallerOf = async (req: IncomingMessage): Promise<ServiceCaller | null> => {
+    const token = headerValue(req, SERVICE_TOKEN_HEADER);
+    if (token === undefined || !services) {
+      if (internal?.required) throw unauthenticated('This subgraph serves the router and named services only');
+      return null;
+    }
+    return services.verify(token);
+  };
+  const socketCallers = new WeakMap<IncomingMessage, ServiceCaller | null>();
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: options.introspection ?? true,
@@ -102,17 +141,30 @@ export function createSubgraphServer<TContext extends RequestBase>(
     httpServer,
     path: '/graphql',
     schema,
-    jwtSecret: options.jwtSecret,
+    accessTokens,
     logger,
     context: options.context,
     formatError,
     introspection: options.introspection ?? true,
     clientIpOf,
+    // The upgrade request is where a socket proves which service opened it (HTTP 401 otherwise).
+    authorizeUpgrade: async (req) => {
+      socketCallers.set(req, await serviceCallerOf(req));
+    },
+    serviceOf: (req) => socketCallers.get(req) ?? null,
   });
   let started: Promise<void> | null = null;
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
+    let service: ServiceCaller | null;
+    try {
+      service = await serviceCallerOf(req);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      sendGraphQLError(req, res, { status: 401, code: error.code, message: error.message });
+      return;
+    }
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req, bodyLimit);
@@ -127,9 +179,10 @@ export function createSubgraphServer<TContext extends RequestBase>(
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body },
       context: async () => {
         const authorization = headerValue(req, 'authorization');
-        const auth = await callerFromAuthorization(authorization, options.jwtSecret);
+        const auth = await callerFromAuthorization(authorization, accessTokens);
         return options.context({
           ...auth,
+          service,
           requestId,
           clientIp: clientIpOf(req),
           logger: logger.child({ requestId }),
@@ -173,9 +226,15 @@ export function createSubgraphServer<TContext extends RequestBase>(
     '/metrics': async (_req, res) => handleMetrics(res),
   };
 
+  const routes: Record<string, RouteHandler> = { ...options.routes };
+  const ownKeys = options.serviceKeys;
+  if (ownKeys) {
+    routes[SERVICE_KEYS_PATH] = async (_req, res) => sendJson(res, 200, keySetOf(ownKeys.published), { 'cache-control': 'public, max-age=60' });
+  }
+
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = builtIn[url.pathname] ?? options.routes?.[url.pathname];
+    const route = builtIn[url.pathname] ?? routes[url.pathname];
     const work = url.pathname === '/graphql' ? handleGraphQL(req, res, url) : route ? route(req, res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       if (error instanceof HttpError) {
@@ -214,6 +273,10 @@ export function createSubgraphServer<TContext extends RequestBase>(
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+function verifierOf(source: KeySource | AccessTokenVerifier): AccessTokenVerifier {
+  return typeof source === 'object' && 'verify' in source ? source : createAccessTokenVerifier(source);
 }
 
 export type { ApolloBaseContext };

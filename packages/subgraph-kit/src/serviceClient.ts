@@ -1,4 +1,5 @@
 import { AppError } from '@shop/errors';
+import type { ServiceCredentials } from './serviceAuth.js';
 
 /**
  * Every GraphQL request from this service to another one (a subgraph or the router): POST with
@@ -38,6 +39,8 @@ export interface CallServiceOptions {
   query: string;
   variables?: Record<string, unknown>;
   forward?: ForwardedHeaders;
+  /** Proves which service calls: a service token for `audience` (the called subgraph's name). */
+  as?: { credentials: ServiceCredentials; audience: string };
   /** Default 5 000 ms. */
   timeoutMs?: number;
   /** Aborts the request early (e.g. on shutdown); the timeout still applies. */
@@ -85,6 +88,7 @@ export async function callService<T>(options: CallServiceOptions): Promise<Servi
   };
 
   const headers = outgoingHeaders(options.forward);
+  if (options.as) Object.assign(headers, await options.as.credentials.headers(options.as.audience));
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 5_000);
 
   let status: number;

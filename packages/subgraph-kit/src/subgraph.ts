@@ -1,8 +1,12 @@
 import type { DocumentNode } from 'graphql';
 import { createMemoryBus, type EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
+import type { AccessTokenVerifier, KeySource } from './auth.js';
+import type { KeyRing } from './keys.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { createSubgraphServer, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
+import { createServiceCredentials, type ServiceCredentials } from './serviceAuth.js';
+import { serviceKeyRing, type PrivateKeySetting } from './trustConfig.js';
 
 /** What a process runs: `listen` to serve, `stop` to drain and release everything. */
 export interface RunnableSubgraph {
@@ -24,8 +28,13 @@ export interface SubgraphDeps {
 
 /** The part of every subgraph's config the kit reads. */
 export interface SubgraphConfig {
-  jwtSecret: string;
   logLevel: LogLevel;
+  /** JWKS_URL: the users subgraph's public keys, which access tokens are verified against (unless `wire` gives its own). */
+  jwksUrl?: string;
+  /** SERVICE_JWKS_URL: the public keys of the services that may call (the router's set), or a set in hand. */
+  serviceKeys?: KeySource;
+  /** SERVICE_PRIVATE_KEY(_FILE): the key this service proves itself with when it calls another (development: one under .data/keys). */
+  servicePrivateKey?: PrivateKeySetting | undefined;
 }
 
 /** Something running in the background (an event consumer, a sweeper): stopped before requests drain. */
@@ -45,6 +54,11 @@ export interface SubgraphParts {
   resource(close: () => Promise<void>): void;
   /** Aborted when `stop` begins, for long work started on behalf of the subgraph (a rebuild). */
   stopping: AbortSignal;
+  /**
+   * This service's identity for calls to other services (tokens signed with SERVICE_PRIVATE_KEY);
+   * once asked for, its public keys are also published at /.well-known/service-jwks.json.
+   */
+  serviceCredentials(): Promise<ServiceCredentials>;
 }
 
 /** The domain as the server needs it, from `wire`. */
@@ -58,6 +72,8 @@ export interface SubgraphWiring<TContext extends RequestBase, TExtra extends obj
   readiness?: () => Promise<void>;
   /** What the subgraph offers beyond listen/stop: statistics for tests and benchmarks, operations. */
   extras?: TExtra;
+  /** Verifies access tokens some other way than against `config.jwksUrl` (users checks its own). */
+  accessTokens?: KeySource | AccessTokenVerifier;
 }
 
 export interface SubgraphOptions<TContext extends RequestBase, TExtra extends object> {
@@ -65,6 +81,11 @@ export interface SubgraphOptions<TContext extends RequestBase, TExtra extends ob
   typeDefs: DocumentNode;
   config: SubgraphConfig;
   deps?: SubgraphDeps;
+  /**
+   * The services besides the router that may call this subgraph, and the scopes it grants each
+   * (checked with `requireServiceScope`). Their keys are found through `config.serviceKeys`.
+   */
+  callers?: Readonly<Record<string, readonly string[]>>;
   /** Builds the domain (repositories, services, consumers) on the parts; may be async. */
   wire(parts: SubgraphParts): SubgraphWiring<TContext, TExtra> | Promise<SubgraphWiring<TContext, TExtra>>;
 }
@@ -102,6 +123,12 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     for (const step of steps) await step().catch((error: unknown) => logger.error('stopping failed', { error }));
   };
 
+  const own: { keys: Promise<KeyRing> | null } = { keys: null };
+  const serviceCredentials = async () => {
+    own.keys ??= serviceKeyRing(options.name, options.config.servicePrivateKey, (message) => logger.warn(message));
+    return createServiceCredentials({ name: options.name, key: (await own.keys).signing });
+  };
+
   let wiring: SubgraphWiring<TContext, TExtra>;
   try {
     wiring = await options.wire({
@@ -117,6 +144,7 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
         resources.push(close);
       },
       stopping: stopping.signal,
+      serviceCredentials,
     });
   } catch (error) {
     await stopAll();
@@ -128,7 +156,9 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     typeDefs: options.typeDefs,
     resolvers: wiring.resolvers,
     context: wiring.context,
-    jwtSecret: options.config.jwtSecret,
+    accessTokens: accessTokensOf(options.name, wiring.accessTokens, options.config.jwksUrl),
+    ...(options.config.serviceKeys ? { internalCalls: { keys: options.config.serviceKeys, callers: options.callers ?? {} } } : {}),
+    ...(own.keys ? { serviceKeys: await own.keys } : {}),
     logger,
     // The bus's lag, retry and dead-letter metrics on this subgraph's /metrics.
     metrics: bus.metrics,
@@ -145,4 +175,10 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
       return stopped;
     },
   };
+}
+
+function accessTokensOf(name: string, given: KeySource | AccessTokenVerifier | undefined, jwksUrl: string | undefined): KeySource | AccessTokenVerifier {
+  const source = given ?? jwksUrl;
+  if (source === undefined) throw new Error(`${name} has no way to verify access tokens: set config.jwksUrl (JWKS_URL)`);
+  return source;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '@shop/errors';
 
 export interface WebSocketEndpoint {
   readonly wss: WebSocketServer;
@@ -21,17 +22,25 @@ export function openWebSocketEndpoint(options: {
   httpServer: Server;
   path: string;
   onSocket?: (socket: WebSocket) => void;
+  /** Runs before the handshake; an AppError it throws refuses the upgrade with HTTP 401 and the error as JSON. */
+  authorize?: (req: IncomingMessage) => Promise<void>;
 }): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true });
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      options.onSocket?.(ws);
+      wss.emit('connection', ws, req);
+    });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== options.path) {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      options.onSocket?.(ws);
-      wss.emit('connection', ws, req);
-    });
+    if (!options.authorize) return accept(req, socket, head);
+    options.authorize(req).then(
+      () => accept(req, socket, head),
+      (error: unknown) => refuseUpgrade(socket, error instanceof AppError ? error : new AppError('UNAUTHENTICATED', 'Not allowed to open a socket here')),
+    );
   };
   options.httpServer.on('upgrade', onUpgrade);
 
@@ -54,6 +63,13 @@ export function openWebSocketEndpoint(options: {
       return closing;
     },
   };
+}
+
+function refuseUpgrade(socket: Duplex, error: AppError): void {
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+  socket.end(
+    `HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /**

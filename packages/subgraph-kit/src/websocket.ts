@@ -16,24 +16,29 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { callerFromAuthorization, type AuthContext } from './auth.js';
+import { callerFromAuthorization, type AccessTokenVerifier, type AuthContext } from './auth.js';
 import { EventQueue } from './EventQueue.js';
 import { connectionParam, openWebSocketEndpoint } from './webSocketEndpoint.js';
 import type { Logger } from './logger.js';
 import type { RequestBase } from './server.js';
+import type { ServiceCaller } from './serviceAuth.js';
 
 export interface GraphQLWebSocketOptions<TContext> {
   httpServer: Server;
   /** The path the WebSocket is served on; other upgrade requests are refused. */
   path: string;
   schema: GraphQLSchema;
-  jwtSecret: string;
+  accessTokens: AccessTokenVerifier;
   logger: Logger;
   context: (base: RequestBase) => TContext | Promise<TContext>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   introspection: boolean;
   /** The end client's address from the upgrade request. */
   clientIpOf: (req: IncomingMessage) => string;
+  /** Checks the upgrade request before the socket opens; an AppError it throws is answered as HTTP 401. */
+  authorizeUpgrade?: (req: IncomingMessage) => Promise<void>;
+  /** The internal caller the upgrade request proved (see authorizeUpgrade). */
+  serviceOf?: (req: IncomingMessage) => ServiceCaller | null;
 }
 
 export interface GraphQLWebSocket {
@@ -55,7 +60,11 @@ type ConnectionState = {
  */
 export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOptions<TContext>): GraphQLWebSocket {
   const { logger } = options;
-  const endpoint = openWebSocketEndpoint({ httpServer: options.httpServer, path: options.path });
+  const endpoint = openWebSocketEndpoint({
+    httpServer: options.httpServer,
+    path: options.path,
+    ...(options.authorizeUpgrade ? { authorize: options.authorizeUpgrade } : {}),
+  });
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
 
   const formatErrors = (errors: readonly GraphQLError[]) =>
@@ -65,7 +74,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
     {
       onConnect: async (ctx) => {
         const header = connectionParam(ctx.connectionParams, 'authorization');
-        ctx.extra.auth = await callerFromAuthorization(header, options.jwtSecret);
+        ctx.extra.auth = await callerFromAuthorization(header, options.accessTokens);
         return true;
       },
       onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
@@ -80,6 +89,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
         const requestId = requestIdOf(payload);
         const base: RequestBase = {
           ...(ctx.extra.auth ?? { caller: null, authError: null }),
+          service: options.serviceOf?.(ctx.extra.request) ?? null,
           requestId,
           clientIp: options.clientIpOf(ctx.extra.request),
           logger: logger.child({ requestId }),

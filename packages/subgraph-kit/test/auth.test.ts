@@ -1,44 +1,141 @@
-import { describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
-import { callerFromAuthorization, requireAdmin, signAccessToken, verifyAccessToken } from '@shop/subgraph-kit';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import {
+  callerFromAuthorization,
+  createAccessTokenVerifier,
+  generateKeyJwk,
+  generateKeyRing,
+  importKeyRing,
+  keySetOf,
+  requireAdmin,
+  signAccessToken,
+  type KeyRing,
+} from '@shop/subgraph-kit';
+import { startTokenIssuer, type TokenIssuer } from '@shop/testing';
 
-const secret = 'kit-test-secret-which-is-long-enough-42';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 const claims = { sub: 'u1', role: 'ADMIN', typ: 'access', iss: 'shop-users', aud: 'shop' };
 
-function forge(header: Record<string, unknown>, payload: Record<string, unknown>, key = secret, alg = 'sha256'): string {
-  const body = `${b64(header)}.${b64(payload)}`;
-  return `${body}.${createHmac(alg, key).update(body).digest('base64url')}`;
+let keys: KeyRing;
+let other: KeyRing;
+
+beforeAll(async () => {
+  keys = await generateKeyRing();
+  other = await generateKeyRing();
+});
+
+/** A token signed by `ring`'s key but with any header and claims. */
+async function forge(ring: KeyRing, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader({ alg: ring.signing.alg, kid: ring.signing.kid, ...header }).sign(ring.signing.privateKey);
 }
 
 describe('access tokens', () => {
-  it('round-trips the caller', async () => {
-    const token = await signAccessToken({ userId: 'u1', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
-    await expect(verifyAccessToken(token, secret)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+  it('round-trips the caller, EdDSA with the kid of the signing key', async () => {
+    const token = await signAccessToken({ userId: 'u1', role: 'CUSTOMER' }, { key: keys.signing, ttlSeconds: 60 });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'EdDSA', kid: keys.signing.kid, typ: 'JWT' });
+    await expect(createAccessTokenVerifier(keySetOf(keys.published)).verify(token)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+  });
+
+  it('signs with ES256 when the key is a P-256 key given as PEM', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const ring = await importKeyRing(pem);
+    expect(ring.signing.alg).toBe('ES256');
+    const token = await signAccessToken({ userId: 'u2', role: 'ADMIN' }, { key: ring.signing, ttlSeconds: 60 });
+    await expect(createAccessTokenVerifier(keySetOf(ring.published)).verify(token)).resolves.toEqual({ userId: 'u2', role: 'ADMIN' });
   });
 
   it.each([
-    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now() + 60 })}.`],
-    ['HS512 instead of the pinned HS256', forge({ alg: 'HS512' }, { ...claims, exp: now() + 60 }, secret, 'sha512')],
-    ['another secret', forge({ alg: 'HS256' }, { ...claims, exp: now() + 60 }, 'some-other-secret-some-other-secret')],
-    ['an expired token', forge({ alg: 'HS256' }, { ...claims, exp: now() - 10 })],
-    ['a refresh-type token', forge({ alg: 'HS256' }, { ...claims, typ: 'refresh', exp: now() + 60 })],
-    ['an unknown role', forge({ alg: 'HS256' }, { ...claims, role: 'ROOT', exp: now() + 60 })],
-    ['garbage', 'not.a.jwt'],
+    ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now() + 60 })}.`],
+    [
+      'HS256 keyed with the public key (algorithm confusion)',
+      async () => {
+        const body = `${b64({ alg: 'HS256', kid: keys.signing.kid })}.${b64({ ...claims, exp: now() + 60 })}`;
+        return `${body}.${createHmac('sha256', JSON.stringify(keys.signing.publicJwk)).update(body).digest('base64url')}`;
+      },
+    ],
+    ['another key under the same kid', async () => forge(other, { kid: keys.signing.kid }, { ...claims, exp: now() + 60 })],
+    ['an unknown kid', async () => forge(other, {}, { ...claims, exp: now() + 60 })],
+    ['an expired token', async () => forge(keys, {}, { ...claims, exp: now() - 10 })],
+    ['a refresh-type token', async () => forge(keys, {}, { ...claims, typ: 'refresh', exp: now() + 60 })],
+    ['another issuer', async () => forge(keys, {}, { ...claims, iss: 'someone-else', exp: now() + 60 })],
+    ['an unknown role', async () => forge(keys, {}, { ...claims, role: 'ROOT', exp: now() + 60 })],
+    [
+      'a signature over other bytes',
+      async () => {
+        const token = await forge(keys, {}, { ...claims, role: 'CUSTOMER', exp: now() + 60 });
+        const [header, , signature] = token.split('.');
+        return `${header}.${b64({ ...claims, exp: now() + 60 })}.${signature}`;
+      },
+    ],
+    ['garbage', async () => 'not.a.jwt'],
   ])('refuses %s with UNAUTHENTICATED', async (_name, token) => {
-    await expect(verifyAccessToken(token, secret)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const verifier = createAccessTokenVerifier(keySetOf(keys.published));
+    await expect(verifier.verify(await token())).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('treats a missing header as anonymous and a bad one as an auth error raised on use', async () => {
-    expect(await callerFromAuthorization(undefined, secret)).toEqual({ caller: null, authError: null });
-    const bad = await callerFromAuthorization('Basic dXNlcjpwdw==', secret);
+    const verifier = createAccessTokenVerifier(keySetOf(keys.published));
+    expect(await callerFromAuthorization(undefined, verifier)).toEqual({ caller: null, authError: null });
+    const bad = await callerFromAuthorization('Basic dXNlcjpwdw==', verifier);
     expect(bad.caller).toBeNull();
     expect(() => requireAdmin(bad)).toThrow(/Bearer/);
     const customer = await callerFromAuthorization(
-      `Bearer ${await signAccessToken({ userId: 'u2', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 })}`,
-      secret,
+      `Bearer ${await signAccessToken({ userId: 'u2', role: 'CUSTOMER' }, { key: keys.signing, ttlSeconds: 60 })}`,
+      verifier,
     );
     expect(() => requireAdmin(customer)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+  });
+});
+
+describe('verification against a remote JWK Set (JWKS_URL)', () => {
+  let issuer: TokenIssuer;
+
+  beforeAll(async () => {
+    issuer = await startTokenIssuer();
+  });
+
+  afterAll(async () => {
+    await issuer.stop();
+  });
+
+  it('fetches the set once for many tokens, and again when a token names a kid it has not seen', async () => {
+    const verifier = createAccessTokenVerifier(issuer.jwksUrl, { refetchCooldownMs: 0 });
+    const before = issuer.fetches;
+    for (const user of ['a', 'b', 'c']) await expect(verifier.verify(await issuer.sign(user))).resolves.toMatchObject({ userId: user });
+    expect(issuer.fetches - before).toBe(1);
+
+    await issuer.rotate();
+    await expect(verifier.verify(await issuer.sign('d', 'ADMIN'))).resolves.toEqual({ userId: 'd', role: 'ADMIN' });
+    expect(issuer.fetches - before).toBe(2);
+  });
+
+  it('within the cooldown, a stream of unknown kids costs no fetch at all', async () => {
+    const verifier = createAccessTokenVerifier(issuer.jwksUrl);
+    await verifier.verify(await issuer.sign('e'));
+    const before = issuer.fetches;
+    for (let i = 0; i < 5; i += 1) {
+      const token = await forge(other, { kid: `made-up-${i}` }, { ...claims, exp: now() + 60 });
+      await expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    }
+    expect(issuer.fetches).toBe(before);
+  });
+});
+
+describe('key material', () => {
+  it('reads a JWK Set whose first key signs and whose other keys are only published', async () => {
+    const next = await generateKeyJwk();
+    const ring = await importKeyRing(JSON.stringify({ keys: [next, keys.signing.publicJwk] }));
+    expect(ring.signing.kid).toBe(next.kid);
+    expect(ring.published.map((k) => k.kid)).toEqual([next.kid, keys.signing.kid]);
+    expect(ring.published.every((k) => k.d === undefined)).toBe(true);
+  });
+
+  it('refuses symmetric and RSA keys, and a set that starts with a public key', async () => {
+    await expect(importKeyRing('{"kty":"oct","k":"c2VjcmV0"}')).rejects.toThrow(/first key must be a private key/);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    await expect(importKeyRing(rsa)).rejects.toThrow(/Ed25519 or P-256/);
+    await expect(importKeyRing(JSON.stringify({ keys: [keys.signing.publicJwk] }))).rejects.toThrow(/first key must be a private key/);
   });
 });

@@ -32,7 +32,7 @@ describe('refusals of the subgraph server kit', () => {
       typeDefs: parse('type Query { ping: String }'),
       resolvers: { Query: { ping: () => 'pong' } } as never,
       context: (base) => base,
-      jwtSecret: 'kit-negotiation-secret-long-enough-0123',
+      accessTokens: { keys: [] },
       logger: createLogger({ service: 'test', level: 'silent' }),
       bodyLimitBytes: 64,
     });

@@ -4,7 +4,7 @@ import { createMemoryBus } from '@shop/events';
 import { createLogger, createSubgraph, type RequestBase } from '@shop/subgraph-kit';
 
 const typeDefs = parse('type Query { hello: String }');
-const config = { jwtSecret: 'kit-lifecycle-test-secret-long-enough', logLevel: 'silent' as const };
+const config = { jwksUrl: 'http://127.0.0.1:1/.well-known/jwks.json', logLevel: 'silent' as const };
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 describe('createSubgraph', () => {

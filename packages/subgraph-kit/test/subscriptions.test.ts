@@ -11,12 +11,14 @@ import {
   EventQueue,
   publishEvent,
   requireCaller,
+  generateKeyRing,
+  keySetOf,
   signAccessToken,
+  type KeyRing,
   type RequestBase,
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 
-const secret = 'kit-ws-test-secret-which-is-long-enough';
 const logger = createLogger({ service: 'test', level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,11 +127,14 @@ describe('createSubgraphServer over WebSocket', () => {
     type Subscription { ticks: Tick!  mine: Tick!  broken: Tick! }
   `);
 
+  let keys: KeyRing;
+
   beforeAll(async () => {
+    keys = await generateKeyRing();
     server = createSubgraphServer<RequestBase & { built: number }>({
       name: 'ticker',
       typeDefs,
-      jwtSecret: secret,
+      accessTokens: keySetOf(keys.published),
       logger,
       context: (base) => ({ ...base, built: ++contextsBuilt }),
       resolvers: {
@@ -205,7 +210,7 @@ describe('createSubgraphServer over WebSocket', () => {
   });
 
   it('verifies the caller from connectionParams.authorization like the HTTP header', async () => {
-    const token = await signAccessToken({ userId: 'u-7', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
+    const token = await signAccessToken({ userId: 'u-7', role: 'CUSTOMER' }, { key: keys.signing, ttlSeconds: 60 });
     const signedIn = await firstResult(client({ authorization: `Bearer ${token}` }), 'subscription { mine { n owner } }', () =>
       publishEvent(kv, 'ticks', { n: 5 }),
     );

@@ -3,3 +3,4 @@ export * from './ports.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './clock.js';
+export * from './tokens.js';

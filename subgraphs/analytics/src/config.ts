@@ -1,10 +1,9 @@
 import { ConfigError, type EnvReader } from '@shop/config';
 import { isCurrencyCode } from '@shop/money';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_STORE_CURRENCY = 'EUR';
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 export interface AnalyticsConfig {
   port: number;
@@ -14,7 +13,8 @@ export interface AnalyticsConfig {
   redisUrl: string | undefined;
   /** The one currency reports are in; sales in any other currency are kept but not reported. */
   storeCurrency: string;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -27,7 +27,7 @@ export function buildAnalyticsConfig(env: EnvReader): AnalyticsConfig {
     // Required in production: the in-process bus would never see the other services' events.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     storeCurrency,
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   // The reader has no hook for a check of our own, so this problem is reported on its own

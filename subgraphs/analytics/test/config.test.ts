@@ -13,10 +13,11 @@ const problems = (env: Record<string, string>): string[] => {
 };
 
 describe('buildAnalyticsConfig', () => {
-  it('defaults to port 4010, EUR, the embedded store and bus, and a dev secret with a warning', () => {
+  it('defaults to port 4010, EUR, the embedded store and bus, and the users subgraph on this machine for keys', () => {
     const { config, warnings } = readConfig({}, buildAnalyticsConfig);
     expect(config).toMatchObject({ port: 4010, storeCurrency: 'EUR', databaseUrl: undefined, redisUrl: undefined, logLevel: 'info' });
-    expect(warnings.join('\n')).toContain('JWT_SECRET');
+    expect(config.jwksUrl).toBe('http://localhost:4001/.well-known/jwks.json');
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -26,7 +27,7 @@ describe('buildAnalyticsConfig', () => {
         DATABASE_URL: 'postgres://db/analytics',
         REDIS_URL: 'redis://cache:6379',
         STORE_CURRENCY: 'USD',
-        JWT_SECRET: 'x'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
       buildAnalyticsConfig,
@@ -36,7 +37,7 @@ describe('buildAnalyticsConfig', () => {
       databaseUrl: 'postgres://db/analytics',
       redisUrl: 'redis://cache:6379',
       storeCurrency: 'USD',
-      jwtSecret: 'x'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'warn',
     });
   });
@@ -45,12 +46,12 @@ describe('buildAnalyticsConfig', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWKS_URL is required when NODE_ENV=production',
     ]);
   });
 
   it('lists every bad variable', () => {
-    expect(problems({ PORT: 'x', DATABASE_URL: 'mysql://db', JWT_SECRET: 'short', LOG_LEVEL: 'loud' })).toHaveLength(4);
+    expect(problems({ PORT: 'x', DATABASE_URL: 'mysql://db', JWKS_URL: 'ftp://users/jwks.json', LOG_LEVEL: 'loud' })).toHaveLength(4);
   });
 
   it('refuses a store currency that is no ISO 4217 code', () => {

@@ -2,17 +2,15 @@ import { sql } from 'kysely';
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { createLogger, signAccessToken, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk } from '@shop/testing';
+import { createLogger, type CallerRole } from '@shop/subgraph-kit';
+import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
 import { buildAnalyticsConfig } from '../src/config.js';
 import type { AnalyticsDatabase } from '../src/db/schema.js';
 import { rebuildAggregates } from '../src/rebuild.js';
 import { createAnalyticsSubgraph, type AnalyticsSubgraph } from '../src/server.js';
 
-export const JWT_SECRET = 'analytics-test-secret-at-least-32-characters-long';
-
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 export const SALES_REPORT = `query($from: DateTime!, $to: DateTime!) {
@@ -79,7 +77,7 @@ export interface Harness {
 /** The analytics subgraph on a fresh database and a free port, fed by an in-process bus. */
 export async function startAnalytics(env: Record<string, string> = {}): Promise<Harness> {
   const databaseUrl = await createTestDatabase('analytics');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env }, buildAnalyticsConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env }, buildAnalyticsConfig);
   const bus = createMemoryBus();
   const subgraph = await createAnalyticsSubgraph(config, { bus });
   const { url } = await subgraph.listen(0, '127.0.0.1');

@@ -1,5 +1,5 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -12,7 +12,8 @@ export interface CartConfig {
   productsUrl: string;
   /** How long a cart lives after its last change or read. */
   cartTtlSeconds: number;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -23,7 +24,7 @@ export function buildCartConfig(env: EnvReader): CartConfig {
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
     cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
-    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

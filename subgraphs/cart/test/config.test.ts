@@ -10,10 +10,10 @@ describe('cart config', () => {
       redisUrl: undefined,
       productsUrl: 'http://localhost:4002/graphql',
       cartTtlSeconds: 604_800,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -23,7 +23,7 @@ describe('cart config', () => {
         REDIS_URL: 'rediss://:pw@cache.internal:6380/2',
         PRODUCTS_URL: 'https://products.internal/graphql',
         CART_TTL_SECONDS: '86400',
-        JWT_SECRET: 's'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
       buildCartConfig,
@@ -33,7 +33,7 @@ describe('cart config', () => {
       redisUrl: 'rediss://:pw@cache.internal:6380/2',
       productsUrl: 'https://products.internal/graphql',
       cartTtlSeconds: 86_400,
-      jwtSecret: 's'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -47,7 +47,7 @@ describe('cart config', () => {
           REDIS_URL: 'http://cache:6379',
           PRODUCTS_URL: 'not a url',
           CART_TTL_SECONDS: '7 days',
-          JWT_SECRET: 'short',
+          JWKS_URL: 'ftp://users/jwks.json',
           LOG_LEVEL: 'loud',
         },
         buildCartConfig,
@@ -57,11 +57,11 @@ describe('cart config', () => {
       read();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'REDIS_URL', 'PRODUCTS_URL', 'CART_TTL_SECONDS', 'JWT_SECRET', 'LOG_LEVEL']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'REDIS_URL', 'PRODUCTS_URL', 'CART_TTL_SECONDS', 'JWKS_URL', 'LOG_LEVEL']) expect(problems).toContain(name);
     }
   });
 
-  it('requires REDIS_URL and JWT_SECRET in production', () => {
+  it('requires REDIS_URL and JWKS_URL in production', () => {
     try {
       readConfig({ NODE_ENV: 'production' }, buildCartConfig);
       throw new Error('expected a ConfigError');
@@ -69,7 +69,7 @@ describe('cart config', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toEqual([
         'REDIS_URL is required when NODE_ENV=production',
-        'JWT_SECRET is required when NODE_ENV=production',
+        'JWKS_URL is required when NODE_ENV=production',
       ]);
     }
   });

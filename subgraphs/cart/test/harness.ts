@@ -3,15 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig } from '@shop/config';
 import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
-import { signAccessToken, type CallerRole } from '@shop/subgraph-kit';
+import type { CallerRole } from '@shop/subgraph-kit';
+import { testTokenIssuer } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { buildCartConfig } from '../src/config.js';
 import { createCartSubgraph, type CartSubgraph } from '../src/server.js';
 
-export const JWT_SECRET = 'cart-test-secret-at-least-32-characters-long';
-
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 function testRedisUrl(): string {
@@ -120,7 +119,7 @@ export interface Harness {
 export async function startCart(options: { kv: KeyValueStore; productsUrl?: string; catalog?: Catalog; unreachable?: boolean }): Promise<Harness> {
   if (!options.unreachable) await options.kv.ping();
   const { config } = readConfig(
-    { PRODUCTS_URL: options.productsUrl, JWT_SECRET, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    { PRODUCTS_URL: options.productsUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     buildCartConfig,
   );
   const kv = counting(options.kv);

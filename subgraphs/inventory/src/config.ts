@@ -1,11 +1,12 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export interface InventoryConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts); required in production. */
   databaseUrl: string | undefined;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
   /** Redis for the event bus (and the key-value store); unset in development means in-process. */
   redisUrl: string | undefined;
@@ -15,7 +16,6 @@ export interface InventoryConfig {
   reservationSweepMs: number;
 }
 
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
 export const DEFAULT_RESERVATION_SWEEP_MS = 5_000;
 /** The longest a reservation may be held: a day. */
@@ -25,7 +25,7 @@ export function buildInventoryConfig(env: EnvReader): InventoryConfig {
   return {
     port: env.port('PORT', 4003),
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     reservationTtlSeconds: env.int('RESERVATION_TTL_SECONDS', DEFAULT_RESERVATION_TTL_SECONDS, {

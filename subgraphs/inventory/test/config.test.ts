@@ -4,7 +4,6 @@ import {
   buildInventoryConfig,
   DEFAULT_RESERVATION_SWEEP_MS,
   DEFAULT_RESERVATION_TTL_SECONDS,
-  DEV_JWT_SECRET,
 } from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -23,21 +22,21 @@ describe('inventory config', () => {
     expect(config).toEqual({
       port: 4003,
       databaseUrl: undefined,
-      jwtSecret: DEV_JWT_SECRET,
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
       redisUrl: undefined,
       reservationTtlSeconds: 900,
       reservationSweepMs: 5000,
     });
     expect([DEFAULT_RESERVATION_TTL_SECONDS, DEFAULT_RESERVATION_SWEEP_MS]).toEqual([900, 5000]);
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('takes every setting from the environment', () => {
     const env = {
       PORT: '5003',
       DATABASE_URL: 'postgresql://shop:pw@db:5432/inventory',
-      JWT_SECRET: 's'.repeat(32),
+      JWKS_URL: 'https://users.internal/.well-known/jwks.json',
       LOG_LEVEL: 'warn',
       REDIS_URL: 'redis://cache:6379',
       RESERVATION_TTL_SECONDS: '600',
@@ -47,7 +46,7 @@ describe('inventory config', () => {
       config: {
         port: 5003,
         databaseUrl: env.DATABASE_URL,
-        jwtSecret: env.JWT_SECRET,
+        jwksUrl: env.JWKS_URL,
         logLevel: 'warn',
         redisUrl: env.REDIS_URL,
         reservationTtlSeconds: 600,
@@ -57,11 +56,11 @@ describe('inventory config', () => {
     });
   });
 
-  it('in production, names a missing DATABASE_URL, JWT_SECRET and REDIS_URL at once', () => {
+  it('in production, names a missing DATABASE_URL, JWKS_URL and REDIS_URL at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
       expect.stringContaining('DATABASE_URL'),
-      expect.stringContaining('JWT_SECRET'),
+      expect.stringContaining('JWKS_URL'),
       expect.stringContaining('REDIS_URL'),
     ]);
   });
@@ -70,14 +69,14 @@ describe('inventory config', () => {
     const problems = problemsOf({
       PORT: 'eighty',
       DATABASE_URL: 'mysql://db/inventory',
-      JWT_SECRET: 'short',
+      JWKS_URL: 'ftp://users/jwks.json',
       LOG_LEVEL: 'loud',
       REDIS_URL: 'http://cache',
       RESERVATION_TTL_SECONDS: '0',
       RESERVATION_SWEEP_MS: 'often',
     });
     expect(problems).toHaveLength(7);
-    for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL', 'REDIS_URL', 'RESERVATION_TTL_SECONDS', 'RESERVATION_SWEEP_MS']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'JWKS_URL', 'LOG_LEVEL', 'REDIS_URL', 'RESERVATION_TTL_SECONDS', 'RESERVATION_SWEEP_MS']) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
   });

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
-import { signAccessToken } from '@shop/subgraph-kit';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { createTestDatabase, errorCodes, graphql, graphqlOk, startTokenIssuer, testTokenIssuer, type GraphQLResponse, type TokenIssuer } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
-const SECRET = 'inventory-test-secret-of-at-least-32-chars';
 const ADMIN_ID = 'admin-1';
 
 const SET_STOCK = /* GraphQL */ `
@@ -75,14 +73,17 @@ let productCounter = 0;
 /** A product id no other test uses. */
 const newProductId = (label: string) => `${label}-${++productCounter}`;
 
+let issuer: TokenIssuer;
+
 beforeAll(async () => {
+  issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent' }, buildInventoryConfig);
   subgraph = await createInventorySubgraph(config);
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
   pool = new pg.Pool({ connectionString: databaseUrl });
-  adminToken = await signAccessToken({ userId: ADMIN_ID, role: 'ADMIN' }, { secret: SECRET, ttlSeconds: 900 });
-  customerToken = await signAccessToken({ userId: 'customer-1', role: 'CUSTOMER' }, { secret: SECRET, ttlSeconds: 900 });
+  adminToken = await issuer.sign(ADMIN_ID, 'ADMIN');
+  customerToken = await issuer.sign('customer-1', 'CUSTOMER');
 });
 
 afterAll(async () => {
@@ -206,7 +207,9 @@ describe('setStock', () => {
     expectError(await setStock({ productId: id, quantity: 5 }, customerToken), 'FORBIDDEN');
     expectError(await setStock({ productId: id, quantity: 5 }, ''), 'UNAUTHENTICATED');
     expectError(await setStock({ productId: id, quantity: 5 }, 'not-a-jwt'), 'UNAUTHENTICATED');
-    const forged = await signAccessToken({ userId: ADMIN_ID, role: 'ADMIN' }, { secret: 'x'.repeat(40), ttlSeconds: 900 });
+    const impostor = await startTokenIssuer();
+    const forged = await impostor.sign(ADMIN_ID, 'ADMIN');
+    await impostor.stop();
     expectError(await setStock({ productId: id, quantity: 5 }, forged), 'UNAUTHENTICATED');
     expect((await stockOf(id))[0]?.stock).toEqual(NO_STOCK);
   });

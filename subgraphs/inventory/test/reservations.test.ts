@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
-import { signAccessToken } from '@shop/subgraph-kit';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { createTestDatabase, errorCodes, graphql, graphqlOk, testTokenIssuer, type GraphQLResponse } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
-const SECRET = 'inventory-test-secret-of-at-least-32-chars';
 
 const RESERVE = /* GraphQL */ `
   mutation Reserve($orderId: ID!, $items: [ReservationItemInput!]!, $ttlSeconds: Int) {
@@ -40,9 +38,10 @@ let counter = 0;
 const fresh = (label: string) => `${label}-${++counter}`;
 
 beforeAll(async () => {
+  const issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory_reservations');
   const { config } = readConfig(
-    { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'silent', RESERVATION_SWEEP_MS: '60000' },
+    { DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent', RESERVATION_SWEEP_MS: '60000' },
     buildInventoryConfig,
   );
   bus = createMemoryBus();
@@ -50,9 +49,9 @@ beforeAll(async () => {
   subgraph = await createInventorySubgraph(config, { bus });
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  admin = await signAccessToken({ userId: 'admin-1', role: 'ADMIN' }, { secret: SECRET, ttlSeconds: 900 });
-  alice = await signAccessToken({ userId: 'alice', role: 'CUSTOMER' }, { secret: SECRET, ttlSeconds: 900 });
-  bob = await signAccessToken({ userId: 'bob', role: 'CUSTOMER' }, { secret: SECRET, ttlSeconds: 900 });
+  admin = await issuer.sign('admin-1', 'ADMIN');
+  alice = await issuer.sign('alice', 'CUSTOMER');
+  bob = await issuer.sign('bob', 'CUSTOMER');
 });
 
 afterAll(async () => {

@@ -1,10 +1,9 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, readPrivateKey, type LogLevel, type PrivateKeySetting } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4009;
 export const DEFAULT_USERS_URL = 'http://localhost:4001/graphql';
 export const DEFAULT_MAIL_FROM = 'Shop <no-reply@shop.local>';
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 export interface NotificationsConfig {
   port: number;
@@ -22,8 +21,10 @@ export interface NotificationsConfig {
   usersUrl: string;
   /** Redis Streams for domain events; unset (development only) means the in-process bus. */
   redisUrl: string | undefined;
-  /** Verifies callers' access tokens and signs this service's own short-lived token for the users subgraph. */
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
+  /** SERVICE_PRIVATE_KEY(_FILE): proves to users that a call comes from this service; unset in development: a key under `.data/keys/`. */
+  servicePrivateKey: PrivateKeySetting | undefined;
   logLevel: LogLevel;
 }
 
@@ -39,7 +40,8 @@ export function buildNotificationsConfig(env: EnvReader): NotificationsConfig {
     usersUrl: env.url('USERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_USERS_URL,
     // Required in production: the in-process bus would never see the other subgraphs' events.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
+    servicePrivateKey: readPrivateKey(env, 'SERVICE_PRIVATE_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

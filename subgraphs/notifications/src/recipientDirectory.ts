@@ -1,4 +1,4 @@
-import { createServiceClient, ServiceUnavailableError, signAccessToken } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** What a message needs to know about its addressee. */
 export interface Recipient {
@@ -23,37 +23,23 @@ export class RecipientDirectoryUnavailableError extends ServiceUnavailableError 
 /** What a message needs of a `User`, read through the users subgraph's `_entities`. */
 export const RECIPIENT_FIELDS = 'email name preferences { locale marketingOptIn }';
 
-/** The identity this service acts as towards the users subgraph. */
-export const SERVICE_USER_ID = 'service:notifications';
-const TOKEN_TTL_SECONDS = 300;
-// A token is renewed this long before it expires, so none expires on its way to users.
-const TOKEN_RENEW_MARGIN_MS = 60_000;
-
 /**
  * The users subgraph's `_entities` at `url`, one POST per lookup. Users shows email and
- * preferences only to the user themself or an ADMIN, so this signs a short-lived ADMIN
- * service token (cached until shortly before it expires) with the shared JWT secret.
+ * preferences only to the user themself, an ADMIN, or a service it granted `users:read-contact`:
+ * this one, proving it is notifications with a service token (no user token is involved).
  */
-export function createUsersDirectory(options: { url: string; jwtSecret: string; timeoutMs?: number }): RecipientDirectory {
-  let cached: { token: string; renewAt: number } | null = null;
-
-  async function serviceToken(): Promise<string> {
-    if (cached && Date.now() < cached.renewAt) return cached.token;
-    const token = await signAccessToken({ userId: SERVICE_USER_ID, role: 'ADMIN' }, { secret: options.jwtSecret, ttlSeconds: TOKEN_TTL_SECONDS });
-    cached = { token, renewAt: Date.now() + TOKEN_TTL_SECONDS * 1000 - TOKEN_RENEW_MARGIN_MS };
-    return token;
-  }
-
-  const users = createServiceClient({ service: 'Users', unavailableError: RecipientDirectoryUnavailableError, url: options.url, timeoutMs: options.timeoutMs });
+export function createUsersDirectory(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): RecipientDirectory {
+  const users = createServiceClient({
+    service: 'Users',
+    unavailableError: RecipientDirectoryUnavailableError,
+    url: options.url,
+    timeoutMs: options.timeoutMs,
+    as: { credentials: options.credentials, audience: 'users' },
+  });
   return {
     async lookup(userIds) {
       if (userIds.length === 0) return [];
-      const entities = await users.entities<Record<string, unknown>>(
-        'User',
-        RECIPIENT_FIELDS,
-        userIds.map((id) => ({ id })),
-        { forward: { authorization: `Bearer ${await serviceToken()}` } },
-      );
+      const entities = await users.entities<Record<string, unknown>>('User', RECIPIENT_FIELDS, userIds.map((id) => ({ id })));
       return entities.map((entity, i) => toRecipient(userIds[i]!, entity));
     },
   };

@@ -33,7 +33,7 @@ export function createNotificationsSubgraph(config: NotificationsConfig, options
     config,
     deps,
     migrations,
-    async wire({ db, background, bus, logger, worker, resource }) {
+    async wire({ db, background, bus, logger, worker, resource, serviceCredentials }) {
       const mailer = givenMailer ?? (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null);
       if (mailer) resource(() => mailer.close());
       else logger.warn('SMTP_URL is not set: messages are stored (status SKIPPED) and readable through the API, but not sent');
@@ -51,7 +51,7 @@ export function createNotificationsSubgraph(config: NotificationsConfig, options
         : null;
       const service = createNotificationsService({
         repository,
-        directory: directory ?? createUsersDirectory({ url: config.usersUrl, jwtSecret: config.jwtSecret }),
+        directory: directory ?? createUsersDirectory({ url: config.usersUrl, credentials: await serviceCredentials() }),
         canSend: mailer !== null,
         queued: () => sender?.wake(),
         logger,

@@ -12,8 +12,10 @@ function problems(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const KEY = '{"kty":"OKP","crv":"Ed25519","x":"pD2ROYZFi88G55dU0kV0Gx9m2ehbuamXINVU_MNmh58","d":"KXV1rFhBlcyd8Zc5JzP5xLq_CwTG1XGT_WegVJfwe04"}';
+
 describe('notifications config', () => {
-  it('runs in development with nothing set: port 4009, embedded database, no SMTP, a warned dev secret', () => {
+  it('runs in development with nothing set: port 4009, embedded database, no SMTP, a development service key (main.ts)', () => {
     const { config, warnings } = readConfig({}, buildNotificationsConfig);
     expect(config).toEqual({
       port: 4009,
@@ -24,10 +26,11 @@ describe('notifications config', () => {
       mailRetryBaseMs: 30_000,
       usersUrl: 'http://localhost:4001/graphql',
       redisUrl: undefined,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -41,7 +44,8 @@ describe('notifications config', () => {
         MAIL_RETRY_BASE_MS: '1000',
         USERS_URL: 'http://users:4001/graphql',
         REDIS_URL: 'redis://redis:6379',
-        JWT_SECRET: 's'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
+        SERVICE_PRIVATE_KEY: KEY,
         LOG_LEVEL: 'debug',
       },
       buildNotificationsConfig,
@@ -55,7 +59,8 @@ describe('notifications config', () => {
       mailRetryBaseMs: 1000,
       usersUrl: 'http://users:4001/graphql',
       redisUrl: 'redis://redis:6379',
-      jwtSecret: 's'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      servicePrivateKey: { text: KEY },
       logLevel: 'debug',
     });
     expect(warnings).toEqual([]);
@@ -69,18 +74,20 @@ describe('notifications config', () => {
       MAIL_MAX_ATTEMPTS: '0',
       USERS_URL: 'not a url',
       REDIS_URL: 'http://redis',
-      JWT_SECRET: 'short',
+      JWKS_URL: 'ftp://users/jwks.json',
+      SERVICE_PRIVATE_KEY: 'a-shared-secret',
       LOG_LEVEL: 'loud',
     }).join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'MAIL_MAX_ATTEMPTS', 'USERS_URL', 'REDIS_URL', 'JWT_SECRET', 'LOG_LEVEL']) expect(listed).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'MAIL_MAX_ATTEMPTS', 'USERS_URL', 'REDIS_URL', 'JWKS_URL', 'SERVICE_PRIVATE_KEY', 'LOG_LEVEL']) expect(listed).toContain(name);
   });
 
-  it('requires the database, SMTP, Redis and the JWT secret in production', () => {
+  it('requires the database, SMTP, Redis, the JWKS URL and its own service key in production', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
       'SMTP_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });
 });

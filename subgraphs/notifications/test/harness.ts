@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { signAccessToken, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase } from '@shop/testing';
+import type { CallerRole } from '@shop/subgraph-kit';
+import { createTestDatabase, testServiceKey, testTokenIssuer } from '@shop/testing';
 import { buildNotificationsConfig } from '../src/config.js';
 import type { NotificationsDatabase } from '../src/db/schema.js';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from '../src/server.js';
 import { startSmtpStandIn, type SmtpStandIn } from './smtpStandIn.js';
 import { startUsersStandIn, type UsersStandIn } from './usersStandIn.js';
 
-export const JWT_SECRET = 'notifications-test-secret-at-least-32-characters';
-
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 export const NOTIFICATION_FIELDS = 'id type subject body channel status createdAt sentAt';
@@ -40,13 +38,15 @@ export interface Harness {
  */
 export async function startNotifications(options: { smtp?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const databaseUrl = await createTestDatabase('notifications');
-  const usersStandIn = await startUsersStandIn(JWT_SECRET);
+  const serviceKey = await testServiceKey('notifications');
+  const usersStandIn = await startUsersStandIn(serviceKey.keySet);
   const smtp = options.smtp === false ? null : await startSmtpStandIn();
   const { config } = readConfig(
     {
       DATABASE_URL: databaseUrl,
       USERS_URL: usersStandIn.url,
-      JWT_SECRET,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl,
+      SERVICE_PRIVATE_KEY: serviceKey.privateKey,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       MAIL_RETRY_BASE_MS: '20',
       ...(smtp ? { SMTP_URL: smtp.url } : {}),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyAccessToken, type Caller } from '@shop/subgraph-kit';
+import { createServiceVerifier, SERVICE_TOKEN_HEADER, type JSONWebKeySet } from '@shop/subgraph-kit';
 import { RECIPIENT_FIELDS } from '../src/recipientDirectory.js';
 
 export interface StandInUser {
@@ -14,17 +14,19 @@ export interface StandInUser {
 export interface UsersStandIn {
   url: string;
   users: Map<string, StandInUser>;
-  /** Every request: the representations' ids and the verified caller of its bearer token (null without a valid one). */
-  requests: Array<{ ids: string[]; caller: Caller | null }>;
+  /** Every request: the representations' ids and the service its service token proved (null without a valid one). */
+  requests: Array<{ ids: string[]; service: string | null; authorization: string | undefined }>;
   add(user: StandInUser): void;
   stop(): Promise<void>;
 }
 
 /**
- * Stands in for the users subgraph over real HTTP: answers the exact recipients query, and
- * like users shows email and preferences only to an ADMIN (the only caller this query has).
+ * Stands in for the users subgraph over real HTTP: answers the exact recipients query, and like
+ * users shows email and preferences only to the notifications service (its token checked
+ * against `notificationsKeys`), the only caller this query has.
  */
-export async function startUsersStandIn(jwtSecret: string): Promise<UsersStandIn> {
+export async function startUsersStandIn(notificationsKeys: JSONWebKeySet): Promise<UsersStandIn> {
+  const services = createServiceVerifier({ audience: 'users', keys: notificationsKeys, callers: { notifications: ['users:read-contact'] } });
   const users = new Map<string, StandInUser>();
   const requests: UsersStandIn['requests'] = [];
   const server: Server = createServer((req, res) => {
@@ -34,11 +36,11 @@ export async function startUsersStandIn(jwtSecret: string): Promise<UsersStandIn
       void (async () => {
         const answer = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         const body = JSON.parse(raw) as { query: string; variables: { r: Array<{ __typename: string; id: string }> } };
-        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        const caller = bearer ? await verifyAccessToken(bearer, jwtSecret).catch(() => null) : null;
-        requests.push({ ids: body.variables?.r?.map((r) => r.id) ?? [], caller });
+        const token = req.headers[SERVICE_TOKEN_HEADER];
+        const service = typeof token === 'string' ? await services.verify(token).catch(() => null) : null;
+        requests.push({ ids: body.variables?.r?.map((r) => r.id) ?? [], service: service?.name ?? null, authorization: req.headers.authorization });
         if (!body.query.includes('_entities') || !body.query.includes(`... on User { id ${RECIPIENT_FIELDS} }`)) return answer(400, { errors: [{ message: `unexpected query: ${body.query}` }] });
-        if (caller?.role !== 'ADMIN') return answer(200, { data: null, errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] });
+        if (!service) return answer(401, { errors: [{ message: 'This subgraph serves the router and named services only', extensions: { code: 'UNAUTHENTICATED' } }] });
         answer(200, {
           data: {
             _entities: body.variables.r.map(({ id }) => {

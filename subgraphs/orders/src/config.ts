@@ -1,5 +1,5 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
@@ -17,7 +17,8 @@ export interface OrdersConfig {
   inventoryUrl: string;
   /** Redis for the event bus and status-change pub/sub; unset in development means in-process. */
   redisUrl: string | undefined;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -30,7 +31,7 @@ export function buildOrdersConfig(env: EnvReader): OrdersConfig {
     routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
     inventoryUrl: env.url('INVENTORY_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_INVENTORY_URL,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -72,7 +72,7 @@ export function createRouterStorefront(options: { url: string; timeoutMs?: numbe
         else throw new StorefrontUnavailableError(`Router failed on ${String(field)}: ${error.message}`);
       }
       // The caller passed orders' own token check; a router that does not know them is misconfigured.
-      if (!data.me) throw new StorefrontUnavailableError('Router did not recognise the signed-in caller (JWT_SECRET mismatch?)');
+      if (!data.me) throw new StorefrontUnavailableError('Router did not recognise the signed-in caller (JWKS_URL pointing elsewhere?)');
       return {
         cart: absent.has('cart') ? null : toCart(data.cart),
         address: toAddress(data.me.addresses, request.addressId),

@@ -12,10 +12,10 @@ describe('orders config', () => {
       routerUrl: 'http://localhost:4000/graphql',
       inventoryUrl: 'http://localhost:4003/graphql',
       redisUrl: undefined,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -27,7 +27,7 @@ describe('orders config', () => {
         ROUTER_URL: 'https://router.internal/graphql',
         INVENTORY_URL: 'http://inventory:4003/graphql',
         REDIS_URL: 'redis://cache:6379',
-        JWT_SECRET: 's'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
       buildOrdersConfig,
@@ -39,7 +39,7 @@ describe('orders config', () => {
       routerUrl: 'https://router.internal/graphql',
       inventoryUrl: 'http://inventory:4003/graphql',
       redisUrl: 'redis://cache:6379',
-      jwtSecret: 's'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -55,7 +55,7 @@ describe('orders config', () => {
           ROUTER_URL: 'ftp://router/graphql',
           INVENTORY_URL: 'inventory',
           REDIS_URL: 'http://cache',
-          JWT_SECRET: 'short',
+          JWKS_URL: 'ftp://users/jwks.json',
           LOG_LEVEL: 'loud',
         },
         buildOrdersConfig,
@@ -65,13 +65,13 @@ describe('orders config', () => {
       read();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'ROUTER_URL', 'INVENTORY_URL', 'REDIS_URL', 'JWT_SECRET', 'LOG_LEVEL']) {
+      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'ROUTER_URL', 'INVENTORY_URL', 'REDIS_URL', 'JWKS_URL', 'LOG_LEVEL']) {
         expect(problems).toContain(name);
       }
     }
   });
 
-  it('requires DATABASE_URL, JWT_SECRET and REDIS_URL in production', () => {
+  it('requires DATABASE_URL, JWKS_URL and REDIS_URL in production', () => {
     try {
       readConfig({ NODE_ENV: 'production' }, buildOrdersConfig);
       throw new Error('expected a ConfigError');
@@ -80,7 +80,7 @@ describe('orders config', () => {
       expect((error as ConfigError).problems).toEqual([
         'DATABASE_URL is required when NODE_ENV=production',
         'REDIS_URL is required when NODE_ENV=production',
-        'JWT_SECRET is required when NODE_ENV=production',
+        'JWKS_URL is required when NODE_ENV=production',
       ]);
     }
   });

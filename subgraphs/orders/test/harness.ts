@@ -5,8 +5,8 @@ import { readConfig } from '@shop/config';
 import type { EventBus, EventEnvelope } from '@shop/events';
 import type { KeyValueStore } from '@shop/kv';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { signAccessToken, verifyAccessToken, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk } from '@shop/testing';
+import type { CallerRole } from '@shop/subgraph-kit';
+import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { buildOrdersConfig } from '../src/config.js';
 import type { OrdersDatabase } from '../src/db/schema.js';
@@ -14,10 +14,8 @@ import type { Inventory } from '../src/inventory.js';
 import { createOrdersSubgraph, type OrdersSubgraph } from '../src/server.js';
 import type { CheckoutDetails, Storefront } from '../src/storefront.js';
 
-export const JWT_SECRET = 'orders-test-secret-at-least-32-characters-long';
-
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 export interface Item {
@@ -146,7 +144,7 @@ export async function startRouterStandIn(): Promise<RouterStandIn> {
     if (standIn.failing) return send(503, { errors: [{ message: 'router unavailable' }] });
     let userId: string | null = null;
     try {
-      userId = authorization ? (await verifyAccessToken(authorization.replace(/^Bearer /, ''), JWT_SECRET)).userId : null;
+      userId = authorization ? (await (await testTokenIssuer()).verify(authorization.replace(/^Bearer /, ''))).userId : null;
     } catch {
       return send(200, { errors: [{ message: 'Invalid access token', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
@@ -247,7 +245,7 @@ export async function startOrders(options: OrdersOptions): Promise<Harness> {
       PRODUCTS_URL: options.productsUrl,
       ROUTER_URL: options.routerUrl,
       INVENTORY_URL: options.inventoryUrl,
-      JWT_SECRET,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     },
     buildOrdersConfig,
@@ -315,7 +313,7 @@ export function checkoutInput(cartId: string, overrides: Partial<Record<'shippin
 
 /** Puts `items` into a new cart of the token's user, checks it out through the API and returns the order id. */
 export async function placeOrder(url: string, carts: CartSource, userToken: string, items: Item[]): Promise<string> {
-  const { userId } = await verifyAccessToken(userToken, JWT_SECRET);
+  const { userId } = await (await testTokenIssuer()).verify(userToken);
   const input = checkoutInput(carts.addCart(userId, items));
   const data = await graphqlOk<{ checkout: { id: string } }>(url, CHECKOUT, { input }, { token: userToken });
   return data.checkout.id;

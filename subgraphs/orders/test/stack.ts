@@ -3,13 +3,12 @@ import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from 
 import { createMemoryStore } from '@shop/kv';
 import { sql } from 'kysely';
 import { createPostgres } from '@shop/postgres';
-import { createTestDatabase, graphqlOk } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
 // Checkout is a conversation between two services: these tests run the real inventory
 // subgraph next to orders, each on its own database, talking over HTTP and one event bus.
 import { buildInventoryConfig } from '../../inventory/src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../../inventory/src/server.js';
 import {
-  JWT_SECRET,
   startOrders,
   startProductsStandIn,
   startRouterStandIn,
@@ -80,7 +79,7 @@ export async function startCheckoutStack(
   const { config: inventoryConfig } = readConfig(
     {
       DATABASE_URL: inventoryDb,
-      JWT_SECRET,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       RESERVATION_TTL_SECONDS: String(options.reservationTtlSeconds ?? 900),
       RESERVATION_SWEEP_MS: String(options.reservationSweepMs ?? 60_000),

@@ -1,9 +1,8 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4005;
 export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 export interface PaymentsConfig {
   port: number;
@@ -25,7 +24,8 @@ export interface PaymentsConfig {
   stripeApiBase: string | undefined;
   /** Redis Streams for domain events; unset (development only) means the in-process bus. */
   redisUrl: string | undefined;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -52,7 +52,7 @@ export function buildPaymentsConfig(env: EnvReader): PaymentsConfig {
     stripeApiBase: env.url('STRIPE_API_BASE', { protocols: ['http', 'https'] }),
     // Required in production: the in-process bus would keep payment events inside this process.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

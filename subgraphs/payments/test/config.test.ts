@@ -24,10 +24,10 @@ describe('payments config', () => {
       stripeWebhookSecret: undefined,
       stripeApiBase: undefined,
       redisUrl: undefined,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -40,7 +40,7 @@ describe('payments config', () => {
         STRIPE_WEBHOOK_SECRET: 'whsec_123',
         STRIPE_API_BASE: 'http://stripe-mock:12111',
         REDIS_URL: 'redis://redis:6379',
-        JWT_SECRET: 's'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'debug',
       },
       buildPaymentsConfig,
@@ -54,7 +54,7 @@ describe('payments config', () => {
       stripeWebhookSecret: 'whsec_123',
       stripeApiBase: 'http://stripe-mock:12111',
       redisUrl: 'redis://redis:6379',
-      jwtSecret: 's'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'debug',
     });
     expect(warnings).toEqual([]);
@@ -72,24 +72,24 @@ describe('payments config', () => {
       ROUTER_URL: 'not a url',
       STRIPE_API_BASE: 'ftp://stripe',
       REDIS_URL: 'http://redis',
-      JWT_SECRET: 'short',
+      JWKS_URL: 'ftp://users/jwks.json',
       LOG_LEVEL: 'loud',
     }).join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'STRIPE_API_BASE', 'REDIS_URL', 'JWT_SECRET', 'LOG_LEVEL']) expect(listed).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'STRIPE_API_BASE', 'REDIS_URL', 'JWKS_URL', 'LOG_LEVEL']) expect(listed).toContain(name);
   });
 
-  it('requires the database, Stripe, Redis and the JWT secret in production', () => {
+  it('requires the database, Stripe, Redis and the JWKS URL in production', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'STRIPE_SECRET_KEY is required when NODE_ENV=production',
       'STRIPE_WEBHOOK_SECRET is required when NODE_ENV=production',
       'DATABASE_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWKS_URL is required when NODE_ENV=production',
     ]);
   });
 
   it('runs production without Stripe keys only on the explicit PAYMENTS_SIMULATED=true opt-in', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/shop_payments', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 's'.repeat(32) };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/shop_payments', REDIS_URL: 'redis://redis:6379', JWKS_URL: 'http://users:4001/.well-known/jwks.json' };
     expect(problems(production)).toEqual([
       'STRIPE_SECRET_KEY is required when NODE_ENV=production',
       'STRIPE_WEBHOOK_SECRET is required when NODE_ENV=production',

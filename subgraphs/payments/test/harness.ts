@@ -5,18 +5,17 @@ import { readConfig } from '@shop/config';
 import { createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { formatAmount } from '@shop/money';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { signAccessToken, verifyAccessToken, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase } from '@shop/testing';
+import type { CallerRole } from '@shop/subgraph-kit';
+import { createTestDatabase, testTokenIssuer } from '@shop/testing';
 import { buildPaymentsConfig } from '../src/config.js';
 import type { PaymentsDatabase } from '../src/db/schema.js';
 import { createPaymentsSubgraph, WEBHOOK_PATH, type PaymentsSubgraph } from '../src/server.js';
 import { STAND_IN_SECRET_KEY, startStripeStandIn, type StripeStandIn } from './stripeStandIn.js';
 
-export const JWT_SECRET = 'payments-test-secret-at-least-32-characters-long';
 export const WEBHOOK_SECRET = 'whsec_payments_test_0123456789abcdef';
 
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 /** The one query payments may send to the router, word for word. */
@@ -57,7 +56,7 @@ export async function startRouterStandIn(): Promise<RouterStandIn> {
         authorizations.push(req.headers.authorization);
         if (body.query !== EXPECTED_ORDER_QUERY) return answer(400, { errors: [{ message: `unexpected query: ${body.query}` }] });
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        const caller = bearer ? await verifyAccessToken(bearer, JWT_SECRET).catch(() => null) : null;
+        const caller = bearer ? await (await testTokenIssuer()).verify(bearer).catch(() => null) : null;
         if (!caller) return answer(200, { data: { order: null }, errors: [{ message: 'You must be signed in', extensions: { code: 'UNAUTHENTICATED' } }] });
         const order = orders.get(body.variables.id);
         if (!order || (caller.role !== 'ADMIN' && caller.userId !== order.userId)) {
@@ -124,7 +123,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
     {
       DATABASE_URL: databaseUrl,
       ROUTER_URL: router.url,
-      JWT_SECRET,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       ...(stripe ? { STRIPE_SECRET_KEY: STAND_IN_SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url } : {}),
     },

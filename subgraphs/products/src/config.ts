@@ -1,5 +1,5 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export interface ProductsConfig {
   port: number;
@@ -19,7 +19,8 @@ export interface ProductsConfig {
   redisUrl?: string | undefined;
   /** How long a product stays in the cache; 1 h unless set. */
   productCacheTtlSeconds?: number;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   /** Load the demo catalog into an empty store on start. */
   seedDemo: boolean;
   logLevel: LogLevel;
@@ -36,7 +37,7 @@ export function buildProductsConfig(env: EnvReader): ProductsConfig {
     dataDir: env.optional('DATA_DIR'),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productCacheTtlSeconds: env.int('PRODUCT_CACHE_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
-    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     // The embedded store is seeded when empty unless told not to (in memory: on every start);
     // a real MongoDB is only ever seeded on request.
     seedDemo: env.bool('SEED_DEMO', mongoUrl === undefined),

@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 };
 
 describe('buildProductsConfig', () => {
-  it('runs alone in development: port 4002, embedded store with the demo catalog, a warned dev secret', () => {
+  it('runs alone in development: port 4002, embedded store with the demo catalog, keys from the users subgraph on 4001', () => {
     const { config, warnings } = load({});
     expect(config).toEqual({
       port: 4002,
@@ -22,11 +22,11 @@ describe('buildProductsConfig', () => {
       mongoDb: 'shop_products',
       redisUrl: undefined,
       productCacheTtlSeconds: 3600,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       seedDemo: true,
       logLevel: 'info',
     });
-    expect(warnings.join('\n')).toContain('JWT_SECRET');
+    expect(warnings).toEqual([]);
   });
 
   it('does not seed a real MongoDB unless SEED_DEMO=true', () => {
@@ -34,13 +34,13 @@ describe('buildProductsConfig', () => {
     expect(load({ MONGO_URL: 'mongodb+srv://cluster.example.net', SEED_DEMO: 'true' }).config.seedDemo).toBe(true);
   });
 
-  it('in production requires MONGO_URL, REDIS_URL and JWT_SECRET, naming all at once', () => {
+  it('in production requires MONGO_URL, REDIS_URL and JWKS_URL, naming all at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('MONGO_URL'),
         expect.stringContaining('REDIS_URL'),
-        expect.stringContaining('JWT_SECRET'),
+        expect.stringContaining('JWKS_URL'),
       ]),
     );
   });
@@ -56,7 +56,7 @@ describe('buildProductsConfig', () => {
   });
 
   it('lists every bad value', () => {
-    const problems = problemsOf({ MONGO_URL: 'postgres://db/x', PORT: 'eighty', LOG_LEVEL: 'loud', JWT_SECRET: 'short', SEED_DEMO: 'maybe' });
+    const problems = problemsOf({ MONGO_URL: 'postgres://db/x', PORT: 'eighty', LOG_LEVEL: 'loud', JWKS_URL: 'ftp://users/jwks.json', SEED_DEMO: 'maybe' });
     expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/MONGO_URL must use mongodb or mongodb\+srv/);
   });

@@ -1,6 +1,7 @@
 import { readConfig } from '@shop/config';
 import type { EventBus, EventEnvelope } from '@shop/events';
-import { createLogger, signAccessToken, type CallerRole } from '@shop/subgraph-kit';
+import { createLogger, type CallerRole } from '@shop/subgraph-kit';
+import { testTokenIssuer } from '@shop/testing';
 import { buildProductsConfig } from '../src/config.js';
 import { createProductsSubgraph, type ProductsSubgraph, type ProductsSubgraphOptions } from '../src/server.js';
 
@@ -20,14 +21,15 @@ export async function startProducts(
   env: Record<string, string> = {},
   options: Omit<ProductsSubgraphOptions, 'logger'> = {},
 ): Promise<RunningProducts> {
-  const { config } = readConfig({ LOG_LEVEL: 'silent', ...env }, buildProductsConfig);
+  const issuer = await testTokenIssuer();
+  const { config } = readConfig({ LOG_LEVEL: 'silent', JWKS_URL: issuer.jwksUrl, ...env }, buildProductsConfig);
   const logger = createLogger({ service: 'products', level: 'silent' });
   const subgraph = await createProductsSubgraph(config, { logger, ...options });
   const { url } = await subgraph.listen(0, '127.0.0.1');
   return {
     url,
     subgraph,
-    token: (role, userId = `${role.toLowerCase()}-1`) => signAccessToken({ userId, role }, { secret: config.jwtSecret, ttlSeconds: 600 }),
+    token: (role, userId = `${role.toLowerCase()}-1`) => issuer.sign(userId, role),
     stop: () => subgraph.stop(),
   };
 }

@@ -1,5 +1,5 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export interface SearchConfig {
   port: number;
@@ -16,7 +16,8 @@ export interface SearchConfig {
   reindexSourceUrl: string;
   /** Redis for the event bus; undefined selects the in-process bus (development only). */
   redisUrl: string | undefined;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -33,7 +34,7 @@ export function buildSearchConfig(env: EnvReader): SearchConfig {
     productsUrl,
     reindexSourceUrl: env.url('REINDEX_SOURCE_URL', { protocols: ['http', 'https'] }) ?? productsUrl,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', 'dev-only-insecure-jwt-secret-change-me', { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

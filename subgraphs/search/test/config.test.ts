@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 };
 
 describe('buildSearchConfig', () => {
-  it('runs alone in development: port 4007, embedded engine and bus, products on 4002, a warned dev secret', () => {
+  it('runs alone in development: port 4007, embedded engine and bus, products on 4002, keys from the users subgraph on 4001', () => {
     const { config, warnings } = load({});
     expect(config).toEqual({
       port: 4007,
@@ -23,10 +23,10 @@ describe('buildSearchConfig', () => {
       productsUrl: 'http://localhost:4002/graphql',
       reindexSourceUrl: 'http://localhost:4002/graphql',
       redisUrl: undefined,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
     });
-    expect(warnings.join('\n')).toContain('JWT_SECRET');
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -37,7 +37,7 @@ describe('buildSearchConfig', () => {
       PRODUCTS_URL: 'http://products:4002/graphql',
       REINDEX_SOURCE_URL: 'http://router:4000/graphql',
       REDIS_URL: 'redis://redis:6379',
-      JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+      JWKS_URL: 'https://users.internal/.well-known/jwks.json',
       LOG_LEVEL: 'warn',
     });
     expect(config).toEqual({
@@ -47,7 +47,7 @@ describe('buildSearchConfig', () => {
       productsUrl: 'http://products:4002/graphql',
       reindexSourceUrl: 'http://router:4000/graphql',
       redisUrl: 'redis://redis:6379',
-      jwtSecret: 'a-production-secret-of-at-least-32-chars',
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'warn',
     });
   });
@@ -57,11 +57,11 @@ describe('buildSearchConfig', () => {
     expect(problemsOf({ REINDEX_SOURCE_URL: 'ftp://router' }).join('\n')).toMatch(/REINDEX_SOURCE_URL/);
   });
 
-  it('in production requires ELASTICSEARCH_URL, REDIS_URL and JWT_SECRET, naming all at once', () => {
+  it('in production requires ELASTICSEARCH_URL, REDIS_URL and JWKS_URL, naming all at once', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'ELASTICSEARCH_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWKS_URL is required when NODE_ENV=production',
     ]);
   });
 
@@ -71,7 +71,7 @@ describe('buildSearchConfig', () => {
       ELASTICSEARCH_URL: 'mongodb://db',
       PRODUCTS_URL: 'not a url',
       REDIS_URL: 'http://cache:6379',
-      JWT_SECRET: 'short',
+      JWKS_URL: 'ftp://users/jwks.json',
       LOG_LEVEL: 'loud',
     });
     expect(problems).toHaveLength(6);

@@ -1,6 +1,6 @@
 import type { EnvReader } from '@shop/config';
 import { MoneyError, parseAmount, type Money } from '@shop/money';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export interface ShippingConfig {
   port: number;
@@ -14,14 +14,14 @@ export interface ShippingConfig {
   defaultWeightGrams: number;
   /** A cart subtotal at or above this ships standard for free; null: never free. */
   freeShippingThreshold: Money | null;
-  jwtSecret: string;
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
   logLevel: LogLevel;
 }
 
 export const DEFAULT_PORT = 4008;
 export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
 export const DEFAULT_WEIGHT_GRAMS = 500;
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 /** The currency of a threshold given without one: the currency of the seeded tariff. */
 export const DEFAULT_THRESHOLD_CURRENCY = 'EUR';
 
@@ -35,7 +35,7 @@ export function buildShippingConfig(env: EnvReader): ShippingConfig {
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     defaultWeightGrams: env.int('DEFAULT_WEIGHT_GRAMS', DEFAULT_WEIGHT_GRAMS, { min: 0, max: 1_000_000 }),
     freeShippingThreshold: readThreshold(env),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

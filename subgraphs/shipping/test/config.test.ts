@@ -22,10 +22,10 @@ describe('shipping config', () => {
       redisUrl: undefined,
       defaultWeightGrams: 500,
       freeShippingThreshold: null,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -37,7 +37,7 @@ describe('shipping config', () => {
         REDIS_URL: 'redis://redis:6379',
         DEFAULT_WEIGHT_GRAMS: '750',
         FREE_SHIPPING_THRESHOLD: '50.00',
-        JWT_SECRET: 's'.repeat(32),
+        JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
       buildShippingConfig,
@@ -49,7 +49,7 @@ describe('shipping config', () => {
       redisUrl: 'redis://redis:6379',
       defaultWeightGrams: 750,
       freeShippingThreshold: { minor: 5000, currency: 'EUR' },
-      jwtSecret: 's'.repeat(32),
+      jwksUrl: 'https://users.internal/.well-known/jwks.json',
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -73,21 +73,21 @@ describe('shipping config', () => {
       REDIS_URL: 'http://redis:6379',
       DEFAULT_WEIGHT_GRAMS: '-1',
       FREE_SHIPPING_THRESHOLD: 'fifty euros',
-      JWT_SECRET: 'short',
+      JWKS_URL: 'ftp://users/jwks.json',
       LOG_LEVEL: 'loud',
     }).join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'REDIS_URL', 'DEFAULT_WEIGHT_GRAMS', 'FREE_SHIPPING_THRESHOLD', 'JWT_SECRET', 'LOG_LEVEL']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'ROUTER_URL', 'REDIS_URL', 'DEFAULT_WEIGHT_GRAMS', 'FREE_SHIPPING_THRESHOLD', 'JWKS_URL', 'LOG_LEVEL']) {
       expect(found).toContain(name);
     }
     expect(found).toContain('"50.00"');
   });
 
-  it('requires DATABASE_URL, ROUTER_URL, REDIS_URL and JWT_SECRET in production', () => {
+  it('requires DATABASE_URL, ROUTER_URL, REDIS_URL and JWKS_URL in production', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
       'ROUTER_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWKS_URL is required when NODE_ENV=production',
     ]);
   });
 });

@@ -2,16 +2,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type Env } from '@shop/config';
 import type { EventBus } from '@shop/events';
-import { signAccessToken, verifyAccessToken, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase } from '@shop/testing';
+import type { CallerRole } from '@shop/subgraph-kit';
+import { createTestDatabase, testTokenIssuer } from '@shop/testing';
 import type { CheckoutContextReader } from '../src/checkoutContext.js';
 import { buildShippingConfig } from '../src/config.js';
 import { createShippingSubgraph, type ShippingSubgraph } from '../src/server.js';
 
-export const JWT_SECRET = 'shipping-test-secret-of-at-least-32-chars';
-
-export function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
-  return signAccessToken({ userId, role }, { secret: JWT_SECRET, ttlSeconds: 900 });
+export async function token(userId: string, role: CallerRole = 'CUSTOMER'): Promise<string> {
+  return (await testTokenIssuer()).sign(userId, role);
 }
 
 /** One request the stand-in router received. */
@@ -82,7 +80,7 @@ export interface CartFixture {
 export function answerFromFixtures(fixtures: { addresses: Record<string, AddressFixture[]>; carts: Record<string, CartFixture> }) {
   return async (request: ReceivedRequest): Promise<RouterReply> => {
     const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
-    const caller = bearer ? await verifyAccessToken(bearer, JWT_SECRET).catch(() => null) : null;
+    const caller = bearer ? await (await testTokenIssuer()).verify(bearer).catch(() => null) : null;
     if (!caller) {
       return { body: { data: { me: null, cart: null }, errors: [{ message: 'You must be signed in', path: ['me'], extensions: { code: 'UNAUTHENTICATED' } }] } };
     }
@@ -126,7 +124,7 @@ export async function startShipping(options: { env?: Env; reader?: CheckoutConte
 }> {
   const databaseUrl = await createTestDatabase('shipping');
   const { config } = readConfig(
-    { DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env },
+    { DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env },
     buildShippingConfig,
   );
   const subgraph = await createShippingSubgraph(config, {

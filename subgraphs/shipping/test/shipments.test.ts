@@ -2,12 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { sql } from 'kysely';
 import { createMemoryBus, type EventBus, type EventEnvelope, type Subscription } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { verifyAccessToken } from '@shop/subgraph-kit';
-import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { errorCodes, graphql, graphqlOk, testTokenIssuer } from '@shop/testing';
 import type { ShippingDatabase } from '../src/db/database.js';
 import { ORDER_QUERY } from '../src/orderReader.js';
 import type { ShippingSubgraph } from '../src/server.js';
-import { JWT_SECRET, startRouterStandIn, startShipping, token, type RouterReply, type RouterStandIn } from './harness.js';
+import { startRouterStandIn, startShipping, token, type RouterReply, type RouterStandIn } from './harness.js';
 
 const CREATE = /* GraphQL */ `
   mutation Create($orderId: ID!, $carrier: String!, $trackingNumber: String!) {
@@ -51,7 +50,7 @@ function answerOrders(orderBook: Map<string, StandInOrder>) {
   return async (request: { headers: { authorization?: string }; body: { query?: string; variables?: Record<string, unknown> } }): Promise<RouterReply> => {
     if (request.body.query !== ORDER_QUERY) return { status: 400, body: { errors: [{ message: `unexpected query: ${request.body.query}` }] } };
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const caller = bearer ? await verifyAccessToken(bearer, JWT_SECRET).catch(() => null) : null;
+    const caller = bearer ? await (await testTokenIssuer()).verify(bearer).catch(() => null) : null;
     if (!caller) return { body: { data: { order: null }, errors: [{ message: 'You must be signed in', extensions: { code: 'UNAUTHENTICATED' } }] } };
     const id = String(request.body.variables?.id);
     const order = orderBook.get(id);

@@ -1,5 +1,5 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readPrivateKey, readServiceJwksUrl, type KeySource, type LogLevel, type PrivateKeySetting } from '@shop/subgraph-kit';
 import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './loginThrottle.js';
 
 export interface AdminAccount {
@@ -13,7 +13,14 @@ export interface UsersConfig {
   databaseUrl: string | undefined;
   /** Redis for the sign-in rate limits; unset means in-process counters (one replica only). */
   redisUrl: string | undefined;
-  jwtSecret: string;
+  /**
+   * The access-token signing key: JWT_PRIVATE_KEY (PEM, JWK, or a JWK Set whose first key signs
+   * and whose other keys are published only) or JWT_PRIVATE_KEY_FILE. Unset in development: one
+   * generated and kept under `.data/keys/`.
+   */
+  jwtPrivateKey: PrivateKeySetting | undefined;
+  /** SERVICE_JWKS_URL: the public keys of the services that call users (see SERVICE_CALLERS in server.ts). */
+  serviceKeys: KeySource;
   /** The ADMIN account that must exist after start, when ADMIN_EMAIL and ADMIN_PASSWORD are set. */
   admin: AdminAccount | null;
   loginRateLimit: LoginRateLimit;
@@ -21,7 +28,8 @@ export interface UsersConfig {
 }
 
 export const DEFAULT_PORT = 4001;
-const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+/** Where a development signing key is kept between runs (relative to the working directory). */
+export const DEV_KEY_PATH = '.data/keys/jwt-private-key.jwk';
 
 export function buildUsersConfig(env: EnvReader): UsersConfig {
   const adminEmail = env.optional('ADMIN_EMAIL');
@@ -34,7 +42,8 @@ export function buildUsersConfig(env: EnvReader): UsersConfig {
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
     // Required in production: in-process counters would give each replica its own allowance.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET, { minLength: 32 }),
+    jwtPrivateKey: readPrivateKey(env, 'JWT_PRIVATE_KEY'),
+    serviceKeys: readServiceJwksUrl(env),
     admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail, password: adminPassword } : null,
     loginRateLimit: {
       maxFailuresPerEmail: env.int('LOGIN_MAX_FAILURES_PER_EMAIL', DEFAULT_LOGIN_RATE_LIMIT.maxFailuresPerEmail, { min: 1, max: 1_000 }),

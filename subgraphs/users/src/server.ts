@@ -1,14 +1,30 @@
-import { createPostgresSubgraph, createRateLimits, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
-import { buildUsersConfig, type UsersConfig } from './config.js';
+import {
+  createPostgresSubgraph,
+  createRateLimits,
+  keySetOf,
+  privateKeyRing,
+  loadSchema,
+  sendJson,
+  type PostgresSubgraph,
+  type SubgraphDefinition,
+  type SubgraphDeps,
+} from '@shop/subgraph-kit';
+import { buildUsersConfig, DEV_KEY_PATH, type UsersConfig } from './config.js';
 import { createContext, type UsersContext } from './context.js';
 import type { UsersDatabase } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
 import { createLoginThrottle } from './loginThrottle.js';
 import { createUsersRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
-import { createUsersService } from './service.js';
+import { createUsersService, READ_CONTACT_SCOPE } from './service.js';
 
 export type UsersSubgraph = PostgresSubgraph;
+
+/** The services besides the router that call users, and what users lets each of them do. */
+export const SERVICE_CALLERS = {
+  // Addresses a message: email, name and preferences of any user, with no user signed in.
+  notifications: [READ_CONTACT_SCOPE],
+} as const;
 
 /**
  * Accounts and sign-in. Makes sure the configured ADMIN account exists; sign-in rate limits are
@@ -21,19 +37,32 @@ export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}
     config,
     deps,
     migrations,
+    callers: SERVICE_CALLERS,
     async wire({ db, logger, resource }) {
+      const keys = await privateKeyRing(config.jwtPrivateKey, DEV_KEY_PATH, (message) => logger.warn(`JWT_PRIVATE_KEY: ${message}`)).catch(
+        (error: Error) => {
+          throw new Error(`JWT_PRIVATE_KEY ${error.message}`);
+        },
+      );
+      const keySet = keySetOf(keys.published);
       const limits = createRateLimits({ redisUrl: config.redisUrl, keyPrefix: 'users:', logger });
       resource(() => limits.close());
       const repository = createUsersRepository(db);
       const service = await createUsersService({
         repository,
-        jwtSecret: config.jwtSecret,
+        signingKey: keys.signing,
         throttle: createLoginThrottle(limits, config.loginRateLimit),
       });
       if (config.admin) await service.ensureAdmin(config.admin, logger);
       return {
         resolvers: createResolvers(service),
         context: (base) => createContext(base, repository),
+        // Its own tokens are checked against its own keys: no fetch of its own JWK Set.
+        accessTokens: keySet,
+        routes: {
+          // The public keys every verifier fetches (JWKS_URL); they change only on a key rotation.
+          '/.well-known/jwks.json': async (_req, res) => sendJson(res, 200, keySet, { 'cache-control': 'public, max-age=300' }),
+        },
       };
     },
   });

@@ -1,6 +1,6 @@
 import { ConfigError } from '@shop/config';
 import { badUserInput, conflict, forbidden, isAppError, notFound, unauthenticated } from '@shop/errors';
-import { pageSize, requireAdmin, requireCaller, signAccessToken, type Caller, type Logger } from '@shop/subgraph-kit';
+import { pageSize, requireAdmin, requireCaller, signAccessToken, type Caller, type Logger, type SigningKey } from '@shop/subgraph-kit';
 import type { AdminAccount } from './config.js';
 import type { UsersContext } from './context.js';
 import type { LoginThrottle } from './loginThrottle.js';
@@ -40,6 +40,9 @@ export interface UserListArgs {
   after?: string | null;
 }
 
+/** Granted to a service that addresses users (notifications): their email, name and preferences, never addresses. */
+export const READ_CONTACT_SCOPE = 'users:read-contact';
+
 /** Keeps address books usable and bounds what one account can make us store. */
 export const MAX_ADDRESSES_PER_USER = 20;
 
@@ -51,8 +54,8 @@ const REUSED_REFRESH_TOKEN = 'Refresh token already used: every session of this 
 
 type RefreshOutcome = { kind: 'issued'; payload: AuthPayload } | { kind: 'refused' } | { kind: 'reused'; userId: string };
 
-export async function createUsersService(deps: { repository: UsersRepository; jwtSecret: string; throttle: LoginThrottle }) {
-  const { repository, jwtSecret, throttle } = deps;
+export async function createUsersService(deps: { repository: UsersRepository; signingKey: SigningKey; throttle: LoginThrottle }) {
+  const { repository, signingKey, throttle } = deps;
   const dummyHash = await createDummyHash();
 
   /** Stores a new refresh token (in `familyId`, or a new family) and signs an access token. */
@@ -65,12 +68,16 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
       expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
     });
     const caller: Caller = { userId: user.id, role: user.role };
-    const accessToken = await signAccessToken(caller, { secret: jwtSecret, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS });
+    const accessToken = await signAccessToken(caller, { key: signingKey, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS });
     return { accessToken, refreshToken: token, user: { ...user, viewer: caller } };
   }
 
-  /** Email, addresses and preferences belong to the user; only they and admins may read them. */
-  function assertMayReadPrivate(ctx: UsersContext, user: UserView, field: string): void {
+  /**
+   * Email, addresses and preferences belong to the user; only they and admins may read them, and
+   * a service granted `scope` (when one is given) without any user signed in.
+   */
+  function assertMayReadPrivate(ctx: UsersContext, user: UserView, field: string, scope?: string): void {
+    if (scope !== undefined && ctx.service?.scopes.includes(scope)) return;
     let viewer = user.viewer;
     if (viewer === undefined) {
       if (ctx.authError) throw ctx.authError;
@@ -254,7 +261,7 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
     },
 
     email(ctx: UsersContext, user: UserView): string {
-      assertMayReadPrivate(ctx, user, 'email');
+      assertMayReadPrivate(ctx, user, 'email', READ_CONTACT_SCOPE);
       return user.email;
     },
 
@@ -264,7 +271,7 @@ export async function createUsersService(deps: { repository: UsersRepository; jw
     },
 
     preferences(ctx: UsersContext, user: UserView): Preferences {
-      assertMayReadPrivate(ctx, user, 'preferences');
+      assertMayReadPrivate(ctx, user, 'preferences', READ_CONTACT_SCOPE);
       return user.preferences;
     },
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifyAccessToken } from '@shop/subgraph-kit';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
 import {
   GOOD_PASSWORD,
@@ -9,7 +8,6 @@ import {
   ME,
   REFRESH,
   REGISTER,
-  TEST_JWT_SECRET,
   login,
   openDatabase,
   registerUser,
@@ -46,7 +44,7 @@ describe('register, login and me', () => {
     expect(createdAt).toBeGreaterThanOrEqual(before - 5_000);
     expect(createdAt).toBeLessThanOrEqual(Date.now() + 5_000);
 
-    expect(await verifyAccessToken(payload.accessToken, TEST_JWT_SECRET)).toEqual({
+    expect(await users.verifier.verify(payload.accessToken)).toEqual({
       userId: payload.user.id,
       role: 'CUSTOMER',
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError, readConfig, type Env } from '@shop/config';
 import { buildUsersConfig } from '../src/config.js';
 
-const SECRET = 'a-production-secret-of-at-least-32-chars';
+const KEY = '{"kty":"OKP","crv":"Ed25519","x":"pD2ROYZFi88G55dU0kV0Gx9m2ehbuamXINVU_MNmh58","d":"KXV1rFhBlcyd8Zc5JzP5xLq_CwTG1XGT_WegVJfwe04"}';
 
 function problemsOf(env: Env): string[] {
   try {
@@ -15,18 +15,19 @@ function problemsOf(env: Env): string[] {
 }
 
 describe('users configuration', () => {
-  it('runs in development with nothing set, warning about the development JWT secret', () => {
+  it('runs in development with nothing set (main.ts then generates a signing key under .data/)', () => {
     const { config, warnings } = readConfig({}, buildUsersConfig);
     expect(config).toEqual({
       port: 4001,
       databaseUrl: undefined,
       redisUrl: undefined,
-      jwtSecret: 'dev-only-insecure-jwt-secret-change-me',
+      jwtPrivateKey: undefined,
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       admin: null,
       loginRateLimit: { maxFailuresPerEmail: 5, maxAttemptsPerIp: 20, windowSeconds: 900 },
       logLevel: 'info',
     });
-    expect(warnings).toEqual([expect.stringMatching(/^JWT_SECRET is not set/)]);
+    expect(warnings).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -35,7 +36,8 @@ describe('users configuration', () => {
         PORT: '5001',
         DATABASE_URL: 'postgres://u:p@db:5432/users',
         REDIS_URL: 'rediss://cache:6380/2',
-        JWT_SECRET: SECRET,
+        JWT_PRIVATE_KEY: KEY,
+        SERVICE_JWKS_URL: 'http://router:4000/.well-known/service-jwks.json',
         ADMIN_EMAIL: 'admin@shop.test',
         ADMIN_PASSWORD: 'admin-password-1',
         LOGIN_MAX_FAILURES_PER_EMAIL: '3',
@@ -49,7 +51,8 @@ describe('users configuration', () => {
       port: 5001,
       databaseUrl: 'postgres://u:p@db:5432/users',
       redisUrl: 'rediss://cache:6380/2',
-      jwtSecret: SECRET,
+      jwtPrivateKey: { text: KEY },
+      serviceKeys: 'http://router:4000/.well-known/service-jwks.json',
       admin: { email: 'admin@shop.test', password: 'admin-password-1' },
       loginRateLimit: { maxFailuresPerEmail: 3, maxAttemptsPerIp: 50, windowSeconds: 600 },
       logLevel: 'warn',
@@ -57,16 +60,17 @@ describe('users configuration', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('lists every problem at once: bad PORT, and in production a missing JWT_SECRET, DATABASE_URL and REDIS_URL', () => {
+  it('lists every problem at once: bad PORT, and in production a missing JWT_PRIVATE_KEY, DATABASE_URL and REDIS_URL', () => {
     expect(problemsOf({ NODE_ENV: 'production', PORT: 'http' })).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT must be a port number/),
-        'JWT_SECRET is required when NODE_ENV=production',
+        'JWT_PRIVATE_KEY is required when NODE_ENV=production',
+        'SERVICE_JWKS_URL is required when NODE_ENV=production',
         'DATABASE_URL is required when NODE_ENV=production',
         'REDIS_URL is required when NODE_ENV=production',
       ]),
     );
-    expect(problemsOf({ NODE_ENV: 'production', PORT: 'http' })).toHaveLength(4);
+    expect(problemsOf({ NODE_ENV: 'production', PORT: 'http' })).toHaveLength(5);
   });
 
   it('refuses a non-Redis REDIS_URL and rate limits that are not positive whole numbers', () => {
@@ -85,16 +89,27 @@ describe('users configuration', () => {
     ]);
   });
 
+  it('takes the signing key from a file instead (JWT_PRIVATE_KEY_FILE), which satisfies production', () => {
+    const env = { NODE_ENV: 'production', JWT_PRIVATE_KEY_FILE: '/keys/jwt.jwk', SERVICE_JWKS_URL: 'http://router:4000/.well-known/service-jwks.json' };
+    expect(problemsOf(env)).not.toContain('JWT_PRIVATE_KEY is required when NODE_ENV=production');
+    expect(readConfig({ JWT_PRIVATE_KEY_FILE: '/keys/jwt.jwk' }, buildUsersConfig).config.jwtPrivateKey).toEqual({ file: '/keys/jwt.jwk' });
+  });
+
   it('wants both ADMIN_EMAIL and ADMIN_PASSWORD or neither', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'admin@shop.test' })).toEqual(['ADMIN_PASSWORD is required']);
     expect(problemsOf({ ADMIN_PASSWORD: 'admin-password-1' })).toEqual(['ADMIN_EMAIL is required']);
   });
 
-  it('refuses a short JWT_SECRET, a non-PostgreSQL DATABASE_URL and an unknown LOG_LEVEL', () => {
-    expect(problemsOf({ JWT_SECRET: 'short', DATABASE_URL: 'mysql://db/users', LOG_LEVEL: 'verbose' })).toEqual([
+  it('refuses a JWT_PRIVATE_KEY that is no usable private key, a non-PostgreSQL DATABASE_URL and an unknown LOG_LEVEL', () => {
+    expect(problemsOf({ JWT_PRIVATE_KEY: 'a-shared-secret-as-before', DATABASE_URL: 'mysql://db/users', LOG_LEVEL: 'verbose' })).toEqual([
       'DATABASE_URL must use postgres or postgresql, got mysql',
-      'JWT_SECRET must be at least 32 characters',
+      'JWT_PRIVATE_KEY is neither a PEM private key nor JSON (a JWK or a JWK Set)',
       expect.stringMatching(/^LOG_LEVEL must be one of debug, info, warn, error, silent/),
     ]);
+    const { x } = JSON.parse(KEY) as { x: string };
+    expect(problemsOf({ JWT_PRIVATE_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x }) })).toEqual([
+      'JWT_PRIVATE_KEY the first key must be a private key (it signs)',
+    ]);
+    expect(problemsOf({ JWT_PRIVATE_KEY: '{"kty":"oct","k":"c2VjcmV0","d":"x"}' })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY key 1 is not a usable JWK/)]);
   });
 });

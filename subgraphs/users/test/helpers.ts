@@ -1,15 +1,17 @@
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { createLogger } from '@shop/subgraph-kit';
+import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type KeySource } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk } from '@shop/testing';
 import type { AdminAccount } from '../src/config.js';
 import type { UsersDatabase } from '../src/db/database.js';
 import type { LoginRateLimit } from '../src/loginThrottle.js';
 import { createUsersSubgraph, type UsersSubgraph } from '../src/server.js';
 
-export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
-
 export interface RunningUsers {
   url: string;
+  /** Where users publishes its public keys: what JWKS_URL points at. */
+  jwksUrl: string;
+  /** Verifies tokens the way every other service does: against `jwksUrl`. */
+  verifier: AccessTokenVerifier;
   databaseUrl: string;
   subgraph: UsersSubgraph;
   stop(): Promise<void>;
@@ -25,6 +27,14 @@ export interface StartUsersOptions {
   /** Sign-in rate limits in this Redis (shared by replicas); in process without it. */
   redisUrl?: string;
   loginRateLimit?: LoginRateLimit;
+  /** JWT_PRIVATE_KEY; default a fresh key. */
+  jwtPrivateKey?: string;
+  /** JWT_PRIVATE_KEY_FILE instead of the key's text. */
+  jwtPrivateKeyFile?: string;
+  /** Default a free one. */
+  port?: number;
+  /** SERVICE_JWKS_URL: the public keys of the services that may call; default none. */
+  serviceKeys?: KeySource;
 }
 
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
@@ -35,15 +45,17 @@ export async function startUsers(options: StartUsersOptions = {}): Promise<Runni
       port: 0,
       databaseUrl,
       redisUrl: options.redisUrl,
-      jwtSecret: TEST_JWT_SECRET,
+      jwtPrivateKey: options.jwtPrivateKeyFile ? { file: options.jwtPrivateKeyFile } : { text: options.jwtPrivateKey ?? JSON.stringify(await generateKeyJwk()) },
+      serviceKeys: options.serviceKeys ?? { keys: [] },
       admin: options.admin ?? null,
       loginRateLimit: options.loginRateLimit ?? RELAXED_LOGIN_RATE_LIMIT,
       logLevel: 'silent',
     },
     { logger: createLogger({ service: 'users', level: 'silent' }) },
   );
-  const { url } = await subgraph.listen(0, '127.0.0.1');
-  return { url, databaseUrl, subgraph, stop: () => subgraph.stop() };
+  const { url } = await subgraph.listen(options.port ?? 0, '127.0.0.1');
+  const jwksUrl = new URL('/.well-known/jwks.json', url).toString();
+  return { url, jwksUrl, verifier: createAccessTokenVerifier(jwksUrl), databaseUrl, subgraph, stop: () => subgraph.stop() };
 }
 
 /** Direct access to the subgraph's tables, for what only the store can show (hashes, expiry). */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifyAccessToken } from '@shop/subgraph-kit';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
-import { REFRESH, TEST_JWT_SECRET, login, registerUser, startUsers, type AuthPayload, type RunningUsers } from './helpers.js';
+import { REFRESH, login, registerUser, startUsers, type AuthPayload, type RunningUsers } from './helpers.js';
 
 const ADMIN = { email: 'root@shop.test', password: 'admin-password-1' };
 
@@ -50,7 +49,7 @@ describe('setUserRole', () => {
 
     const promoted = await refresh(customer);
     expect(promoted.user.role).toBe('ADMIN');
-    expect((await verifyAccessToken(promoted.accessToken, TEST_JWT_SECRET)).role).toBe('ADMIN');
+    expect((await users.verifier.verify(promoted.accessToken)).role).toBe('ADMIN');
     expect((await graphql(users.url, LIST, {}, { token: promoted.accessToken })).errors).toBeUndefined();
   });
 
@@ -60,7 +59,7 @@ describe('setUserRole', () => {
       'CUSTOMER',
     );
     const demoted = await refresh(other);
-    expect((await verifyAccessToken(demoted.accessToken, TEST_JWT_SECRET)).role).toBe('CUSTOMER');
+    expect((await users.verifier.verify(demoted.accessToken)).role).toBe('CUSTOMER');
     expect(errorCodes(await graphql(users.url, LIST, {}, { token: demoted.accessToken }))).toEqual(['FORBIDDEN']);
   });
 

@@ -1,0 +1,157 @@
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { AppError, forbidden, unauthenticated } from '@shop/errors';
+import type { KeySource } from './auth.js';
+import { SIGNING_ALGORITHMS, type KeyRing, type SigningKey } from './keys.js';
+
+/** The request header that carries a service token on every internal call. */
+export const SERVICE_TOKEN_HEADER = 'x-service-token';
+/** The router: the one caller every subgraph serves. */
+export const ROUTER_SERVICE = 'router';
+
+const TOKEN_TYPE = 'service+jwt';
+const DEFAULT_TTL_SECONDS = 60;
+
+/** The path where a service publishes its own public keys (`kid`s led by its name), for the router to collect. */
+export const SERVICE_KEYS_PATH = '/.well-known/service-jwks.json';
+
+/**
+ * A service's key ring with every `kid` led by its name (`orders/<thumbprint>`): the form its keys
+ * are published and its tokens signed in, so a verifier can tell whose key signed.
+ */
+export function namedKeyRing(name: string, ring: KeyRing): KeyRing {
+  const named = (kid: string | undefined) => (kid?.startsWith(`${name}/`) ? kid : `${name}/${kid ?? ''}`);
+  return {
+    signing: { ...ring.signing, kid: named(ring.signing.kid), publicJwk: { ...ring.signing.publicJwk, kid: named(ring.signing.publicJwk.kid) } },
+    published: ring.published.map((jwk) => ({ ...jwk, kid: named(jwk.kid) })),
+  };
+}
+
+/** Who this process is when it calls another service, and the key that proves it. */
+export interface ServiceIdentity {
+  name: string;
+  key: SigningKey;
+}
+
+/** A verified internal caller and what the called subgraph lets it do. */
+export interface ServiceCaller {
+  name: string;
+  scopes: readonly string[];
+}
+
+export interface ServiceCredentials {
+  readonly name: string;
+  /** A token for calls to `audience` (a subgraph name); reused until half its life is gone. */
+  token(audience: string): Promise<string>;
+  /** The header to add to a call to `audience`. */
+  headers(audience: string): Promise<Record<string, string>>;
+}
+
+/**
+ * Short-lived (60 s) tokens this service signs with its own key, one per audience: proof of who
+ * calls, bound to the one subgraph it is sent to, so a token seen by one subgraph is useless at another.
+ */
+export function createServiceCredentials(identity: ServiceIdentity, options: { ttlSeconds?: number; now?: () => number } = {}): ServiceCredentials {
+  const now = options.now ?? Date.now;
+  const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const cached = new Map<string, { token: Promise<string>; renewAt: number }>();
+  const token = (audience: string) => {
+    const time = now();
+    const entry = cached.get(audience);
+    if (entry && entry.renewAt > time) return entry.token;
+    const issuedAt = Math.floor(time / 1000);
+    const signed = new SignJWT({})
+      .setProtectedHeader({ alg: identity.key.alg, kid: identity.key.kid, typ: TOKEN_TYPE })
+      .setIssuer(identity.name)
+      .setSubject(identity.name)
+      .setAudience(audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttl)
+      .sign(identity.key.privateKey);
+    cached.set(audience, { token: signed, renewAt: time + (ttl * 1000) / 2 });
+    signed.catch(() => cached.delete(audience));
+    return signed;
+  };
+  return {
+    name: identity.name,
+    token,
+    headers: async (audience) => ({ [SERVICE_TOKEN_HEADER]: await token(audience) }),
+  };
+}
+
+export interface ServiceVerifier {
+  /** The caller a service token proves, or UNAUTHENTICATED saying why not. */
+  verify(token: string): Promise<ServiceCaller>;
+}
+
+export interface ServiceVerifierOptions {
+  /** The name of the subgraph being called: a token for any other audience is refused. */
+  audience: string;
+  /** The services' public keys (SERVICE_JWKS_URL, the router's set; or a set in hand), each `kid` led by its service's name. */
+  keys: KeySource;
+  /**
+   * The services allowed to call, each with the scopes it is granted here. Granting is the
+   * called subgraph's decision: a caller's token says who it is, never what it may do.
+   */
+  callers: Readonly<Record<string, readonly string[]>>;
+  now?: () => number;
+}
+
+/**
+ * Verifies service tokens: the issuer must be an allowed caller, and the signature must be by
+ * one of that issuer's own keys: its `kid` is led by the issuer's name (`orders/…`), which the
+ * router checks against the subgraph that published the key, so no service can sign as another.
+ */
+export function createServiceVerifier(options: ServiceVerifierOptions): ServiceVerifier {
+  const keys: JWTVerifyGetKey =
+    typeof options.keys === 'string'
+      ? // A restarted service may bring a new key: look again soon, not after jose's default 30 s.
+        createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 5_000 })
+      : createLocalJWKSet(options.keys);
+  return {
+    async verify(token) {
+      let issuer: unknown;
+      try {
+        issuer = decodeJwt(token).iss;
+      } catch {
+        throw unauthenticated('Invalid service token');
+      }
+      if (typeof issuer !== 'string' || !Object.hasOwn(options.callers, issuer)) {
+        throw unauthenticated(`This service does not serve ${typeof issuer === 'string' ? JSON.stringify(issuer) : 'that caller'}`);
+      }
+      try {
+        const { payload, protectedHeader } = await jwtVerify(token, keys, {
+          algorithms: [...SIGNING_ALGORITHMS],
+          issuer,
+          subject: issuer,
+          audience: options.audience,
+          typ: TOKEN_TYPE,
+          requiredClaims: ['exp', 'iat'],
+          // A token is minted for one call (or a minute of them): one that claims to live longer was not made by us.
+          maxTokenAge: '5m',
+          ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+        });
+        if (!protectedHeader.kid?.startsWith(`${issuer}/`)) throw unauthenticated(`Service token not signed by a key of ${JSON.stringify(issuer)}`);
+        if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp - payload.iat > 300) {
+          throw unauthenticated('Service token lives too long');
+        }
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Service token expired');
+        throw unauthenticated('Invalid service token');
+      }
+      return { name: issuer, scopes: options.callers[issuer] ?? [] };
+    },
+  };
+}
+
+export interface ServiceAuthContext {
+  /** The internal caller (the router or a named service), null when none proved itself. */
+  service: ServiceCaller | null;
+}
+
+/** Refuses unless the request comes from a service this subgraph granted `scope`. */
+export function requireServiceScope(ctx: ServiceAuthContext, scope: string): ServiceCaller {
+  const service = ctx.service;
+  if (!service || !service.scopes.includes(scope)) throw forbidden(`Only a service granted "${scope}" may do this`);
+  return service;
+}
