@@ -1,4 +1,6 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // `vite build` writes dist/; `vite` (dev) proxies /graphql, HTTP and WebSocket, to the router.
 const router = process.env.ROUTER_ORIGIN ?? 'http://localhost:4000';
@@ -6,4 +8,47 @@ const router = process.env.ROUTER_ORIGIN ?? 'http://localhost:4000';
 export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: { port: 3000, proxy: { '/graphql': { target: router, ws: true } } },
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png'],
+      manifest: {
+        name: 'Shop',
+        short_name: 'Shop',
+        description: 'Browse the catalogue, order and follow your delivery live.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#1f4f46',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        // Page routes get the shell; the page then routes itself.
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/graphql/],
+        runtimeCaching: [
+          {
+            // Catalogue queries are hashed GETs (APQ) without credentials: the same answer for
+            // everyone, so the last ones seen are kept for offline browsing. Signed-in requests
+            // are POSTs and never cached.
+            urlPattern: ({ url, request }) => url.pathname === '/graphql' && request.method === 'GET' && !request.headers.has('authorization'),
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'catalogue',
+              networkTimeoutSeconds: 4,
+              expiration: { maxEntries: 60, maxAgeSeconds: 7 * 24 * 3600 },
+              cacheableResponse: { statuses: [200] },
+            },
+          },
+        ],
+      },
+    }),
+  ],
 });

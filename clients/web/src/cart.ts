@@ -1,0 +1,99 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useSyncExternalStore } from 'react';
+import { graphql } from './gql/index.js';
+import { session, useSession } from './session.js';
+
+/**
+ * The cart: a guest's is kept by id in localStorage; a signed-in shopper's is theirs on the
+ * server (`cart` without an id). On sign-in the guest cart is merged into the account's.
+ */
+const GUEST_KEY = 'shop.guestCartId';
+const listeners = new Set<() => void>();
+
+export const guestCart = {
+  get id(): string | null {
+    return localStorage.getItem(GUEST_KEY);
+  },
+  set(id: string | null): void {
+    if (id) localStorage.setItem(GUEST_KEY, id);
+    else localStorage.removeItem(GUEST_KEY);
+    for (const listener of listeners) listener();
+  },
+  subscribe(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+
+export const CartQuery = graphql(`
+  query Cart($id: ID) {
+    cart(id: $id) {
+      id
+      itemCount
+      subtotal {
+        amount
+        currencyCode
+      }
+      items {
+        product {
+          id
+        }
+        ...CartLine
+      }
+    }
+  }
+`);
+
+const AddToCart = graphql(`
+  mutation AddToCart($cartId: ID, $productId: ID!, $quantity: Int!) {
+    addToCart(cartId: $cartId, productId: $productId, quantity: $quantity) {
+      id
+      itemCount
+      subtotal {
+        amount
+        currencyCode
+      }
+      items {
+        product {
+          id
+        }
+        ...CartLine
+      }
+    }
+  }
+`);
+
+export const MergeCart = graphql(`
+  mutation MergeCart($guestCartId: ID!) {
+    mergeCart(guestCartId: $guestCartId) {
+      id
+      itemCount
+    }
+  }
+`);
+
+/** The current cart (null when there is none yet) for whoever is browsing. */
+export function useCart() {
+  const { accessToken } = useSession();
+  const guestId = useSyncExternalStore(guestCart.subscribe, () => guestCart.id);
+  const signedIn = accessToken !== null;
+  return useQuery(CartQuery, {
+    variables: { id: signedIn ? null : guestId },
+    // A guest with no cart id has no cart to ask for.
+    skip: !signedIn && !guestId,
+    fetchPolicy: 'cache-and-network',
+  });
+}
+
+/** Adds to the cart, creating a guest cart on the first add. */
+export function useAddToCart() {
+  const [mutate, state] = useMutation(AddToCart, { refetchQueries: [CartQuery] });
+  const add = async (productId: string, quantity: number) => {
+    const cartId = session.accessToken ? null : guestCart.id;
+    const result = await mutate({ variables: { cartId, productId, quantity } });
+    const cart = result.data?.addToCart;
+    if (cart && !session.accessToken) guestCart.set(cart.id);
+    return cart ?? null;
+  };
+  return [add, state] as const;
+}

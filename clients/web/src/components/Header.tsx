@@ -1,0 +1,144 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
+import { resetForNewUser } from '../apollo.js';
+import { useCart } from '../cart.js';
+import { plural } from '../format.js';
+import { graphql } from '../gql/index.js';
+import { session, useSession } from '../session.js';
+
+export const CategoriesQuery = graphql(`
+  query Categories {
+    categories {
+      id
+      name
+      slug
+      parent {
+        id
+      }
+    }
+  }
+`);
+
+const SignOut = graphql(`
+  mutation SignOut($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
+  }
+`);
+
+/** The search box shows the query of the results on screen, and is empty on every other page. */
+function SearchBox() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const onBrowse = location.pathname === '/' || location.pathname.startsWith('/category/');
+  const current = onBrowse ? (new URLSearchParams(location.search).get('q') ?? '') : '';
+  const [text, setText] = useState(current);
+  useEffect(() => setText(current), [current]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const q = text.trim();
+    navigate(q ? `/?q=${encodeURIComponent(q)}` : '/');
+  };
+  return (
+    <form className="search" role="search" onSubmit={submit}>
+      <label htmlFor="search-input" className="visually-hidden">
+        Search products
+      </label>
+      <input id="search-input" type="search" name="q" placeholder="Search products" value={text} onChange={(e) => setText(e.target.value)} data-testid="search-input" />
+      <button type="submit" data-testid="search-submit" aria-label="Search">
+        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5">
+          <circle cx="10.5" cy="10.5" r="6.5" />
+          <path d="m15.5 15.5 5 5" strokeLinecap="round" />
+        </svg>
+      </button>
+    </form>
+  );
+}
+
+function CartLink() {
+  const { data } = useCart();
+  const count = data?.cart?.itemCount ?? 0;
+  return (
+    <Link to="/cart" className="cart-link" data-testid="cart-link" aria-label={`Cart, ${plural(count, 'item', 'items')}`}>
+      Cart <span className="badge" data-testid="cart-count">{count}</span>
+    </Link>
+  );
+}
+
+function AccountMenu() {
+  const { user } = useSession();
+  const navigate = useNavigate();
+  const [logout] = useMutation(SignOut);
+  if (!user) {
+    return (
+      <Link to="/signin" data-testid="sign-in-link">
+        Sign in
+      </Link>
+    );
+  }
+  const signOut = async () => {
+    const refreshToken = session.refreshToken;
+    // Revoke the refresh token on the server; signing out locally must not wait for it to work.
+    if (refreshToken) await logout({ variables: { refreshToken } }).catch(() => undefined);
+    session.signOut();
+    await resetForNewUser();
+    navigate('/');
+  };
+  return (
+    <>
+      <NavLink to="/orders" data-testid="orders-link">
+        My orders
+      </NavLink>
+      <NavLink to="/account" data-testid="account-link" title={user.email}>
+        <span className="visually-hidden">Account of </span>
+        <span data-testid="account-email" className="account-email">
+          {user.email}
+        </span>
+      </NavLink>
+      <button type="button" className="link" onClick={() => void signOut()} data-testid="sign-out">
+        Sign out
+      </button>
+    </>
+  );
+}
+
+function CategoryNav() {
+  const { data } = useQuery(CategoriesQuery);
+  const top = (data?.categories ?? []).filter((c) => !c.parent);
+  if (top.length === 0) return null;
+  return (
+    <nav className="categories" aria-label="Categories">
+      <ul>
+        {top.map((category) => (
+          <li key={category.id}>
+            <NavLink to={`/category/${encodeURIComponent(category.slug)}`} data-testid="category-link">
+              {category.name}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function Header() {
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <div className="bar">
+        <Link to="/" className="brand" data-testid="home-link">
+          Shop
+        </Link>
+        <SearchBox />
+        <nav className="account" aria-label="Account">
+          <CartLink />
+          <AccountMenu />
+        </nav>
+      </div>
+      <CategoryNav />
+    </header>
+  );
+}

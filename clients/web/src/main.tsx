@@ -1,0 +1,18 @@
+import { ApolloProvider } from '@apollo/client/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { registerSW } from 'virtual:pwa-register';
+import { client } from './apollo.js';
+import { App } from './App.js';
+import './styles.css';
+
+createRoot(document.getElementById('app')!).render(
+  <StrictMode>
+    <ApolloProvider client={client}>
+      <App />
+    </ApolloProvider>
+  </StrictMode>,
+);
+
+// The service worker keeps the shell and the last catalogue pages for offline visits.
+registerSW({ immediate: true });

@@ -1,0 +1,173 @@
+import { useMutation } from '@apollo/client/react';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { guestCart, useCart } from '../cart.js';
+import { ProductImage } from '../components/ProductImage.js';
+import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { errorMessage } from '../errors.js';
+import { money, plural } from '../format.js';
+import { graphql, useFragment, type FragmentType } from '../gql/index.js';
+import { session, useSession } from '../session.js';
+
+export const CartLineFields = graphql(`
+  fragment CartLine on CartItem {
+    quantity
+    unitPrice {
+      amount
+      currencyCode
+    }
+    lineTotal {
+      amount
+      currencyCode
+    }
+    product {
+      id
+      name
+      images {
+        url
+        alt
+      }
+    }
+  }
+`);
+
+const UpdateCartItem = graphql(`
+  mutation UpdateCartItem($cartId: ID, $productId: ID!, $quantity: Int!) {
+    updateCartItem(cartId: $cartId, productId: $productId, quantity: $quantity) {
+      id
+      itemCount
+      subtotal {
+        amount
+        currencyCode
+      }
+      items {
+        product {
+          id
+        }
+        ...CartLine
+      }
+    }
+  }
+`);
+
+const RemoveCartItem = graphql(`
+  mutation RemoveCartItem($cartId: ID, $productId: ID!) {
+    removeCartItem(cartId: $cartId, productId: $productId) {
+      id
+      itemCount
+      subtotal {
+        amount
+        currencyCode
+      }
+      items {
+        product {
+          id
+        }
+        ...CartLine
+      }
+    }
+  }
+`);
+
+function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (message: string | null) => void }) {
+  const line = useFragment(CartLineFields, props.line);
+  const [quantity, setQuantity] = useState(String(line.quantity));
+  useEffect(() => setQuantity(String(line.quantity)), [line.quantity]);
+  const [update, updating] = useMutation(UpdateCartItem);
+  const [remove, removing] = useMutation(RemoveCartItem);
+  const cartId = session.accessToken ? null : guestCart.id;
+  const busy = updating.loading || removing.loading;
+
+  const change = async () => {
+    const next = Number(quantity);
+    if (!Number.isInteger(next) || next < 0 || next === line.quantity) return setQuantity(String(line.quantity));
+    props.onError(null);
+    try {
+      await update({ variables: { cartId, productId: line.product.id, quantity: next } });
+    } catch (e) {
+      props.onError(errorMessage(e));
+      setQuantity(String(line.quantity));
+    }
+  };
+  const drop = async () => {
+    props.onError(null);
+    try {
+      await remove({ variables: { cartId, productId: line.product.id } });
+    } catch (e) {
+      props.onError(errorMessage(e));
+    }
+  };
+  return (
+    <li className="cart-line" data-testid="cart-item" data-product-id={line.product.id}>
+      <ProductImage name={line.product.name} image={line.product.images[0]} />
+      <div className="cart-line-main">
+        <Link to={`/product/${encodeURIComponent(line.product.id)}`} className="name">
+          {line.product.name}
+        </Link>
+        <span className="muted">{money(line.unitPrice)} each</span>
+      </div>
+      <label className="qty">
+        <span className="visually-hidden">Quantity of {line.product.name}</span>
+        <input
+          type="number"
+          min={0}
+          max={99}
+          value={quantity}
+          disabled={busy}
+          onChange={(e) => setQuantity(e.target.value)}
+          onBlur={() => void change()}
+          onKeyDown={(e) => e.key === 'Enter' && void change()}
+          data-testid="cart-quantity"
+        />
+      </label>
+      <strong data-testid="line-total">{money(line.lineTotal)}</strong>
+      <button type="button" className="link" onClick={() => void drop()} disabled={busy} data-testid="cart-remove">
+        Remove<span className="visually-hidden"> {line.product.name}</span>
+      </button>
+    </li>
+  );
+}
+
+export function CartPage() {
+  const { data, loading, error, refetch } = useCart();
+  const { accessToken } = useSession();
+  const navigate = useNavigate();
+  const [failure, setFailure] = useState<string | null>(null);
+  const cart = data?.cart;
+
+  if (loading && !data) return <Loading label="Loading your cart…" />;
+  if (error && !data) return <ErrorNotice error={error} retry={() => void refetch()} />;
+  if (!cart || cart.items.length === 0) {
+    return (
+      <section data-testid="cart">
+        <h1>Your cart</h1>
+        <Empty testid="cart-empty">
+          Your cart is empty. <Link to="/">Browse the shop</Link>
+        </Empty>
+      </section>
+    );
+  }
+  return (
+    <section data-testid="cart" className="cart">
+      <h1>Your cart</h1>
+      <p className="muted">{plural(cart.itemCount, 'item', 'items')}</p>
+      <ul className="cart-lines">
+        {cart.items.map((line) => (
+          <CartRow key={line.product.id} line={line} onError={setFailure} />
+        ))}
+      </ul>
+      {failure ? (
+        <p className="state error" role="alert" data-testid="error">
+          {failure}
+        </p>
+      ) : null}
+      <p className="subtotal">
+        Subtotal: <strong data-testid="cart-subtotal">{money(cart.subtotal)}</strong>
+        <span className="muted"> Shipping is added at checkout.</span>
+      </p>
+      <button type="button" className="primary" onClick={() => navigate(accessToken ? '/checkout' : '/signin?next=/checkout')} data-testid="checkout">
+        Checkout
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { graphqlOk } from '@shop/testing';
+import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
+import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
+import { expectNoHorizontalOverflow, fillAddress, search, signUp, until } from './support/shopper.js';
+import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
+
+// Both web apps in headless Chromium against the real supergraph, driven as people would: a
+// shopper (on a desktop and on a 390x844 phone) from search to a paid order, the service worker
+// offline, and the admin shipping that order and seeing it in the sales charts, live.
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const shots = join(root, 'test-results');
+if (!hasChromium) process.stdout.write('clients.e2e: skipped: no /usr/bin/chromium\n');
+const describeIfChromium = hasChromium ? describe : describe.skip;
+const LONG = 180_000;
+const PHONE = { width: 390, height: 844 };
+
+describeIfChromium('the storefront and the admin dashboard in headless Chromium', () => {
+  let sg: Supergraph;
+  let web: Storefront;
+  let admin: Storefront;
+  const builds: Array<{ remove(): void }> = [];
+  const browsers: BrowserSession[] = [];
+  let product: { id: string; name: string };
+  const orders: Array<{ email: string; orderNumber: string; orderId: string }> = [];
+
+  beforeAll(async () => {
+    const [webBuild, adminBuild, started] = await Promise.all([buildApp('web'), buildApp('admin-web'), startSupergraph()]);
+    builds.push(webBuild, adminBuild);
+    sg = started;
+    const login = await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password });
+    const listed = await graphqlOk(sg.url, '{ products(first: 100) { edges { node { id name } } } }');
+    const nodes: Array<{ id: string; name: string }> = listed.products.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    await graphqlOk(sg.url, 'mutation($levels: [StockLevelInput!]!) { setStockLevels(levels: $levels) { id } }', { levels: nodes.map((n, i) => ({ productId: n.id, quantity: 100 + i })) }, { token: login.login.accessToken });
+    product = nodes[7]!;
+    web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
+    admin = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url });
+    mkdirSync(shots, { recursive: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const browser of browsers) await browser.close();
+    await web?.stop();
+    await admin?.stop();
+    await sg?.stop();
+    for (const build of builds) build.remove();
+  });
+
+  async function browser(options: { viewport?: { width: number; height: number }; serviceWorkers?: 'allow' | 'block'; app?: Storefront } = {}) {
+    const session = await openBrowser({ origins: [new URL((options.app ?? web).url).origin], ...options });
+    browsers.push(session);
+    return session;
+  }
+
+  /** Registers, searches, fills the cart, checks out, is declined once, pays and sees PAID arrive. */
+  async function shopperJourney(page: Page, who: { email: string; phone: boolean }) {
+    const catalogueGets: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'GET' && request.url().includes('/graphql?')) catalogueGets.push(request.url());
+    });
+    await page.goto(web.url);
+    await page.getByTestId('product-card').first().waitFor();
+    if (who.phone) {
+      // The filters are folded away so products come first; the page fits the phone.
+      expect(await page.getByTestId('facets').getAttribute('open')).toBeNull();
+      await expectNoHorizontalOverflow(page);
+    }
+
+    const word = product.name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+    await search(page, word);
+    const card = page.locator(`[data-testid="product-card"][data-product-id="${product.id}"]`);
+    await card.waitFor();
+    // Filters sit beside the results on a desktop, folded behind one button on a phone.
+    if (who.phone) await page.getByTestId('facets-toggle').click();
+    expect(await page.getByRole('group', { name: 'Brand' }).getByRole('checkbox').count()).toBeGreaterThan(0);
+    // Public catalogue queries went out as hashed GETs (automatic persisted queries).
+    expect(catalogueGets.some((url) => url.includes('operationName=Catalogue') && url.includes('sha256Hash'))).toBe(true);
+    await page.screenshot({ path: join(shots, `storefront-search${who.phone ? '-phone' : ''}.png`) });
+    await card.getByTestId('product-link').click();
+
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(product.name);
+    expect(await page.getByTestId('product-stock').getAttribute('data-in-stock')).toBe('true');
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Added to your cart' }).textContent()).resolves.toContain('2 items');
+    if (who.phone) await expectNoHorizontalOverflow(page);
+
+    await page.getByRole('link', { name: 'Cart, 2 items' }).click();
+    await page.getByTestId('cart-item').waitFor();
+    const quantity = page.getByLabel(`Quantity of ${product.name}`);
+    expect(await quantity.inputValue()).toBe('2');
+    await quantity.fill('3');
+    await quantity.press('Enter');
+    await page.getByRole('link', { name: 'Cart, 3 items' }).waitFor();
+    if (who.phone) await expectNoHorizontalOverflow(page);
+    await page.getByRole('button', { name: 'Checkout' }).click();
+
+    // A weak password is refused with the server's reason; a good one merges the guest cart.
+    await signUp(page, { name: 'Web Buyer', email: who.email, password: '123' });
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Password must/);
+    await signUp(page, { name: 'Web Buyer', email: who.email, password: 'a-strong-password-1' });
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    expect(await page.getByTestId('account-email').textContent()).toBe(who.email);
+
+    await fillAddress(page, { name: 'Erika Mustermann', street: 'Hauptstr. 1', postalCode: '10115', city: 'Berlin', country: 'Germany' });
+    await page.getByRole('radio', { name: /Erika Mustermann, Hauptstr\. 1, 10115 Berlin, Germany/ }).waitFor();
+    await page.getByTestId(/^rate-/).first().check();
+    if (who.phone) await expectNoHorizontalOverflow(page);
+    await page.getByRole('button', { name: 'Place order' }).click();
+
+    await page.getByTestId('order-page').waitFor();
+    const status = page.getByTestId('order-status');
+    expect(await status.getAttribute('data-status')).toBe('PENDING_PAYMENT');
+    expect(await status.textContent()).toBe('Awaiting payment');
+    expect(await page.getByTestId('order-item').count()).toBe(1);
+    expect(await page.getByTestId('order-address').textContent()).toContain('10115 Berlin, Germany');
+    expect((await page.getByTestId('order-method').textContent())!.length).toBeGreaterThan(0);
+    await page.locator('[data-testid="live-status"][data-ws="connected"]').waitFor();
+    // The router holds the subscription upstream before we pay, so no event can be missed.
+    const held = sg.router.subscriptionStats().upstreamSubscriptions;
+    await until(page, () => sg.router.subscriptionStats().upstreamSubscriptions >= Math.max(held, 1), 'the upstream subscription');
+    await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    await page.getByRole('radio', { name: /Declined test card/ }).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await expect(page.getByTestId('payment-failed').textContent()).resolves.toMatch(/declined/i);
+    expect(await status.getAttribute('data-status')).toBe('PENDING_PAYMENT');
+
+    await page.getByRole('radio', { name: /Visa test card/ }).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.locator('[data-testid="order-status"][data-status="PAID"]').waitFor({ timeout: 60_000 });
+    expect(await status.textContent()).toBe('Paid');
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.getByTestId('status-history').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-status')))).toEqual(['PENDING_PAYMENT', 'PAID']);
+    if (who.phone) await expectNoHorizontalOverflow(page);
+    await page.screenshot({ path: join(shots, `storefront-order${who.phone ? '-phone' : ''}.png`), fullPage: true });
+    const orderNumber = (await page.getByTestId('order-number').textContent())!;
+    const orderId = (await page.getByTestId('order-page').getAttribute('data-order-id'))!;
+    orders.push({ email: who.email, orderNumber, orderId });
+
+    // The order can be found again under "My orders".
+    await page.getByRole('link', { name: 'My orders', exact: true }).click();
+    const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+    await expect(row.getByTestId('order-status-badge').textContent()).resolves.toBe('Paid');
+    expect(await row.textContent()).toContain('3 items');
+    // The search box shows nothing outside search results.
+    expect(await page.getByRole('searchbox', { name: 'Search products' }).inputValue()).toBe('');
+  }
+
+  it('a shopper on a desktop: search, cart, sign-up, checkout, a declined card, then PAID live, and My orders', async () => {
+    const { page, pageErrors } = await browser();
+    await shopperJourney(page, { email: 'desk-buyer@e2e.test', phone: false });
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
+  it('a shopper on a 390x844 phone: the same journey, nothing wider than the screen', async () => {
+    const { page, pageErrors } = await browser({ viewport: PHONE });
+    await shopperJourney(page, { email: 'phone-buyer@e2e.test', phone: true });
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+});
