@@ -161,4 +161,60 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await shopperJourney(page, { email: 'phone-buyer@e2e.test', phone: true });
     expect(pageErrors).toEqual([]);
   }, LONG);
+
+  it('the admin ships the paid order and sees it in the sales charts, which follow new orders live', async () => {
+    const { page, pageErrors } = await browser({ app: admin });
+    await page.goto(admin.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Paid orders, filtered by status; the shoppers' orders are there.
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.getByLabel('Status').selectOption({ label: 'Paid' });
+    const shipped = orders[0]!;
+    const row = page.locator(`[data-testid="order-row"][data-order-id="${shipped.orderId}"]`);
+    await row.waitFor();
+    expect(await page.getByTestId('order-status').evaluateAll((cells) => cells.every((c) => c.getAttribute('data-status') === 'PAID'))).toBe(true);
+    await row.getByRole('link', { name: shipped.orderNumber }).click();
+
+    await page.getByRole('button', { name: 'Start fulfilment' }).click();
+    await page.locator('[data-testid="order-status"][data-status="FULFILLING"]').waitFor();
+    await page.getByLabel('Carrier').fill('DHL');
+    await page.getByLabel('Tracking number').fill('JD0146000012345');
+    await page.getByRole('button', { name: 'Ship' }).click();
+    await page.locator('[data-testid="order-status"][data-status="SHIPPED"]').waitFor();
+    expect(await page.getByTestId('shipment').textContent()).toContain('JD0146000012345');
+
+    // The sales page: the shipped order counts under "Shipped", its product among the top sellers.
+    await page.getByRole('link', { name: 'Sales' }).click();
+    const statusBar = (status: string) => page.locator(`[data-testid="status-chart-bar"][data-key="${status}"]`);
+    await page.locator('[data-testid="status-chart-bar"][data-key="SHIPPED"][data-value="1"]').waitFor();
+    await page.locator(`[data-testid="top-products-chart-bar"][data-key="${product.id}"]`).waitFor();
+    const paidBefore = Number(await statusBar('PAID').getAttribute('data-value'));
+    const ordersBefore = Number(await page.getByTestId('kpi-orders').textContent());
+    await page.screenshot({ path: join(shots, 'admin-sales.png'), fullPage: true });
+
+    // A new order paid elsewhere shows up without a reload.
+    await placePaidOrderThroughTheApi('live-buyer@e2e.test');
+    await page.locator(`[data-testid="status-chart-bar"][data-key="PAID"][data-value="${paidBefore + 1}"]`).waitFor();
+    await page.locator('[data-testid="kpi-orders"]', { hasText: String(ordersBefore + 1) }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
+  /** A second shopper's order, through the API: register, cart, address, checkout, pay. */
+  async function placePaidOrderThroughTheApi(email: string): Promise<void> {
+    const reg = await graphqlOk(sg.url, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email, password: 'a-strong-password-1' } });
+    const token = { token: reg.register.accessToken as string };
+    const cart = await graphqlOk(sg.url, 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }', { p: product.id }, token);
+    const address = await graphqlOk(sg.url, 'mutation($i: AddressInput!) { addAddress(input: $i) { id } }', { i: { name: 'Live Buyer', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' } }, token);
+    const rates = await graphqlOk(sg.url, 'query($a: ID!, $c: ID!) { shippingRates(addressId: $a, cartId: $c) { id } }', { a: address.addAddress.id, c: cart.addToCart.id }, token);
+    const order = await graphqlOk(
+      sg.url,
+      'mutation($i: CheckoutInput!) { checkout(input: $i) { id } }',
+      { i: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: rates.shippingRates[0].id, idempotencyKey: `live-${email}` } },
+      token,
+    );
+    await graphqlOk(sg.url, 'mutation($o: ID!) { payOrder(orderId: $o, paymentMethod: "pm_card_visa") { status } }', { o: order.checkout.id }, token);
+  }
 });

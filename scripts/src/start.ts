@@ -24,7 +24,9 @@ const reset = process.argv.includes('--reset');
 let postgres: EmbeddedPostgresServer | null = null;
 let stack: Stack | null = null;
 let storefront: Storefront | null = null;
+let dashboard: Storefront | null = null;
 const STOREFRONT_PORT = 3000;
+const DASHBOARD_PORT = 3001;
 let shuttingDown = false;
 
 function say(line: string): void {
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(dataDir, { recursive: true });
   const ports = { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
-  await assertPortsFree([...Object.values(ports), STOREFRONT_PORT]);
+  await assertPortsFree([...Object.values(ports), STOREFRONT_PORT, DASHBOARD_PORT]);
 
   const keys = await developmentKeys(join(dataDir, 'keys'));
   const admin = {
@@ -94,11 +96,19 @@ async function main(): Promise<void> {
     distDir: join(root, 'clients', 'web', 'dist'),
     routerUrl: stack.routerUrl,
   });
+  // The admin dashboard: the same static server and /graphql proxy, its own build.
+  dashboard = await startStorefront({
+    port: DASHBOARD_PORT,
+    host: 'localhost',
+    distDir: join(root, 'clients', 'admin-web', 'dist'),
+    routerUrl: stack.routerUrl,
+  });
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('');
   say(`Supergraph ready in ${seconds} s`);
   say(`  Storefront:      http://localhost:${STOREFRONT_PORT}/`);
+  say(`  Admin dashboard: http://localhost:${DASHBOARD_PORT}/`);
   say(`  GraphQL (HTTP and WebSocket):  ${stack.routerUrl}`);
   say(`  Health:   http://localhost:${ROUTER_PORT}/health      Metrics: http://localhost:${ROUTER_PORT}/metrics`);
   for (const [name, url] of Object.entries(stack.urls)) say(`  ${name.padEnd(15)}  ${url}`);
@@ -117,6 +127,7 @@ async function shutdown(code: number): Promise<never> {
   if (shuttingDown) process.exit(code);
   shuttingDown = true;
   await storefront?.stop().catch(() => undefined);
+  await dashboard?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
   await postgres?.stop().catch(() => undefined);
   process.exit(code);

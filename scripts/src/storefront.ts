@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
- * The storefront page (`clients/web/dist`) on its own port, with `/graphql` proxied to the
+ * A web app (`clients/web/dist`, the storefront, or `clients/admin-web/dist`, the dashboard) on its own port, with `/graphql` proxied to the
  * router (HTTP and the WebSocket upgrade), so the page is same-origin and needs no CORS.
  * Unknown paths without a file extension get index.html (the page routes itself); paths
  * that would leave `distDir` are refused.

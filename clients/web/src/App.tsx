@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Header } from './components/Header.js';
 import { Empty } from './components/States.js';
-import { setDisplayLocale } from './format.js';
+import { setDisplayLocale } from '@shop/client-core';
 import { AccountPage, AccountQuery } from './pages/AccountPage.js';
 import { BrowsePage } from './pages/BrowsePage.js';
 import { CartPage } from './pages/CartPage.js';

@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { describeError } from '../errors.js';
-import { COUNTRIES, countryName } from '../format.js';
+import { describeError } from '@shop/client-core';
+import { COUNTRIES, countryName } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 
 export const AddressFields = graphql(`

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { money } from '../format.js';
+import { money } from '@shop/client-core';
 
 export interface FacetGroup {
   field: string;

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { useCart } from '../cart.js';
-import { plural } from '../format.js';
+import { plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import { session, useSession } from '../session.js';
 
@@ -81,7 +81,7 @@ function AccountMenu() {
     const refreshToken = session.refreshToken;
     // Revoke the refresh token on the server; signing out locally must not wait for it to work.
     if (refreshToken) await logout({ variables: { refreshToken } }).catch(() => undefined);
-    session.signOut();
+    await session.signOut();
     await resetForNewUser();
     navigate('/');
   };

@@ -1,6 +1,6 @@
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 
 const CancelOrder = graphql(`

@@ -1,4 +1,4 @@
-import { orderStatus } from '../format.js';
+import { orderStatus } from '@shop/client-core';
 
 /** The status in words, with the enum value kept for tests and styling. */
 export function OrderStatusBadge({ status, testid = 'order-status-badge' }: { status: string; testid?: string }) {

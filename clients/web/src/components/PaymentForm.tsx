@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '../errors.js';
-import { money, paymentFailure, type MoneyValue } from '../format.js';
+import { errorMessage } from '@shop/client-core';
+import { money, paymentFailure, type MoneyValue } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 
 const PayOrder = graphql(`

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
-import { money } from '../format.js';
+import { money } from '@shop/client-core';
 import { ProductImage } from './ProductImage.js';
 import { StockNote } from './StockNote.js';
 

@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { errorMessage } from '../errors.js';
-import { date, plural } from '../format.js';
+import { errorMessage } from '@shop/client-core';
+import { date, plural } from '@shop/client-core';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
 import { useSession } from '../session.js';
 import { ErrorNotice, Loading } from './States.js';

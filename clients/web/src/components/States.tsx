@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@shop/client-core';
 
 /** Loading, error and empty states, the same everywhere (announced to screen readers). */
 export function Loading({ label = 'Loading…' }: { label?: string }) {

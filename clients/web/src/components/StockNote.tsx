@@ -1,5 +1,5 @@
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
-import { plural } from '../format.js';
+import { plural } from '@shop/client-core';
 
 export const StockNoteFields = graphql(`
   fragment StockNote on Product {

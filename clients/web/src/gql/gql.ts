@@ -50,7 +50,7 @@ type Documents = {
     "\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n": typeof types.StockLiveDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
-    "\n    mutation RefreshSession($refreshToken: String!) {\n      refreshToken(refreshToken: $refreshToken) {\n        accessToken\n        refreshToken\n        user {\n          id\n          email\n          name\n        }\n      }\n    }\n  ": typeof types.RefreshSessionDocument,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
 };
 const documents: Documents = {
     "\n  query Cart($id: ID) {\n    cart(id: $id) {\n      id\n      itemCount\n      subtotal {\n        amount\n        currencyCode\n      }\n      items {\n        product {\n          id\n        }\n        ...CartLine\n      }\n    }\n  }\n": types.CartDocument,
@@ -89,7 +89,7 @@ const documents: Documents = {
     "\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n": types.StockLiveDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
-    "\n    mutation RefreshSession($refreshToken: String!) {\n      refreshToken(refreshToken: $refreshToken) {\n        accessToken\n        refreshToken\n        user {\n          id\n          email\n          name\n        }\n      }\n    }\n  ": types.RefreshSessionDocument,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.RefreshSessionDocument,
 };
 
 /**
@@ -253,7 +253,7 @@ export function graphql(source: "\n  mutation SignUp($input: RegisterInput!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n    mutation RefreshSession($refreshToken: String!) {\n      refreshToken(refreshToken: $refreshToken) {\n        accessToken\n        refreshToken\n        user {\n          id\n          email\n          name\n        }\n      }\n    }\n  "): (typeof documents)["\n    mutation RefreshSession($refreshToken: String!) {\n      refreshToken(refreshToken: $refreshToken) {\n        accessToken\n        refreshToken\n        user {\n          id\n          email\n          name\n        }\n      }\n    }\n  "];
+export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

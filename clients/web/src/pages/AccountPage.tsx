@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
 import { AddressForm, AddressFields, addressLine } from '../components/AddressForm.js';
 import { ErrorNotice, Loading } from '../components/States.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@shop/client-core';
 import { graphql, useFragment } from '../gql/index.js';
 import { useSession } from '../session.js';
 

@@ -4,7 +4,7 @@ import { CategoriesQuery } from '../components/Header.js';
 import { Facets } from '../components/Facets.js';
 import { ProductCard } from '../components/ProductCard.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
-import { plural } from '../format.js';
+import { plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import type { SearchSort } from '../gql/graphql.js';
 

@@ -4,8 +4,8 @@ import { Link, useNavigate } from 'react-router';
 import { guestCart, useCart } from '../cart.js';
 import { ProductImage } from '../components/ProductImage.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
-import { errorMessage } from '../errors.js';
-import { money, plural } from '../format.js';
+import { errorMessage } from '@shop/client-core';
+import { money, plural } from '@shop/client-core';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
 import { session, useSession } from '../session.js';
 

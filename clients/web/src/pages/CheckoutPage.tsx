@@ -4,8 +4,8 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { CartQuery, useCart } from '../cart.js';
 import { AddressForm, AddressFields, addressLine } from '../components/AddressForm.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
-import { errorMessage } from '../errors.js';
-import { money, plural } from '../format.js';
+import { errorMessage } from '@shop/client-core';
+import { money, plural } from '@shop/client-core';
 import { graphql, useFragment } from '../gql/index.js';
 import { useSession } from '../session.js';
 

@@ -1,13 +1,13 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useSyncExternalStore } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
-import { socketState } from '../apollo.js';
+import { socket } from '../apollo.js';
 import { addressLine } from '../components/AddressForm.js';
 import { OrderActions } from '../components/OrderActions.js';
 import { OrderStatusBadge } from '../components/OrderStatusBadge.js';
 import { PaymentForm } from '../components/PaymentForm.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
-import { dateTime, money, orderStatus } from '../format.js';
+import { dateTime, money, orderStatus } from '@shop/client-core';
 import { graphql, useFragment } from '../gql/index.js';
 import { useSession } from '../session.js';
 
@@ -104,13 +104,7 @@ const OrderStatusLive = graphql(`
 `);
 
 function useSocketConnected(): boolean {
-  return useSyncExternalStore(
-    (listener) => {
-      socketState.listeners.add(listener);
-      return () => socketState.listeners.delete(listener);
-    },
-    () => socketState.connected,
-  );
+  return useSyncExternalStore(socket.subscribe, () => socket.connected);
 }
 
 export function OrderPage() {

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { OrderStatusBadge } from '../components/OrderStatusBadge.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
-import { date, money, plural } from '../format.js';
+import { date, money, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import { useSession } from '../session.js';
 

@@ -6,8 +6,8 @@ import { ProductImage } from '../components/ProductImage.js';
 import { Reviews } from '../components/Reviews.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { StockNote } from '../components/StockNote.js';
-import { errorMessage } from '../errors.js';
-import { money, plural } from '../format.js';
+import { errorMessage } from '@shop/client-core';
+import { money, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 
 const ProductPageQuery = graphql(`

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { guestCart, MergeCart } from '../cart.js';
-import { describeError } from '../errors.js';
+import { describeError } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import { session } from '../session.js';
 
@@ -49,7 +49,7 @@ export function SignInPage() {
   const [failure, setFailure] = useState<{ form: 'in' | 'up'; message: string } | null>(null);
 
   const finish = async (auth: Parameters<typeof session.signIn>[0]) => {
-    session.signIn(auth);
+    await session.signIn(auth);
     await resetForNewUser();
     const guest = guestCart.id;
     if (guest) {
