@@ -5,13 +5,14 @@ export default {
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' }, sourceMaps: 'inline' },
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022', experimental: { keepImportAttributes: true } }, module: { type: 'es6' }, sourceMaps: 'inline' },
     ],
   },
   moduleNameMapper: {
     '^@shop/router$': '<rootDir>/router/src/index.ts',
     '^@shop/(users|products|inventory|orders|payments|cart|search|shipping|notifications|analytics)$':
       '<rootDir>/subgraphs/$1/src/index.ts',
+    '^@shop/client-core$': '<rootDir>/clients/client-core/src/index.ts',
     '^@shop/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

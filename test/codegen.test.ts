@@ -25,10 +25,11 @@ process.stdout.write(JSON.stringify(outputs.map(({ filename, content }) => ({ fi
 // The partner manifest as \`npm run manifest\` writes it: Apollo's own generator and config file,
 // serialized the way its CLI does.
 const PARTNER_MANIFEST_PATH = 'clients/partner/persisted-query-manifest.json';
+const MOBILE_MANIFEST_PATH = 'clients/mobile/src/persisted-query-manifest.json';
 const GENERATE_MANIFEST_IN_MEMORY = `
 import { readFileSync } from 'node:fs';
 import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
-const path = 'persisted-query-manifest.config.json';
+const path = process.argv[1];
 const manifest = await generatePersistedQueryManifest(JSON.parse(readFileSync(path, 'utf8')), path);
 process.stdout.write(JSON.stringify(manifest, null, 2));
 `;
@@ -48,13 +49,23 @@ describe('committed codegen output', () => {
   }, 20_000);
 
   it('the partner manifest is what @apollo/generate-persisted-query-manifest makes of the partner operations', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', GENERATE_MANIFEST_IN_MEMORY], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', GENERATE_MANIFEST_IN_MEMORY, 'persisted-query-manifest.config.json'], { cwd: root });
     const manifest = JSON.parse(stdout) as { operations: Array<{ name: string; body: string }> };
     expect(manifest.operations.map((op) => op.name)).toEqual(['Categories', 'ProductBySku', 'ProductListing', 'StockBySkus']);
     // Apollo Client asks for __typename everywhere; the ids are the hashes of those bodies.
     expect(manifest.operations.every((op) => op.body.includes('__typename'))).toBe(true);
     if (committed(PARTNER_MANIFEST_PATH) !== stdout) {
       throw new Error(`${PARTNER_MANIFEST_PATH} is stale: run \`npm run manifest\` (or \`npm run codegen\`) and commit it`);
+    }
+  }, 20_000);
+
+  it('the mobile persisted query list is what the generator makes of the mobile operations', async () => {
+    const config = 'clients/mobile/persisted-query-manifest.config.json';
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', GENERATE_MANIFEST_IN_MEMORY, config], { cwd: root });
+    const manifest = JSON.parse(stdout) as { operations: Array<{ name: string }> };
+    expect(manifest.operations.map((op) => op.name)).toContain('OrderStatusLive');
+    if (committed(MOBILE_MANIFEST_PATH) !== stdout) {
+      throw new Error(`${MOBILE_MANIFEST_PATH} is stale: run \`npm run codegen\` and commit it`);
     }
   }, 20_000);
 });

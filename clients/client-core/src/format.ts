@@ -24,8 +24,9 @@ export function dateTime(iso: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
-export function date(iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
+/** A calendar date; `timeZone` 'UTC' for days that are UTC days (sales reports). */
+export function date(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
 }
 
 /** "1 item", "2 items": the plural rule of the display locale picks the form. */

@@ -13,7 +13,8 @@ export interface Bar {
  * (band padding, "nice" axis ends and round tick values); React draws the elements, so each bar
  * is a real node with its own title and test id. The figure's table is the accessible version.
  */
-export function BarChart({ title, bars, testid, format = String }: { title: string; bars: Bar[]; testid: string; format?: (value: number) => string }) {
+export function BarChart(props: { title: string; bars: Bar[]; testid: string; format?: (value: number) => string; integer?: boolean }) {
+  const { title, bars, testid, format = String } = props;
   const width = 640;
   const height = 240;
   const margin = { top: 12, right: 12, bottom: 44, left: 64 };
@@ -22,7 +23,8 @@ export function BarChart({ title, bars, testid, format = String }: { title: stri
     .domain([0, Math.max(1, ...bars.map((b) => b.value))])
     .nice()
     .range([height - margin.bottom, margin.top]);
-  const ticks = y.ticks(4);
+  // Counts get whole-number ticks only (no "0.5 orders").
+  const ticks = props.integer ? y.ticks(4).filter(Number.isInteger) : y.ticks(4);
   const id = `${testid}-title`;
   return (
     <figure className="chart" data-testid={testid}>

@@ -51,15 +51,12 @@ const OrdersPerStatus = graphql(`
   }
 `);
 
-/** Midnight-to-midnight ranges (local time) of the last seven days, today last. */
-function lastSevenDays(today = new Date()) {
-  const start = new Date(today.getFullYear(), today.getMonth(), today.getDate());
+/** The last seven UTC days, today last: analytics reports whole UTC days, `from`'s through `to`'s. */
+function lastSevenDays(now = Date.now()) {
+  const today = Math.floor(now / 86_400_000) * 86_400_000;
   return Array.from({ length: 7 }, (_, i) => {
-    const from = new Date(start);
-    from.setDate(start.getDate() - 6 + i);
-    const to = new Date(from);
-    to.setDate(from.getDate() + 1);
-    return { from: from.toISOString(), to: to.toISOString() };
+    const day = new Date(today - (6 - i) * 86_400_000).toISOString();
+    return { from: day, to: day };
   });
 }
 
@@ -112,12 +109,13 @@ export function SalesPage() {
           title="Revenue per day"
           testid="revenue-chart"
           format={(v) => fmt(v)}
-          bars={daily.map((d, i) => ({ key: days[i]!.from, label: date(days[i]!.from), value: Number(d.revenue.amount), text: money(d.revenue) }))}
+          bars={daily.map((d, i) => ({ key: days[i]!.from, label: date(days[i]!.from, 'UTC'), value: Number(d.revenue.amount), text: money(d.revenue) }))}
         />
         {perStatus.data ? (
           <BarChart
             title="Orders per status"
             testid="status-chart"
+            integer
             bars={STATUSES.map((s) => ({ key: s, label: orderStatus(s), value: perStatus.data![s].totalCount, text: String(perStatus.data![s].totalCount) }))}
           />
         ) : null}
