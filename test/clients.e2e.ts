@@ -157,12 +157,47 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
   it('a shopper on a desktop: search, cart, sign-up, checkout, a declined card, then PAID live, and My orders', async () => {
     const { page, pageErrors } = await browser();
     await shopperJourney(page, { email: 'desk-buyer@e2e.test', phone: false });
+
+    // Preferences: German formats money and dates everywhere from then on.
+    await page.getByTestId('account-link').click();
+    await page.getByLabel('Language and number format').selectOption('de-DE');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByRole('status').filter({ hasText: 'Preferences saved.' }).waitFor();
+    await page.getByRole('link', { name: 'My orders', exact: true }).click();
+    await page.locator('[data-testid="order-row"]', { hasText: /\d+,\d{2}\s€/ }).waitFor();
     expect(pageErrors).toEqual([]);
   }, LONG);
 
   it('a shopper on a 390x844 phone: the same journey, nothing wider than the screen', async () => {
     const { page, pageErrors } = await browser({ viewport: PHONE });
     await shopperJourney(page, { email: 'phone-buyer@e2e.test', phone: true });
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
+  it('keeps the shell and the last catalogue page offline (web app manifest and service worker)', async () => {
+    const { page, context, pageErrors } = await browser({ serviceWorkers: 'allow' });
+    await page.goto(web.url);
+    const manifest = await page.evaluate(async () => {
+      const link = (globalThis as unknown as { document: { querySelector(s: string): { href: string } | null } }).document.querySelector('link[rel="manifest"]');
+      return link ? ((await (await fetch(link.href)).json()) as { name: string; start_url: string; icons: unknown[] }) : null;
+    });
+    expect(manifest).toMatchObject({ name: 'Shop', start_url: '/' });
+    expect(manifest!.icons.length).toBeGreaterThan(0);
+    // Once the worker controls the page, the catalogue's hashed GETs go through it and are kept.
+    await page.evaluate(async () => {
+      const sw = (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } } }).navigator.serviceWorker;
+      await sw.ready;
+    });
+    await page.reload();
+    await page.waitForFunction(() => (globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller !== null);
+    await page.getByTestId('product-card').first().waitFor();
+    const names = await page.getByTestId('product-card').locator('.name').allTextContents();
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('product-card').first().waitFor();
+    expect(await page.getByTestId('product-card').locator('.name').allTextContents()).toEqual(names);
+    await context.setOffline(false);
     expect(pageErrors).toEqual([]);
   }, LONG);
 
@@ -189,6 +224,7 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await page.getByRole('button', { name: 'Ship' }).click();
     await page.locator('[data-testid="order-status"][data-status="SHIPPED"]').waitFor();
     expect(await page.getByTestId('shipment').textContent()).toContain('JD0146000012345');
+    await page.screenshot({ path: join(shots, 'admin-order.png'), fullPage: true });
 
     // The sales page: the shipped order counts under "Shipped", its product among the top sellers.
     await page.getByRole('link', { name: 'Sales' }).click();

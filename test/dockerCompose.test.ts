@@ -60,6 +60,14 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(root, 'Dockerfile'))).toBe(true);
   });
 
+  it('serves the admin dashboard from its own build, like the storefront', () => {
+    const dashboard = compose.services.dashboard;
+    expect(dashboard.command).toEqual(['node', 'scripts/dist/serveStorefront.js']);
+    expect(dashboard.ports).toContain('3001:3001');
+    expect(dashboard.environment).toMatchObject({ ROUTER_URL: 'http://router:4000/graphql', STOREFRONT_DIST: 'clients/admin-web/dist' });
+    expect(dashboard.depends_on.router).toEqual({ condition: 'service_healthy' });
+  });
+
   it('serves the storefront, proxying to the router once it is healthy', () => {
     const storefront = compose.services.storefront;
     expect(storefront.command).toEqual(['node', 'scripts/dist/serveStorefront.js']);
@@ -83,9 +91,9 @@ if (!hasComposeParser && !inCi) process.stdout.write('dockerCompose.test: compos
     const resolved = parse(execFileSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config'], { env, encoding: 'utf8' })) as {
       services: Record<string, any>;
     };
-    expect(Object.keys(resolved.services).sort()).toEqual(expect.arrayContaining([...subgraphs, 'router', 'storefront'].sort()));
+    expect(Object.keys(resolved.services).sort()).toEqual(expect.arrayContaining([...subgraphs, 'router', 'storefront', 'dashboard'].sort()));
     expect(resolved.services.payments.environment).toMatchObject({ PAYMENTS_SIMULATED: 'true', NODE_ENV: 'production' });
-    for (const name of [...subgraphs, 'router', 'storefront']) {
+    for (const name of [...subgraphs, 'router', 'storefront', 'dashboard']) {
       expect(resolved.services[name].healthcheck.test.join(' ')).toContain('/health/ready');
     }
   });

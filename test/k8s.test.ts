@@ -25,7 +25,7 @@ const overlay = join(root, 'deploy', 'k8s', 'overlays', 'example');
 const rendered = renderKustomization(overlay);
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
 const subgraphs = readdirSync(join(root, 'subgraphs')).filter((name) => existsSync(join(root, 'subgraphs', name, 'src', 'schema.graphql')));
-const webTier = ['router', 'storefront'];
+const webTier = ['router', 'storefront', 'dashboard'];
 const services = [...subgraphs, ...webTier];
 
 const find = (kind: string, name: string) => rendered.find((o) => o.kind === kind && o.metadata.name === name) as (K8sObject & Record<string, any>) | undefined;
@@ -127,7 +127,7 @@ describe('deploy/k8s (example overlay)', () => {
     expect(find('HorizontalPodAutoscaler', 'router')!.spec).toMatchObject({ minReplicas: 3, maxReplicas: 20 });
   });
 
-  it('lets only the router and each subgraph\'s callers in the code reach it; the router and storefront are public', () => {
+  it('lets only the router and each subgraph\'s callers in the code reach it; the router, storefront and dashboard are public', () => {
     expect(find('NetworkPolicy', 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     expect(callersOf('products').sort()).toEqual(['cart', 'orders', 'search']);
     for (const name of subgraphs) {

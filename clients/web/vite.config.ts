@@ -6,7 +6,13 @@ import { VitePWA } from 'vite-plugin-pwa';
 const router = process.env.ROUTER_ORIGIN ?? 'http://localhost:4000';
 
 export default defineConfig({
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Libraries change less often than the app: their own chunk stays cached across releases.
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
+  },
   server: { port: 3000, proxy: { '/graphql': { target: router, ws: true } } },
   plugins: [
     react(),

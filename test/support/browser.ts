@@ -33,7 +33,10 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** A fresh profile; requests that leave `origins` are refused (the machine has no network). */
+/**
+ * A fresh profile; requests that leave `origins` are refused (the machine has no network). With
+ * service workers allowed nothing is intercepted, so the worker sees every request itself.
+ */
 export async function openBrowser(options: { origins: string[]; viewport?: { width: number; height: number }; serviceWorkers?: 'allow' | 'block' }): Promise<BrowserSession> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
@@ -48,10 +51,12 @@ export async function openBrowser(options: { origins: string[]; viewport?: { wid
   page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    return options.origins.some((origin) => url.startsWith(origin)) || url.startsWith('data:') ? route.continue() : route.abort();
-  });
+  if (options.serviceWorkers !== 'allow') {
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      return options.origins.some((origin) => url.startsWith(origin)) || url.startsWith('data:') ? route.continue() : route.abort();
+    });
+  }
   return {
     context,
     page,

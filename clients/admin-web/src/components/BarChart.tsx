@@ -24,6 +24,9 @@ export function BarChart(props: { title: string; bars: Bar[]; testid: string; fo
     .nice()
     .range([height - margin.bottom, margin.top]);
   // Counts get whole-number ticks only (no "0.5 orders").
+  // A lone bar would fill the chart; bars stay at most this wide, centred in their band.
+  const barWidth = Math.min(x.bandwidth(), 72);
+  const barX = (key: string) => (x(key) ?? 0) + (x.bandwidth() - barWidth) / 2;
   const ticks = props.integer ? y.ticks(4).filter(Number.isInteger) : y.ticks(4);
   const id = `${testid}-title`;
   return (
@@ -41,9 +44,9 @@ export function BarChart(props: { title: string; bars: Bar[]; testid: string; fo
         {bars.map((b) => (
           <g key={b.key}>
             <rect
-              x={x(b.key)}
+              x={barX(b.key)}
               y={y(b.value)}
-              width={x.bandwidth()}
+              width={barWidth}
               height={Math.max(0, y(0) - y(b.value))}
               className="bar"
               data-testid={`${testid}-bar`}
