@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useSyncExternalStore } from 'react';
-import { graphql } from './gql/index.js';
+import { graphql, useFragment } from './gql/index.js';
 import { session, useSession } from './session.js';
 
 /**
@@ -25,21 +25,27 @@ export const guestCart = {
   },
 };
 
+export const CartFields = graphql(`
+  fragment CartFields on Cart {
+    id
+    itemCount
+    subtotal {
+      amount
+      currencyCode
+    }
+    items {
+      product {
+        id
+      }
+      ...CartLine
+    }
+  }
+`);
+
 export const CartQuery = graphql(`
   query Cart($id: ID) {
     cart(id: $id) {
-      id
-      itemCount
-      subtotal {
-        amount
-        currencyCode
-      }
-      items {
-        product {
-          id
-        }
-        ...CartLine
-      }
+      ...CartFields
     }
   }
 `);
@@ -49,16 +55,7 @@ const AddToCart = graphql(`
     addToCart(cartId: $cartId, productId: $productId, quantity: $quantity) {
       id
       itemCount
-      subtotal {
-        amount
-        currencyCode
-      }
-      items {
-        product {
-          id
-        }
-        ...CartLine
-      }
+      ...CartFields
     }
   }
 `);
@@ -77,12 +74,13 @@ export function useCart() {
   const { accessToken } = useSession();
   const guestId = useSyncExternalStore(guestCart.subscribe, () => guestCart.id);
   const signedIn = accessToken !== null;
-  return useQuery(CartQuery, {
+  const result = useQuery(CartQuery, {
     variables: { id: signedIn ? null : guestId },
     // A guest with no cart id has no cart to ask for.
     skip: !signedIn && !guestId,
     fetchPolicy: 'cache-and-network',
   });
+  return { ...result, cart: useFragment(CartFields, result.data?.cart ?? null) };
 }
 
 /** Adds to the cart, creating a guest cart on the first add. */

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { countryName, dateTime, errorMessage, money, orderStatus } from '@shop/client-core';
-import { useState, type FormEvent } from 'react';
+import { countryName, dateTime, money, orderStatus } from '@shop/client-core';
+import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { ErrorNotice, Loading, Outcome } from '../components/States.js';
+import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { CancelOrderDocument, CreateShipmentDocument, FulfilOrderDocument, MarkDeliveredDocument, OrderDocument, RefundOrderDocument } from '../gql/graphql.js';
 import { AnyOrderChanged } from './OrdersPage.js';
 
@@ -17,26 +17,13 @@ export function OrderDetailPage() {
   const [deliver] = useMutation(MarkDeliveredDocument, after);
   const [refund] = useMutation(RefundOrderDocument, after);
   const [cancel] = useMutation(CancelOrderDocument, after);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { outcome, busy, run } = useRun();
 
   if (loading && !data) return <Loading label="Loading the order…" />;
   if (error && !data) return <ErrorNotice error={error} retry={() => void refetch()} />;
   const order = data?.order;
   if (!order) return <p data-testid="not-found">No such order.</p>;
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
-      await action();
-      setOutcome({ ok: true, message: done });
-    } catch (e) {
-      setOutcome({ ok: false, message: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
   const onShip = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);

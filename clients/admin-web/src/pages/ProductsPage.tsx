@@ -1,30 +1,14 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { errorMessage, money } from '@shop/client-core';
+import { money } from '@shop/client-core';
 import { useState, type FormEvent } from 'react';
-import { ErrorNotice, Loading, Outcome } from '../components/States.js';
+import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, type AdminProductFragment } from '../gql/graphql.js';
 import { StockEditor } from './StockEditor.js';
-
-type Result = { ok: boolean; message: string } | null;
-
-function useRun(): [Result, (action: () => Promise<unknown>, done: string) => Promise<void>] {
-  const [outcome, setOutcome] = useState<Result>(null);
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setOutcome(null);
-    try {
-      await action();
-      setOutcome({ ok: true, message: done });
-    } catch (e) {
-      setOutcome({ ok: false, message: errorMessage(e) });
-    }
-  };
-  return [outcome, run];
-}
 
 function CreateProduct() {
   const categories = useQuery(CategoriesDocument);
   const [create] = useMutation(CreateProductDocument, { refetchQueries: [ProductsDocument] });
-  const [outcome, run] = useRun();
+  const { outcome, run } = useRun();
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const target = event.currentTarget;
@@ -81,7 +65,7 @@ function CreateProduct() {
 function ProductRow({ product }: { product: AdminProductFragment }) {
   const [archive] = useMutation(ArchiveProductDocument, { refetchQueries: [ProductsDocument] });
   const [open, setOpen] = useState(false);
-  const [outcome, run] = useRun();
+  const { outcome, run } = useRun();
   return (
     <>
       <tr data-testid="product-row" data-product-id={product.id}>

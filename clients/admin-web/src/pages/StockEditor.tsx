@@ -1,7 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { errorMessage } from '@shop/client-core';
-import { useState, type FormEvent } from 'react';
-import { Outcome } from '../components/States.js';
+import type { FormEvent } from 'react';
+import { Outcome, useRun } from '../components/States.js';
 import { graphql } from '../gql/index.js';
 import { SetStockDocument } from '../gql/graphql.js';
 
@@ -28,18 +27,13 @@ const ProductStock = graphql(`
 export function StockEditor({ productId, name }: { productId: string; name: string }) {
   const { data } = useQuery(ProductStock, { variables: { id: productId } });
   const [setStock] = useMutation(SetStockDocument, { refetchQueries: [ProductStock] });
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
+  const { outcome, run } = useRun();
   const warehouses = data?.product?.stock?.warehouses ?? [];
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const warehouse = String(form.get('warehouse') ?? '').trim();
-    try {
-      await setStock({ variables: { productId, warehouse: warehouse || null, quantity: Number(form.get('quantity')) } });
-      setOutcome({ ok: true, message: 'Stock saved.' });
-    } catch (e) {
-      setOutcome({ ok: false, message: errorMessage(e) });
-    }
+    await run(() => setStock({ variables: { productId, warehouse: warehouse || null, quantity: Number(form.get('quantity')) } }), 'Stock saved.');
   };
   return (
     <div className="stock-editor" data-testid="stock-editor">

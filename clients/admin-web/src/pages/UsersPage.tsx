@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { date, errorMessage } from '@shop/client-core';
+import { date } from '@shop/client-core';
 import { useState } from 'react';
-import { ErrorNotice, Loading, Outcome } from '../components/States.js';
+import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { graphql } from '../gql/index.js';
 import type { Role } from '../gql/graphql.js';
 
@@ -41,16 +41,9 @@ export function UsersPage() {
   const [after, setAfter] = useState<Array<string | null>>([null]);
   const { data, loading, error, refetch } = useQuery(Users, { variables: { search: search || null, role: role || null, first: 25, after: after[after.length - 1] ?? null } });
   const [setUserRole] = useMutation(SetUserRole);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const change = async (userId: string, email: string, next: Role) => {
-    setOutcome(null);
-    try {
-      await setUserRole({ variables: { userId, role: next } });
-      setOutcome({ ok: true, message: `${email} is now ${next === 'ADMIN' ? 'an administrator' : 'a customer'}.` });
-    } catch (e) {
-      setOutcome({ ok: false, message: errorMessage(e) });
-    }
-  };
+  const { outcome, run } = useRun();
+  const change = (userId: string, email: string, next: Role) =>
+    run(() => setUserRole({ variables: { userId, role: next } }), `${email} is now ${next === 'ADMIN' ? 'an administrator' : 'a customer'}.`);
   const users = data?.users;
   return (
     <section data-testid="users-page">

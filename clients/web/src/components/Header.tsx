@@ -57,8 +57,8 @@ function SearchBox() {
 }
 
 function CartLink() {
-  const { data } = useCart();
-  const count = data?.cart?.itemCount ?? 0;
+  const { cart } = useCart();
+  const count = cart?.itemCount ?? 0;
   return (
     <Link to="/cart" className="cart-link" data-testid="cart-link" aria-label={`Cart, ${plural(count, 'item', 'items')}`}>
       Cart <span className="badge" data-testid="cart-count">{count}</span>

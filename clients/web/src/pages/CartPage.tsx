@@ -34,18 +34,7 @@ export const CartLineFields = graphql(`
 const UpdateCartItem = graphql(`
   mutation UpdateCartItem($cartId: ID, $productId: ID!, $quantity: Int!) {
     updateCartItem(cartId: $cartId, productId: $productId, quantity: $quantity) {
-      id
-      itemCount
-      subtotal {
-        amount
-        currencyCode
-      }
-      items {
-        product {
-          id
-        }
-        ...CartLine
-      }
+      ...CartFields
     }
   }
 `);
@@ -53,18 +42,7 @@ const UpdateCartItem = graphql(`
 const RemoveCartItem = graphql(`
   mutation RemoveCartItem($cartId: ID, $productId: ID!) {
     removeCartItem(cartId: $cartId, productId: $productId) {
-      id
-      itemCount
-      subtotal {
-        amount
-        currencyCode
-      }
-      items {
-        product {
-          id
-        }
-        ...CartLine
-      }
+      ...CartFields
     }
   }
 `);
@@ -129,11 +107,10 @@ function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (m
 }
 
 export function CartPage() {
-  const { data, loading, error, refetch } = useCart();
+  const { cart, data, loading, error, refetch } = useCart();
   const { accessToken } = useSession();
   const navigate = useNavigate();
   const [failure, setFailure] = useState<string | null>(null);
-  const cart = data?.cart;
 
   if (loading && !data) return <Loading label="Loading your cart…" />;
   if (error && !data) return <ErrorNotice error={error} retry={() => void refetch()} />;

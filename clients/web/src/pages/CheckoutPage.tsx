@@ -100,8 +100,7 @@ function Addresses({ selected, onSelect }: { selected: string | null; onSelect: 
 export function CheckoutPage() {
   const { accessToken } = useSession();
   const navigate = useNavigate();
-  const { data: cartData, loading: cartLoading } = useCart();
-  const cart = cartData?.cart;
+  const { cart, loading: cartLoading } = useCart();
   const [addressId, setAddressId] = useState<string | null>(null);
   const [rateId, setRateId] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
