@@ -89,7 +89,7 @@ describe('the mobile client module', () => {
     storage.values.set('shop.mobile.accessToken', 'not-a-valid-token');
     const restarted = await client(storage);
     const orders = await restarted.client.query({ query: MyOrdersDocument, variables: { first: 5 } });
-    expect(orders.data?.me?.orders.totalCount).toBe(0);
+    expect(orders.data?.me?.orders?.totalCount).toBe(0);
     expect(restarted.session.refreshToken).not.toBe(firstRefresh);
     expect(storage.values.get('shop.mobile.accessToken')).not.toBe('not-a-valid-token');
   });

@@ -243,7 +243,7 @@ export type ProductStockQueryVariables = Exact<{
 }>;
 
 
-export type ProductStockQuery = { __typename: 'Query', product: { __typename: 'Product', id: string, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number, warehouses: Array<{ __typename: 'WarehouseStock', warehouse: string, onHand: number, reserved: number, available: number }> } } | null };
+export type ProductStockQuery = { __typename: 'Query', product: { __typename: 'Product', id: string, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number, warehouses: Array<{ __typename: 'WarehouseStock', warehouse: string, onHand: number, reserved: number, available: number }> } | null } | null };
 
 export type UsersQueryVariables = Exact<{
   search?: string | null | undefined;
@@ -285,11 +285,11 @@ export type SetStockMutationVariables = Exact<{
 }>;
 
 
-export type SetStockMutation = { __typename: 'Mutation', setStock: { __typename: 'Product', id: string, sku: string, name: string, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number, warehouses: Array<{ __typename: 'WarehouseStock', warehouse: string, onHand: number, reserved: number, available: number }> } } };
+export type SetStockMutation = { __typename: 'Mutation', setStock: { __typename: 'Product', id: string, sku: string, name: string, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number, warehouses: Array<{ __typename: 'WarehouseStock', warehouse: string, onHand: number, reserved: number, available: number }> } | null } };
 
 export type AdminOrderSummaryFragment = { __typename: 'Order', id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } };
 
-export type AdminOrderDetailsFragment = { __typename: 'Order', shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { __typename: 'Money', amount: string, currencyCode: string }, shipping: { __typename: 'Money', amount: string, currencyCode: string }, discount: { __typename: 'Money', amount: string, currencyCode: string }, shippingAddress: { __typename: 'OrderAddress', name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, sku: string, name: string }, unitPrice: { __typename: 'Money', amount: string, currencyCode: string }, lineTotal: { __typename: 'Money', amount: string, currencyCode: string } }>, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, provider: string, amount: { __typename: 'Money', amount: string, currencyCode: string } } | null, shipments: Array<{ __typename: 'Shipment', id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }>, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } };
+export type AdminOrderDetailsFragment = { __typename: 'Order', shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { __typename: 'Money', amount: string, currencyCode: string }, shipping: { __typename: 'Money', amount: string, currencyCode: string }, discount: { __typename: 'Money', amount: string, currencyCode: string }, shippingAddress: { __typename: 'OrderAddress', name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, sku: string, name: string }, unitPrice: { __typename: 'Money', amount: string, currencyCode: string }, lineTotal: { __typename: 'Money', amount: string, currencyCode: string } }>, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, provider: string, amount: { __typename: 'Money', amount: string, currencyCode: string } } | null, shipments: Array<{ __typename: 'Shipment', id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }> | null, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } };
 
 export type OrdersQueryVariables = Exact<{
   status?: OrderStatus | null | undefined;
@@ -305,7 +305,7 @@ export type OrderQueryVariables = Exact<{
 }>;
 
 
-export type OrderQuery = { __typename: 'Query', order: { __typename: 'Order', shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { __typename: 'Money', amount: string, currencyCode: string }, shipping: { __typename: 'Money', amount: string, currencyCode: string }, discount: { __typename: 'Money', amount: string, currencyCode: string }, shippingAddress: { __typename: 'OrderAddress', name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, sku: string, name: string }, unitPrice: { __typename: 'Money', amount: string, currencyCode: string }, lineTotal: { __typename: 'Money', amount: string, currencyCode: string } }>, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, provider: string, amount: { __typename: 'Money', amount: string, currencyCode: string } } | null, shipments: Array<{ __typename: 'Shipment', id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }>, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } } | null };
+export type OrderQuery = { __typename: 'Query', order: { __typename: 'Order', shippingMethodId: string, id: string, orderNumber: string, status: OrderStatus, createdAt: string, subtotal: { __typename: 'Money', amount: string, currencyCode: string }, shipping: { __typename: 'Money', amount: string, currencyCode: string }, discount: { __typename: 'Money', amount: string, currencyCode: string }, shippingAddress: { __typename: 'OrderAddress', name: string, line1: string, line2: string | null, city: string, postalCode: string, country: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, sku: string, name: string }, unitPrice: { __typename: 'Money', amount: string, currencyCode: string }, lineTotal: { __typename: 'Money', amount: string, currencyCode: string } }>, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, provider: string, amount: { __typename: 'Money', amount: string, currencyCode: string } } | null, shipments: Array<{ __typename: 'Shipment', id: string, orderId: string, carrier: string, trackingNumber: string, status: ShipmentStatus, trackingUrl: string | null, createdAt: string, deliveredAt: string | null }> | null, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } } | null };
 
 export type FulfilOrderMutationVariables = Exact<{
   id: string | number;
@@ -328,7 +328,7 @@ export type CancelOrderMutationVariables = Exact<{
 
 export type CancelOrderMutation = { __typename: 'Mutation', cancelOrder: { __typename: 'Order', id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { __typename: 'Money', amount: string, currencyCode: string }, user: { __typename: 'User', id: string, email: string } } };
 
-export type AdminProductFragment = { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } };
+export type AdminProductFragment = { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } | null };
 
 export type ProductsQueryVariables = Exact<{
   filter?: ProductFilter | null | undefined;
@@ -337,7 +337,7 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { __typename: 'Query', products: { __typename: 'ProductConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'ProductEdge', node: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } } }> } };
+export type ProductsQuery = { __typename: 'Query', products: { __typename: 'ProductConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'ProductEdge', node: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } | null } }> } };
 
 export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -349,7 +349,7 @@ export type CreateProductMutationVariables = Exact<{
 }>;
 
 
-export type CreateProductMutation = { __typename: 'Mutation', createProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } } };
+export type CreateProductMutation = { __typename: 'Mutation', createProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } | null } };
 
 export type UpdateProductMutationVariables = Exact<{
   id: string | number;
@@ -357,14 +357,14 @@ export type UpdateProductMutationVariables = Exact<{
 }>;
 
 
-export type UpdateProductMutation = { __typename: 'Mutation', updateProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } } };
+export type UpdateProductMutation = { __typename: 'Mutation', updateProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } | null } };
 
 export type ArchiveProductMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ArchiveProductMutation = { __typename: 'Mutation', archiveProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } } };
+export type ArchiveProductMutation = { __typename: 'Mutation', archiveProduct: { __typename: 'Product', id: string, sku: string, name: string, archivedAt: string | null, category: { __typename: 'Category', id: string, slug: string, name: string }, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'Stock', available: number, reserved: number, onHand: number } | null } };
 
 export type SalesReportQueryVariables = Exact<{
   from: string;

@@ -31,7 +31,9 @@ export function OrderDetailPage() {
     const trackingNumber = String(form.get('trackingNumber')).trim();
     void run(() => ship({ variables: { orderId: order.id, carrier, trackingNumber } }), `Shipped with ${carrier}.`);
   };
-  const openShipment = order.shipments.find((s) => s.status === 'SHIPPED');
+  // Shipments are null while shipping cannot be reached: no shipment actions then.
+  const shipments = order.shipments ?? [];
+  const openShipment = shipments.find((s) => s.status === 'SHIPPED');
   const a = order.shippingAddress;
 
   return (
@@ -121,7 +123,7 @@ export function OrderDetailPage() {
         <h2>Delivery and payment</h2>
         <p>{[a.name, a.line1, a.line2, `${a.postalCode} ${a.city}`, countryName(a.country)].filter(Boolean).join(', ')}</p>
         <p>Payment: {order.payment ? `${order.payment.status.toLowerCase()} (${money(order.payment.amount)}, ${order.payment.provider})` : 'none yet'}</p>
-        {order.shipments.map((s) => (
+        {shipments.map((s) => (
           <p key={s.id} data-testid="shipment">
             {s.carrier} {s.trackingNumber}: {s.status.toLowerCase()}
           </p>

@@ -256,7 +256,7 @@ export type AddReviewMutation = { __typename: 'Mutation', addReview: (
     & { ' $fragmentRefs'?: { 'ReviewItemFragment': ReviewItemFragment } }
   ) };
 
-export type StockNoteFragment = { __typename: 'Product', id: string, inStock: boolean, stock: { __typename: 'Stock', available: number } } & { ' $fragmentName'?: 'StockNoteFragment' };
+export type StockNoteFragment = { __typename: 'Product', id: string, inStock: boolean | null, stock: { __typename: 'Stock', available: number } | null } & { ' $fragmentName'?: 'StockNoteFragment' };
 
 export type AccountQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -374,7 +374,7 @@ export type OrderPageQuery = { __typename: 'Query', order: (
     & { ' $fragmentRefs'?: { 'OrderLiveFragment': OrderLiveFragment } }
   ) | null, shippingMethods: Array<{ __typename: 'ShippingMethod', id: string, name: string, estimatedDaysMin: number, estimatedDaysMax: number }> };
 
-export type OrderLiveFragment = { __typename: 'Order', id: string, status: OrderStatus, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, failureReason: string | null } | null, shipments: Array<{ __typename: 'Shipment', id: string, carrier: string, trackingNumber: string, trackingUrl: string | null, status: ShipmentStatus }> } & { ' $fragmentName'?: 'OrderLiveFragment' };
+export type OrderLiveFragment = { __typename: 'Order', id: string, status: OrderStatus, statusHistory: Array<{ __typename: 'OrderStatusChange', status: OrderStatus, at: string, reason: string | null }>, payment: { __typename: 'Payment', id: string, status: PaymentStatus, failureReason: string | null } | null, shipments: Array<{ __typename: 'Shipment', id: string, carrier: string, trackingNumber: string, trackingUrl: string | null, status: ShipmentStatus }> | null } & { ' $fragmentName'?: 'OrderLiveFragment' };
 
 export type OrderStatusLiveSubscriptionVariables = Exact<{
   id?: string | number | null | undefined;
@@ -392,7 +392,7 @@ export type MyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type MyOrdersQuery = { __typename: 'Query', me: { __typename: 'User', id: string, orders: { __typename: 'OrderConnection', totalCount: number, edges: Array<{ __typename: 'OrderEdge', node: { __typename: 'Order', id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { __typename: 'Money', amount: string, currencyCode: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, name: string } }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } } | null };
+export type MyOrdersQuery = { __typename: 'Query', me: { __typename: 'User', id: string, orders: { __typename: 'OrderConnection', totalCount: number, edges: Array<{ __typename: 'OrderEdge', node: { __typename: 'Order', id: string, orderNumber: string, status: OrderStatus, createdAt: string, total: { __typename: 'Money', amount: string, currencyCode: string }, items: Array<{ __typename: 'OrderItem', quantity: number, product: { __typename: 'Product', id: string, name: string } }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type ProductPageQueryVariables = Exact<{
   id: string | number;
@@ -400,7 +400,7 @@ export type ProductPageQueryVariables = Exact<{
 
 
 export type ProductPageQuery = { __typename: 'Query', product: (
-    { __typename: 'Product', id: string, sku: string, name: string, description: string | null, inStock: boolean, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, category: { __typename: 'Category', id: string, name: string, slug: string }, images: Array<{ __typename: 'Image', url: string, alt: string | null }>, attributes: { __typename: 'ProductAttributes', brand: string | null, color: string | null, size: string | null, dimensions: string | null }, variants: Array<{ __typename: 'ProductVariant', id: string, sku: string, name: string, size: string | null, color: string | null, price: { __typename: 'Money', amount: string, currencyCode: string } }>, rating: { __typename: 'Rating', average: number, count: number } }
+    { __typename: 'Product', id: string, sku: string, name: string, description: string | null, inStock: boolean | null, price: { __typename: 'Money', amount: string, currencyCode: string }, basePrice: { __typename: 'Money', amount: string, currencyCode: string }, category: { __typename: 'Category', id: string, name: string, slug: string }, images: Array<{ __typename: 'Image', url: string, alt: string | null }>, attributes: { __typename: 'ProductAttributes', brand: string | null, color: string | null, size: string | null, dimensions: string | null }, variants: Array<{ __typename: 'ProductVariant', id: string, sku: string, name: string, size: string | null, color: string | null, price: { __typename: 'Money', amount: string, currencyCode: string } }>, rating: { __typename: 'Rating', average: number, count: number } }
     & { ' $fragmentRefs'?: { 'StockNoteFragment': StockNoteFragment } }
   ) | null };
 

@@ -148,7 +148,7 @@ export function OrderPage() {
             </li>
           ))}
         </ol>
-        {now.shipments.map((s) => (
+        {(now.shipments ?? []).map((s) => (
           <p key={s.id} data-testid="shipment">
             Sent with {s.carrier}, tracking number{' '}
             {s.trackingUrl ? (

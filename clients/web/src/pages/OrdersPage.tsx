@@ -59,6 +59,11 @@ export function OrdersPage() {
       <h1>My orders</h1>
       {loading && !data ? <Loading label="Loading your orders…" /> : null}
       {error && !data ? <ErrorNotice error={error} retry={() => void refetch()} /> : null}
+      {data?.me && !orders ? (
+        <p className="state error" role="alert">
+          Your orders cannot be shown right now. Please try again shortly.
+        </p>
+      ) : null}
       {orders && orders.totalCount === 0 ? (
         <Empty testid="orders-empty">
           You have not ordered anything yet. <Link to="/">Start shopping</Link>
