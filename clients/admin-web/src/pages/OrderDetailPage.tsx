@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { countryName, dateTime, money, orderStatus } from '@shop/client-core';
-import type { FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { CancelOrderDocument, CreateShipmentDocument, FulfilOrderDocument, MarkDeliveredDocument, OrderDocument, RefundOrderDocument } from '../gql/graphql.js';
@@ -9,7 +9,15 @@ import { AnyOrderChanged } from './OrdersPage.js';
 /** One order with the actions its status allows: fulfil, ship, deliver, refund, cancel. */
 export function OrderDetailPage() {
   const { id = '' } = useParams();
-  const { data, loading, error, refetch } = useQuery(OrderDocument, { variables: { id } });
+  // Shipping and delivery move the order through events, a moment after the mutation answers.
+  // The subscription brings the new status; until it has, the page also asks every second, so a
+  // slow or reconnecting socket never leaves a stale status on screen.
+  const [awaitingChangeFrom, setAwaitingChangeFrom] = useState<string | null>(null);
+  const { data, loading, error, refetch } = useQuery(OrderDocument, { variables: { id }, pollInterval: awaitingChangeFrom ? 1000 : 0 });
+  const status = data?.order?.status;
+  useEffect(() => {
+    if (awaitingChangeFrom && status && status !== awaitingChangeFrom) setAwaitingChangeFrom(null);
+  }, [awaitingChangeFrom, status]);
   useSubscription(AnyOrderChanged, { onData: ({ data: event }) => event.data?.orderStatusChanged.id === id && void refetch() });
   const after = { refetchQueries: [OrderDocument] };
   const [fulfil] = useMutation(FulfilOrderDocument, after);
@@ -29,7 +37,10 @@ export function OrderDetailPage() {
     const form = new FormData(event.currentTarget);
     const carrier = String(form.get('carrier')).trim();
     const trackingNumber = String(form.get('trackingNumber')).trim();
-    void run(() => ship({ variables: { orderId: order.id, carrier, trackingNumber } }), `Shipped with ${carrier}.`);
+    void run(async () => {
+      await ship({ variables: { orderId: order.id, carrier, trackingNumber } });
+      setAwaitingChangeFrom(order.status);
+    }, `Shipped with ${carrier}.`);
   };
   // Shipments are null while shipping cannot be reached: no shipment actions then.
   const shipments = order.shipments ?? [];
@@ -59,7 +70,12 @@ export function OrderDetailPage() {
             </button>
           ) : null}
           {openShipment ? (
-            <button type="button" disabled={busy} onClick={() => void run(() => deliver({ variables: { shipmentId: openShipment.id } }), 'Marked as delivered.')} data-testid="deliver">
+            <button type="button" disabled={busy} onClick={() =>
+                void run(async () => {
+                  await deliver({ variables: { shipmentId: openShipment.id } });
+                  setAwaitingChangeFrom(order.status);
+                }, 'Marked as delivered.')
+              } data-testid="deliver">
               Mark delivered
             </button>
           ) : null}
