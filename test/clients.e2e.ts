@@ -242,6 +242,51 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     expect(pageErrors).toEqual([]);
   }, LONG);
 
+  it('the admin creates, edits and stocks a product per warehouse, and makes a customer an administrator', async () => {
+    const { page, pageErrors } = await browser({ app: admin });
+    await page.goto(admin.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Products' }).click();
+
+    await page.getByTestId('new-product').click();
+    const form = page.getByTestId('product-form');
+    await form.getByLabel('SKU').fill('E2E-LAMP-1');
+    await form.getByLabel('Name').fill('Zeppelin Desk Lamp');
+    await form.getByLabel('Category').selectOption({ index: 0 });
+    await form.getByLabel('Price (EUR)').fill('49.90');
+    await form.getByRole('button', { name: 'Create product' }).click();
+    await form.getByRole('status').filter({ hasText: 'Product created.' }).waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('Zeppelin');
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    const row = page.getByTestId('product-row').filter({ hasText: 'E2E-LAMP-1' });
+    await row.getByRole('button', { name: 'Manage Zeppelin Desk Lamp' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Zeppelin Desk Lamp' });
+    await edit.getByLabel('Name').fill('Zeppelin Desk Lamp, brass');
+    await edit.getByLabel(/Base price/).fill('54.90');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByRole('status').filter({ hasText: 'Product saved.' }).waitFor();
+    await page.getByTestId('product-row').filter({ hasText: 'Zeppelin Desk Lamp, brass' }).filter({ hasText: '54.90' }).waitFor();
+
+    const stock = page.getByTestId('stock-editor');
+    await stock.getByLabel('Warehouse').fill('berlin');
+    await stock.getByLabel('On hand').fill('7');
+    await stock.getByRole('button', { name: 'Set stock' }).click();
+    await stock.getByTestId('warehouse-row').filter({ hasText: 'berlin' }).filter({ hasText: '7' }).waitFor();
+    await page.getByTestId('product-row').filter({ hasText: 'E2E-LAMP-1' }).getByTestId('product-available').filter({ hasText: '7' }).waitFor();
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).fill('phone-buyer');
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await page.getByLabel('Role of phone-buyer@e2e.test').selectOption('ADMIN');
+    await page.getByRole('status').filter({ hasText: 'phone-buyer@e2e.test is now an administrator.' }).waitFor();
+    const me = await graphqlOk(sg.url, 'mutation { login(email: "phone-buyer@e2e.test", password: "a-strong-password-1") { user { role } } }');
+    expect(me.login.user.role).toBe('ADMIN');
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
   /** A second shopper's order, through the API: register, cart, address, checkout, pay. */
   async function placePaidOrderThroughTheApi(email: string): Promise<void> {
     const reg = await graphqlOk(sg.url, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email, password: 'a-strong-password-1' } });

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { money } from '@shop/client-core';
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
-import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, type AdminProductFragment } from '../gql/graphql.js';
+import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, UpdateProductDocument, type AdminProductFragment } from '../gql/graphql.js';
 import { StockEditor } from './StockEditor.js';
 
 function CreateProduct() {
@@ -62,6 +62,39 @@ function CreateProduct() {
   );
 }
 
+/** Name and price; the fields left as they are stay unchanged (updateProduct is partial). */
+function EditProduct({ product }: { product: AdminProductFragment }) {
+  const [update] = useMutation(UpdateProductDocument);
+  const { outcome, run } = useRun();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get('name') ?? '').trim();
+    const amount = String(form.get('price') ?? '').trim();
+    const input = {
+      ...(name !== product.name ? { name } : {}),
+      ...(amount !== product.basePrice.amount ? { basePrice: { amount, currencyCode: product.basePrice.currencyCode } } : {}),
+    };
+    void run(() => update({ variables: { id: product.id, input } }), 'Product saved.');
+  };
+  return (
+    <form className="row" onSubmit={submit} aria-label={`Edit ${product.name}`}>
+      <label>
+        Name
+        <input name="name" required maxLength={200} defaultValue={product.name} data-testid="edit-name" />
+      </label>
+      <label>
+        Base price ({product.basePrice.currencyCode})
+        <input name="price" required inputMode="decimal" pattern="\d+(\.\d{1,2})?" defaultValue={product.basePrice.amount} data-testid="edit-price" />
+      </label>
+      <button type="submit" data-testid="edit-save">
+        Save
+      </button>
+      <Outcome state={outcome} />
+    </form>
+  );
+}
+
 function ProductRow({ product }: { product: AdminProductFragment }) {
   const [archive] = useMutation(ArchiveProductDocument, { refetchQueries: [ProductsDocument] });
   const [open, setOpen] = useState(false);
@@ -87,6 +120,7 @@ function ProductRow({ product }: { product: AdminProductFragment }) {
       {open ? (
         <tr>
           <td colSpan={6}>
+            <EditProduct product={product} />
             <StockEditor productId={product.id} name={product.name} />
             <button type="button" onClick={() => window.confirm(`Archive ${product.name}?`) && void run(() => archive({ variables: { id: product.id } }), 'Archived.')} data-testid="product-archive">
               Archive product
