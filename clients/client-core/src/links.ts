@@ -82,15 +82,27 @@ export function createShopLink(options: ShopLinkOptions): ShopLink {
     connected = value;
     for (const listener of listeners) listener();
   };
+  // The router closes a socket with 4401 when its token expires. The next socket then gets a
+  // refreshed token even when this device's clock says the old one is still good (phones' clocks
+  // drift), so a skewed clock cannot loop on a token the router has already refused.
+  let tokenRefused = false;
   const wsClient = createClient({
     url: options.wsUrl,
     lazy: true,
     ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
     connectionParams: async () => {
-      const token = await session.validAccessToken();
+      const refused = tokenRefused;
+      tokenRefused = false;
+      const token = refused ? await session.refresh() : await session.validAccessToken();
       return token ? { authorization: `Bearer ${token}` } : {};
     },
-    on: { connected: () => setConnected(true), closed: () => setConnected(false) },
+    on: {
+      connected: () => setConnected(true),
+      closed: (event) => {
+        if ((event as { code?: number } | undefined)?.code === 4401) tokenRefused = true;
+        setConnected(false);
+      },
+    },
   });
   // GraphQL errors (FORBIDDEN, BAD_USER_INPUT) are answers and final; a closed socket is not.
   const resubscribe = new RetryLink({

@@ -3,6 +3,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { graphqlOk } from '@shop/testing';
 import { startSupergraph, type Supergraph } from '../../../test/support/supergraph.js';
+import { tokenExpiry } from '@shop/client-core';
 import { createMobileClient, type MobileClient } from '../src/mobileClient.js';
 import { CatalogueDocument, MyOrdersDocument, OrderStatusLiveDocument, PayOrderDocument } from '../src/gql/graphql.js';
 import manifest from '../src/persisted-query-manifest.json' with { type: 'json' };
@@ -31,6 +32,28 @@ async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; c
   };
 }
 
+/**
+ * The router's clock, which the test can move to a given instant (tasks due by then run at
+ * once): token expiry without waiting 15 minutes. Otherwise it runs on real time.
+ */
+function movableClock() {
+  let offset = 0;
+  const tasks = new Set<{ at: number; task: () => void; timer: ReturnType<typeof setTimeout> }>();
+  return {
+    now: () => Date.now() + offset,
+    after(ms: number, task: () => void) {
+      const entry = { at: Date.now() + offset + ms, task, timer: setTimeout(() => (tasks.delete(entry), task()), Math.min(Math.max(ms, 0), 2 ** 31 - 1)) };
+      entry.timer.unref();
+      tasks.add(entry);
+      return () => (clearTimeout(entry.timer), tasks.delete(entry));
+    },
+    moveTo(at: number) {
+      offset = at - Date.now();
+      for (const entry of [...tasks]) if (entry.at <= at) (clearTimeout(entry.timer), tasks.delete(entry), entry.task());
+    },
+  };
+}
+
 function memoryStorage() {
   const values = new Map<string, string>();
   return { values, getItem: (k: string) => values.get(k) ?? null, setItem: (k: string, v: string) => void values.set(k, v), removeItem: (k: string) => void values.delete(k) };
@@ -39,6 +62,7 @@ function memoryStorage() {
 describe('the mobile client module', () => {
   let sg: Supergraph;
   let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
+  const routerClock = movableClock();
   const clients: MobileClient[] = [];
   const sent: Array<Record<string, unknown>> = [];
   const recordingFetch: typeof fetch = async (input, init) => {
@@ -47,7 +71,7 @@ describe('the mobile client module', () => {
   };
 
   beforeAll(async () => {
-    sg = await startSupergraph();
+    sg = await startSupergraph({ router: { options: { clock: routerClock } } });
     proxy = await cuttableProxy(new URL(sg.url));
   }, 120_000);
 
@@ -61,6 +85,32 @@ describe('the mobile client module', () => {
     const c = await createMobileClient({ url: proxy.url, storage, webSocketImpl: WebSocket, fetch: recordingFetch, retryDelayMs: 50 });
     clients.push(c);
     return c;
+  }
+
+  /** A registered customer with one order awaiting payment, placed through the API. */
+  async function placeOrder(email: string): Promise<string> {
+    const reg = await graphqlOk(sg.url, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email, password: PASSWORD } });
+    const token = { token: reg.register.accessToken as string };
+    const products = await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id } } } }');
+    const admin = await graphqlOk(sg.url, 'mutation { login(email: "admin@e2e.test", password: "admin-e2e-password") { accessToken } }');
+    const productId = products.products.edges[0].node.id as string;
+    await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 50) { id } }', { p: productId }, { token: admin.login.accessToken });
+    const cart = await graphqlOk(sg.url, 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }', { p: productId }, token);
+    const address = await graphqlOk(sg.url, 'mutation($i: AddressInput!) { addAddress(input: $i) { id } }', { i: { name: 'M', line1: 'L 1', city: 'Berlin', postalCode: '10115', country: 'DE' } }, token);
+    const rates = await graphqlOk(sg.url, 'query($a: ID!, $c: ID!) { shippingRates(addressId: $a, cartId: $c) { id } }', { a: address.addAddress.id, c: cart.addToCart.id }, token);
+    const order = await graphqlOk(
+      sg.url,
+      'mutation($i: CheckoutInput!) { checkout(input: $i) { id } }',
+      { i: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: rates.shippingRates[0].id, idempotencyKey: email } },
+      token,
+    );
+    return order.checkout.id as string;
+  }
+
+  /** Resolves once `condition` holds, checking every 20 ms (bounded). */
+  async function waitFor(condition: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!condition()) throw new Error(`gave up waiting for ${what}`);
   }
 
   it('sends operations by their persisted-query-list id, the text only once for a router that has not seen it', async () => {
@@ -95,22 +145,7 @@ describe('the mobile client module', () => {
   });
 
   it('resubscribes after the connection drops and still sees the order become PAID', async () => {
-    const reg = await graphqlOk(sg.url, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email: 'mobile-2@e2e.test', password: PASSWORD } });
-    const token = { token: reg.register.accessToken as string };
-    const products = await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id } } } }');
-    const admin = await graphqlOk(sg.url, 'mutation { login(email: "admin@e2e.test", password: "admin-e2e-password") { accessToken } }');
-    const productId = products.products.edges[0].node.id as string;
-    await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 50) { id } }', { p: productId }, { token: admin.login.accessToken });
-    const cart = await graphqlOk(sg.url, 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { id } }', { p: productId }, token);
-    const address = await graphqlOk(sg.url, 'mutation($i: AddressInput!) { addAddress(input: $i) { id } }', { i: { name: 'M', line1: 'L 1', city: 'Berlin', postalCode: '10115', country: 'DE' } }, token);
-    const rates = await graphqlOk(sg.url, 'query($a: ID!, $c: ID!) { shippingRates(addressId: $a, cartId: $c) { id } }', { a: address.addAddress.id, c: cart.addToCart.id }, token);
-    const order = await graphqlOk(
-      sg.url,
-      'mutation($i: CheckoutInput!) { checkout(input: $i) { id } }',
-      { i: { cartId: cart.addToCart.id, shippingAddressId: address.addAddress.id, shippingMethodId: rates.shippingRates[0].id, idempotencyKey: 'mobile-2' } },
-      token,
-    );
-    const orderId = order.checkout.id as string;
+    const orderId = await placeOrder('mobile-2@e2e.test');
 
     const c = await client();
     await c.signIn('mobile-2@e2e.test', PASSWORD);
@@ -118,10 +153,6 @@ describe('the mobile client module', () => {
     const subscription = c.client.subscribe({ query: OrderStatusLiveDocument, variables: { id: orderId } }).subscribe({
       next: (result) => result.data && statuses.push(result.data.orderStatusChanged.status),
     });
-    const waitFor = async (condition: () => boolean, what: string) => {
-      for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      if (!condition()) throw new Error(`gave up waiting for ${what}`);
-    };
     await waitFor(() => c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the subscription');
 
     proxy.cut();
@@ -131,6 +162,29 @@ describe('the mobile client module', () => {
 
     const paid = await c.client.mutate({ mutation: PayOrderDocument, variables: { orderId, paymentMethod: 'pm_card_visa' } });
     expect(paid.data?.payOrder.status).toBe('SUCCEEDED');
+    await waitFor(() => statuses.includes('PAID'), 'PAID over the new socket');
+    subscription.unsubscribe();
+  });
+
+  // Last: it moves the router's clock past the shopper's token expiry.
+  it('opens a new socket with a refreshed token when the router closes the old one at token expiry (4401)', async () => {
+    const orderId = await placeOrder('mobile-3@e2e.test');
+    const c = await client();
+    await c.signIn('mobile-3@e2e.test', PASSWORD);
+    const firstRefresh = c.session.refreshToken;
+    const statuses: string[] = [];
+    const subscription = c.client.subscribe({ query: OrderStatusLiveDocument, variables: { id: orderId } }).subscribe({
+      next: (result) => result.data && statuses.push(result.data.orderStatusChanged.status),
+    });
+    await waitFor(() => c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the subscription');
+
+    // The router's time reaches the token's expiry: it closes the socket with 4401.
+    routerClock.moveTo(tokenExpiry(c.session.accessToken!)! * 1000);
+    await waitFor(() => !c.socket.connected, 'the router to close the socket');
+    await waitFor(() => c.socket.connected && c.session.refreshToken !== firstRefresh, 'a new socket with a refreshed token');
+    await waitFor(() => sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the resubscription');
+
+    await c.client.mutate({ mutation: PayOrderDocument, variables: { orderId, paymentMethod: 'pm_card_visa' } });
     await waitFor(() => statuses.includes('PAID'), 'PAID over the new socket');
     subscription.unsubscribe();
   });
