@@ -1,7 +1,4 @@
 import type { RequestBase } from '@shop/subgraph-kit';
-import type { AnalyticsService } from './service.js';
 
-/** Per request: the verified caller (from the kit) and the service. */
-export interface AnalyticsContext extends RequestBase {
-  analytics: AnalyticsService;
-}
+/** Analytics needs nothing per request beyond what the kit provides (the verified caller). */
+export type AnalyticsContext = RequestBase;

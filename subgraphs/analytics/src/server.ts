@@ -4,7 +4,7 @@ import { consumeEvents } from './consumer.js';
 import type { AnalyticsContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { AnalyticsDatabase } from './db/schema.js';
-import { resolvers } from './resolvers.js';
+import { createResolvers } from './resolvers.js';
 import { createAnalyticsService } from './service.js';
 
 export type AnalyticsSubgraph = PostgresSubgraph;
@@ -20,7 +20,7 @@ export function createAnalyticsSubgraph(config: AnalyticsConfig, deps: SubgraphD
     async wire({ db, bus, logger, worker }) {
       worker(await consumeEvents({ bus, db, logger }));
       const service = createAnalyticsService({ db, storeCurrency: config.storeCurrency });
-      return { resolvers, context: (base) => ({ ...base, analytics: service }) };
+      return { resolvers: createResolvers(service), context: (base) => base };
     },
   });
 }

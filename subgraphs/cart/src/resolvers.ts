@@ -1,30 +1,33 @@
 import { multiply, toOutput } from '@shop/money';
 import type { Resolvers } from './generated/resolvers.js';
+import type { CartService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export const resolvers: Resolvers = {
-  Query: {
-    cart: (_, args, ctx) => ctx.carts.cart(ctx, args.id),
-  },
-  Mutation: {
-    addToCart: (_, args, ctx) => ctx.carts.addToCart(ctx, args),
-    updateCartItem: (_, args, ctx) => ctx.carts.updateCartItem(ctx, args),
-    removeCartItem: (_, args, ctx) => ctx.carts.removeCartItem(ctx, args),
-    mergeCart: (_, args, ctx) => ctx.carts.mergeCart(ctx, args),
-    clearCart: (_, args, ctx) => ctx.carts.clearCart(ctx, args),
-  },
-  Cart: {
-    __resolveReference: (reference, ctx) => ctx.carts.reference(ctx, reference.id),
-    items: (cart, _, ctx) => ctx.carts.items(ctx, cart),
-    subtotal: async (cart, _, ctx) => toOutput(await ctx.carts.subtotal(ctx, cart)),
-    itemCount: (cart, _, ctx) => ctx.carts.itemCount(ctx, cart),
-  },
-  CartItem: {
-    product: (line) => ({ __typename: 'Product', id: line.productId }),
-    unitPrice: (line) => toOutput(line.unitPrice),
-    lineTotal: (line) => toOutput(multiply(line.unitPrice, line.quantity)),
-  },
-};
+export function createResolvers(service: CartService): Resolvers {
+  return {
+    Query: {
+      cart: (_, args, ctx) => service.cart(ctx, args.id),
+    },
+    Mutation: {
+      addToCart: (_, args, ctx) => service.addToCart(ctx, args),
+      updateCartItem: (_, args, ctx) => service.updateCartItem(ctx, args),
+      removeCartItem: (_, args, ctx) => service.removeCartItem(ctx, args),
+      mergeCart: (_, args, ctx) => service.mergeCart(ctx, args),
+      clearCart: (_, args, ctx) => service.clearCart(ctx, args),
+    },
+    Cart: {
+      __resolveReference: (reference, ctx) => service.reference(ctx, reference.id),
+      items: (cart, _, ctx) => service.items(ctx, cart),
+      subtotal: async (cart, _, ctx) => toOutput(await service.subtotal(ctx, cart)),
+      itemCount: (cart, _, ctx) => service.itemCount(ctx, cart),
+    },
+    CartItem: {
+      product: (line) => ({ __typename: 'Product', id: line.productId }),
+      unitPrice: (line) => toOutput(line.unitPrice),
+      lineTotal: (line) => toOutput(multiply(line.unitPrice, line.quantity)),
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { buildCartConfig, type CartConfig } from './config.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
 import { createCartRepository } from './repository.js';
-import { resolvers } from './resolvers.js';
+import { createResolvers } from './resolvers.js';
 import { createCartService } from './service.js';
 
 export type CartSubgraph = RunnableSubgraph;
@@ -27,8 +27,8 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl });
       const service = createCartService({ repository });
       return {
-        resolvers,
-        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices), carts: service }),
+        resolvers: createResolvers(service),
+        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices) }),
         readiness: () => repository.ping(),
       };
     },

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { enqueueEvents } from '@shop/events';
-import type { InventoryDatabase } from './db/database.js';
+import type { InventoryDatabase } from './db/schema.js';
 import { stockChanged } from './events.js';
 import type { StockLevel } from './stock.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
-import type { InventoryDatabase, StockEventKind, StockReservationsTable } from './db/database.js';
+import type { InventoryDatabase, StockEventKind, StockReservationsTable } from './db/schema.js';
 import { reservationCommitted, reservationReleased, stockChanged, stockReserved } from './events.js';
 import {
   allocate,

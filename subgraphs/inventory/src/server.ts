@@ -9,7 +9,7 @@ import {
 import { buildInventoryConfig, type InventoryConfig } from './config.js';
 import { startInventoryConsumers } from './consumers.js';
 import { createInventoryContext, type InventoryContext } from './context.js';
-import type { InventoryDatabase } from './db/database.js';
+import type { InventoryDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { createStockRepository, type StockRepository } from './repository.js';
 import { createReservationRepository } from './reservationRepository.js';

@@ -1,9 +1,7 @@
 import type { RequestBase } from '@shop/subgraph-kit';
 import type { NotificationsLoaders } from './loaders.js';
-import type { NotificationsService } from './service.js';
 
-/** Per request: the verified caller (from the kit), fresh DataLoaders and the service. */
+/** Per request: the verified caller (from the kit) and fresh DataLoaders. */
 export interface NotificationsContext extends RequestBase {
   loaders: NotificationsLoaders;
-  notifications: NotificationsService;
 }

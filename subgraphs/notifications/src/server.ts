@@ -8,7 +8,7 @@ import { createNotificationsLoaders } from './loaders.js';
 import { createSmtpMailer, type Mailer } from './mailer.js';
 import { createUsersDirectory, type RecipientDirectory } from './recipientDirectory.js';
 import { createNotificationsRepository } from './repository.js';
-import { resolvers } from './resolvers.js';
+import { createResolvers } from './resolvers.js';
 import { startSender } from './sender.js';
 import { createNotificationsService } from './service.js';
 
@@ -58,8 +58,8 @@ export function createNotificationsSubgraph(config: NotificationsConfig, options
       });
       worker(await consumeEvents({ bus, service }));
       return {
-        resolvers,
-        context: (base) => ({ ...base, loaders: createNotificationsLoaders(repository), notifications: service }),
+        resolvers: createResolvers(service),
+        context: (base) => ({ ...base, loaders: createNotificationsLoaders(repository) }),
       };
     },
   });

@@ -1,44 +1,47 @@
 import { money, multiply, toOutput } from '@shop/money';
 import type { Resolvers } from './generated/resolvers.js';
+import type { OrdersService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export const resolvers: Resolvers = {
-  Query: {
-    order: (_, args, ctx) => ctx.orders.order(ctx, args.id),
-    orders: (_, args, ctx) => ctx.orders.allOrders(ctx, args),
-  },
-  Mutation: {
-    checkout: (_, args, ctx) => ctx.orders.checkout(ctx, args.input),
-    cancelOrder: (_, args, ctx) => ctx.orders.cancel(ctx, args.id),
-    requestReturn: (_, args, ctx) => ctx.orders.requestReturn(ctx, args.id, args.reason),
-    fulfilOrder: (_, args, ctx) => ctx.orders.fulfil(ctx, args.id),
-    refundOrder: (_, args, ctx) => ctx.orders.refund(ctx, args.id),
-  },
-  Order: {
-    __resolveReference: (reference, ctx) => ctx.orders.reference(ctx, reference.id),
-    user: (order) => ({ __typename: 'User', id: order.userId }),
-    items: (order, _, ctx) => ctx.orders.lines(ctx, order),
-    subtotal: (order) => toOutput(money(order.subtotalMinor, order.currency)),
-    shipping: (order) => toOutput(money(order.shippingMinor, order.currency)),
-    discount: (order) => toOutput(money(order.discountMinor, order.currency)),
-    total: (order) => toOutput(money(order.totalMinor, order.currency)),
-    createdAt: (order) => order.createdAt.toISOString(),
-    statusHistory: (order, _, ctx) => ctx.orders.history(ctx, order),
-  },
-  OrderItem: {
-    product: (line) => ({ __typename: 'Product', id: line.productId }),
-    unitPrice: (line) => toOutput(money(line.unitPriceMinor, line.currency)),
-    lineTotal: (line) => toOutput(multiply(money(line.unitPriceMinor, line.currency), line.quantity)),
-  },
-  OrderStatusChange: {
-    at: (change) => change.at.toISOString(),
-  },
-  User: {
-    // Users owns User; a reference carries all orders needs (the id), so no lookup.
-    __resolveReference: (reference) => ({ id: reference.id }),
-    orders: (user, args, ctx) => ctx.orders.ordersOfUser(ctx, user.id, args),
-  },
-};
+export function createResolvers(service: OrdersService): Resolvers {
+  return {
+    Query: {
+      order: (_, args, ctx) => service.order(ctx, args.id),
+      orders: (_, args, ctx) => service.allOrders(ctx, args),
+    },
+    Mutation: {
+      checkout: (_, args, ctx) => service.checkout(ctx, args.input),
+      cancelOrder: (_, args, ctx) => service.cancel(ctx, args.id),
+      requestReturn: (_, args, ctx) => service.requestReturn(ctx, args.id, args.reason),
+      fulfilOrder: (_, args, ctx) => service.fulfil(ctx, args.id),
+      refundOrder: (_, args, ctx) => service.refund(ctx, args.id),
+    },
+    Order: {
+      __resolveReference: (reference, ctx) => service.reference(ctx, reference.id),
+      user: (order) => ({ __typename: 'User', id: order.userId }),
+      items: (order, _, ctx) => service.lines(ctx, order),
+      subtotal: (order) => toOutput(money(order.subtotalMinor, order.currency)),
+      shipping: (order) => toOutput(money(order.shippingMinor, order.currency)),
+      discount: (order) => toOutput(money(order.discountMinor, order.currency)),
+      total: (order) => toOutput(money(order.totalMinor, order.currency)),
+      createdAt: (order) => order.createdAt.toISOString(),
+      statusHistory: (order, _, ctx) => service.history(ctx, order),
+    },
+    OrderItem: {
+      product: (line) => ({ __typename: 'Product', id: line.productId }),
+      unitPrice: (line) => toOutput(money(line.unitPriceMinor, line.currency)),
+      lineTotal: (line) => toOutput(multiply(money(line.unitPriceMinor, line.currency), line.quantity)),
+    },
+    OrderStatusChange: {
+      at: (change) => change.at.toISOString(),
+    },
+    User: {
+      // Users owns User; a reference carries all orders needs (the id), so no lookup.
+      __resolveReference: (reference) => ({ id: reference.id }),
+      orders: (user, args, ctx) => service.ordersOfUser(ctx, user.id, args),
+    },
+  };
+}

@@ -7,7 +7,7 @@ import type { OrdersDatabase } from './db/schema.js';
 import { createInventoryClient, type Inventory } from './inventory.js';
 import { createOrdersLoaders } from './loaders.js';
 import { createOrdersRepository, type OrdersRepository } from './repository.js';
-import { resolvers } from './resolvers.js';
+import { createResolvers } from './resolvers.js';
 import { startSagaConsumers } from './saga.js';
 import { createOrdersService } from './service.js';
 import { orderStatusChangedField, publishingStatusChanges } from './statusEvents.js';
@@ -50,8 +50,8 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
         inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl }),
       });
       return {
-        resolvers: { ...resolvers, Subscription: { orderStatusChanged: orderStatusChangedField(kv) } },
-        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository), orders: service }),
+        resolvers: { ...createResolvers(service), Subscription: { orderStatusChanged: orderStatusChangedField(kv, service) } },
+        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository) }),
       };
     },
   });

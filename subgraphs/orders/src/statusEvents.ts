@@ -2,6 +2,7 @@ import { channelIterator, publishEvent, requireCaller, type Logger, type PubSub 
 import type { OrdersContext } from './context.js';
 import type { Order } from './model.js';
 import type { OrdersRepository } from './repository.js';
+import type { OrdersService } from './service.js';
 import type { OrderStatus } from './statusMachine.js';
 
 /** The key-value store channel every orders replica publishes status changes to. */
@@ -43,13 +44,13 @@ export function publishingStatusChanges(repository: OrdersRepository, pubsub: Pu
 }
 
 /** `Subscription.orderStatusChanged`: own orders for a customer, every order for an ADMIN. */
-export function orderStatusChangedField(pubsub: PubSub) {
+export function orderStatusChangedField(pubsub: PubSub, orders: OrdersService) {
   return {
     subscribe: async (_root: unknown, args: { orderId?: string | null }, ctx: OrdersContext) => {
       const caller = requireCaller(ctx);
       const orderId = args.orderId ?? null;
       // The same answer as Query.order: NOT_FOUND for an order the caller may not see.
-      if (orderId !== null) await ctx.orders.order(ctx, orderId);
+      if (orderId !== null) await orders.order(ctx, orderId);
       return channelIterator<OrderStatusEvent>(pubsub, ORDER_STATUS_CHANNEL, {
         logger: ctx.logger,
         filter: (event) =>
@@ -59,7 +60,7 @@ export function orderStatusChangedField(pubsub: PubSub) {
     // Each event runs with a fresh context, so this reads the order as it is now; the status
     // is the one the event announces, so a quick second change does not hide the first.
     resolve: async (event: OrderStatusEvent, _args: unknown, ctx: OrdersContext): Promise<Order | null> => {
-      const order = await ctx.orders.reference(ctx, event.orderId);
+      const order = await orders.reference(ctx, event.orderId);
       return order && { ...order, status: event.status };
     },
   };

@@ -18,7 +18,7 @@ import { createSimulatedProvider } from './providers/simulatedProvider.js';
 import { createStripeProvider } from './providers/stripeProvider.js';
 import { createStripeWebhookRoute } from './providers/stripeWebhook.js';
 import { createPaymentsRepository } from './repository.js';
-import { resolvers } from './resolvers.js';
+import { createResolvers } from './resolvers.js';
 import { createPaymentsService } from './service.js';
 
 export const WEBHOOK_PATH = '/webhooks/stripe';
@@ -55,8 +55,8 @@ export function createPaymentsSubgraph(config: PaymentsConfig, options: Payments
       });
       worker(await consumeEvents({ bus, service, logger }));
       return {
-        resolvers,
-        context: (base) => ({ ...base, loaders: createPaymentsLoaders(repository), payments: service }),
+        resolvers: createResolvers(service),
+        context: (base) => ({ ...base, loaders: createPaymentsLoaders(repository) }),
         routes: {
           [WEBHOOK_PATH]: createStripeWebhookRoute({
             secret: config.stripeWebhookSecret,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { enqueueEvents } from '@shop/events';
-import type { ShipmentsTable, ShippingDatabase } from './db/database.js';
+import type { ShipmentsTable, ShippingDatabase } from './db/schema.js';
 import { shipmentCreated, shipmentDelivered } from './events.js';
 import type { RateCard } from './rates.js';
 import type { Carrier, Shipment } from './shipments.js';

@@ -2,7 +2,7 @@ import { createPostgresSubgraph, loadSchema, type PostgresSubgraph, type Subgrap
 import { createRouterCheckoutContextReader, type CheckoutContextReader } from './checkoutContext.js';
 import { buildShippingConfig, type ShippingConfig } from './config.js';
 import { createShippingContext, type ShippingContext } from './context.js';
-import type { ShippingDatabase } from './db/database.js';
+import type { ShippingDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { createRouterOrderReader, type OrderReader } from './orderReader.js';
 import { createShippingRepository } from './repository.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createMemoryBus, type EventBus, type EventEnvelope, type Subscription } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { errorCodes, graphql, graphqlOk, testTokenIssuer } from '@shop/testing';
-import type { ShippingDatabase } from '../src/db/database.js';
+import type { ShippingDatabase } from '../src/db/schema.js';
 import { ORDER_QUERY } from '../src/orderReader.js';
 import type { ShippingSubgraph } from '../src/server.js';
 import { startRouterStandIn, startShipping, token, type RouterReply, type RouterStandIn } from './harness.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
-import type { ShippingDatabase } from '../src/db/database.js';
+import type { ShippingDatabase } from '../src/db/schema.js';
 import type { ShippingSubgraph } from '../src/server.js';
 import { answerFromFixtures, startRouterStandIn, startShipping, token, type CartFixture, type RouterStandIn } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AddressesTable, UsersDatabase, UsersTable } from './db/database.js';
+import type { AddressesTable, UsersDatabase, UsersTable } from './db/schema.js';
 import type { Address, Preferences, Role, User } from './model.js';
 import type { UserCursor, UserPage } from './pagination.js';
 import { isUuid, type AddressFields } from './validation.js';

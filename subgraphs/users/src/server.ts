@@ -11,7 +11,7 @@ import {
 } from '@shop/subgraph-kit';
 import { buildUsersConfig, DEV_KEY_PATH, type UsersConfig } from './config.js';
 import { createContext, type UsersContext } from './context.js';
-import type { UsersDatabase } from './db/database.js';
+import type { UsersDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { createLoginThrottle } from './loginThrottle.js';
 import { createUsersRepository } from './repository.js';

@@ -2,7 +2,7 @@ import { createPostgres, type Postgres } from '@shop/postgres';
 import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type KeySource } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk } from '@shop/testing';
 import type { AdminAccount } from '../src/config.js';
-import type { UsersDatabase } from '../src/db/database.js';
+import type { UsersDatabase } from '../src/db/schema.js';
 import type { LoginRateLimit } from '../src/loginThrottle.js';
 import { createUsersSubgraph, type UsersSubgraph } from '../src/server.js';
 
