@@ -7,36 +7,36 @@ import type { EventBus, EventEnvelope } from './types.js';
  */
 export const outboxMigration: Migration = {
   async up(db) {
-    await db.schema
-      .createTable('event_outbox')
-      .addColumn('seq', 'bigserial', (c) => c.primaryKey())
-      .addColumn('id', 'uuid', (c) => c.notNull().unique())
-      .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('event', 'jsonb', (c) => c.notNull())
-      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-      .addColumn('published_at', 'timestamptz')
-      .execute();
+    await sql`
+      CREATE TABLE event_outbox (
+        seq bigserial PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        type text NOT NULL,
+        event jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz
+      )`.execute(db);
     await sql`CREATE INDEX event_outbox_unpublished ON event_outbox (seq) WHERE published_at IS NULL`.execute(db);
   },
   async down(db) {
-    await db.schema.dropTable('event_outbox').execute();
+    await sql`DROP TABLE event_outbox`.execute(db);
   },
 };
 
 /** Consumers record each handled event id here, in the transaction of the handler's writes. */
 export const inboxMigration: Migration = {
   async up(db) {
-    await db.schema
-      .createTable('event_inbox')
-      .addColumn('consumer', 'text', (c) => c.notNull())
-      .addColumn('event_id', 'uuid', (c) => c.notNull())
-      .addColumn('event_type', 'text', (c) => c.notNull())
-      .addColumn('handled_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-      .addPrimaryKeyConstraint('event_inbox_pk', ['consumer', 'event_id'])
-      .execute();
+    await sql`
+      CREATE TABLE event_inbox (
+        consumer text NOT NULL,
+        event_id uuid NOT NULL,
+        event_type text NOT NULL,
+        handled_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT event_inbox_pk PRIMARY KEY (consumer, event_id)
+      )`.execute(db);
   },
   async down(db) {
-    await db.schema.dropTable('event_inbox').execute();
+    await sql`DROP TABLE event_inbox`.execute(db);
   },
 };
 

@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
 import { inboxMigration, outboxMigration } from '@shop/events';
-import * as stockLevels from './0001_stock_levels.js';
-import * as stockReservations from './0004_stock_reservations.js';
+import { stockLevels } from './0001_stock_levels.js';
+import { stockReservations } from './0004_stock_reservations.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {

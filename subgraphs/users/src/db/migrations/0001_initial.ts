@@ -1,51 +1,50 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('users')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('email', 'text', (c) => c.notNull())
-    .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('name', 'text')
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('CUSTOMER'))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    // The unique constraint, not a prior SELECT, is what stops two racing registrations.
-    .addUniqueConstraint('users_email_key', ['email'])
-    .addCheckConstraint('users_email_lower_case', sql`email = lower(email)`)
-    .addCheckConstraint('users_role_known', sql`role IN ('CUSTOMER', 'ADMIN')`)
-    .execute();
-
-  await db.schema
-    .createTable('addresses')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('line1', 'text', (c) => c.notNull())
-    .addColumn('line2', 'text')
-    .addColumn('city', 'text', (c) => c.notNull())
-    .addColumn('postal_code', 'text', (c) => c.notNull())
-    .addColumn('country', 'char(2)', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
-  await db.schema.createIndex('addresses_user_id_idx').on('addresses').columns(['user_id', 'created_at']).execute();
-
-  await db.schema
-    .createTable('refresh_tokens')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('family_id', 'uuid', (c) => c.notNull().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('used_at', 'timestamptz')
-    .addColumn('revoked_at', 'timestamptz')
-    .execute();
-  await db.schema.createIndex('refresh_tokens_family_id_idx').on('refresh_tokens').column('family_id').execute();
-  await db.schema.createIndex('refresh_tokens_user_id_idx').on('refresh_tokens').column('user_id').execute();
-}
-
-export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('refresh_tokens').execute();
-  await db.schema.dropTable('addresses').execute();
-  await db.schema.dropTable('users').execute();
-}
+export const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`
+      CREATE TABLE users (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        email text NOT NULL,
+        password_hash text NOT NULL,
+        name text,
+        role text NOT NULL DEFAULT 'CUSTOMER',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- The unique constraint, not a prior SELECT, is what stops two racing registrations.
+        CONSTRAINT users_email_key UNIQUE (email),
+        CONSTRAINT users_email_lower_case CHECK (email = lower(email)),
+        CONSTRAINT users_role_known CHECK (role IN ('CUSTOMER', 'ADMIN'))
+      )`.execute(db);
+    await sql`
+      CREATE TABLE addresses (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        line1 text NOT NULL,
+        line2 text,
+        city text NOT NULL,
+        postal_code text NOT NULL,
+        country char(2) NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+    await sql`CREATE INDEX addresses_user_id_idx ON addresses (user_id, created_at)`.execute(db);
+    await sql`
+      CREATE TABLE refresh_tokens (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        token_hash text NOT NULL UNIQUE,
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        family_id uuid NOT NULL DEFAULT gen_random_uuid(),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        revoked_at timestamptz
+      )`.execute(db);
+    await sql`CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id)`.execute(db);
+    await sql`CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id)`.execute(db);
+  },
+  async down(db: Kysely<any>) {
+    await sql`DROP TABLE refresh_tokens`.execute(db);
+    await sql`DROP TABLE addresses`.execute(db);
+    await sql`DROP TABLE users`.execute(db);
+  },
+};

@@ -1,38 +1,28 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .alterTable('addresses')
-    .addColumn('is_default', 'boolean', (c) => c.notNull().defaultTo(false))
-    .execute();
-  // Addresses saved before defaults existed: the oldest one of each user becomes the default,
-  // as it would have had it been saved today.
-  await sql`
-    UPDATE addresses SET is_default = true
-    WHERE id IN (SELECT DISTINCT ON (user_id) id FROM addresses ORDER BY user_id, created_at, id)
-  `.execute(db);
-  // The index, not the service, is the last word on "at most one default per user".
-  await db.schema
-    .createIndex('addresses_one_default_per_user')
-    .on('addresses')
-    .column('user_id')
-    .unique()
-    .where(sql.ref('is_default'), '=', true)
-    .execute();
-
-  await db.schema
-    .alterTable('users')
-    .addColumn('locale', 'text', (c) => c.notNull().defaultTo('en-GB'))
-    .addColumn('currency', 'text', (c) => c.notNull().defaultTo('EUR'))
-    .addColumn('marketing_opt_in', 'boolean', (c) => c.notNull().defaultTo(false))
-    .execute();
-  // The admin user list pages newest first by (created_at, id).
-  await db.schema.createIndex('users_created_at_id_idx').on('users').columns(['created_at', 'id']).execute();
-}
-
-export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex('users_created_at_id_idx').execute();
-  await db.schema.alterTable('users').dropColumn('marketing_opt_in').dropColumn('currency').dropColumn('locale').execute();
-  await db.schema.dropIndex('addresses_one_default_per_user').execute();
-  await db.schema.alterTable('addresses').dropColumn('is_default').execute();
-}
+export const addressesPreferences: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE addresses ADD COLUMN is_default boolean NOT NULL DEFAULT false`.execute(db);
+    // Addresses saved before defaults existed: the oldest one of each user becomes the default,
+    // as it would have had it been saved today.
+    await sql`
+      UPDATE addresses SET is_default = true
+      WHERE id IN (SELECT DISTINCT ON (user_id) id FROM addresses ORDER BY user_id, created_at, id)
+    `.execute(db);
+    // The index, not the service, is the last word on "at most one default per user".
+    await sql`CREATE UNIQUE INDEX addresses_one_default_per_user ON addresses (user_id) WHERE is_default = true`.execute(db);
+    await sql`
+      ALTER TABLE users
+        ADD COLUMN locale text NOT NULL DEFAULT 'en-GB',
+        ADD COLUMN currency text NOT NULL DEFAULT 'EUR',
+        ADD COLUMN marketing_opt_in boolean NOT NULL DEFAULT false`.execute(db);
+    // The admin user list pages newest first by (created_at, id).
+    await sql`CREATE INDEX users_created_at_id_idx ON users (created_at, id)`.execute(db);
+  },
+  async down(db: Kysely<any>) {
+    await sql`DROP INDEX users_created_at_id_idx`.execute(db);
+    await sql`ALTER TABLE users DROP COLUMN marketing_opt_in, DROP COLUMN currency, DROP COLUMN locale`.execute(db);
+    await sql`DROP INDEX addresses_one_default_per_user`.execute(db);
+    await sql`ALTER TABLE addresses DROP COLUMN is_default`.execute(db);
+  },
+};

@@ -1,8 +1,8 @@
 import type { Migration } from 'kysely';
-import * as initial from './0001_initial.js';
-import * as addressesPreferences from './0002_addresses_preferences.js';
+import { initial } from './0001_initial.js';
+import { addressesPreferences } from './0002_addresses_preferences.js';
 
-/** Applied in name order by `migrateToLatest`; never rename or edit one that has shipped. */
+/** Every migration by name; names sort in the order they run. Never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_addresses_preferences': addressesPreferences,
