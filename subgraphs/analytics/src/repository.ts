@@ -211,3 +211,16 @@ export const repository = {
     return rows.map((r) => ({ productId: r.product_id, units: r.units, revenueMinor: r.revenue_minor }));
   },
 };
+
+/** What `salesReport` reads, on the request pool: the service sees no database. */
+export interface SalesReader {
+  salesTotals(fromDay: string, toDay: string, currency: string): Promise<SalesTotals>;
+  topProducts(fromDay: string, toDay: string, currency: string, limit: number): Promise<ProductSales[]>;
+}
+
+export function createSalesReader(db: Db): SalesReader {
+  return {
+    salesTotals: (fromDay, toDay, currency) => repository.salesTotals(db, fromDay, toDay, currency),
+    topProducts: (fromDay, toDay, currency, limit) => repository.topProducts(db, fromDay, toDay, currency, limit),
+  };
+}

@@ -4,6 +4,7 @@ import { consumeEvents } from './consumer.js';
 import type { AnalyticsContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { AnalyticsDatabase } from './db/schema.js';
+import { createSalesReader } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createAnalyticsService } from './service.js';
 
@@ -19,7 +20,7 @@ export function createAnalyticsSubgraph(config: AnalyticsConfig, deps: SubgraphD
     migrations,
     async wire({ db, bus, logger, worker }) {
       worker(await consumeEvents({ bus, db, logger }));
-      const service = createAnalyticsService({ db, storeCurrency: config.storeCurrency });
+      const service = createAnalyticsService({ sales: createSalesReader(db), storeCurrency: config.storeCurrency });
       return { resolvers: createResolvers(service), context: (base) => base };
     },
   });

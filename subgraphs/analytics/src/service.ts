@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
 import { badUserInput } from '@shop/errors';
 import { requireAdmin } from '@shop/subgraph-kit';
 import type { AnalyticsContext } from './context.js';
-import type { AnalyticsDatabase } from './db/schema.js';
 import { utcDay } from './events.js';
-import { repository, type ProductSales } from './repository.js';
+import type { ProductSales, SalesReader } from './repository.js';
 
 const MAX_WINDOW_MS = 366 * 24 * 60 * 60 * 1000;
 const TOP_PRODUCTS = 10;
@@ -20,8 +18,8 @@ export interface SalesReport {
 
 export type AnalyticsService = ReturnType<typeof createAnalyticsService>;
 
-export function createAnalyticsService(deps: { db: Kysely<AnalyticsDatabase>; storeCurrency: string }) {
-  const { db, storeCurrency } = deps;
+export function createAnalyticsService(deps: { sales: SalesReader; storeCurrency: string }) {
+  const { sales, storeCurrency } = deps;
   return {
     /** ADMIN only; the window is whole UTC days, from `from`'s day through `to`'s day. */
     async salesReport(ctx: AnalyticsContext, from: Date, to: Date): Promise<SalesReport> {
@@ -30,8 +28,8 @@ export function createAnalyticsService(deps: { db: Kysely<AnalyticsDatabase>; st
       if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw badUserInput('The window may span at most 366 days', 'to');
       const [fromDay, toDay] = [utcDay(from), utcDay(to)];
       const [totals, topProducts] = await Promise.all([
-        repository.salesTotals(db, fromDay, toDay, storeCurrency),
-        repository.topProducts(db, fromDay, toDay, storeCurrency, TOP_PRODUCTS),
+        sales.salesTotals(fromDay, toDay, storeCurrency),
+        sales.topProducts(fromDay, toDay, storeCurrency, TOP_PRODUCTS),
       ]);
       const revenueMinor = totals.revenueMinor - totals.refundedMinor;
       return {

@@ -3,7 +3,7 @@ import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export interface SearchConfig {
   port: number;
-  /** Elasticsearch node URL; undefined selects the embedded in-process engine (development only). */
+  /** Elasticsearch node URL; undefined selects the embedded in-process repository (development only). */
   elasticsearchUrl: string | undefined;
   /** Index (or alias) name; Elasticsearch itself refuses a malformed one at start. */
   elasticsearchIndex: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SearchConditions, SearchSort, SortKey } from './engine.js';
+import type { SearchConditions, SearchSort, SortKey } from './repository.js';
 import { SORT_SPECS, isSortKeyValue } from './sorting.js';
 
 /**

@@ -1,5 +1,5 @@
 import { formatAmount } from '@shop/money';
-import type { FacetField } from './engine.js';
+import type { FacetField } from './repository.js';
 
 /** Prices are filtered, bucketed and ranged in the catalog's currency only. */
 export const CATALOG_CURRENCY = 'EUR';

@@ -1,6 +1,6 @@
 import type { EventBus, EventEnvelope, Subscription } from '@shop/events';
 import type { Logger } from '@shop/subgraph-kit';
-import type { IndexOperation, SearchEngine } from './engine.js';
+import type { IndexOperation, SearchRepository } from './repository.js';
 import { SnapshotError, toIndexedProduct } from './snapshot.js';
 
 /** The consumer group of the indexer (docs/events.md). */
@@ -52,12 +52,12 @@ export function operationFromEvent(event: EventEnvelope): IndexOperation {
 
 /**
  * Follows the catalog: every product and stock event, in consumer group `search.indexer`, is
- * written to the engine. Writes are idempotent and versioned, so redeliveries and events
+ * written to the repository. Writes are idempotent and versioned, so redeliveries and events
  * arriving out of order leave the index as the latest change left it. A malformed event is
  * logged and skipped (retrying it could never succeed); a failed write is retried by the bus.
  */
-export function startIndexer(options: { bus: EventBus; engine: SearchEngine; logger: Logger }): Promise<Subscription> {
-  const { engine, logger } = options;
+export function startIndexer(options: { bus: EventBus; repository: SearchRepository; logger: Logger }): Promise<Subscription> {
+  const { repository, logger } = options;
   return options.bus.subscribe({
     group: INDEXER_GROUP,
     types: INDEXED_EVENT_TYPES,
@@ -72,7 +72,7 @@ export function startIndexer(options: { bus: EventBus; engine: SearchEngine; log
         }
         throw error;
       }
-      await engine.apply([operation]);
+      await repository.apply([operation]);
       logger.debug('indexed', { eventId: event.id, type: event.type, key: event.key });
     },
   });

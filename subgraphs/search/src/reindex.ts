@@ -2,8 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfigOrExit } from '@shop/config';
 import { createLogger, type Logger } from '@shop/subgraph-kit';
 import { buildSearchConfig } from './config.js';
-import type { IndexOperation, SearchEngine } from './engine.js';
-import { createElasticsearchEngine } from './engine/elasticsearch.js';
+import type { IndexOperation, SearchRepository } from './repository.js';
+import { createElasticsearchRepository } from './repository/elasticsearch.js';
 import { ProductsUnavailableError, readProductSnapshots } from './productsSource.js';
 import { SnapshotError, toIndexedProduct } from './snapshot.js';
 
@@ -27,13 +27,13 @@ export interface ReindexResult {
  * `stock.changed` events; otherwise stock flags are left as inventory's events set them.
  */
 export async function reindexFromProducts(options: {
-  engine: SearchEngine;
+  repository: SearchRepository;
   sourceUrl: string;
   logger: Logger;
   pageSize?: number;
   signal?: AbortSignal;
 }): Promise<ReindexResult> {
-  const { engine, logger } = options;
+  const { repository, logger } = options;
   const startedAt = Date.now();
   let indexed = 0;
   let skipped = 0;
@@ -55,34 +55,34 @@ export async function reindexFromProducts(options: {
         logger.warn('skipped a product search cannot index', { productId: snapshot.id, reason: error.message });
       }
     }
-    await engine.apply(operations);
+    await repository.apply(operations);
     indexed += operations.filter((op) => op.kind === 'product').length;
   }
-  const unlisted = await engine.unlistOlderThan(startedAt);
-  await engine.refresh();
+  const unlisted = await repository.unlistOlderThan(startedAt);
+  await repository.refresh();
   return { indexed, skipped, unlisted, stockFlags };
 }
 
 /**
- * On start: when the index started empty (always, for the embedded engine), fills it from
+ * On start: when the index started empty (always, for the embedded repository), fills it from
  * `sourceUrl`, retrying while the source does not answer (it may be starting too). Never
  * throws: without it the index still fills from events, so a warning is enough.
  */
 export async function rebuildOnStart(options: {
-  engine: SearchEngine;
+  repository: SearchRepository;
   sourceUrl: string;
   logger: Logger;
   signal: AbortSignal;
   /** How long to keep trying while products does not answer. */
   retryForMs?: number;
 }): Promise<void> {
-  const { engine, logger, signal } = options;
+  const { repository, logger, signal } = options;
   const deadline = Date.now() + (options.retryForMs ?? 120_000);
   try {
-    if (engine.kind !== 'embedded' && (await engine.countListed()) > 0) return;
+    if (repository.kind !== 'embedded' && (await repository.countListed()) > 0) return;
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const result = await reindexFromProducts({ engine, sourceUrl: options.sourceUrl, logger, signal });
+        const result = await reindexFromProducts({ repository, sourceUrl: options.sourceUrl, logger, signal });
         logger.info('search index rebuilt from products', { ...result, sourceUrl: options.sourceUrl });
         return;
       } catch (error) {
@@ -123,12 +123,12 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const engine = await createElasticsearchEngine({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
+  const repository = await createElasticsearchRepository({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
   try {
-    const result = await reindexFromProducts({ engine, sourceUrl: config.reindexSourceUrl, logger });
+    const result = await reindexFromProducts({ repository, sourceUrl: config.reindexSourceUrl, logger });
     logger.info('search index rebuilt from products', { ...result, index: config.elasticsearchIndex, sourceUrl: config.reindexSourceUrl });
   } finally {
-    await engine.close();
+    await repository.close();
   }
 }
 

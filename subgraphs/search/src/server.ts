@@ -1,22 +1,22 @@
 import { createSubgraph, loadSchema, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildSearchConfig, type SearchConfig } from './config.js';
 import type { SearchContext } from './context.js';
-import type { SearchEngine } from './engine.js';
-import { createElasticsearchEngine, redactUrl } from './engine/elasticsearch.js';
-import { createEmbeddedSearchEngine } from './engine/embedded.js';
+import type { SearchRepository } from './repository.js';
+import { createElasticsearchRepository, redactUrl } from './repository/elasticsearch.js';
+import { createEmbeddedSearchRepository } from './repository/embedded.js';
 import { startIndexer } from './indexer.js';
 import { rebuildOnStart, reindexFromProducts, type ReindexResult } from './reindex.js';
 import { createResolvers } from './resolvers.js';
 import { createSearchService } from './service.js';
 
 export interface SearchSubgraphOptions extends SubgraphDeps {
-  /** Use this engine instead of the one `config` names; the caller keeps ownership and closes it. */
-  engine?: SearchEngine;
+  /** Use this repository instead of the one `config` names; the caller keeps ownership and closes it. */
+  repository?: SearchRepository;
 }
 
 export interface SearchSubgraph extends RunnableSubgraph {
   /** The index searches read and the indexer writes. */
-  engine: SearchEngine;
+  repository: SearchRepository;
   /**
    * Rebuilds the index once from `sourceUrl` (default `config.reindexSourceUrl`), as
    * `reindexFromProducts` does: through the router's supergraph endpoint it also sets every
@@ -28,36 +28,36 @@ export interface SearchSubgraph extends RunnableSubgraph {
 }
 
 /**
- * Opens the engine (Elasticsearch at `config.elasticsearchUrl`, else the embedded one) and
+ * Opens the repository (Elasticsearch at `config.elasticsearchUrl`, else the embedded one) and
  * starts the indexer on the bus (consumer group `search.indexer`).
  */
 export function createSearchSubgraph(config: SearchConfig, options: SearchSubgraphOptions = {}): Promise<SearchSubgraph> {
-  const { engine: givenEngine, ...deps } = options;
+  const { repository: givenEngine, ...deps } = options;
   return createSubgraph<SearchContext, Omit<SearchSubgraph, keyof RunnableSubgraph>>({
     name: 'search',
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
     async wire({ bus, logger, worker, resource, stopping }) {
-      const engine = givenEngine ?? (await openEngine(config, logger));
-      if (!givenEngine) resource(() => engine.close());
-      worker(await startIndexer({ bus, engine, logger }));
+      const repository = givenEngine ?? (await openEngine(config, logger));
+      if (!givenEngine) resource(() => repository.close());
+      worker(await startIndexer({ bus, repository, logger }));
       let rebuilding: Promise<void> = Promise.resolve();
-      // Stopping aborts a rebuild under way; this waits for it to let go of the engine.
+      // Stopping aborts a rebuild under way; this waits for it to let go of the repository.
       worker({ stop: () => rebuilding });
       return {
-        resolvers: createResolvers(createSearchService(engine)),
+        resolvers: createResolvers(createSearchService(repository)),
         context: (base) => base,
-        readiness: () => engine.ping(),
+        readiness: () => repository.ping(),
         extras: {
-          engine,
+          repository,
           async reindex(sourceUrl = config.reindexSourceUrl) {
-            const result = await reindexFromProducts({ engine, sourceUrl, logger, signal: stopping });
+            const result = await reindexFromProducts({ repository, sourceUrl, logger, signal: stopping });
             logger.info('search index rebuilt', { ...result, sourceUrl });
             return result;
           },
           rebuildInBackground() {
-            rebuilding = rebuildOnStart({ engine, sourceUrl: config.reindexSourceUrl, logger, signal: stopping });
+            rebuilding = rebuildOnStart({ repository, sourceUrl: config.reindexSourceUrl, logger, signal: stopping });
           },
         },
       };
@@ -72,12 +72,12 @@ export const search: SubgraphDefinition<SearchConfig, SearchSubgraph> = {
   create: createSearchSubgraph,
 };
 
-async function openEngine(config: SearchConfig, logger: Logger): Promise<SearchEngine> {
+async function openEngine(config: SearchConfig, logger: Logger): Promise<SearchRepository> {
   if (config.elasticsearchUrl === undefined) {
-    logger.warn('ELASTICSEARCH_URL is not set: using the embedded search engine, which starts empty on every start');
-    return createEmbeddedSearchEngine();
+    logger.warn('ELASTICSEARCH_URL is not set: using the embedded search index, which starts empty on every start');
+    return createEmbeddedSearchRepository();
   }
-  const engine = await createElasticsearchEngine({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
+  const repository = await createElasticsearchRepository({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
   logger.info('connected to Elasticsearch', { url: redactUrl(config.elasticsearchUrl), index: config.elasticsearchIndex });
-  return engine;
+  return repository;
 }

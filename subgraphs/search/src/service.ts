@@ -2,7 +2,7 @@ import { badUserInput } from '@shop/errors';
 import { MoneyError, parseAmount, toOutput, type MoneyOutput } from '@shop/money';
 import { pageSize } from '@shop/subgraph-kit';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from './cursor.js';
-import type { SearchConditions, SearchEngine, SearchRequest, SearchSort } from './engine.js';
+import type { SearchConditions, SearchRepository, SearchRequest, SearchSort } from './repository.js';
 import { CATALOG_CURRENCY } from './facets.js';
 import { tokenize } from './text.js';
 
@@ -38,7 +38,7 @@ export interface SearchResultOutput {
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-export function createSearchService(engine: SearchEngine) {
+export function createSearchService(repository: SearchRepository) {
   return {
     async searchProducts(args: SearchArgs): Promise<SearchResultOutput> {
       const first = pageSize(args.first);
@@ -55,7 +55,7 @@ export function createSearchService(engine: SearchEngine) {
         request.after = after;
       }
 
-      const page = await engine.search(request);
+      const page = await repository.search(request);
       const last = page.hits.at(-1);
       const money = (minor: number) => toOutput({ minor, currency: CATALOG_CURRENCY });
       return {
@@ -69,7 +69,7 @@ export function createSearchService(engine: SearchEngine) {
   };
 }
 
-/** Validates the query and the filter into engine terms; text stays text throughout. */
+/** Validates the query and the filter into repository terms; text stays text throughout. */
 function searchConditions(query: string | null | undefined, filter: SearchFilterInput): SearchConditions {
   const conditions: SearchConditions = { terms: null };
   if (query !== undefined && query !== null && query.trim() !== '') {

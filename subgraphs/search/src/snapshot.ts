@@ -1,4 +1,4 @@
-import type { IndexedProduct } from './engine.js';
+import type { IndexedProduct } from './repository.js';
 
 /**
  * `ProductSnapshot` (docs/events.md): what the products subgraph puts in `product.created` and

@@ -1,4 +1,4 @@
-import type { SearchSort } from './engine.js';
+import type { SearchSort } from './repository.js';
 
 /**
  * The sort of each `SearchSort`, as (indexed field, direction) pairs ending with the id, which

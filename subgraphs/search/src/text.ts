@@ -1,6 +1,6 @@
 /**
- * Text analysis, stated once for both engines: the embedded engine runs these functions, and
- * the Elasticsearch index is configured to do the same (`engine/requests.ts`: a pattern
+ * Text analysis, stated once for both engines: the embedded repository runs these functions, and
+ * the Elasticsearch index is configured to do the same (`repository/requests.ts`: a pattern
  * tokenizer on the same character classes, lowercase, asciifolding, edge n-grams of the same
  * lengths, the same field weights), so a query finds the same products in either.
  */

@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 };
 
 describe('buildSearchConfig', () => {
-  it('runs alone in development: port 4007, embedded engine and bus, products on 4002, keys from the users subgraph on 4001', () => {
+  it('runs alone in development: port 4007, embedded repository and bus, products on 4002, keys from the users subgraph on 4001', () => {
     const { config, warnings } = load({});
     expect(config).toEqual({
       port: 4007,

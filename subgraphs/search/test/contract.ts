@@ -1,41 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SearchEngine, SearchPage, SearchRequest } from '../src/engine.js';
+import type { SearchRepository, SearchPage, SearchRequest } from '../src/repository.js';
 import { tokenize } from '../src/text.js';
 import { ALL_IDS, CATALOG, INJECTIONS, byId, catalogOperations, pid, productOperation } from './fixtures.js';
 
 /**
- * What every SearchEngine adapter must do, written once and run against each: the embedded
- * engine always, Elasticsearch when ELASTICSEARCH_URL is set. The factory gives a fresh, empty
- * engine and a way to dispose of it.
+ * What every SearchRepository adapter must do, written once and run against each: the embedded
+ * repository always, Elasticsearch when ELASTICSEARCH_URL is set. The factory gives a fresh, empty
+ * repository and a way to dispose of it.
  */
-export type EngineFactory = () => Promise<{ engine: SearchEngine; dispose: () => Promise<void> }>;
+export type EngineFactory = () => Promise<{ repository: SearchRepository; dispose: () => Promise<void> }>;
 
 const V1 = Date.parse('2025-01-01T00:00:00Z');
 
 export function describeEngineContract(name: string, factory: EngineFactory): void {
-  describe(`SearchEngine contract: ${name}`, () => {
-    let engine: SearchEngine;
+  describe(`SearchRepository contract: ${name}`, () => {
+    let repository: SearchRepository;
     let dispose: () => Promise<void>;
     const search = (request: Partial<SearchRequest> & { text?: string }): Promise<SearchPage> => {
       const { text, ...rest } = request;
-      return engine.search({ terms: text === undefined ? null : tokenize(text), sort: 'RELEVANCE', first: 100, ...rest });
+      return repository.search({ terms: text === undefined ? null : tokenize(text), sort: 'RELEVANCE', first: 100, ...rest });
     };
     const ids = async (request: Partial<SearchRequest> & { text?: string }) => (await search(request)).hits.map((h) => h.id);
     const sorted = async (request: Partial<SearchRequest> & { text?: string }) => (await ids(request)).sort();
     const facet = (page: SearchPage, field: string) => page.facets.find((f) => f.field === field)?.values;
 
     beforeAll(async () => {
-      ({ engine, dispose } = await factory());
-      expect(await engine.countListed()).toBe(0);
-      // Written out of id order: every order must come from the engine, not from insertion.
-      await engine.apply(catalogOperations(V1).reverse());
-      await engine.apply([
+      ({ repository, dispose } = await factory());
+      expect(await repository.countListed()).toBe(0);
+      // Written out of id order: every order must come from the repository, not from insertion.
+      await repository.apply(catalogOperations(V1).reverse());
+      await repository.apply([
         { kind: 'stock', id: pid(1), inStock: true, version: V1 },
         { kind: 'stock', id: pid(4), inStock: true, version: V1 },
         { kind: 'stock', id: pid(5), inStock: true, version: V1 },
         { kind: 'stock', id: pid(2), inStock: false, version: V1 },
       ]);
-      await engine.refresh();
+      await repository.refresh();
     });
 
     afterAll(async () => {
@@ -43,8 +43,8 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
     });
 
     it('counts listed products and answers a ping', async () => {
-      expect(await engine.countListed()).toBe(CATALOG.length);
-      await expect(engine.ping()).resolves.toBeUndefined();
+      expect(await repository.countListed()).toBe(CATALOG.length);
+      await expect(repository.ping()).resolves.toBeUndefined();
     });
 
     it('without text matches every listed product, in id order for RELEVANCE', async () => {
@@ -245,8 +245,8 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
       const V3 = V1 + 120_000;
 
       it('updates a product: the new text is found, the old is not, its stock flag stays', async () => {
-        await engine.apply([productOperation({ ...byId(pid(1)), name: 'Alpine Parka' }, V2)]);
-        await engine.refresh();
+        await repository.apply([productOperation({ ...byId(pid(1)), name: 'Alpine Parka' }, V2)]);
+        await repository.refresh();
         expect(await ids({ text: 'parka' })).toEqual([pid(1)]);
         // "Merino" is left in the socks' description only.
         expect(await ids({ text: 'merino' })).toEqual([pid(10)]);
@@ -254,59 +254,59 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
       });
 
       it('ignores a write older than what it holds, and applies the same version again harmlessly', async () => {
-        await engine.apply([productOperation({ ...byId(pid(1)), name: 'Stale Name' }, V1)]);
-        await engine.apply([productOperation({ ...byId(pid(1)), name: 'Alpine Parka' }, V2)]);
-        await engine.refresh();
+        await repository.apply([productOperation({ ...byId(pid(1)), name: 'Stale Name' }, V1)]);
+        await repository.apply([productOperation({ ...byId(pid(1)), name: 'Alpine Parka' }, V2)]);
+        await repository.refresh();
         expect(await ids({ text: 'stale' })).toEqual([]);
         expect(await ids({ text: 'parka' })).toEqual([pid(1)]);
-        expect(await engine.countListed()).toBe(CATALOG.length);
+        expect(await repository.countListed()).toBe(CATALOG.length);
       });
 
       it('hides an archived product, and a late older write does not bring it back', async () => {
-        await engine.apply([{ kind: 'archive', id: pid(8), version: V2 }]);
-        await engine.apply([productOperation(byId(pid(8)), V1)]);
-        await engine.refresh();
+        await repository.apply([{ kind: 'archive', id: pid(8), version: V2 }]);
+        await repository.apply([productOperation(byId(pid(8)), V1)]);
+        await repository.refresh();
         expect(await ids({ text: 'skillet' })).toEqual([]);
         expect((await search({})).totalCount).toBe(CATALOG.length - 1);
-        expect(await engine.countListed()).toBe(CATALOG.length - 1);
+        expect(await repository.countListed()).toBe(CATALOG.length - 1);
         // A newer snapshot that is not archived lists it again.
-        await engine.apply([productOperation(byId(pid(8)), V3)]);
-        await engine.refresh();
+        await repository.apply([productOperation(byId(pid(8)), V3)]);
+        await repository.refresh();
         expect(await ids({ text: 'skillet' })).toEqual([pid(8)]);
       });
 
       it('keeps an archive that came before the product, and stock that came before it', async () => {
         const ghost = { ...byId(pid(3)), id: 'prod-90', name: 'Ghost Lamp' };
-        await engine.apply([{ kind: 'archive', id: 'prod-90', version: V2 }, productOperation(ghost, V1)]);
+        await repository.apply([{ kind: 'archive', id: 'prod-90', version: V2 }, productOperation(ghost, V1)]);
         const early = { ...byId(pid(3)), id: 'prod-91', name: 'Early Kettle' };
-        await engine.apply([{ kind: 'stock', id: 'prod-91', inStock: true, version: V1 }]);
-        await engine.refresh();
+        await repository.apply([{ kind: 'stock', id: 'prod-91', inStock: true, version: V1 }]);
+        await repository.refresh();
         expect(await ids({ text: 'kettle' })).toEqual([]);
-        await engine.apply([productOperation(early, V1)]);
-        await engine.refresh();
+        await repository.apply([productOperation(early, V1)]);
+        await repository.refresh();
         expect(await ids({ text: 'ghost' })).toEqual([]);
         expect(await ids({ text: 'kettle', inStock: true })).toEqual(['prod-91']);
       });
 
       it('orders stock writes by their own version', async () => {
-        await engine.apply([
+        await repository.apply([
           { kind: 'stock', id: pid(6), inStock: true, version: V3 },
           { kind: 'stock', id: pid(6), inStock: false, version: V2 },
         ]);
-        await engine.refresh();
+        await repository.refresh();
         expect(await ids({ text: 'canvas', inStock: true })).toEqual([pid(6)]);
       });
 
       it('after a rebuild, hides the listed products it did not see and keeps those written since', async () => {
         const rebuildStart = V3 + 60_000;
         const seen = CATALOG.filter((p) => p.id !== pid(12) && p.id !== pid(11) && p.id !== pid(8));
-        await engine.apply(seen.map((p) => productOperation(p, rebuildStart + 1)));
-        await engine.apply([productOperation(byId(pid(11)), rebuildStart + 5)]);
-        expect(await engine.unlistOlderThan(rebuildStart)).toBe(3); // 08, 12 and prod-91
-        await engine.refresh();
+        await repository.apply(seen.map((p) => productOperation(p, rebuildStart + 1)));
+        await repository.apply([productOperation(byId(pid(11)), rebuildStart + 5)]);
+        expect(await repository.unlistOlderThan(rebuildStart)).toBe(3); // 08, 12 and prod-91
+        await repository.refresh();
         expect(await ids({ text: 'boots' })).toEqual([]);
         expect(await ids({ text: 'teapot' })).toEqual([pid(11)]);
-        expect(await engine.countListed()).toBe(CATALOG.length - 2);
+        expect(await repository.countListed()).toBe(CATALOG.length - 2);
       });
     });
   });

@@ -1,4 +1,4 @@
-import type { IndexOperation } from '../src/engine.js';
+import type { IndexOperation } from '../src/repository.js';
 import { toIndexedProduct, type ProductSnapshot } from '../src/snapshot.js';
 
 /** A small catalog whose every facet count, sort order and text match is worked out by hand. */

@@ -3,7 +3,7 @@ import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
 import { createLogger, type Logger } from '@shop/subgraph-kit';
 import { graphql, type GraphQLResponse } from '@shop/testing';
 import { buildSearchConfig } from '../src/config.js';
-import type { SearchEngine } from '../src/engine.js';
+import type { SearchRepository } from '../src/repository.js';
 import { createSearchSubgraph, type SearchSubgraph } from '../src/server.js';
 
 export interface RunningSearch {
@@ -18,11 +18,11 @@ export interface RunningSearch {
  * from an explicit environment, never the shell's (so an ELASTICSEARCH_URL there does not change
  * what these tests run against).
  */
-export async function startSearch(options: { env?: Record<string, string>; bus?: EventBus; engine?: SearchEngine; logger?: Logger } = {}): Promise<RunningSearch> {
+export async function startSearch(options: { env?: Record<string, string>; bus?: EventBus; repository?: SearchRepository; logger?: Logger } = {}): Promise<RunningSearch> {
   const { config } = readConfig({ LOG_LEVEL: 'silent', ...options.env }, buildSearchConfig);
   const logger = options.logger ?? createLogger({ service: 'search', level: 'silent' });
   const bus = options.bus ?? createMemoryBus();
-  const subgraph = await createSearchSubgraph(config, { logger, bus, ...(options.engine ? { engine: options.engine } : {}) });
+  const subgraph = await createSearchSubgraph(config, { logger, bus, ...(options.repository ? { repository: options.repository } : {}) });
   const { url } = await subgraph.listen(0, '127.0.0.1');
   return {
     url,

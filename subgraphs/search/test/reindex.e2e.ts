@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createEvent } from '@shop/events';
 import { createLogger, type LogLevel } from '@shop/subgraph-kit';
-import { createEmbeddedSearchEngine } from '../src/engine/embedded.js';
+import { createEmbeddedSearchRepository } from '../src/repository/embedded.js';
 import { CATEGORIES_QUERY, PRODUCT_FIELDS_QUERY, productsPageQuery } from '../src/productsSource.js';
 import { rebuildOnStart, reindexFromProducts } from '../src/reindex.js';
 import { tokenize } from '../src/text.js';
@@ -107,37 +107,37 @@ describe('reindexFromProducts', () => {
   });
 
   it('pages through products and indexes every listed product as its snapshot', async () => {
-    const engine = createEmbeddedSearchEngine();
+    const repository = createEmbeddedSearchRepository();
     const { logger } = recordingLogger();
-    const result = await reindexFromProducts({ engine, sourceUrl: products.url, logger, pageSize: 5 });
+    const result = await reindexFromProducts({ repository, sourceUrl: products.url, logger, pageSize: 5 });
     expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: 0 });
     expect(products.requests.every((r) => !r.query.includes('stock'))).toBe(true);
     expect(products.requests.map((r) => r.variables)).toEqual([{}, {}, { first: 5, after: null }, { first: 5, after: pid(5) }, { first: 5, after: pid(10) }]);
-    expect(await engine.countListed()).toBe(CATALOG.length);
+    expect(await repository.countListed()).toBe(CATALOG.length);
     // Categories above the product's own come from the category tree.
-    const clothing = await engine.search({ terms: null, categoryId: 'cat-clothing', sort: 'RATING', first: 100 });
+    const clothing = await repository.search({ terms: null, categoryId: 'cat-clothing', sort: 'RATING', first: 100 });
     expect(clothing.hits.map((h) => h.id)).toEqual([pid(4), pid(1), pid(10), pid(2), pid(3)]);
-    const text = await engine.search({ terms: tokenize('kitchen'), sort: 'PRICE_ASC', first: 100 });
+    const text = await repository.search({ terms: tokenize('kitchen'), sort: 'PRICE_ASC', first: 100 });
     expect(text.hits.map((h) => h.id)).toEqual([pid(7), pid(9), pid(11), pid(8)]);
   });
 
   it('indexes ratings as 0 when products does not serve them yet', async () => {
     products.withRating = false;
-    const engine = createEmbeddedSearchEngine();
-    await reindexFromProducts({ engine, sourceUrl: products.url, logger: recordingLogger().logger });
-    const page = await engine.search({ terms: null, sort: 'RATING', first: 100 });
+    const repository = createEmbeddedSearchRepository();
+    await reindexFromProducts({ repository, sourceUrl: products.url, logger: recordingLogger().logger });
+    const page = await repository.search({ terms: null, sort: 'RATING', first: 100 });
     expect(page.hits.map((h) => h.sortKey[0])).toEqual(CATALOG.map(() => 0));
   });
 
   it('hides what products no longer lists, but not what an event wrote since the rebuild began', async () => {
-    const engine = createEmbeddedSearchEngine();
+    const repository = createEmbeddedSearchRepository();
     const gone = { ...CATALOG[0]!, id: 'prod-80', name: 'Withdrawn Lantern' };
     const fresh = { ...CATALOG[0]!, id: 'prod-81', name: 'Brand New Kayak' };
-    await engine.apply([productOperation(gone, Date.now() - 60_000), productOperation(fresh, Date.now() + 60_000)]);
-    const result = await reindexFromProducts({ engine, sourceUrl: products.url, logger: recordingLogger().logger });
+    await repository.apply([productOperation(gone, Date.now() - 60_000), productOperation(fresh, Date.now() + 60_000)]);
+    const result = await reindexFromProducts({ repository, sourceUrl: products.url, logger: recordingLogger().logger });
     expect(result.unlisted).toBe(1);
-    expect((await engine.search({ terms: tokenize('lantern'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(0);
-    expect((await engine.search({ terms: tokenize('kayak'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(1);
+    expect((await repository.search({ terms: tokenize('lantern'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(0);
+    expect((await repository.search({ terms: tokenize('kayak'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(1);
   });
 });
 
@@ -157,8 +157,8 @@ describe('reindexFromProducts through the router (Product.stock served)', () => 
     await router.close();
   });
 
-  const inStockIds = async (engine: ReturnType<typeof createEmbeddedSearchEngine>) =>
-    (await engine.search({ terms: null, inStock: true, sort: 'RELEVANCE', first: 100 })).hits.map((h) => h.id);
+  const inStockIds = async (repository: ReturnType<typeof createEmbeddedSearchRepository>) =>
+    (await repository.search({ terms: null, inStock: true, sort: 'RELEVANCE', first: 100 })).hits.map((h) => h.id);
 
   it('reads stock { available } with every product and sets each stock flag', async () => {
     router.stock = new Map([
@@ -166,25 +166,25 @@ describe('reindexFromProducts through the router (Product.stock served)', () => 
       [pid(4), 1],
       [pid(5), 0],
     ]);
-    const engine = createEmbeddedSearchEngine();
-    const result = await reindexFromProducts({ engine, sourceUrl: router.url, logger: recordingLogger().logger, pageSize: 5 });
+    const repository = createEmbeddedSearchRepository();
+    const result = await reindexFromProducts({ repository, sourceUrl: router.url, logger: recordingLogger().logger, pageSize: 5 });
     expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: CATALOG.length });
     const pages = router.requests.filter((r) => r.query.startsWith('query SearchReindexPage'));
     expect(pages).toHaveLength(3);
     expect(pages.every((r) => r.query.includes(' stock { available } '))).toBe(true);
-    expect(await inStockIds(engine)).toEqual([pid(1), pid(4)]);
-    expect((await engine.search({ terms: null, inStock: false, sort: 'RELEVANCE', first: 100 })).totalCount).toBe(CATALOG.length - 2);
+    expect(await inStockIds(repository)).toEqual([pid(1), pid(4)]);
+    expect((await repository.search({ terms: null, inStock: false, sort: 'RELEVANCE', first: 100 })).totalCount).toBe(CATALOG.length - 2);
   });
 
   it('a rebuild read after a stock event wins over it; an event about a later change wins over the read', async () => {
     router.stock = new Map([[pid(1), 5]]);
-    const engine = createEmbeddedSearchEngine();
-    await engine.apply([
+    const repository = createEmbeddedSearchRepository();
+    await repository.apply([
       { kind: 'stock', id: pid(1), inStock: false, version: Date.now() - 60_000 },
       { kind: 'stock', id: pid(2), inStock: true, version: Date.now() + 60_000 },
     ]);
-    await reindexFromProducts({ engine, sourceUrl: router.url, logger: recordingLogger().logger });
-    expect(await inStockIds(engine)).toEqual([pid(1), pid(2)]);
+    await reindexFromProducts({ repository, sourceUrl: router.url, logger: recordingLogger().logger });
+    expect(await inStockIds(repository)).toEqual([pid(1), pid(2)]);
   });
 
   it('subgraph.reindex(url) sets the flags; a later stock.changed overrides them, an older one does not', async () => {
@@ -231,7 +231,7 @@ describe('rebuildOnStart', () => {
     const search = await startSearch();
     const { logger, lines } = recordingLogger();
     try {
-      await rebuildOnStart({ engine: search.subgraph.engine, sourceUrl: products.url, logger, signal: new AbortController().signal });
+      await rebuildOnStart({ repository: search.subgraph.repository, sourceUrl: products.url, logger, signal: new AbortController().signal });
       expect(lines.filter((l) => l.msg === 'products not answering yet, retrying')).toHaveLength(2);
       expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'search index rebuilt from products', indexed: CATALOG.length });
       const result = await searchProducts(search.url, { query: 'skilet' });
@@ -246,9 +246,9 @@ describe('rebuildOnStart', () => {
     const products = await startProductsStandIn();
     const url = products.url;
     await products.close();
-    const engine = createEmbeddedSearchEngine();
+    const repository = createEmbeddedSearchRepository();
     const { logger, lines } = recordingLogger('warn');
-    await rebuildOnStart({ engine, sourceUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
+    await rebuildOnStart({ repository, sourceUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'warn',
@@ -256,7 +256,7 @@ describe('rebuildOnStart', () => {
         sourceUrl: url,
       }),
     ]);
-    expect(await engine.countListed()).toBe(0);
+    expect(await repository.countListed()).toBe(0);
   });
 
   it('stops retrying as soon as it is aborted', async () => {
@@ -265,7 +265,7 @@ describe('rebuildOnStart', () => {
     const abort = new AbortController();
     const started = Date.now();
     const rebuild = rebuildOnStart({
-      engine: createEmbeddedSearchEngine(),
+      repository: createEmbeddedSearchRepository(),
       sourceUrl: products.url,
       logger: recordingLogger('silent').logger,
       signal: abort.signal,

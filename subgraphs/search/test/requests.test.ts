@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { estypes } from '@elastic/elasticsearch';
-import type { SearchRequest } from '../src/engine.js';
+import type { SearchRequest } from '../src/repository.js';
 import {
   ARCHIVE_SCRIPT,
   INDEX_SCHEMA_VERSION,
@@ -14,7 +14,7 @@ import {
   searchRequest,
   unlistRequest,
   wordClause,
-} from '../src/engine/requests.js';
+} from '../src/repository/requests.js';
 import { tokenize } from '../src/text.js';
 import { INJECTIONS, byId, pid, productOperation } from './fixtures.js';
 

@@ -31,7 +31,7 @@ describe('searchProducts over HTTP, fed by product events on the in-process bus'
     await search?.stop();
   });
 
-  it('answers /health once the engine answers', async () => {
+  it('answers /health once the repository answers', async () => {
     const response = await fetch(search.url.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { migrateToLatest } from '@shop/postgres';
 import { createTestDatabase, errorCodes, graphql, graphqlOk } from '@shop/testing';
-import * as initialMigration from '../src/db/migrations/0001_initial.js';
+import { initial as initialMigration } from '../src/db/migrations/0001_initial.js';
 import { login, openDatabase, registerUser, startUsers, type AuthPayload, type RunningUsers } from './helpers.js';
 
 let users: RunningUsers;

@@ -1,5 +1,5 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
-import type { SearchEngine } from '../engine.js';
+import type { SearchRepository } from '../repository.js';
 import {
   INDEX_SCHEMA_VERSION,
   bulkOperations,
@@ -10,7 +10,7 @@ import {
   unlistRequest,
 } from './requests.js';
 
-export interface ElasticsearchEngineOptions {
+export interface ElasticsearchRepositoryOptions {
   url: string;
   index: string;
   /** Per request; the client's default is 30 s. */
@@ -32,9 +32,9 @@ export function redactUrl(url: string): string {
 
 /**
  * Connects, creates the index with the mapping of `requests.ts` when it does not exist (and
- * refuses one made for another mapping), and serves the engine on the official client.
+ * refuses one made for another mapping), and serves the repository on the official client.
  */
-export async function createElasticsearchEngine(options: ElasticsearchEngineOptions): Promise<SearchEngine> {
+export async function createElasticsearchRepository(options: ElasticsearchRepositoryOptions): Promise<SearchRepository> {
   const client = new Client({
     node: options.url,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
@@ -87,7 +87,7 @@ async function ensureIndex(client: Client, index: string, url: string): Promise<
   } catch (error) {
     throw new Error(
       `Could not reach Elasticsearch at ${redactUrl(url)}: ${describe(error)}. ` +
-        'Start Elasticsearch, or unset ELASTICSEARCH_URL to use the embedded engine (development only).',
+        'Start Elasticsearch, or unset ELASTICSEARCH_URL to use the embedded index (development only).',
     );
   }
   if (!exists) {

@@ -1,6 +1,6 @@
 /**
- * The index contract of the search subgraph. Two adapters implement it: `engine/elasticsearch.ts`
- * (requests built by the pure `engine/requests.ts`) and `engine/embedded.ts` (in-process, on
+ * The index contract of the search subgraph. Two adapters implement it: `repository/elasticsearch.ts`
+ * (requests built by the pure `repository/requests.ts`) and `repository/embedded.ts` (in-process, on
  * minisearch); `test/contract.ts` holds both to the same behaviour.
  */
 
@@ -91,7 +91,7 @@ export interface SearchPage {
   priceRange: { minMinor: number; maxMinor: number } | null;
 }
 
-export interface SearchEngine {
+export interface SearchRepository {
   readonly kind: 'elasticsearch' | 'embedded';
   /** Applies writes in order. Resolves once they are durable (not necessarily searchable: see `refresh`). */
   apply(operations: readonly IndexOperation[]): Promise<void>;
@@ -105,7 +105,7 @@ export interface SearchEngine {
   countListed(): Promise<number>;
   /** Makes every applied write searchable now (Elasticsearch does so within a second anyway). */
   refresh(): Promise<void>;
-  /** Resolves when the engine answers; throws otherwise. */
+  /** Resolves when the repository answers; throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,11 +5,11 @@ import type {
   IndexOperation,
   IndexedProduct,
   SearchConditions,
-  SearchEngine,
+  SearchRepository,
   SearchPage,
   SearchRequest,
   SortKey,
-} from '../engine.js';
+} from '../repository.js';
 import { CATALOG_CURRENCY, FACET_FIELDS, PRICE_BUCKETS, TERMS_FACET_SIZE } from '../facets.js';
 import { SORT_SPECS } from '../sorting.js';
 import { FIELD_BOOSTS, editDistanceFor, prefixApplies, tokenize } from '../text.js';
@@ -28,7 +28,7 @@ export interface EmbeddedEntry {
 /**
  * The versioning rules of `IndexOperation`, as a pure function: the entry after the write, or
  * null when the write is older than what the entry holds and changes nothing. The Elasticsearch
- * adapter states the same rules as painless scripts (`engine/requests.ts`).
+ * adapter states the same rules as painless scripts (`repository/requests.ts`).
  */
 export function applyOperation(entry: EmbeddedEntry | undefined, op: IndexOperation): EmbeddedEntry | null {
   const current: EmbeddedEntry = entry ?? { product: null, listed: false, version: null, inStock: false, stockVersion: null };
@@ -51,12 +51,12 @@ interface Candidate {
 }
 
 /**
- * The development engine: every entry in a Map, the listed ones also in a minisearch full-text
+ * The development repository: every entry in a Map, the listed ones also in a minisearch full-text
  * index configured like the Elasticsearch index (`text.ts`). Filters, facets, sorting and
  * cursors are computed over the text matches in memory, with the rules the Elasticsearch
  * request states. Starts empty and lives as long as the process.
  */
-export function createEmbeddedSearchEngine(): SearchEngine {
+export function createEmbeddedSearchRepository(): SearchRepository {
   const entries = new Map<string, EmbeddedEntry>();
   const index = new MiniSearch<IndexedProduct>({
     fields: Object.keys(FIELD_BOOSTS),

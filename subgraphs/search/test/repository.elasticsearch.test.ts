@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { freePort } from '@shop/testing';
-import { createElasticsearchEngine } from '../src/engine/elasticsearch.js';
+import { createElasticsearchRepository } from '../src/repository/elasticsearch.js';
 import { describeEngineContract } from './contract.js';
 
 const elasticsearchUrl = process.env.ELASTICSEARCH_URL;
@@ -9,7 +9,7 @@ const elasticsearchUrl = process.env.ELASTICSEARCH_URL;
 describe('Elasticsearch adapter', () => {
   it('fails to start with a hint when no node answers, naming the URL without its password', async () => {
     const port = await freePort();
-    const error = (await createElasticsearchEngine({
+    const error = (await createElasticsearchRepository({
       url: `http://elastic:s3cret-pw@127.0.0.1:${port}`,
       index: 'products',
       requestTimeoutMs: 1000,
@@ -27,18 +27,18 @@ describe('Elasticsearch adapter', () => {
 if (elasticsearchUrl) {
   describeEngineContract('Elasticsearch', async () => {
     const index = `search_test_${randomBytes(4).toString('hex')}`;
-    const engine = await createElasticsearchEngine({ url: elasticsearchUrl, index });
+    const repository = await createElasticsearchRepository({ url: elasticsearchUrl, index });
     return {
-      engine,
+      repository,
       dispose: async () => {
-        await engine.close();
+        await repository.close();
         await fetch(new URL(index, elasticsearchUrl.endsWith('/') ? elasticsearchUrl : `${elasticsearchUrl}/`), { method: 'DELETE' });
       },
     };
   });
 } else {
-  console.log('skipped: no ELASTICSEARCH_URL (set ELASTICSEARCH_URL=http://localhost:9200 to run the Elasticsearch engine contract)');
-  describe.skip('SearchEngine contract: Elasticsearch (skipped: no ELASTICSEARCH_URL)', () => {
-    it('runs the engine contract against a real Elasticsearch', () => undefined);
+  console.log('skipped: no ELASTICSEARCH_URL (set ELASTICSEARCH_URL=http://localhost:9200 to run the Elasticsearch repository contract)');
+  describe.skip('SearchRepository contract: Elasticsearch (skipped: no ELASTICSEARCH_URL)', () => {
+    it('runs the repository contract against a real Elasticsearch', () => undefined);
   });
 }

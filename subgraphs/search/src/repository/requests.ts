@@ -1,11 +1,11 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { FacetCounts, FacetField, IndexOperation, SearchConditions, SearchPage, SearchRequest, SortKey } from '../engine.js';
+import type { FacetCounts, FacetField, IndexOperation, SearchConditions, SearchPage, SearchRequest, SortKey } from '../repository.js';
 import { CATALOG_CURRENCY, FACET_FIELDS, PRICE_BUCKETS, TERMS_FACET_SIZE } from '../facets.js';
 import { SORT_SPECS } from '../sorting.js';
 import { FIELD_BOOSTS, MAX_PREFIX_LENGTH, MIN_PREFIX_LENGTH, prefixApplies } from '../text.js';
 
 /**
- * Pure translation of engine requests into Elasticsearch request bodies, and of responses back.
+ * Pure translation of repository requests into Elasticsearch request bodies, and of responses back.
  * The adapter (`elasticsearch.ts`) sends exactly what these return. User text only ever lands
  * in `multi_match.query` (analysed as plain text, never parsed as query syntax) and `term`
  * values (compared literally).
@@ -131,7 +131,7 @@ const PREFIX_FIELDS = boosted((field) => `${field}.prefix`);
 
 /**
  * One word must match some searchable field: as a whole word with typos allowed (`fuzziness:
- * AUTO`, a transposition counting as two edits, as in the embedded engine), or as the start of
+ * AUTO`, a transposition counting as two edits, as in the embedded index), or as the start of
  * a word (edge n-grams), for words of prefix length.
  */
 export function wordClause(word: string): estypes.QueryDslQueryContainer {
@@ -234,7 +234,7 @@ interface FacetAggregate {
   max?: { value: number | null };
 }
 
-/** The engine's answer from a response to `searchRequest(index, request)`. */
+/** The repository's answer from a response to `searchRequest(index, request)`. */
 export function parseSearchResponse(response: estypes.SearchResponse, request: SearchRequest): SearchPage {
   const hits = response.hits.hits;
   const total = response.hits.total;
