@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ProductSnapshot } from '@shop/contracts';
 import type { EventEnvelope } from '@shop/events';
 import { effectivePrice } from './pricing.js';
 import { ratingOf } from './reviews.js';
@@ -6,30 +7,6 @@ import type { CategoryDocument, PendingEvent, ProductDocument, ProductEventType 
 
 /** The `source` of every event this subgraph produces. */
 export const EVENT_SOURCE = 'products';
-
-/** Everything search needs to index a product without calling products (docs/events.md). */
-export interface ProductSnapshot {
-  id: string;
-  sku: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  categoryId: string;
-  /** The product's category and all its ancestors, from the top of the tree down. */
-  categoryIds: string[];
-  categoryName: string | null;
-  brand: string | null;
-  color: string | null;
-  size: string | null;
-  /** The price in effect when the event was published, in minor units. */
-  priceMinor: number;
-  basePriceMinor: number;
-  currency: string;
-  ratingAverage: number;
-  ratingCount: number;
-  createdAt: string;
-  archived: boolean;
-}
 
 export interface ProductChangedData {
   product: ProductSnapshot;

@@ -4,28 +4,10 @@
  * minisearch); `test/contract.ts` holds both to the same behaviour.
  */
 
-/** What the engines store of a product: a `ProductSnapshot` without what search never reads. */
-export interface IndexedProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string | null;
-  categoryId: string;
-  /** The product's category and every category above it, so a category filter takes in its subtree. */
-  categoryIds: string[];
-  categoryName: string | null;
-  brand: string | null;
-  color: string | null;
-  size: string | null;
-  /** Current (effective) price in minor units of `currency`. */
-  priceMinor: number;
-  basePriceMinor: number;
-  currency: string;
-  ratingAverage: number;
-  ratingCount: number;
-  /** ISO-8601. */
-  createdAt: string;
-}
+import type { ProductSnapshot } from '@shop/contracts';
+
+/** What the index stores of a product: a `ProductSnapshot` without what search never reads. */
+export type IndexedProduct = Omit<ProductSnapshot, 'slug' | 'archived' | 'updatedAt'>;
 
 /**
  * A write to the index. Writes are versioned (milliseconds since the epoch, from the event or

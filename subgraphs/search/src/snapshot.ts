@@ -1,34 +1,7 @@
+import type { ProductSnapshot } from '@shop/contracts';
 import type { IndexedProduct } from './repository.js';
 
-/**
- * `ProductSnapshot` (docs/events.md): what the products subgraph puts in `product.created` and
- * `product.updated`, and what a rebuild reads from it: everything search indexes.
- */
-export interface ProductSnapshot {
-  id: string;
-  sku: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  categoryId: string;
-  /** The product's category and every category above it. */
-  categoryIds: string[];
-  categoryName: string | null;
-  brand: string | null;
-  color: string | null;
-  size: string | null;
-  /** The price in effect when the snapshot was taken, in minor units of `currency`. */
-  priceMinor: number;
-  basePriceMinor: number;
-  currency: string;
-  ratingAverage: number;
-  ratingCount: number;
-  /** ISO-8601. */
-  createdAt: string;
-  archived: boolean;
-  /** ISO-8601; when present it orders snapshots of one product (else the event time does). */
-  updatedAt?: string;
-}
+export type { ProductSnapshot };
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
