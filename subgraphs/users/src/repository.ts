@@ -2,28 +2,14 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AddressesTable, UsersDatabase, UsersTable } from './db/schema.js';
 import type { Address, Preferences, Role, User } from './model.js';
 import type { UserCursor, UserPage } from './pagination.js';
+import { createRefreshTokenQueries, type RefreshTokenQueries } from './repository/refreshTokens.js';
 import { isUuid, type AddressFields } from './validation.js';
+
+export type { NewRefreshToken, RefreshTokenRecord } from './repository/refreshTokens.js';
 
 export interface UserCredentials {
   user: User;
   passwordHash: string;
-}
-
-export interface RefreshTokenRecord {
-  id: string;
-  userId: string;
-  familyId: string;
-  expiresAt: Date;
-  usedAt: Date | null;
-  revokedAt: Date | null;
-}
-
-export interface NewRefreshToken {
-  tokenHash: string;
-  userId: string;
-  /** Omitted for a new sign-in: PostgreSQL starts a new family. */
-  familyId?: string;
-  expiresAt: Date;
 }
 
 export interface UserListQuery {
@@ -35,7 +21,7 @@ export interface UserListQuery {
 }
 
 /** The only code that touches the users database. Reads are batch-shaped for the DataLoaders. */
-export interface UsersRepository {
+export interface UsersRepository extends RefreshTokenQueries {
   /** The users that exist among `ids`, in no particular order; ids that are not UUIDs never reach SQL. */
   findUsersByIds(ids: readonly string[]): Promise<User[]>;
   findCredentialsByEmail(email: string): Promise<UserCredentials | null>;
@@ -71,13 +57,6 @@ export interface UsersRepository {
   promoteNewestAddress(userId: string): Promise<void>;
   /** Moves the default to this address; null unless it is this user's. Two statements: call in a transaction. */
   makeDefaultAddress(userId: string, id: string): Promise<Address | null>;
-  insertRefreshToken(token: NewRefreshToken): Promise<void>;
-  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
-  /** Same, holding a row lock until the transaction ends, so one token is rotated only once. */
-  findRefreshTokenForUpdate(tokenHash: string): Promise<RefreshTokenRecord | null>;
-  markRefreshTokenUsed(id: string): Promise<void>;
-  revokeRefreshTokenFamily(familyId: string): Promise<void>;
-  revokeRefreshTokensOfUser(userId: string): Promise<void>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (repository: UsersRepository) => Promise<T>): Promise<T>;
 }
@@ -137,26 +116,6 @@ function addressChanges(address: Partial<AddressFields>) {
   };
 }
 
-const refreshTokenColumns = ['id', 'user_id', 'family_id', 'expires_at', 'used_at', 'revoked_at'] as const;
-
-function toRefreshToken(row: {
-  id: string;
-  user_id: string;
-  family_id: string;
-  expires_at: Date;
-  used_at: Date | null;
-  revoked_at: Date | null;
-}): RefreshTokenRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    familyId: row.family_id,
-    expiresAt: row.expires_at,
-    usedAt: row.used_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const pgError = error as { code?: unknown; constraint?: unknown };
   return pgError.code === UNIQUE_VIOLATION && pgError.constraint === constraint;
@@ -169,6 +128,8 @@ export function createUsersRepository(db: Kysely<UsersDatabase>): UsersRepositor
   }
 
   return {
+    ...createRefreshTokenQueries(db),
+
     async findUsersByIds(ids) {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
@@ -372,59 +333,6 @@ export function createUsersRepository(db: Kysely<UsersDatabase>): UsersRepositor
         .returningAll()
         .executeTakeFirstOrThrow();
       return toAddress(row);
-    },
-
-    async insertRefreshToken(token) {
-      await db
-        .insertInto('refresh_tokens')
-        .values({
-          token_hash: token.tokenHash,
-          user_id: token.userId,
-          family_id: token.familyId,
-          expires_at: token.expiresAt,
-        })
-        .execute();
-    },
-
-    async findRefreshToken(tokenHash) {
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .select(refreshTokenColumns)
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst();
-      return row ? toRefreshToken(row) : null;
-    },
-
-    async findRefreshTokenForUpdate(tokenHash) {
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .select(refreshTokenColumns)
-        .where('token_hash', '=', tokenHash)
-        .forUpdate()
-        .executeTakeFirst();
-      return row ? toRefreshToken(row) : null;
-    },
-
-    async markRefreshTokenUsed(id) {
-      await db.updateTable('refresh_tokens').set({ used_at: sql<Date>`now()` }).where('id', '=', id).execute();
-    },
-
-    async revokeRefreshTokenFamily(familyId) {
-      await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: sql<Date>`now()` })
-        .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null)
-        .execute();
-    },
-
-    async revokeRefreshTokensOfUser(userId) {
-      await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: sql<Date>`now()` })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .execute();
     },
 
     transaction(work) {
