@@ -129,7 +129,7 @@ describe('deploy/k8s (example overlay)', () => {
 
   it('lets only the router and each subgraph\'s callers in the code reach it; the router, storefront and dashboard are public', () => {
     expect(find('NetworkPolicy', 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
-    expect(callersOf('products').sort()).toEqual(['cart', 'orders', 'search']);
+    expect(callersOf('products').sort()).toEqual(['cart', 'orders', 'search', 'users']);
     for (const name of subgraphs) {
       const policy = find('NetworkPolicy', name)!;
       expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': name });

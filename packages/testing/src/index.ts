@@ -4,3 +4,4 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './clock.js';
 export * from './tokens.js';
+export * from './eventually.js';

@@ -12,16 +12,23 @@ export interface StockTotals {
   reserved: number;
 }
 
+/** Totals before and after one change, both read under the change's row locks. */
+export interface StockChange extends StockTotals {
+  /** What was available just before: consumers tell a restock (0 to more) from any other movement. */
+  previousAvailable: number;
+}
+
 export type ReleaseReason = 'cancelled' | 'expired';
 
-export function stockChanged(totals: StockTotals): EventEnvelope {
-  const available = totals.onHand - totals.reserved;
-  return createEvent(SOURCE, 'stock.changed', totals.productId, {
-    productId: totals.productId,
+export function stockChanged(change: StockChange): EventEnvelope {
+  const available = change.onHand - change.reserved;
+  return createEvent(SOURCE, 'stock.changed', change.productId, {
+    productId: change.productId,
     available,
-    reserved: totals.reserved,
-    onHand: totals.onHand,
+    reserved: change.reserved,
+    onHand: change.onHand,
     inStock: available > 0,
+    previousAvailable: change.previousAvailable,
   });
 }
 

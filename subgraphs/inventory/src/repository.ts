@@ -119,11 +119,12 @@ export function createStockRepository(db: Kysely<InventoryDatabase>): StockRepos
             )
             .execute();
           const written = new Map(writes.map((w) => [keyOf(w.productId, w.warehouse), w.quantity]));
-          const totals = new Map<string, { onHand: number; reserved: number }>();
+          const totals = new Map<string, { onHand: number; reserved: number; previousAvailable: number }>();
           for (const row of current) {
-            const total = totals.get(row.product_id) ?? { onHand: 0, reserved: 0 };
+            const total = totals.get(row.product_id) ?? { onHand: 0, reserved: 0, previousAvailable: 0 };
             total.onHand += written.get(keyOf(row.product_id, row.warehouse)) ?? row.on_hand;
             total.reserved += row.reserved;
+            total.previousAvailable += row.on_hand - row.reserved;
             totals.set(row.product_id, total);
           }
           await enqueueEvents(

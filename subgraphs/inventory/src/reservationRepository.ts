@@ -156,12 +156,13 @@ export function createReservationRepository(db: Db) {
 
     // Every level of these products is locked, so the totals below are exact.
     const after = new Map(rows.map((row) => [`${row.product_id}\u0000${row.warehouse}`, row]));
-    const totals = new Map<string, { onHand: number; reserved: number }>();
+    const totals = new Map<string, { onHand: number; reserved: number; previousAvailable: number }>();
     for (const level of locked) {
       const row = after.get(`${level.productId}\u0000${level.warehouse}`);
-      const total = totals.get(level.productId) ?? { onHand: 0, reserved: 0 };
+      const total = totals.get(level.productId) ?? { onHand: 0, reserved: 0, previousAvailable: 0 };
       total.onHand += row?.on_hand ?? level.onHand;
       total.reserved += row?.reserved ?? level.reserved;
+      total.previousAvailable += level.onHand - level.reserved;
       totals.set(level.productId, total);
     }
     const productIds = [...new Set(changes.map((c) => c.productId))].sort();

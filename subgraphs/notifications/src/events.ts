@@ -11,6 +11,7 @@ export const CONSUMED_EVENT_TYPES = [
   'payment.refunded',
   'shipment.created',
   'shipment.delivered',
+  'wishlist.back_in_stock',
 ] as const;
 
 /** What one event means here. */
@@ -27,6 +28,21 @@ type Data = Record<string, unknown>;
 
 const str = (data: Data, key: string): string | null => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null);
 const int = (data: Data, key: string): number | null => (Number.isSafeInteger(data[key]) ? (data[key] as number) : null);
+
+/** An event about no order, addressed to one user. */
+export interface UserEventReading {
+  userId: string;
+  message: Message;
+}
+
+/** Reads an event addressed to a user; null for any other (or a malformed one). */
+export function readUserEvent(event: EventEnvelope): UserEventReading | null {
+  if (event.type !== 'wishlist.back_in_stock' || typeof event.data !== 'object' || event.data === null) return null;
+  const data = event.data as Data;
+  const userId = str(data, 'userId');
+  const productName = str(data, 'productName');
+  return userId && productName ? { userId, message: { type: 'BACK_IN_STOCK', facts: { productName } } } : null;
+}
 
 /** Reads an event's data; null when it is malformed (logged and skipped by the consumer). */
 export function readEvent(event: EventEnvelope): EventReading | null {

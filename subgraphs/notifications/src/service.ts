@@ -2,7 +2,7 @@ import { badUserInput, forbidden } from '@shop/errors';
 import type { EventEnvelope } from '@shop/events';
 import { requireCaller, type Logger } from '@shop/subgraph-kit';
 import type { NotificationsContext } from './context.js';
-import { readEvent } from './events.js';
+import { readEvent, readUserEvent } from './events.js';
 import type { KnownOrder, NewNotification, Notification } from './model.js';
 import type { Recipient, RecipientDirectory } from './recipientDirectory.js';
 import type { NotificationsRepository } from './repository.js';
@@ -77,6 +77,14 @@ export function createNotificationsService(deps: {
      * redelivers) when users cannot be asked.
      */
     async handleEvent(event: EventEnvelope): Promise<EventOutcome> {
+      const direct = UUID.test(event.id) ? readUserEvent(event) : null;
+      if (direct) {
+        if (await repository.wasHandled(CONSUMER_GROUP, event.id)) return 'duplicate';
+        const notification = compose(event, direct.userId, direct.message, await recipientOf(direct.userId));
+        const handled = await repository.handleOnce(CONSUMER_GROUP, event, (repo) => repo.insert(notification).then(() => undefined));
+        if (handled && notification.status === 'QUEUED') queued();
+        return handled ? 'stored' : 'duplicate';
+      }
       const reading = UUID.test(event.id) ? readEvent(event) : null;
       if (!reading) {
         logger.warn('ignored a malformed event', { eventId: event.id, type: event.type });

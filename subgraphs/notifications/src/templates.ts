@@ -20,6 +20,7 @@ export interface NotificationFacts {
   ORDER_DELIVERED: { orderNumber: string };
   REFUND_ISSUED: { orderNumber: string; amount: Amount };
   ORDER_CANCELLED: { orderNumber: string };
+  BACK_IN_STOCK: { productName: string };
 }
 
 export type NotificationType = keyof NotificationFacts;
@@ -147,6 +148,20 @@ export const TEMPLATES: { [T in NotificationType]: Template<NotificationFacts[T]
       'de-DE': (f, c) => ({
         subject: `Ihre Bestellung ${f.orderNumber} wurde storniert`,
         body: letter(c.locale, c.name, `Ihre Bestellung ${f.orderNumber} wurde storniert.`, 'Falls Sie bereits bezahlt haben, wird der Betrag erstattet.'),
+      }),
+    },
+  },
+  BACK_IN_STOCK: {
+    // The user asked for it by putting the product on their wishlist: not marketing.
+    transactional: true,
+    render: {
+      'en-GB': (f, c) => ({
+        subject: `Back in stock: ${f.productName}`,
+        body: letter(c.locale, c.name, `${f.productName}, which is on your wishlist, is back in stock.`, 'Order soon: stock may be limited.'),
+      }),
+      'de-DE': (f, c) => ({
+        subject: `Wieder verfügbar: ${f.productName}`,
+        body: letter(c.locale, c.name, `${f.productName} von Ihrer Wunschliste ist wieder verfügbar.`, 'Bestellen Sie bald: der Vorrat ist möglicherweise begrenzt.'),
       }),
     },
   },

@@ -24,12 +24,15 @@ export interface UsersConfig {
   /** The ADMIN account that must exist after start, when ADMIN_EMAIL and ADMIN_PASSWORD are set. */
   admin: AdminAccount | null;
   loginRateLimit: LoginRateLimit;
+  /** The products subgraph, asked whether a wished-for product exists and what it is called. */
+  productsUrl: string;
   logLevel: LogLevel;
 }
 
 export const DEFAULT_PORT = 4001;
 /** Where a development signing key is kept between runs (relative to the working directory). */
 export const DEV_KEY_PATH = '.data/keys/jwt-private-key.jwk';
+export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 
 export function buildUsersConfig(env: EnvReader): UsersConfig {
   const adminEmail = env.optional('ADMIN_EMAIL');
@@ -50,6 +53,7 @@ export function buildUsersConfig(env: EnvReader): UsersConfig {
       maxAttemptsPerIp: env.int('LOGIN_MAX_ATTEMPTS_PER_IP', DEFAULT_LOGIN_RATE_LIMIT.maxAttemptsPerIp, { min: 1, max: 1_000_000 }),
       windowSeconds: env.int('LOGIN_WINDOW_SECONDS', DEFAULT_LOGIN_RATE_LIMIT.windowSeconds, { min: 1, max: 86_400 }),
     },
+    productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -42,3 +42,10 @@ export interface AuthPayload {
   refreshToken: string;
   user: UserView;
 }
+
+/** A product on a user's wishlist (the product itself is the products subgraph's). */
+export interface WishlistItem {
+  userId: string;
+  productId: string;
+  addedAt: Date;
+}

@@ -1,11 +1,12 @@
 import type { Resolvers } from './generated/resolvers.js';
 import type { UsersService } from './service.js';
+import type { WishlistService } from './wishlist.js';
 
 /**
  * Thin: arguments in, service call, result out. Rules live in the service. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export function createResolvers(service: UsersService): Resolvers {
+export function createResolvers(service: UsersService, wishlist: WishlistService): Resolvers {
   return {
     Query: {
       me: (_root, _args, ctx) => service.me(ctx),
@@ -26,6 +27,8 @@ export function createResolvers(service: UsersService): Resolvers {
       removeAddress: (_root, args, ctx) => service.removeAddress(ctx, args.id),
       setDefaultAddress: (_root, args, ctx) => service.setDefaultAddress(ctx, args.id),
       setUserRole: (_root, args, ctx) => service.setUserRole(ctx, args.userId, args.role),
+      addToWishlist: (_root, args, ctx) => wishlist.add(ctx, args.productId),
+      removeFromWishlist: (_root, args, ctx) => wishlist.remove(ctx, args.productId),
     },
     User: {
       // Called once per representation by @apollo/subgraph; the loader turns them into one query.
@@ -34,6 +37,11 @@ export function createResolvers(service: UsersService): Resolvers {
       addresses: (user, _args, ctx) => service.addresses(ctx, user),
       defaultAddress: (user, _args, ctx) => service.defaultAddress(ctx, user),
       preferences: (user, _args, ctx) => service.preferences(ctx, user),
+      wishlist: (user, _args, ctx) => wishlist.wishlist(ctx, user),
+    },
+    WishlistItem: {
+      // A reference: the router asks products (and inventory) for the rest.
+      product: (item) => ({ id: item.productId }),
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   type SubgraphDefinition,
   type SubgraphDeps,
 } from '@shop/subgraph-kit';
+import { createProductsCatalog, type Catalog } from './catalog.js';
 import { buildUsersConfig, DEV_KEY_PATH, type UsersConfig } from './config.js';
 import { createContext, type UsersContext } from './context.js';
 import type { UsersDatabase } from './db/schema.js';
@@ -25,12 +26,20 @@ export const SERVICE_CALLERS = {
   // Addresses a message: email, name and preferences of any user, with no user signed in.
   notifications: [READ_CONTACT_SCOPE],
 } as const;
+import { createWishlistService, WISHLIST_CONSUMER } from './wishlist.js';
+import { createWishlistRepository } from './wishlistRepository.js';
+
+export interface UsersSubgraphOptions extends SubgraphDeps {
+  /** Replaces the products subgraph at `config.productsUrl` as the wishlist's catalog. */
+  catalog?: Catalog;
+}
 
 /**
  * Accounts and sign-in. Makes sure the configured ADMIN account exists; sign-in rate limits are
  * counted in Redis at `config.redisUrl` (shared by every replica), in process without it.
  */
-export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}): Promise<UsersSubgraph> {
+export function createUsersSubgraph(config: UsersConfig, options: UsersSubgraphOptions = {}): Promise<UsersSubgraph> {
+  const { catalog, ...deps } = options;
   return createPostgresSubgraph<UsersDatabase, UsersContext>({
     name: 'users',
     typeDefs: loadSchema(import.meta.url),
@@ -38,7 +47,7 @@ export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}
     deps,
     migrations,
     callers: SERVICE_CALLERS,
-    async wire({ db, logger, resource }) {
+    async wire({ db, background, bus, logger, resource, worker, wakeRelay }) {
       const keys = await privateKeyRing(config.jwtPrivateKey, DEV_KEY_PATH, (message) => logger.warn(`JWT_PRIVATE_KEY: ${message}`)).catch(
         (error: Error) => {
           throw new Error(`JWT_PRIVATE_KEY ${error.message}`);
@@ -54,9 +63,15 @@ export function createUsersSubgraph(config: UsersConfig, deps: SubgraphDeps = {}
         throttle: createLoginThrottle(limits, config.loginRateLimit),
       });
       if (config.admin) await service.ensureAdmin(config.admin, logger);
+      const wishlistRepository = createWishlistRepository(db);
+      const wishlistCatalog = catalog ?? createProductsCatalog({ url: config.productsUrl });
+      const wishlist = createWishlistService({ repository: wishlistRepository, catalog: wishlistCatalog, alerted: wakeRelay, logger });
+      // Consumers write on the background pool, so a burst of stock events never queues requests.
+      const alerts = createWishlistService({ repository: createWishlistRepository(background), catalog: wishlistCatalog, alerted: wakeRelay, logger });
+      worker(await bus.subscribe({ group: WISHLIST_CONSUMER, types: ['stock.changed'], handler: (event) => alerts.handleStockChanged(event) }));
       return {
-        resolvers: createResolvers(service),
-        context: (base) => createContext(base, repository),
+        resolvers: createResolvers(service, wishlist),
+        context: (base) => createContext(base, repository, wishlistRepository),
         // Its own tokens are checked against its own keys: no fetch of its own JWK Set.
         accessTokens: keySet,
         routes: {

@@ -8,6 +8,7 @@ import type { Address, AuthPayload, Preferences, Role, User, UserView } from './
 import { decodeUserCursor, toUserConnection, type UserConnection } from './pagination.js';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { UsersRepository } from './repository.js';
+import { assertMayReadPrivate } from './visibility.js';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS, hashRefreshToken, newRefreshToken } from './tokens.js';
 import {
   checkPassword,
@@ -70,21 +71,6 @@ export async function createUsersService(deps: { repository: UsersRepository; si
     const caller: Caller = { userId: user.id, role: user.role };
     const accessToken = await signAccessToken(caller, { key: signingKey, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS });
     return { accessToken, refreshToken: token, user: { ...user, viewer: caller } };
-  }
-
-  /**
-   * Email, addresses and preferences belong to the user; only they and admins may read them, and
-   * a service granted `scope` (when one is given) without any user signed in.
-   */
-  function assertMayReadPrivate(ctx: UsersContext, user: UserView, field: string, scope?: string): void {
-    if (scope !== undefined && ctx.service?.scopes.includes(scope)) return;
-    let viewer = user.viewer;
-    if (viewer === undefined) {
-      if (ctx.authError) throw ctx.authError;
-      viewer = ctx.caller ?? undefined;
-    }
-    if (viewer && (viewer.userId === user.id || viewer.role === 'ADMIN')) return;
-    throw forbidden(`Only the user themself or an admin may see ${field}`);
   }
 
   /** Rate limits every password check (sign-in and password change); call it before any argon2 work. */

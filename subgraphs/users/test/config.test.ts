@@ -25,6 +25,7 @@ describe('users configuration', () => {
       serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       admin: null,
       loginRateLimit: { maxFailuresPerEmail: 5, maxAttemptsPerIp: 20, windowSeconds: 900 },
+      productsUrl: 'http://localhost:4002/graphql',
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -43,6 +44,7 @@ describe('users configuration', () => {
         LOGIN_MAX_FAILURES_PER_EMAIL: '3',
         LOGIN_MAX_ATTEMPTS_PER_IP: '50',
         LOGIN_WINDOW_SECONDS: '600',
+        PRODUCTS_URL: 'http://products:4002/graphql',
         LOG_LEVEL: 'warn',
       },
       buildUsersConfig,
@@ -55,6 +57,7 @@ describe('users configuration', () => {
       serviceKeys: 'http://router:4000/.well-known/service-jwks.json',
       admin: { email: 'admin@shop.test', password: 'admin-password-1' },
       loginRateLimit: { maxFailuresPerEmail: 3, maxAttemptsPerIp: 50, windowSeconds: 600 },
+      productsUrl: 'http://products:4002/graphql',
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);

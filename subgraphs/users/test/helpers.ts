@@ -1,6 +1,8 @@
+import type { EventBus } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type KeySource } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk } from '@shop/testing';
+import type { Catalog } from '../src/catalog.js';
 import type { AdminAccount } from '../src/config.js';
 import type { UsersDatabase } from '../src/db/schema.js';
 import type { LoginRateLimit } from '../src/loginThrottle.js';
@@ -35,6 +37,12 @@ export interface StartUsersOptions {
   port?: number;
   /** SERVICE_JWKS_URL: the public keys of the services that may call; default none. */
   serviceKeys?: KeySource;
+  /** The catalog the wishlist asks; default: an address nothing answers on. */
+  productsUrl?: string;
+  /** Stands in for the products subgraph as the wishlist's catalog. */
+  catalog?: Catalog;
+  /** The event bus (default: an in-process one of the subgraph's own). */
+  bus?: EventBus;
 }
 
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
@@ -49,9 +57,14 @@ export async function startUsers(options: StartUsersOptions = {}): Promise<Runni
       serviceKeys: options.serviceKeys ?? { keys: [] },
       admin: options.admin ?? null,
       loginRateLimit: options.loginRateLimit ?? RELAXED_LOGIN_RATE_LIMIT,
+      productsUrl: options.productsUrl ?? 'http://127.0.0.1:9/graphql',
       logLevel: 'silent',
     },
-    { logger: createLogger({ service: 'users', level: 'silent' }) },
+    {
+      logger: createLogger({ service: 'users', level: 'silent' }),
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+      ...(options.bus ? { bus: options.bus } : {}),
+    },
   );
   const { url } = await subgraph.listen(options.port ?? 0, '127.0.0.1');
   const jwksUrl = new URL('/.well-known/jwks.json', url).toString();

@@ -42,7 +42,8 @@ export type Notification = {
   subject: Scalars['String']['output'];
   /**
    * What the message is about: ORDER_CONFIRMATION, PAYMENT_RECEIVED, PAYMENT_FAILED,
-   * ORDER_SHIPPED, ORDER_DELIVERED, REFUND_ISSUED or ORDER_CANCELLED.
+   * ORDER_SHIPPED, ORDER_DELIVERED, REFUND_ISSUED, ORDER_CANCELLED or BACK_IN_STOCK (a product on
+   * the user's wishlist is available again).
    */
   type: Scalars['String']['output'];
 };

@@ -45,8 +45,16 @@ export interface RefreshTokensTable {
   revoked_at: Date | null;
 }
 
+/** A product a user wishes for; the product is products' (an id, never checked by a foreign key). */
+export interface WishlistItemsTable {
+  user_id: string;
+  product_id: string;
+  added_at: Generated<Date>;
+}
+
 export interface UsersDatabase {
   users: UsersTable;
   addresses: AddressesTable;
   refresh_tokens: RefreshTokensTable;
+  wishlist_items: WishlistItemsTable;
 }

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { readConfig } from '@shop/config';
+import { signAccessToken } from '@shop/subgraph-kit';
+import { createTestDatabase, graphqlOk } from '@shop/testing';
+import { buildInventoryConfig } from '../src/config.js';
+import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
+
+// `stock.changed` carries what was available before the change, so a consumer (the wishlist's
+// back-in-stock alerts) can tell a restock from 0 apart from any other movement without keeping
+// state of its own, whatever order the events arrive in.
+const SECRET = 'inventory-test-secret-of-at-least-32-chars';
+const SET_STOCK = 'mutation($p: ID!, $q: Int!) { setStock(productId: $p, quantity: $q) { id } }';
+const RESERVE = 'mutation($o: ID!, $items: [ReservationItemInput!]!) { reserveStock(orderId: $o, items: $items) { status } }';
+const RELEASE = 'mutation($o: ID!) { releaseReservation(orderId: $o) }';
+
+let subgraph: InventorySubgraph;
+let url: string;
+let pool: pg.Pool;
+let admin: string;
+let customer: string;
+
+beforeAll(async () => {
+  const databaseUrl = await createTestDatabase('inventory_events');
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+  subgraph = await createInventorySubgraph(config);
+  ({ url } = await subgraph.listen(0, '127.0.0.1'));
+  pool = new pg.Pool({ connectionString: databaseUrl });
+  admin = await signAccessToken({ userId: 'admin-1', role: 'ADMIN' }, { secret: SECRET, ttlSeconds: 900 });
+  customer = await signAccessToken({ userId: 'customer-1', role: 'CUSTOMER' }, { secret: SECRET, ttlSeconds: 900 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await subgraph?.stop();
+});
+
+async function changesOf(productId: string) {
+  const { rows } = await pool.query<{ event: { data: Record<string, unknown> } }>(
+    "SELECT event FROM event_outbox WHERE type = 'stock.changed' AND event->>'key' = $1 ORDER BY seq",
+    [productId],
+  );
+  return rows.map(({ event }) => ({ previousAvailable: event.data.previousAvailable, available: event.data.available }));
+}
+
+describe('stock.changed', () => {
+  it('says what was available before each set, reservation and release', async () => {
+    await graphqlOk(url, SET_STOCK, { p: 'kettle', q: 3 }, { token: admin });
+    await graphqlOk(url, RESERVE, { o: 'order-kettle', items: [{ productId: 'kettle', quantity: 3 }] }, { token: customer });
+    await graphqlOk(url, RELEASE, { o: 'order-kettle' }, { token: customer });
+    await graphqlOk(url, SET_STOCK, { p: 'kettle', q: 0 }, { token: admin });
+
+    expect(await changesOf('kettle')).toEqual([
+      { previousAvailable: 0, available: 3 },
+      { previousAvailable: 3, available: 0 },
+      { previousAvailable: 0, available: 3 },
+      { previousAvailable: 3, available: 0 },
+    ]);
+  });
+});
