@@ -18,6 +18,7 @@ const STUBS: Record<string, string[]> = {
   shipping: ['Order', 'Order.id'],
   notifications: ['User', 'User.id'],
   analytics: ['Product', 'Product.id'],
+  users: ['Product', 'Product.id'],
 };
 
 describe.each(listSubgraphs(root).map((s) => [s.name, s.schemaPath] as const))('%s schema', (name, schemaPath) => {

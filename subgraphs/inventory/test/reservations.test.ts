@@ -142,10 +142,10 @@ describe('reserveStock', () => {
       { orderId, items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }].sort((x, y) => (x.productId < y.productId ? -1 : 1)), expiresAt: reservation.expiresAt },
     ]);
     expect(eventsAbout(a, 'stock.changed').map((e) => e.data)).toEqual([
-      { productId: a, available: 5, reserved: 0, onHand: 5, inStock: true },
-      { productId: a, available: 2, reserved: 3, onHand: 5, inStock: true },
+      { productId: a, available: 5, reserved: 0, onHand: 5, inStock: true, previousAvailable: 0 },
+      { productId: a, available: 2, reserved: 3, onHand: 5, inStock: true, previousAvailable: 5 },
     ]);
-    expect(eventsAbout(b, 'stock.changed').at(-1)?.data).toEqual({ productId: b, available: 0, reserved: 2, onHand: 2, inStock: false });
+    expect(eventsAbout(b, 'stock.changed').at(-1)?.data).toEqual({ productId: b, available: 0, reserved: 2, onHand: 2, inStock: false, previousAvailable: 2 });
   });
 
   it('takes units from the warehouses with the most free first, splitting only when it must', async () => {
@@ -393,8 +393,8 @@ describe('stock.changed from admin writes', () => {
     await setStock(id, 3, 'east');
     await published();
     expect(eventsAbout(id, 'stock.changed').map((e) => e.data)).toEqual([
-      { productId: id, available: 4, reserved: 0, onHand: 4, inStock: true },
-      { productId: id, available: 7, reserved: 0, onHand: 7, inStock: true },
+      { productId: id, available: 4, reserved: 0, onHand: 4, inStock: true, previousAvailable: 0 },
+      { productId: id, available: 7, reserved: 0, onHand: 7, inStock: true, previousAvailable: 4 },
     ]);
   });
 });

@@ -21,12 +21,13 @@ describe('templates', () => {
   });
 
   it('renders every message type in every template locale', () => {
-    const facts = { orderNumber: 'SO-1', itemCount: 2, total: { minor: 1999, currency: 'GBP' }, amount: { minor: 1999, currency: 'GBP' }, carrier: 'DPD', trackingNumber: 'T1' };
+    const facts = { orderNumber: 'SO-1', itemCount: 2, total: { minor: 1999, currency: 'GBP' }, amount: { minor: 1999, currency: 'GBP' }, carrier: 'DPD', trackingNumber: 'T1', productName: 'Desk lamp' };
     for (const type of Object.keys(TEMPLATES) as Array<keyof typeof TEMPLATES>) {
       for (const locale of ['en-GB', 'de-DE']) {
         const rendered = render({ type, facts } as never, { name: 'Ann', locale });
         expect(rendered.locale).toBe(locale);
-        expect(rendered.subject).toContain('SO-1');
+        // Order messages name the order; the back-in-stock message names the product.
+        expect(rendered.subject).toContain(type === 'BACK_IN_STOCK' ? 'Desk lamp' : 'SO-1');
         expect(rendered.body).toContain('Ann');
       }
     }

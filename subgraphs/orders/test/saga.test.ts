@@ -148,9 +148,9 @@ describe('the order saga (orders + inventory + events on one bus)', () => {
       expiresAt: expect.any(String),
     });
     expect(stack.events.filter((e) => e.type === 'stock.changed' && e.key === productId).map((e) => e.data)).toEqual([
-      { productId, available: 10, reserved: 0, onHand: 10, inStock: true },
-      { productId, available: 7, reserved: 3, onHand: 10, inStock: true },
-      { productId, available: 7, reserved: 0, onHand: 7, inStock: true },
+      { productId, available: 10, reserved: 0, onHand: 10, inStock: true, previousAvailable: 0 },
+      { productId, available: 7, reserved: 3, onHand: 10, inStock: true, previousAvailable: 10 },
+      { productId, available: 7, reserved: 0, onHand: 7, inStock: true, previousAvailable: 7 },
     ]);
 
     // The subscriptions heard of it too: the status change, and each stock movement.
