@@ -1,4 +1,7 @@
 import type { RequestBase } from '@shop/subgraph-kit';
+import type { RecommendationLoaders } from './recommendations.js';
 
-/** Analytics needs nothing per request beyond what the kit provides (the verified caller). */
-export type AnalyticsContext = RequestBase;
+/** Per request: the verified caller (from the kit) and the recommendation loaders. */
+export interface AnalyticsContext extends RequestBase {
+  loaders: RecommendationLoaders;
+}

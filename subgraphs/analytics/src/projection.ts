@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@shop/events';
 import type { Logger } from '@shop/subgraph-kit';
 import type { AnalyticsDatabase, OrderItem } from './db/schema.js';
 import { parseOrderPlaced, parsePaymentMoved, utcDay, type OrderPlaced, type PaymentMoved } from './events.js';
+import { recommendationRepository } from './recommendationRepository.js';
 import { repository, type OrderFact, type ProductSales } from './repository.js';
 
 type Db = Kysely<AnalyticsDatabase>;
@@ -44,7 +45,7 @@ async function onOrderPlaced(trx: Db, placed: OrderPlaced): Promise<void> {
   const fact = await repository.lockOrderFact(trx, placed.orderId);
   if (fact.placed) return;
   await repository.setPlaced(trx, placed);
-  await countProductsIfComplete(trx, { ...fact, placed: true, currency: placed.currency, items: placed.items });
+  await countProductsIfComplete(trx, { ...fact, userId: placed.userId, placed: true, currency: placed.currency, items: placed.items });
 }
 
 async function onPaymentSucceeded(trx: Db, payment: PaymentMoved, day: string, logger: Logger): Promise<void> {
@@ -77,7 +78,9 @@ async function onPaymentRefunded(trx: Db, refund: PaymentMoved, day: string, log
 
 async function countProductsIfComplete(trx: Db, fact: OrderFact): Promise<void> {
   if (fact.productsCounted || !fact.placed || fact.saleDay === null || fact.currency === null) return;
-  await repository.addDailyProductSales(trx, fact.saleDay, fact.currency, linesByProduct(fact.items));
+  const lines = linesByProduct(fact.items);
+  await repository.addDailyProductSales(trx, fact.saleDay, fact.currency, lines);
+  await recommendationRepository.recordPaidOrder(trx, fact.userId, lines);
   await repository.markProductsCounted(trx, fact.orderId);
 }
 

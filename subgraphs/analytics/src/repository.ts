@@ -7,6 +7,8 @@ type Db = Kysely<AnalyticsDatabase>;
 /** An order's facts as the projection reads them (`sale_day` as `YYYY-MM-DD`). */
 export interface OrderFact {
   orderId: string;
+  /** Who placed it, once `order.placed` is known. */
+  userId: string | null;
   placed: boolean;
   currency: string | null;
   items: OrderItem[];
@@ -77,9 +79,9 @@ export const repository = {
     }));
   },
 
-  /** Empties what the history rebuilds: the aggregates and the order facts (not the log, not the inbox). */
+  /** Empties what the history rebuilds: the aggregates, recommendations' purchase tables and the order facts (not the log, not the inbox). */
   async clearAggregates(trx: Db): Promise<void> {
-    await sql`TRUNCATE daily_sales, daily_product_sales, order_facts`.execute(trx);
+    await sql`TRUNCATE daily_sales, daily_product_sales, order_facts, co_purchases, user_purchases, product_popularity`.execute(trx);
   },
 
   /** The order's facts, locked for this transaction; the row is created empty when new. */
@@ -89,6 +91,7 @@ export const repository = {
       .selectFrom('order_facts')
       .select([
         'order_id',
+        'user_id',
         'placed_at',
         'currency',
         'items',
@@ -104,6 +107,7 @@ export const repository = {
       .executeTakeFirstOrThrow();
     return {
       orderId: row.order_id,
+      userId: row.user_id,
       placed: row.placed_at !== null,
       currency: row.currency,
       items: row.items ?? [],

@@ -6,6 +6,10 @@ export interface AnalyticsDatabase {
   order_facts: OrderFactsTable;
   daily_sales: DailySalesTable;
   daily_product_sales: DailyProductSalesTable;
+  co_purchases: CoPurchasesTable;
+  user_purchases: UserPurchasesTable;
+  product_popularity: ProductPopularityTable;
+  catalog_status: CatalogStatusTable;
 }
 
 /** Every consumed event, in the order it was handled: the history a rebuild replays. */
@@ -67,4 +71,33 @@ export interface DailyProductSalesTable {
   currency: string;
   units: number;
   revenue_minor: number;
+}
+
+/** Paid orders holding both products (each pair stored in both directions). */
+export interface CoPurchasesTable {
+  product_id: string;
+  other_id: string;
+  orders: number;
+}
+
+/** Units of each product in a user's paid orders: their history for `recommendedForMe`. */
+export interface UserPurchasesTable {
+  user_id: string;
+  product_id: string;
+  units: number;
+}
+
+/** All-time units and paid orders per product: the best sellers. */
+export interface ProductPopularityTable {
+  product_id: string;
+  units: number;
+  orders: number;
+}
+
+/** Whether a product may be recommended: not archived, and in stock (null: not known yet). */
+export interface CatalogStatusTable {
+  product_id: string;
+  archived: Generated<boolean>;
+  in_stock: boolean | null;
+  stock_at: ColumnType<Date | null, string | null, string | null>;
 }

@@ -29,17 +29,40 @@ export type Money = {
 
 export type Product = {
   __typename?: 'Product';
+  /**
+   * Other products most often bought in the same paid orders as this one, most often first (ties:
+   * lower id first); archived and out-of-stock ones are left out. `first` is 0..20 (default 4),
+   * else BAD_USER_INPUT on `first`. Empty until paid orders hold this product with others.
+   */
+  frequentlyBoughtTogether: Array<Product>;
   id: Scalars['ID']['output'];
+};
+
+
+export type ProductFrequentlyBoughtTogetherArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Signed in (UNAUTHENTICATED otherwise). Products for the caller: first those bought together
+   * with what their paid orders held (most shared orders first), then the best sellers (most units
+   * sold) to fill up; never one they bought already, never an archived or out-of-stock one. With no
+   * history: the best sellers. `first` is 0..20 (default 4), else BAD_USER_INPUT on `first`.
+   */
+  recommendedForMe: Array<Product>;
   /**
    * ADMIN only. Sales from the UTC day of `from` through the UTC day of `to`, both included,
    * in the store currency. BAD_USER_INPUT when `from` is after `to` (field `from`), when the
    * window spans more than 366 days (field `to`) or when either is not an ISO-8601 date-time.
    */
   salesReport: SalesReport;
+};
+
+
+export type QueryRecommendedForMeArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -83,6 +106,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -146,7 +180,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Product: Product;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Product:
+    ( { __typename: 'Product' }
+    & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
+}>;
 
 
 
@@ -155,10 +199,10 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Product: ResolverTypeWrapper<{ id: string }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SalesReport: ResolverTypeWrapper<SalesReportModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   TopProduct: ResolverTypeWrapper<Omit<TopProduct, 'product'> & { product: ResolversTypes['Product'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -169,10 +213,10 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
   Product: { id: string };
+  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   SalesReport: SalesReportModel;
-  Int: Scalars['Int']['output'];
   TopProduct: Omit<TopProduct, 'product'> & { product: ResolversParentTypes['Product'] };
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -204,11 +248,14 @@ export type MoneyResolvers<ContextType = AnalyticsContext, ParentType extends Re
   currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type ProductResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
+export type ProductResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  frequentlyBoughtTogether?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, Partial<ProductFrequentlyBoughtTogetherArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  recommendedForMe?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryRecommendedForMeArgs>>;
   salesReport?: Resolver<ResolversTypes['SalesReport'], ParentType, ContextType, RequireFields<QuerySalesReportArgs, 'from' | 'to'>>;
 }>;
 
