@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
-import { signAccessToken } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
 // `stock.changed` carries what was available before the change, so a consumer (the wishlist's
 // back-in-stock alerts) can tell a restock from 0 apart from any other movement without keeping
 // state of its own, whatever order the events arrive in.
-const SECRET = 'inventory-test-secret-of-at-least-32-chars';
 const SET_STOCK = 'mutation($p: ID!, $q: Int!) { setStock(productId: $p, quantity: $q) { id } }';
 const RESERVE = 'mutation($o: ID!, $items: [ReservationItemInput!]!) { reserveStock(orderId: $o, items: $items) { status } }';
 const RELEASE = 'mutation($o: ID!) { releaseReservation(orderId: $o) }';
@@ -21,13 +19,14 @@ let admin: string;
 let customer: string;
 
 beforeAll(async () => {
+  const issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory_events');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent' }, buildInventoryConfig);
   subgraph = await createInventorySubgraph(config);
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
   pool = new pg.Pool({ connectionString: databaseUrl });
-  admin = await signAccessToken({ userId: 'admin-1', role: 'ADMIN' }, { secret: SECRET, ttlSeconds: 900 });
-  customer = await signAccessToken({ userId: 'customer-1', role: 'CUSTOMER' }, { secret: SECRET, ttlSeconds: 900 });
+  admin = await issuer.sign('admin-1', 'ADMIN');
+  customer = await issuer.sign('customer-1');
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
 import { createLoaders } from '../src/loaders.js';
 import { createUsersRepository } from '../src/repository.js';
+import { createWishlistRepository } from '../src/wishlistRepository.js';
 import { login, openDatabase, registerUser, startUsers, type AuthPayload, type RunningUsers } from './helpers.js';
 
 const ADMIN = { email: 'root@shop.test', password: 'admin-password-1' };
@@ -140,7 +141,7 @@ describe('loaders', () => {
   it('userById: one batch query, results in key order, null for a missing key', async () => {
     const postgres = openDatabase(users.databaseUrl);
     try {
-      const loaders = createLoaders(createUsersRepository(postgres.db));
+      const loaders = createLoaders(createUsersRepository(postgres.db), createWishlistRepository(postgres.db));
       const missing = randomUUID();
       postgres.stats.reset();
       const found = await Promise.all(
@@ -157,7 +158,7 @@ describe('loaders', () => {
   it('addressesByUserId: one batch query, grouped per user in key order, empty for a user without any', async () => {
     const postgres = openDatabase(users.databaseUrl);
     try {
-      const loaders = createLoaders(createUsersRepository(postgres.db));
+      const loaders = createLoaders(createUsersRepository(postgres.db), createWishlistRepository(postgres.db));
       postgres.stats.reset();
       const grouped = await Promise.all(
         [carol.user.id, alice.user.id, bob.user.id].map((id) => loaders.addressesByUserId.load(id)),

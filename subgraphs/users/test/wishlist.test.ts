@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
 import { errorCodes, eventually, graphql, graphqlOk } from '@shop/testing';
 import type { Catalog, CatalogProduct } from '../src/catalog.js';
+import { createLoaders } from '../src/loaders.js';
+import { createUsersRepository } from '../src/repository.js';
 import { MAX_WISHLIST_ITEMS } from '../src/wishlist.js';
+import { createWishlistRepository } from '../src/wishlistRepository.js';
 import { openDatabase, registerUser, startUsers, type RunningUsers } from './helpers.js';
 
 // The wishlist on its own subgraph: the catalog is a stand-in that counts its calls, stock
@@ -78,5 +81,16 @@ describe('wishlist', () => {
     const wishers = [ann.user.id, bob.user.id].sort();
     const alert = (userId: string, available: number) => ({ userId, productId: 'lamp', productName: 'Lamp', available, restockEventId: expect.any(String) });
     expect(all.slice(before)).toEqual([alert(wishers[0]!, 4), alert(wishers[1]!, 4), alert(wishers[0]!, 1), alert(wishers[1]!, 1)]);
+  });
+
+  it('wishlistByUserId: one batch query, each list newest first in key order, empty for a user without one', async () => {
+    const [dan, eve] = await Promise.all([registerUser(users.url), registerUser(users.url)]);
+    await graphqlOk(users.url, ADD, { p: 'lamp' }, { token: dan.accessToken });
+    await graphqlOk(users.url, ADD, { p: 'mug' }, { token: dan.accessToken });
+    const loaders = createLoaders(createUsersRepository(db.db), createWishlistRepository(db.db));
+    db.stats.reset();
+    const lists = await Promise.all([eve.user.id, dan.user.id, 'not-a-user'].map((id) => loaders.wishlistByUserId.load(id)));
+    expect(lists.map((list) => list.map((item) => item.productId))).toEqual([[], ['mug', 'lamp'], []]);
+    expect(db.stats.queries).toBe(1);
   });
 });
