@@ -98,7 +98,8 @@ describe('deploy/k8s (example overlay)', () => {
       const container = containerOf(name);
       const port = Number(compose.services[name].environment.PORT);
       expect(container.command).toEqual(compose.services[name].command);
-      expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+      // The router's /metrics has a port of its own (METRICS_PORT), apart from the public one.
+      expect(container.ports).toEqual([{ name: 'http', containerPort: port }, ...(name === 'router' ? [{ name: 'metrics', containerPort: 9464 }] : [])]);
       expect(container.env).toContainEqual({ name: 'PORT', value: String(port) });
       expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
@@ -142,7 +143,12 @@ describe('deploy/k8s (example overlay)', () => {
       const namespaces = rule!.from.filter((peer) => peer.namespaceSelector).map((peer) => peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
       expect(namespaces).toEqual(name === 'payments' ? ['monitoring', 'ingress-nginx'] : ['monitoring']);
     }
-    for (const name of webTier) expect(find('NetworkPolicy', name)!.spec.ingress).toEqual([{ ports: [{ port: Number(compose.services[name].environment.PORT) }] }]);
+    expect(find('NetworkPolicy', 'storefront')!.spec.ingress).toEqual([{ ports: [{ port: 3000 }] }]);
+    // Anyone reaches the router's public port; only Prometheus its metrics port.
+    expect(find('NetworkPolicy', 'router')!.spec.ingress).toEqual([
+      { ports: [{ port: 4000 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9464 }] },
+    ]);
   });
 
   it('configures by env from the ConfigMap and Secret refs only, enough for each service to start in production', () => {

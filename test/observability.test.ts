@@ -38,9 +38,9 @@ beforeAll(async () => {
   bus = createMemoryBus();
   const typeDefs = parseGraphQL('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { ping: String }');
   const { supergraphSdl } = composeSupergraph([{ name: 'pings', url: 'http://127.0.0.1:1/graphql', typeDefs }]);
-  router = createRouter({ supergraphSdl, logger: createLogger({ service: 'test', level: 'silent' }), processMetrics: true, events: bus });
-  const { url } = await router.listen(0, '127.0.0.1');
-  const text = await (await fetch(url.replace(/graphql$/, 'metrics'))).text();
+  router = createRouter({ supergraphSdl, logger: createLogger({ service: 'test', level: 'silent' }), processMetrics: true, events: bus, metricsPort: 0 });
+  await router.listen(0, '127.0.0.1');
+  const text = await (await fetch(router.metricsUrl!)).text();
   exported = new Set();
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
     exported.add(name!);

@@ -20,7 +20,7 @@ let skus: string[];
 let orderId: string;
 
 beforeAll(async () => {
-  sg = await startSupergraph();
+  sg = await startSupergraph({ router: { options: { metricsPort: 0 } } });
   const { supergraphSdl } = composeSupergraph(
     Object.entries(sg.stack.urls).map(([name, url]) => ({
       name,
@@ -157,7 +157,7 @@ describe('abusive requests', () => {
     const health = await fetch(sg.url.replace(/graphql$/, 'health'));
     expect(health.status).toBe(200);
     expect((await graphqlOk(sg.url, '{ categories { id } }')).categories.length).toBeGreaterThan(0);
-    const metrics = await (await fetch(sg.url.replace(/graphql$/, 'metrics'))).text();
+    const metrics = await (await fetch(sg.router.metricsUrl!)).text();
     expect(metrics).toMatch(/router_requests_rejected_total\{reason="too_complex"\} 3/);
     expect(metrics).toMatch(/router_requests_rejected_total\{reason="unauthenticated"\} 2/);
   });

@@ -43,6 +43,8 @@ export interface RouterConfig {
   partnerApiKeys: string[];
   partnerManifestPath: string;
   limits: OperationLimits;
+  /** Where /metrics is served (METRICS_PORT), apart from the public port. */
+  metricsPort: number;
   /** Requests per minute per client IP, and per partner API key; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
@@ -90,8 +92,9 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
       maxBatch: env.int('MAX_BATCH', DEFAULT_LIMITS.maxBatch, { min: 1, max: 1000 }),
       bodyLimitBytes: env.int('BODY_LIMIT_BYTES', DEFAULT_LIMITS.bodyLimitBytes, { min: 1024, max: 100 * 1024 * 1024 }),
     },
+    metricsPort: env.port('METRICS_PORT', 9464),
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
-    trustProxy: trustProxyOf(env.oneOf('TRUST_PROXY', ['false', 'true', 'loopback', '0', '1'] as const, 'false')),
+    trustProxy: trustProxyOf(env.checked('TRUST_PROXY', (value) => (TRUST_PROXY_VALUE.test(value) ? null : 'must be false, true, loopback or a number of proxies 0..10'))),
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS),
     subgraphTimeouts,
     circuitBreaker: {
@@ -101,6 +104,11 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
   };
 }
 
-function trustProxyOf(value: 'false' | 'true' | 'loopback' | '0' | '1'): TrustProxy {
-  return value === 'loopback' ? 'loopback' : value === 'true' || value === '1';
+const TRUST_PROXY_VALUE = /^(false|true|loopback|[0-9]|10)$/;
+
+function trustProxyOf(value: string | undefined): TrustProxy {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (value === 'loopback') return 'loopback';
+  return Number(value);
 }

@@ -45,10 +45,6 @@ export interface HttpGraphQLDeps {
 
 type Answer = GraphQLHttpAnswer;
 
-// Bodies past the limit are read and thrown away up to this size so the client sees the 413
-// instead of a reset connection; beyond it the socket is cut.
-const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
-
 /**
  * `POST/GET /graphql`. Everything that can refuse a request cheaply happens before Apollo
  * Server plans it: body size, JSON, batch size, rate limit, API key, bearer token, persisted
@@ -83,7 +79,7 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
         raw = await readBody(req, limits.bodyLimitBytes);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        discardRest(req);
+        // Read to its end by readBody: the client gets this answer, then the connection closes.
         return refuse(res, requestId, mediaType, refusalOf(error.status, new AppError('BAD_REQUEST', error.message), false, { connection: 'close' }), 'body_too_large');
       }
       let body: unknown;
@@ -243,12 +239,3 @@ function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | u
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
-/** Reads and drops what is left of a refused body, so the client gets to read the 413. */
-function discardRest(req: IncomingMessage): void {
-  let discarded = 0;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > MAX_DISCARDED_BYTES) req.destroy();
-  });
-  req.resume();
-}

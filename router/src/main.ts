@@ -46,6 +46,7 @@ try {
     subgraphTimeouts: config.subgraphTimeouts,
     circuitBreaker: config.circuitBreaker,
     ...(config.watchSupergraph ? { watchSupergraphPath: config.supergraphPath } : {}),
+    metricsPort: config.metricsPort,
     processMetrics: true,
     ...(events ? { events } : {}),
   });

@@ -1,25 +1,23 @@
 import type { IncomingMessage } from 'node:http';
-import { headerValue } from '@shop/subgraph-kit';
+import { forwardedClient } from '@shop/subgraph-kit';
 import type { GraphQLRequestBody } from './persistedQueries.js';
 
 /**
- * Whose `x-forwarded-for` counts: nobody's (`false`), everybody's (`true`, behind a proxy that
- * sets it), or only a peer on this host (`'loopback'`, e.g. the storefront's same-origin proxy
- * under `npm start`).
+ * How many proxies we run stand in front of the router, each appending to `x-forwarded-for` the
+ * address it took the request from: none (`false`), one (`true`), a chain of `n`, or one only
+ * when the peer is on this host (`'loopback'`, e.g. the storefront's same-origin proxy under
+ * `npm start`).
  */
-export type TrustProxy = boolean | 'loopback';
+export type TrustProxy = boolean | number | 'loopback';
 
 /**
- * The client's address. `x-forwarded-for` is whatever the client wrote unless a proxy we run
- * set it, so it counts only as TRUST_PROXY allows (for rate limits and logs).
+ * The client's address, for rate limits and logs: the right-most `x-forwarded-for` entry that
+ * no trusted proxy added. Everything left of it is whatever the client wrote.
  */
 export function clientAddress(req: IncomingMessage, trustProxy: TrustProxy): string {
   const peer = req.socket.remoteAddress ?? 'unknown';
-  if (trustProxy === true || (trustProxy === 'loopback' && isLoopback(peer))) {
-    const forwarded = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return peer;
+  const hops = trustProxy === 'loopback' ? (isLoopback(peer) ? 1 : 0) : trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+  return forwardedClient(req, hops);
 }
 
 export function isLoopback(address: string): boolean {

@@ -65,6 +65,11 @@ export interface RouterOptions {
   watchSupergraphPath?: string;
   /** Reconnection of subscription sockets to subgraphs. */
   subscriptionRetry?: Partial<UpstreamRetry>;
+  /**
+   * Serve `/metrics` on a listener of its own at this port (0: any free one), never on the public
+   * port: Prometheus scrapes it from inside the network, clients cannot read it. Unset: no /metrics.
+   */
+  metricsPort?: number;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
   /** Time for access-token expiry of WebSocket connections (tests move a manual clock). */
@@ -97,6 +102,8 @@ export interface Router {
   readonly subgraphs: SubgraphEndpoint[];
   /** Upstream subscriptions open right now (after deduplication), and their sockets. */
   subscriptionStats(): { upstreamSubscriptions: number; upstreamConnections: number; clientSockets: number };
+  /** Where `/metrics` is served once listening (its own port, `metricsPort`); null without one. */
+  readonly metricsUrl: string | null;
 }
 
 const DEFAULT_RETRY: UpstreamRetry = { attempts: 8, delayMs: 250, maxDelayMs: 10_000 };
@@ -196,6 +203,7 @@ export function createRouter(options: RouterOptions): Router {
   const webSocket = serveRouterWebSocket({
     httpServer,
     path: '/graphql',
+    maxPayloadBytes: limits.bodyLimitBytes,
     logger,
     metrics,
     verifier,
@@ -272,10 +280,21 @@ export function createRouter(options: RouterOptions): Router {
     '/health': async (_req, res) => handleHealth(res),
     '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live' }),
     '/health/ready': async (_req, res) => handleReadiness(res),
-    '/metrics': async (_req, res) => handleMetrics(res),
     '/.well-known/jwks.json': async (_req, res) => handleKeySet(res),
     [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await serviceKeyDirectory.keySet(), { 'cache-control': 'no-cache' }),
   };
+
+  const metricsServer =
+    options.metricsPort === undefined
+      ? null
+      : createServer((req, res) => {
+          const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+          (path === '/metrics' ? handleMetrics(res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }))).catch((error: unknown) => {
+            logger.error('metrics failed', { error });
+            if (!res.headersSent) sendJson(res, 500, { error: 'metrics failed' });
+          });
+        });
+  let metricsUrl: string | null = null;
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -293,6 +312,9 @@ export function createRouter(options: RouterOptions): Router {
       return runtime?.subgraphs ?? initialSubgraphs;
     },
     reload,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     subscriptionStats: () => ({
       upstreamSubscriptions: subscriptions.upstreamCount,
       upstreamConnections: pool.size,
@@ -313,6 +335,16 @@ export function createRouter(options: RouterOptions): Router {
           resolve();
         });
       });
+      if (metricsServer && !metricsServer.listening) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(options.metricsPort, host, () => {
+            metricsServer.off('error', reject);
+            resolve();
+          });
+        });
+        metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
+      }
       const actual = (httpServer.address() as AddressInfo).port;
       return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
     },
@@ -326,6 +358,7 @@ export function createRouter(options: RouterOptions): Router {
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await clients.close();
       await rateLimits.close();
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       if (!options.kv) await kv.close();
     },
   };

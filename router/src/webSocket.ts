@@ -19,6 +19,8 @@ import type { SupergraphRuntime } from './SupergraphRuntime.js';
 export interface RouterWebSocketDeps {
   httpServer: Server;
   path: string;
+  /** The largest message accepted (BODY_LIMIT_BYTES); a larger one closes the socket with 1009. */
+  maxPayloadBytes: number;
   logger: Logger;
   metrics: RouterMetrics;
   verifier: CallerVerifier | null;
@@ -67,6 +69,7 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
   const endpoint = openWebSocketEndpoint({
     httpServer: deps.httpServer,
     path: deps.path,
+    maxPayload: deps.maxPayloadBytes,
     onSocket: (ws) => {
       metrics.clientSockets(1);
       ws.once('close', () => metrics.clientSockets(-1));

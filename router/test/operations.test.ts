@@ -55,7 +55,7 @@ beforeAll(async () => {
     },
   };
   const { supergraphSdl } = composeSupergraph([{ name: 'pings', url, typeDefs }]);
-  router = createRouter({ supergraphSdl, logger, accessTokens: keySet, kv: routerKv, events: bus });
+  router = createRouter({ supergraphSdl, logger, accessTokens: keySet, kv: routerKv, events: bus, metricsPort: 0 });
   routerBase = (await router.listen(0, '127.0.0.1')).url.replace(/\/graphql$/, '');
 });
 
@@ -116,7 +116,7 @@ describe('dead letters through the router', () => {
     expect(listed.deadLetters).toHaveLength(1);
     expect(listed.deadLetters[0]).toMatchObject({ attempts: 2, event: { id: poison.id } });
 
-    const metrics = await (await fetch(`${routerBase}/metrics`)).text();
+    const metrics = await (await fetch(router.metricsUrl!)).text();
     expect(metrics).toMatch(/^events_dead_letters\{group="orders"\} 1$/m);
     expect(metrics).toMatch(/^events_retries_total\{group="orders",type="payment.succeeded"\} 1$/m);
     expect(metrics).toMatch(/^# TYPE router_operations_total counter$/m);

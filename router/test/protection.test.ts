@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import type { SubgraphServer } from '@shop/subgraph-kit';
 import { errorCodes, graphql } from '@shop/testing';
 import { composeSupergraph, createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
@@ -43,6 +45,7 @@ describe('router protection over fixture subgraphs', () => {
       { name: 'prices', url: p!.url, typeDefs: pricesSdl },
     ]).supergraphSdl;
     url = await start({
+      metricsPort: 0,
       onSubgraphFetch: () => void (fetches += 1),
       partnerApiKeys: [partnerKey],
       partnerManifest,
@@ -168,7 +171,20 @@ describe('router protection over fixture subgraphs', () => {
     const behindProxy = await start({ rateLimitPerMinute: 1, trustProxy: true });
     expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.1.1.1' }, behindProxy)).status).toBe(200);
     expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.1.1.1' }, behindProxy)).status).toBe(429);
-    expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.2.2.2, 10.1.1.1' }, behindProxy)).status).toBe(200);
+    // Entries left of the one the proxy appended are the client's own words: they pick no bucket.
+    expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.2.2.2, 10.1.1.1' }, behindProxy)).status).toBe(429);
+    expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.1.1.1, 10.3.3.3' }, behindProxy)).status).toBe(200);
+  });
+
+  it('closes a WebSocket whose message is larger than the body limit (1009) and stays up', async () => {
+    const small = await start({ limits: { bodyLimitBytes: 4096 } });
+    const socket = new WebSocket(small.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await once(socket, 'open');
+    // A 2 MB subscribe message was accepted and run before: now it never reaches the parser.
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(2 * 1024 * 1024) } }));
+    const [code] = (await once(socket, 'close')) as [number];
+    expect(code).toBe(1009);
+    expect((await graphql(small, '{ whoami }')).data).toEqual({ whoami: null });
   });
 
   it('turns introspection off when asked (production)', async () => {
@@ -178,9 +194,11 @@ describe('router protection over fixture subgraphs', () => {
     expect((await graphql(url, '{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
-  it('exports Prometheus metrics: operations by name, latency, subgraph fetches', async () => {
+  it('exports Prometheus metrics on their own port only: operations by name, latency, subgraph fetches', async () => {
     await graphql(url, 'query ItemPage { items(first: 1) { id price } }');
-    const response = await fetch(url.replace(/graphql$/, 'metrics'));
+    // The public port does not serve them: who are the admins, which operations run, how often.
+    expect((await fetch(url.replace(/graphql$/, 'metrics'))).status).toBe(404);
+    const response = await fetch(routers[0]!.metricsUrl!);
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/router_operations_total\{operation="ItemPage",outcome="ok"\} 1/);
@@ -204,13 +222,17 @@ describe('router protection over fixture subgraphs', () => {
 });
 
 describe('client address behind a proxy on this host', () => {
-  it('trusts x-forwarded-for from a loopback peer only in loopback mode', () => {
+  it('takes the right-most x-forwarded-for entry no trusted proxy added, from a loopback peer only in loopback mode', () => {
     const request = (peer: string, forwarded?: string) =>
       ({ socket: { remoteAddress: peer }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as never;
     expect(clientAddress(request('127.0.0.1', '203.0.113.7'), 'loopback')).toBe('203.0.113.7');
-    expect(clientAddress(request('::ffff:127.0.0.1', '203.0.113.7, 10.0.0.1'), 'loopback')).toBe('203.0.113.7');
+    expect(clientAddress(request('::ffff:127.0.0.1', 'chosen-by-the-client, 203.0.113.7'), 'loopback')).toBe('203.0.113.7');
     expect(clientAddress(request('198.51.100.4', '203.0.113.7'), 'loopback')).toBe('198.51.100.4');
     expect(clientAddress(request('127.0.0.1', '203.0.113.7'), false)).toBe('127.0.0.1');
     expect(clientAddress(request('198.51.100.4', '203.0.113.7'), true)).toBe('203.0.113.7');
+    // Two proxies (a load balancer, then nginx): the second appended the first's address.
+    expect(clientAddress(request('198.51.100.4', 'spoofed, 203.0.113.7, 10.0.0.2'), 2)).toBe('203.0.113.7');
+    expect(clientAddress(request('198.51.100.4', '203.0.113.7'), 2)).toBe('203.0.113.7');
+    expect(clientAddress(request('198.51.100.4'), true)).toBe('198.51.100.4');
   });
 });

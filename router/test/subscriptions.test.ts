@@ -118,6 +118,7 @@ describe('federated subscriptions through the router', () => {
       accessTokens: keySet,
       onSubgraphFetch: (event) => fetches.push(event),
       subscriptionRetry: { attempts: 3, delayMs: 100, maxDelayMs: 200 },
+      metricsPort: 0,
     });
     httpUrl = (await router.listen(0, '127.0.0.1')).url;
     wsUrl = httpUrl.replace(/^http/, 'ws');
@@ -227,7 +228,7 @@ describe('federated subscriptions through the router', () => {
     for (let i = 0; i < 100 && notesServer.openWebSockets() > before.subgraph; i++) await wait(20);
     expect(notesServer.openWebSockets()).toBe(before.subgraph);
     expect(router.subscriptionStats()).toMatchObject({ upstreamSubscriptions: 0, upstreamConnections: 0 });
-    const metrics = await (await fetch(httpUrl.replace(/graphql$/, 'metrics'))).text();
+    const metrics = await (await fetch(router.metricsUrl!)).text();
     expect(metrics).toMatch(/router_upstream_websockets\{subgraph="notes"\} 0/);
     expect(metrics).toMatch(/router_subscriptions_active 0/);
     expect(sub.failure).toBeNull();

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       rateLimitPerMinute: routerConfig.rateLimitPerMinute,
       // The storefront on :3000 proxies to the router over loopback and says who the client is.
       trustProxy: routerConfig.trustProxy === false ? 'loopback' : routerConfig.trustProxy,
+      metricsPort: routerConfig.metricsPort,
       processMetrics: true,
     },
   });
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   say(`  Storefront:      http://localhost:${STOREFRONT_PORT}/`);
   say(`  Admin dashboard: http://localhost:${DASHBOARD_PORT}/`);
   say(`  GraphQL (HTTP and WebSocket):  ${stack.routerUrl}`);
-  say(`  Health:   http://localhost:${ROUTER_PORT}/health      Metrics: http://localhost:${ROUTER_PORT}/metrics`);
+  say(`  Health:   http://localhost:${ROUTER_PORT}/health      Metrics: http://localhost:${routerConfig.metricsPort}/metrics`);
   for (const [name, url] of Object.entries(stack.urls)) say(`  ${name.padEnd(15)}  ${url}`);
   say('');
   say(`  Admin login:     ${admin.email} / ${admin.password}`);

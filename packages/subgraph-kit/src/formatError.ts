@@ -25,7 +25,9 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+      // `http` sets the response status (Apollo Server's convention); it is not for the client.
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...base, message: original.message, extensions: { ...extensions, code: original.code } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (CLIENT_CODES.has(code) || (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR'))) {

@@ -10,21 +10,35 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body, refusing (413) once it passes `limit` bytes instead of buffering it all. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, `Request body larger than ${limit} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+// A refused body is still read (and dropped) up to this size, so that the client, which is still
+// sending, can read the 413 instead of a reset connection; past it the connection is cut.
+const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the whole body. Past `limit` bytes nothing more is kept, but the rest is read to its end
+ * before the 413 (HttpError) is thrown, so the answer reaches a client that writes its whole
+ * body before reading (fetch); a body past 64 MiB has its connection cut instead.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () => new HttpError(413, `Request body larger than ${limit} bytes`);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > DRAIN_CAP_BYTES) return reject(tooLarge());
+    let over = Number.isFinite(declared) && declared > limit;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
+      else if (size > DRAIN_CAP_BYTES) req.destroy();
+    });
+    req.once('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+    req.once('close', () => {
+      if (!req.complete) reject(over ? tooLarge() : new HttpError(400, 'The request body was cut short'));
+    });
+    req.once('error', (error) => reject(error));
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -35,6 +49,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
   });
   res.end(payload);
+}
+
+/**
+ * The client's address, when the last `trustedHops` entries of `x-forwarded-for` were appended
+ * by proxies we run (each adds the address it took the request from): the right-most entry none
+ * of them added. Entries further left are whatever the client wrote, so they never count. No
+ * trusted hop, or no header: the peer itself.
+ */
+export function forwardedClient(req: IncomingMessage, trustedHops: number): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustedHops <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0) return peer;
+  return entries[Math.max(0, entries.length - trustedHops)]!;
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './channelIterator.js';
+export * from './controlCharacters.js';
 export * from './EventQueue.js';
 export * from './formatError.js';
 export * from './graphqlResponse.js';

@@ -9,9 +9,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import { AppError, unauthenticated } from '@shop/errors';
 import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
+import { controlCharacterRule } from './controlCharacters.js';
 import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
-import { HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
+import { forwardedClient, HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
 import { keySetOf, type KeyRing } from './keys.js';
 import { SHARED_SCALARS } from './scalars.js';
 import { apolloLogger, type Logger } from './logger.js';
@@ -85,9 +86,12 @@ export interface SubgraphServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The end client's address: the router (or a calling service) is the one hop in front of a
+ * subgraph and appends the address it took the request from, so the right-most entry counts.
+ */
 export function clientIpOf(req: IncomingMessage): string {
-  const forwarded = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || req.socket.remoteAddress || 'unknown';
+  return forwardedClient(req, 1);
 }
 
 /** Reads a schema file that lives in `src/`, from either `src/` (tests) or `dist/` (built). */
@@ -133,13 +137,14 @@ export function createSubgraphServer<TContext extends RequestBase>(
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), controlCharacterRule],
     logger: apolloLogger(logger),
   });
   // Same path, same caller verification and context: any subgraph may declare `type Subscription`.
   const webSocket = serveGraphQLOverWebSocket({
     httpServer,
     path: '/graphql',
+    maxPayload: bodyLimit,
     schema,
     accessTokens,
     logger,

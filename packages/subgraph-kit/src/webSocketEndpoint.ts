@@ -24,8 +24,13 @@ export function openWebSocketEndpoint(options: {
   onSocket?: (socket: WebSocket) => void;
   /** Runs before the handshake; an AppError it throws refuses the upgrade with HTTP 401 and the error as JSON. */
   authorize?: (req: IncomingMessage) => Promise<void>;
+  /**
+   * The largest message accepted, in bytes: the same as the HTTP body limit, so a socket is no way
+   * around it. A larger message closes the socket with 1009 (Message Too Big) before it is parsed.
+   */
+  maxPayload: number;
 }): WebSocketEndpoint {
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     wss.handleUpgrade(req, socket, head, (ws) => {
       options.onSocket?.(ws);

@@ -18,6 +18,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { callerFromAuthorization, type AccessTokenVerifier, type AuthContext } from './auth.js';
 import { EventQueue } from './EventQueue.js';
+import { controlCharacterError, controlCharacterInput } from './controlCharacters.js';
 import { connectionParam, openWebSocketEndpoint } from './webSocketEndpoint.js';
 import type { Logger } from './logger.js';
 import type { RequestBase } from './server.js';
@@ -27,6 +28,8 @@ export interface GraphQLWebSocketOptions<TContext> {
   httpServer: Server;
   /** The path the WebSocket is served on; other upgrade requests are refused. */
   path: string;
+  /** The largest message accepted (the HTTP body limit); a larger one closes the socket with 1009. */
+  maxPayload: number;
   schema: GraphQLSchema;
   accessTokens: AccessTokenVerifier;
   logger: Logger;
@@ -63,6 +66,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
   const endpoint = openWebSocketEndpoint({
     httpServer: options.httpServer,
     path: options.path,
+    maxPayload: options.maxPayload,
     ...(options.authorizeUpgrade ? { authorize: options.authorizeUpgrade } : {}),
   });
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
@@ -86,6 +90,8 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
         }
         const errors = validate(options.schema, document, rules);
         if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const controlled = controlCharacterInput(document, payload.variables);
+        if (controlled !== null) return [controlCharacterError(controlled)];
         const requestId = requestIdOf(payload);
         const base: RequestBase = {
           ...(ctx.extra.auth ?? { caller: null, authError: null }),

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createLogger, createSubgraphServer, negotiateGraphQLMediaType, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
+import { once } from 'node:events';
+import WebSocket from 'ws';
 
 describe('negotiateGraphQLMediaType', () => {
   it('takes what the client ranks first; the spec’s own type on a tie or without Accept; null when neither is acceptable', () => {
@@ -53,5 +55,23 @@ describe('refusals of the subgraph server kit', () => {
       expect([large.status, large.headers.get('content-type')]).toEqual([413, `${accept}; charset=utf-8`]);
       expect(((await large.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
     }
+  });
+
+  it('reads a body far past the limit to its end, so a fetch client gets the 413 instead of a broken pipe', async () => {
+    for (let i = 0; i < 3; i++) {
+      const response = await post(JSON.stringify({ query: `{ ping } # ${'x'.repeat(4 * 1024 * 1024)}` }), 'application/json');
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+    expect((await post('{"query":"{ ping }"}', 'application/json')).status).toBe(200);
+  });
+
+  it('closes a WebSocket whose message is larger than the body limit (1009, Message Too Big)', async () => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(1024) } }));
+    const [code] = (await once(socket, 'close')) as [number];
+    expect(code).toBe(1009);
+    expect((await post('{"query":"{ ping }"}', 'application/json')).status).toBe(200);
   });
 });

@@ -34,6 +34,7 @@ export function createResolvers(service: UsersService, wishlist: WishlistService
       // Called once per representation by @apollo/subgraph; the loader turns them into one query.
       __resolveReference: (reference, ctx) => service.userReference(ctx, reference.id),
       email: (user, _args, ctx) => service.email(ctx, user),
+      role: (user, _args, ctx) => service.role(ctx, user),
       addresses: (user, _args, ctx) => service.addresses(ctx, user),
       defaultAddress: (user, _args, ctx) => service.defaultAddress(ctx, user),
       preferences: (user, _args, ctx) => service.preferences(ctx, user),

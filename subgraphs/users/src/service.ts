@@ -251,6 +251,12 @@ export async function createUsersService(deps: { repository: UsersRepository; si
       return user.email;
     },
 
+    /** Private like email: a review's author must not tell anyone who the admins are. */
+    role(ctx: UsersContext, user: UserView): Role {
+      assertMayReadPrivate(ctx, user, 'role');
+      return user.role;
+    },
+
     async addresses(ctx: UsersContext, user: UserView): Promise<Address[]> {
       assertMayReadPrivate(ctx, user, 'addresses');
       return ctx.loaders.addressesByUserId.load(user.id);

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const ENTITIES = `query Entities($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on User { id name role createdAt } }
+  _entities(representations: $representations) { ... on User { id name createdAt } }
 }`;
 const PRIVATE_ENTITIES = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on User { id email addresses { city } defaultAddress { city } preferences { currency } } }
@@ -57,12 +57,12 @@ describe('User entity references', () => {
     });
     expect(result.errors).toBeUndefined();
     expect(result.data._entities).toEqual([
-      { id: carol.user.id, name: 'Carol', role: 'CUSTOMER', createdAt: carol.user.createdAt },
+      { id: carol.user.id, name: 'Carol', createdAt: carol.user.createdAt },
       null,
-      { id: alice.user.id, name: 'Alice', role: 'CUSTOMER', createdAt: alice.user.createdAt },
+      { id: alice.user.id, name: 'Alice', createdAt: alice.user.createdAt },
       null,
       null,
-      { id: bob.user.id, name: 'Bob', role: 'CUSTOMER', createdAt: bob.user.createdAt },
+      { id: bob.user.id, name: 'Bob', createdAt: bob.user.createdAt },
     ]);
     expect(users.subgraph.sqlStats.queries).toBe(1);
   });
@@ -75,7 +75,7 @@ describe('User entity references', () => {
     expect(users.subgraph.sqlStats.queries).toBe(0);
   });
 
-  it('shows email, addresses and preferences to the user themself and to admins, FORBIDDEN to anyone else', async () => {
+  it('shows email, role, addresses and preferences to the user themself and to admins, FORBIDDEN to anyone else', async () => {
     const own = await graphql(users.url, PRIVATE_ENTITIES, { representations: refs(alice.user.id) }, { token: alice.accessToken });
     expect(own.errors).toBeUndefined();
     expect(own.data._entities).toEqual([
@@ -83,7 +83,7 @@ describe('User entity references', () => {
     ]);
 
     for (const token of [bob.accessToken, undefined]) {
-      for (const field of ['email', 'addresses { city }', 'defaultAddress { city }', 'preferences { locale }']) {
+      for (const field of ['email', 'role', 'addresses { city }', 'defaultAddress { city }', 'preferences { locale }']) {
         const name = field.split(' ')[0]!;
         const other = await graphql(
           users.url,

@@ -335,7 +335,10 @@ export type User = {
    * anyone else gets a FORBIDDEN error on this field.
    */
   preferences: Preferences;
-  /** What the account may do. */
+  /**
+   * What the account may do. Only the user themself and ADMINs may read it (so nobody learns who
+   * the admins are from, say, a review's author); anyone else gets FORBIDDEN.
+   */
   role: Role;
   /**
    * Products the user wishes for, most recently added first (at most 100). Same visibility as
