@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLError } from 'graphql';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
 import {
   graphQLErrorAnswer,
@@ -39,6 +39,8 @@ export interface HttpGraphQLDeps {
   verifier: CallerVerifier | null;
   partnerApiKeys: ReadonlySet<string>;
   trustProxy: TrustProxy;
+  /** Validation errors of a parsed operation against the API schema being served (cached per query text). */
+  validate: (query: string, document: DocumentNode) => readonly GraphQLError[];
   /** Answers well-formed, valid operations straight from the engine; null leaves it to Apollo Server. */
   fastPath?: (request: FastPathRequest) => Promise<GraphQLHttpAnswer | null>;
 }
@@ -174,6 +176,8 @@ async function runOperation(
     }
     name ??= check.shape?.operationName ?? null;
     document = check.document;
+    // An APQ document is kept only once it parsed, passed the limits and validates.
+    if (persisted.register && document && deps.validate(persisted.query, document).length === 0) await persisted.register();
   }
 
   let body: GraphQLRequestBody | undefined = request;

@@ -50,30 +50,45 @@ export interface GraphQLRequestBody {
 }
 
 export type PersistedQueryResult =
-  | { ok: true; query: string | undefined; changed: boolean }
+  | {
+      ok: true;
+      query: string | undefined;
+      changed: boolean;
+      /**
+       * Present when the request offers a new APQ document: stores it. Called only once the
+       * document has parsed and passed the limits and validation, so no junk is ever kept.
+       */
+      register?: () => Promise<void>;
+    }
   | { ok: false; status: number; error: AppError; headers?: Record<string, string> };
 
 export interface PersistedQueries {
   /**
    * Resolves the query text a request runs. Partner requests (`partner: true`) may run only
    * manifest operations by id. Everyone else may send full queries, or use APQ: a hash alone
-   * (a hit, or PERSISTED_QUERY_NOT_FOUND), or hash and query once to register it.
+   * (a hit, or PERSISTED_QUERY_NOT_FOUND), or hash and query once to register it (`register`,
+   * which the caller runs after checking the document; one over `maxQueryBytes` is never kept).
    */
   resolve(body: GraphQLRequestBody, partner: boolean): Promise<PersistedQueryResult>;
 }
 
 // Apollo clients retry with the full query on this exact message and code.
 const NOT_FOUND_MESSAGE = 'PersistedQueryNotFound';
-const APQ_TTL_SECONDS = 7 * 24 * 3600;
+// APQ documents are a cache, not a registry: a day without use and the client sends it again.
+const APQ_TTL_SECONDS = 24 * 3600;
+const DEFAULT_MAX_QUERY_BYTES = 32 * 1024;
 
 export function createPersistedQueries(options: {
   kv: KeyValueStore;
   /** The partner manifest: id -> body. */
   manifest: ReadonlyMap<string, string>;
-  /** Hash -> query kept in process too, so a hot query costs no store round trip. */
+  /** Hash -> query kept in process too (least recently used dropped), so a hot query costs no store round trip. */
   localEntries?: number;
+  /** The largest APQ document kept (bytes of UTF-8); a larger one still runs but is not stored. */
+  maxQueryBytes?: number;
 }): PersistedQueries {
-  const local = new LRUCache<string, string>({ max: options.localEntries ?? 5000 });
+  const local = new LRUCache<string, string>({ max: options.localEntries ?? 5000, ttl: APQ_TTL_SECONDS * 1000 });
+  const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
 
   return {
     async resolve(body, partner) {
@@ -92,12 +107,14 @@ export function createPersistedQueries(options: {
 
       const { sha256Hash } = persisted;
       if (typeof body.query === 'string') {
-        if (sha256Hex(body.query) !== sha256Hash) return failure(400, 'BAD_REQUEST', 'provided sha does not match query');
-        if (local.get(sha256Hash) === undefined) {
-          local.set(sha256Hash, body.query);
-          await options.kv.set(apqKey(sha256Hash), body.query, { ttlSeconds: APQ_TTL_SECONDS });
-        }
-        return { ok: true, query: body.query, changed: true };
+        const query = body.query;
+        if (sha256Hex(query) !== sha256Hash) return failure(400, 'BAD_REQUEST', 'provided sha does not match query');
+        if (local.get(sha256Hash) !== undefined || Buffer.byteLength(query) > maxQueryBytes) return { ok: true, query, changed: true };
+        const register = async () => {
+          local.set(sha256Hash, query);
+          await options.kv.set(apqKey(sha256Hash), query, { ttlSeconds: APQ_TTL_SECONDS });
+        };
+        return { ok: true, query, changed: true, register };
       }
       let query = local.get(sha256Hash) ?? options.manifest.get(sha256Hash);
       if (query === undefined) {

@@ -198,6 +198,7 @@ export function createRouter(options: RouterOptions): Router {
     verifier,
     partnerApiKeys,
     trustProxy: options.trustProxy ?? false,
+    validate: (query, document) => currentRuntime().validate(query, document, introspection),
     ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }) }),
   });
   const webSocket = serveRouterWebSocket({

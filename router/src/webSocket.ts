@@ -157,6 +157,7 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
         const runtime = deps.runtime();
         const errors = runtime.validate(query, check.document, deps.introspection);
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        await persisted.register?.();
         const contextValue: OperationContext = { ...session.context, requestId: randomUUID(), query, runtime };
         return {
           schema: runtime.apiSchema,

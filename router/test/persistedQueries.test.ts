@@ -23,11 +23,21 @@ describe('persisted queries', () => {
     const miss = await queries.resolve({ extensions: persisted(query) }, false);
     expect(miss).toMatchObject({ ok: false, status: 200, error: { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'PersistedQueryNotFound' } });
 
-    expect(await queries.resolve({ query, extensions: persisted(query) }, false)).toEqual({ ok: true, query, changed: true });
+    const offered = await queries.resolve({ query, extensions: persisted(query) }, false);
+    expect(offered).toEqual({ ok: true, query, changed: true, register: expect.any(Function) });
+    // Nothing is kept until the caller has checked the document and registers it.
+    expect(await kv.get(apqKey(sha256Hex(query)))).toBeNull();
+    if (offered.ok) await offered.register?.();
     expect(await kv.get(apqKey(sha256Hex(query)))).toBe(query);
     // Another replica (its own process cache) finds it in the shared store.
     const replica = createPersistedQueries({ kv, manifest: new Map() });
     expect(await replica.resolve({ extensions: persisted(query) }, false)).toEqual({ ok: true, query, changed: true });
+  });
+
+  it('never offers to keep a document over the size cap, though it still runs', async () => {
+    const small = createPersistedQueries({ kv, manifest, maxQueryBytes: 64 });
+    const query = `{ products(first: 1) { totalCount } } # ${'x'.repeat(64)}`;
+    expect(await small.resolve({ query, extensions: persisted(query) }, false)).toEqual({ ok: true, query, changed: true });
   });
 
   it('refuses a hash that does not match the query, and a malformed extension', async () => {

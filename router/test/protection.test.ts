@@ -176,6 +176,23 @@ describe('router protection over fixture subgraphs', () => {
     expect((await post({ query: '{ whoami }' }, { 'x-forwarded-for': '10.1.1.1, 10.3.3.3' }, behindProxy)).status).toBe(200);
   });
 
+  it('keeps an APQ document only once it parsed, passed the limits and validated', async () => {
+    const apq = (query: string | undefined, hashOf: string) =>
+      post({ ...(query === undefined ? {} : { query }), extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(hashOf) } } });
+    const junk = '{ this is not graphql';
+    const deep = `{ ${'items { '.repeat(40)}id${' }'.repeat(40)} }`;
+    const invalid = '{ noSuchField }';
+    expect((await json(await apq(junk, junk))).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await json(await apq(deep, deep))).errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await json(await apq(invalid, invalid))).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    for (const offered of [junk, deep, invalid]) {
+      expect((await json(await apq(undefined, offered))).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    }
+    const good = '{ items(first: 1) { id } }';
+    expect((await json(await apq(good, good))).data).toEqual({ items: [{ id: 'i1' }] });
+    expect((await json(await apq(undefined, good))).data).toEqual({ items: [{ id: 'i1' }] });
+  });
+
   it('closes a WebSocket whose message is larger than the body limit (1009) and stays up', async () => {
     const small = await start({ limits: { bodyLimitBytes: 4096 } });
     const socket = new WebSocket(small.replace(/^http/, 'ws'), 'graphql-transport-ws');
