@@ -11,6 +11,7 @@ import type { FetchStep } from './engine/compilePlan.js';
 import type { SubgraphClients } from './engine/SubgraphClients.js';
 import { SupergraphEngine, type PreparedOperation } from './engine/SupergraphEngine.js';
 import { subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
+import { listSizesOf, type ListSizes } from './listSizes.js';
 
 /** How one subscription runs: the root field's fetch (kept open), and the rest of the plan per event. */
 export interface SubscriptionPlan {
@@ -26,6 +27,8 @@ export interface SubscriptionPlan {
 export class SupergraphRuntime {
   readonly subgraphs: SubgraphEndpoint[];
   readonly engine: SupergraphEngine;
+  /** The `@listSize` of every list field that declares one (cost estimates count default pages). */
+  readonly listSizes: ListSizes;
   private readonly validations = new LRUCache<string, readonly GraphQLError[]>({ max: 2000 });
 
   constructor(
@@ -37,6 +40,7 @@ export class SupergraphRuntime {
   ) {
     this.subgraphs = subgraphsOf(supergraphSdl).map((s) => ({ name: s.name, url: urlOverrides[s.name] ?? s.url }));
     this.engine = new SupergraphEngine(supergraphSdl, apiSchema, clients.forSubgraphs(this.subgraphs));
+    this.listSizes = listSizesOf(supergraphSdl, apiSchema);
   }
 
   /** Validation errors of a parsed operation, remembered per query text. */

@@ -6,11 +6,19 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type OperationTypeNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { AppError } from '@shop/errors';
 import type { OperationLimits } from './config.js';
 import { LRUCache } from 'lru-cache';
+import type { ListSizes, ListSize } from './listSizes.js';
 
 type Variables = Record<string, unknown> | null | undefined;
 /** A cost that is known from the text alone, or depends on variables (`first: $first`). */
@@ -44,11 +52,17 @@ export interface OperationAnalyzer {
 interface DocumentEntry {
   document: DocumentNode | null;
   operations: Map<string, OperationShape | null>;
+  /** The list sizes the shapes were measured with: a reloaded supergraph measures again. */
+  sizes: ListSizes | null;
 }
 
 const LIST_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
-export function createOperationAnalyzer(limits: Pick<OperationLimits, 'maxDepth' | 'maxAliases' | 'maxCost'>, cacheSize = 2000): OperationAnalyzer {
+export function createOperationAnalyzer(
+  limits: Pick<OperationLimits, 'maxDepth' | 'maxAliases' | 'maxCost'>,
+  options: { cacheSize?: number; listSizes?: () => ListSizes | null } = {},
+): OperationAnalyzer {
+  const cacheSize = options.cacheSize ?? 2000;
   const documents = new LRUCache<string, DocumentEntry>({ max: cacheSize });
 
   const entryFor = (query: string): DocumentEntry => {
@@ -60,7 +74,7 @@ export function createOperationAnalyzer(limits: Pick<OperationLimits, 'maxDepth'
       } catch {
         // Left to Apollo Server, which answers GRAPHQL_PARSE_FAILED like a plain gateway.
       }
-      entry = { document, operations: new Map() };
+      entry = { document, operations: new Map(), sizes: null };
       documents.set(query, entry);
     }
     return entry;
@@ -70,10 +84,15 @@ export function createOperationAnalyzer(limits: Pick<OperationLimits, 'maxDepth'
     check(query, operationName, variables) {
       const entry = entryFor(query);
       if (!entry.document) return { document: null, shape: null, violation: null };
+      const sizes = options.listSizes?.() ?? null;
+      if (entry.sizes !== sizes) {
+        entry.operations.clear();
+        entry.sizes = sizes;
+      }
       const key = operationName ?? '';
       let shape = entry.operations.get(key);
       if (shape === undefined) {
-        shape = measureOperation(entry.document, operationName ?? null);
+        shape = measureOperation(entry.document, operationName ?? null, sizes);
         entry.operations.set(key, shape);
       }
       return { document: entry.document, shape, violation: shape ? violationOf(shape, variables, limits) : null };
@@ -99,8 +118,12 @@ function tooComplex(limit: string, message: string, max: number, actual: number)
   return new AppError('QUERY_TOO_COMPLEX', message, { limit, max, actual });
 }
 
-/** Depth, aliases and estimated cost of one operation, fragments expanded (each measured once). */
-export function measureOperation(document: DocumentNode, operationName: string | null): OperationShape | null {
+/**
+ * Depth, aliases and estimated cost of one operation, fragments expanded (each measured once).
+ * With the supergraph's list sizes, a list field without its slicing argument counts its
+ * `assumedSize` (a connection's default page), not 1.
+ */
+export function measureOperation(document: DocumentNode, operationName: string | null, sizes: ListSizes | null = null): OperationShape | null {
   let operation: OperationDefinitionNode | undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -116,32 +139,41 @@ export function measureOperation(document: DocumentNode, operationName: string |
   const fragmentMeasures = new Map<string, Measure>();
   const visiting = new Set<string>();
 
-  const measureSelections = (selectionSet: SelectionSetNode): Measure => {
+  // `scale`: inside a connection, the fields that hold its list (`sizedFields`) count `size` times.
+  const measureSelections = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, scale?: Scale): Measure => {
     let depth = 0;
     let aliases = 0;
     let cost: Cost = 0;
     for (const selection of selectionSet.selections) {
       let inner: Measure;
       if (selection.kind === Kind.FIELD) {
-        const children = selection.selectionSet ? measureSelections(selection.selectionSet) : EMPTY;
+        const definition = parent && isObjectOrInterface(parent) ? parent.getFields()[selection.name.value] : undefined;
+        const type = definition && getNamedType(definition.type);
+        const declared = parent && sizes?.of(parent.name, selection.name.value);
+        const size = declared ? declaredListSize(selection, declared, defaults) : listSize(selection, defaults);
+        const sized = declared && declared.sizedFields.length > 0 ? { size, fields: new Set(declared.sizedFields) } : undefined;
+        const children = selection.selectionSet ? measureSelections(selection.selectionSet, type, sized) : EMPTY;
+        const own: Cost = add(1, sized ? children.cost : multiply(size, children.cost));
         inner = {
           depth: 1 + children.depth,
           aliases: children.aliases + (selection.alias ? 1 : 0),
-          cost: add(1, multiply(listSize(selection, defaults), children.cost)),
+          cost: scale?.fields.has(selection.name.value) ? multiply(scale.size, own) : own,
         };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = measureSelections(selection.selectionSet);
+        const condition = selection.typeCondition ? sizes?.schema.getType(selection.typeCondition.name.value) : parent;
+        inner = measureSelections(selection.selectionSet, condition ?? undefined, scale);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         // Unknown or cyclic fragments make the document invalid; validation reports them.
         if (!fragment || visiting.has(name)) continue;
-        let measured = fragmentMeasures.get(name);
+        // Spread inside a connection, a fragment is measured with its scale (not cached).
+        let measured = scale ? undefined : fragmentMeasures.get(name);
         if (!measured) {
           visiting.add(name);
-          measured = measureSelections(fragment.selectionSet);
+          measured = measureSelections(fragment.selectionSet, sizes?.schema.getType(fragment.typeCondition.name.value) ?? undefined, scale);
           visiting.delete(name);
-          fragmentMeasures.set(name, measured);
+          if (!scale) fragmentMeasures.set(name, measured);
         }
         inner = measured;
       }
@@ -152,7 +184,7 @@ export function measureOperation(document: DocumentNode, operationName: string |
     return { depth, aliases, cost };
   };
 
-  const measured = measureSelections(operation.selectionSet);
+  const measured = measureSelections(operation.selectionSet, sizes?.schema.getRootType(operation.operation as OperationTypeNode) ?? undefined);
   return {
     operationName: operation.name?.value ?? null,
     operationType: operation.operation,
@@ -169,6 +201,11 @@ interface Measure {
 }
 
 const EMPTY: Measure = { depth: 0, aliases: 0, cost: 0 };
+
+interface Scale {
+  size: Cost;
+  fields: ReadonlySet<string>;
+}
 
 /** How many items a list field returns at most, from its `first`/`last` argument; 1 without one. */
 function listSize(field: FieldNode, defaults: Map<string, number>): Cost {
@@ -187,6 +224,30 @@ function listSize(field: FieldNode, defaults: Map<string, number>): Cost {
     }
   }
   return size;
+}
+
+/** The size a field declares with `@listSize`: its slicing argument when given, else its assumed size. */
+function declaredListSize(field: FieldNode, declared: ListSize, defaults: Map<string, number>): Cost {
+  const assumed = declared.assumedSize ?? 1;
+  let size: Cost | null = null;
+  for (const argument of field.arguments ?? []) {
+    if (!declared.slicingArguments.includes(argument.name.value)) continue;
+    const { value } = argument;
+    if (value.kind === Kind.INT) size = max(size ?? 0, Math.max(0, Number(value.value)));
+    else if (value.kind === Kind.VARIABLE) {
+      const name = value.name.value;
+      const fallback = defaults.get(name) ?? assumed;
+      size = max(size ?? 0, (variables: Variables) => {
+        const given = variables?.[name];
+        return typeof given === 'number' && Number.isFinite(given) ? Math.max(0, given) : fallback;
+      });
+    } else if (value.kind === Kind.NULL) size = max(size ?? 0, assumed);
+  }
+  return size ?? assumed;
+}
+
+function isObjectOrInterface(type: GraphQLNamedType): type is GraphQLObjectType | GraphQLInterfaceType {
+  return isObjectType(type) || isInterfaceType(type);
 }
 
 function defaultsOf(definitions: readonly VariableDefinitionNode[]): Map<string, number> {

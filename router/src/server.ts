@@ -174,7 +174,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
-  const analyzer = createOperationAnalyzer(limits);
+  const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
   const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
   const perMinute = options.rateLimitPerMinute ?? 0;

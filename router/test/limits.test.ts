@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { getIntrospectionQuery, parse } from 'graphql';
-import { createOperationAnalyzer, DEFAULT_LIMITS, measureOperation } from '../src/index.js';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
+import { composeSupergraph, createOperationAnalyzer, DEFAULT_LIMITS, measureOperation } from '../src/index.js';
+import { listSizesOf } from '../src/listSizes.js';
 
 const nested = (depth: number) => `{ ${'a { '.repeat(depth - 1)}b${' }'.repeat(depth - 1)} }`;
 const shape = (query: string, operationName: string | null = null) => measureOperation(parse(query), operationName);
@@ -71,5 +72,52 @@ describe('operation analyzer', () => {
 
   it('leaves syntax errors to Apollo Server', () => {
     expect(analyzer.check('{ products(', undefined, {})).toEqual({ document: null, shape: null, violation: null });
+  });
+});
+
+describe('cost with the list sizes the supergraph declares (@listSize)', () => {
+  const catalog = parse(`
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
+    type Review @key(fields: "id") { id: ID! body: String }
+    type ReviewConnection { edges: [ReviewEdge!]! totalCount: Int! }
+    type ReviewEdge { node: Review! }
+    type Product @key(fields: "id") {
+      id: ID!
+      name: String!
+      reviews(first: Int): ReviewConnection! @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+      tags: [String!]! @listSize(assumedSize: 5)
+    }
+    type Query { product(id: ID!): Product  top(first: Int): [Product!]! @listSize(assumedSize: 20, slicingArguments: ["first"], requireOneSlicingArgument: false) }
+  `);
+  const { supergraphSdl } = composeSupergraph([{ name: 'catalog', url: 'http://catalog.invalid/graphql', typeDefs: catalog }]);
+  const sizes = listSizesOf(supergraphSdl, buildSchema(supergraphSdl));
+  const cost = (query: string) => measureOperation(parse(query), null, sizes)?.cost;
+
+  it('counts a connection without `first` as its default page, not one item', () => {
+    // top(1) + 20 x (reviews(1) + 20 x (edges(1) + node(1) + body(1)))
+    expect(cost('{ top { reviews { edges { node { body } } } } }')).toBe(1 + 20 * (1 + 20 * 3));
+    expect(cost('{ top(first: 2) { reviews(first: 3) { edges { node { body } } } } }')).toBe(1 + 2 * (1 + 3 * 3));
+    // Only the sized field holds the list: totalCount is fetched once per connection.
+    expect(cost('{ product(id: "p") { reviews { totalCount } } }')).toBe(1 + 1 + 1);
+    // A list of leaves counts once, whatever its size: it costs no resolver per item.
+    expect(cost('{ product(id: "p") { tags } }')).toBe(1 + 1);
+  });
+
+  it('applies the default to a slicing variable the request leaves out, and inside fragments', () => {
+    const variable = measureOperation(parse('query($n: Int) { top(first: $n) { name } }'), null, sizes)!.cost as (v?: Record<string, unknown>) => number;
+    expect(variable({})).toBe(1 + 20);
+    expect(variable({ n: 3 })).toBe(1 + 3);
+    expect(cost('{ product(id: "p") { ...R } } fragment R on Product { reviews { edges { node { id } } } }')).toBe(1 + 1 + 20 * 3);
+  });
+
+  it('refuses the nested review query that used to pass without `first`', () => {
+    const limits = { ...DEFAULT_LIMITS, maxCost: 1000 };
+    const deep = '{ top { reviews { edges { node { body } } } } }';
+    expect(createOperationAnalyzer(limits, { listSizes: () => sizes }).check(deep, null, undefined).violation).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      extensions: { limit: 'cost', actual: 1 + 20 * 61 },
+    });
+    // Counted as one item per list, as before, it slipped through at 5.
+    expect(createOperationAnalyzer(limits).check(deep, null, undefined).violation).toBeNull();
   });
 });
