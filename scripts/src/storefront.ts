@@ -4,6 +4,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { handleSessionRequest, SESSION_PATH } from './sessionEndpoints.js';
 
 /**
  * A web app (`clients/web/dist`, the storefront, or `clients/admin-web/dist`, the dashboard) on its own port, with `/graphql` proxied to the
@@ -59,6 +60,16 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     const path = pathnameOf(req.url);
     if (path === null) return void plain(res, 400, 'Bad request');
     if (path === proxyPath || path === '/graphql') return proxyHttp(req, res, router);
+    if (path.startsWith(`${SESSION_PATH}/`)) {
+      return void handleSessionRequest(req, res, path, (query, variables, client) => callRouter(router, query, variables, client), forwardedFor(req))
+        .then((handled) => {
+          if (!handled) plain(res, 404, 'Not found');
+        })
+        .catch(() => {
+          if (!res.headersSent) plain(res, 502, 'The shop API cannot be reached right now.');
+          else res.destroy();
+        });
+    }
     // Probes for containers: live while serving, ready once the built page is there to serve.
     if (path === '/health/live') return void plain(res, 200, 'live');
     if (path === '/health/ready') {
@@ -161,6 +172,17 @@ async function serveStatic(root: string, path: string, req: IncomingMessage, res
   });
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+/** One GraphQL request to the router on the client's behalf (the session endpoints). */
+async function callRouter(router: URL, query: string, variables: Record<string, unknown>, forwardedFor: string) {
+  const response = await fetch(router, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': forwardedFor },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 }
 
 /** `X-Forwarded-For` with the caller appended (the router reads it only with trustProxy). */
