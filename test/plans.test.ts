@@ -26,7 +26,7 @@ async function plans(...args: string[]): Promise<{ code: number; stdout: string;
 describe('query-plan budgets (npm run plans)', () => {
   it('every operation a client ships stays within the budget committed in plan-budgets.json', async () => {
     const result = await plans();
-    if (result.code !== 0) throw new Error(`npm run plans failed: a plan got worse or an operation has no budget\n${result.stdout}${result.stderr}`);
+    if (result.code !== 0) throw new Error(`npm run plans failed: a plan got worse or an operation has no budget (accept a reviewed change with \`npm run plans -- --write\`)\n${result.stdout}${result.stderr}`);
     expect(result.stdout).toMatch(/^partner\/ProductBySku\s+2\/2\s+2\/2/m);
   }, 60_000);
 

@@ -6,6 +6,7 @@ export * from './context.js';
 export type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 export { subgraphRequestHeaders } from './subgraphHeaders.js';
 export * from './limits.js';
+export { listSizesOf, type ListSizes } from './listSizes.js';
 export * from './persistedQueries.js';
 export * from './server.js';
 export * from './supergraph.js';

@@ -1,6 +1,6 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
-import { measureOperation } from '@shop/router';
+import { listSizesOf, measureOperation, type ListSizes } from '@shop/router';
 import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 
 /**
@@ -43,16 +43,18 @@ const METRICS: readonly (keyof PlanMetrics)[] = ['fetches', 'sequenceDepth', 'co
 export class PlanBudgetChecker {
   private readonly apiSchema: Schema;
   private readonly planner: QueryPlanner;
+  private readonly listSizes: ListSizes;
 
   constructor(supergraphSdl: string) {
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
     this.apiSchema = supergraph.apiSchema();
     this.planner = new QueryPlanner(supergraph);
+    this.listSizes = listSizesOf(supergraphSdl, this.apiSchema.toGraphQLJSSchema());
   }
 
   metrics(operation: PersistedOperation): PlanMetrics {
     const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, operation.document, { operationName: operation.operationName }));
-    const shape = measureOperation(operation.document, operation.operationName);
+    const shape = measureOperation(operation.document, operation.operationName, this.listSizes);
     return {
       fetches: countFetches(plan),
       sequenceDepth: sequenceDepth(plan),
