@@ -47,6 +47,8 @@ export interface RouterConfig {
   metricsPort: number;
   /** Requests per minute per client IP, and per partner API key; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
+  /** Each partner key's bucket of cost points (PARTNER_COST_BUDGET) and its refill per second (PARTNER_COST_RESTORE_RATE). */
+  partnerCost: { budget: number; restoreRate: number };
   /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
   trustProxy: TrustProxy;
   /** Deadline of one subgraph fetch (SUBGRAPH_TIMEOUT_MS). */
@@ -94,6 +96,11 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
     },
     metricsPort: env.port('METRICS_PORT', 9464),
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
+    // Shopify's standard plan: 1,000 points, 50 a second.
+    partnerCost: {
+      budget: env.int('PARTNER_COST_BUDGET', 1000, { min: 1, max: 100_000_000 }),
+      restoreRate: env.int('PARTNER_COST_RESTORE_RATE', 50, { min: 1, max: 100_000_000 }),
+    },
     trustProxy: trustProxyOf(env.checked('TRUST_PROXY', (value) => (TRUST_PROXY_VALUE.test(value) ? null : 'must be false, true, loopback or a number of proxies 0..10'))),
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS),
     subgraphTimeouts,

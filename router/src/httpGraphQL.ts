@@ -22,8 +22,9 @@ import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { FastPathRequest } from './engine/fastPath.js';
-import type { OperationAnalyzer } from './limits.js';
+import type { OperationAnalyzer, OperationShape } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
+import { withCost, type PartnerQuota } from './partnerQuota.js';
 import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
 import { clientAddress, isRecord, requestFromSearch, searchFromRequest, type TrustProxy } from './request.js';
 
@@ -38,6 +39,8 @@ export interface HttpGraphQLDeps {
   /** Null: tokens are not verified here (subgraphs still verify them). */
   verifier: CallerVerifier | null;
   partnerApiKeys: ReadonlySet<string>;
+  /** Cost points per partner key (PARTNER_COST_BUDGET, PARTNER_COST_RESTORE_RATE). */
+  partnerQuota: PartnerQuota;
   trustProxy: TrustProxy;
   /** Validation errors of a parsed operation against the API schema being served (cached per query text). */
   validate: (query: string, document: DocumentNode) => readonly GraphQLError[];
@@ -130,7 +133,7 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     // Apollo Server answers in the same media type as the router (on a tie it would pick
     // application/json); a browser's GET still gets its landing page.
     if (!(method === 'GET' && prefersHtml(accept))) headers.set('accept', mediaType);
-    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner, context, mediaType);
+    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner ? apiKey : null, context, mediaType);
     if (!batched) return send(res, requestId, await run(operations[0]));
     const answers = await Promise.all(operations.map(run));
     res.writeHead(200, { 'content-type': mediaType, 'x-request-id': requestId });
@@ -144,7 +147,8 @@ async function runOperation(
   method: string,
   url: URL,
   operation: unknown,
-  partner: boolean,
+  /** The partner's API key; null for everyone else. */
+  partnerKey: string | null,
   context: RouterContext,
   mediaType: GraphQLMediaType,
 ): Promise<Answer> {
@@ -156,7 +160,7 @@ async function runOperation(
     return refused(400, new AppError('BAD_REQUEST', 'A GraphQL request must be a JSON object'), false);
   }
   const request = operation as GraphQLRequestBody;
-  const persisted = await deps.persisted.resolve(request, partner);
+  const persisted = await deps.persisted.resolve(request, partnerKey !== null);
   if (!persisted.ok) {
     metrics.rejected(persisted.error.code === 'PERSISTED_QUERY_NOT_FOUND' ? 'persisted_query_not_found' : persisted.error.code === 'PERSISTED_QUERY_NOT_IN_LIST' ? 'not_in_list' : 'bad_request');
     return refused(persisted.status, persisted.error, true, persisted.headers);
@@ -164,6 +168,7 @@ async function runOperation(
   const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
   let name = operationName ?? null;
   let document: DocumentNode | null = null;
+  let shape: OperationShape | null = null;
   if (persisted.query !== undefined) {
     const check = deps.analyzer.check(persisted.query, operationName, isRecord(request.variables) ? request.variables : undefined);
     if (check.violation) {
@@ -176,6 +181,7 @@ async function runOperation(
     }
     name ??= check.shape?.operationName ?? null;
     document = check.document;
+    shape = check.shape;
     // An APQ document is kept only once it parsed, passed the limits and validates.
     if (persisted.register && document && deps.validate(persisted.query, document).length === 0) await persisted.register();
   }
@@ -188,12 +194,31 @@ async function runOperation(
     body = { ...rest, query: persisted.query, ...(extensions ? { extensions } : {}) };
     if (method === 'GET') search = searchFromRequest(body);
   }
+  let requestedCost: number | null = null;
+  if (partnerKey !== null && shape && document) {
+    const { cost } = shape;
+    requestedCost = typeof cost === 'number' ? cost : cost(isRecord(request.variables) ? request.variables : undefined);
+    const admission = await deps.partnerQuota.admit(partnerKey, requestedCost);
+    if (!admission.admitted) {
+      let refusal: Answer;
+      if ('maximum' in admission) {
+        metrics.rejected('too_complex');
+        const message = `This operation costs ${requestedCost} points, more than the ${admission.maximum} a partner key holds (PARTNER_COST_BUDGET)`;
+        refusal = refused(400, new AppError('QUERY_TOO_COMPLEX', message, { limit: 'partnerCostBudget', max: admission.maximum, actual: requestedCost }), true);
+      } else {
+        metrics.rejected('rate_limited');
+        refusal = refused(429, rateLimited(admission.retryAfterSeconds), true, { 'retry-after': String(admission.retryAfterSeconds) });
+      }
+      return withCost(refusal, JSON.parse(refusal.body) as Record<string, unknown>, admission.cost);
+    }
+  }
   const started = performance.now();
   const fast =
     deps.fastPath && document && persisted.query !== undefined
       ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context })
       : null;
-  const answer = fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
+  let answer = fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
+  if (requestedCost !== null && document) answer = await deps.partnerQuota.settle(partnerKey!, requestedCost, answer, document, name);
   // Apollo Server writes `errors` first, so this tells a clean answer without parsing it.
   const ok = answer.status < 400 && !answer.body.startsWith('{"errors"');
   metrics.operation(name, (performance.now() - started) / 1000, ok);

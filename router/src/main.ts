@@ -41,6 +41,7 @@ try {
     partnerApiKeys: config.partnerApiKeys,
     partnerManifest,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    partnerCost: config.partnerCost,
     trustProxy: config.trustProxy,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     subgraphTimeouts: config.subgraphTimeouts,

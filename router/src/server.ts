@@ -10,6 +10,7 @@ import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, sendJson, type AccessTokenVerifier, type KeySource, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
+import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
 import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
@@ -59,6 +60,8 @@ export interface RouterOptions {
   partnerManifest?: ReadonlyMap<string, string>;
   /** Requests per minute per client IP / partner key; 0 or unset: not limited. */
   rateLimitPerMinute?: number;
+  /** Partner cost quotas (default: 1,000 points, 50 restored a second), in Redis when `redisUrl` is set. */
+  partnerCost?: { budget: number; restoreRate: number };
   /** Take the client address from `x-forwarded-for` (only behind a trusted proxy). */
   trustProxy?: TrustProxy;
   /** Reload the supergraph whenever this file changes. */
@@ -177,6 +180,13 @@ export function createRouter(options: RouterOptions): Router {
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
   const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
+  const costBuckets = createCostBuckets({
+    maximumAvailable: options.partnerCost?.budget ?? 1000,
+    restoreRate: options.partnerCost?.restoreRate ?? 50,
+    clock,
+    redisUrl: options.redisUrl,
+    logger,
+  });
   const perMinute = options.rateLimitPerMinute ?? 0;
   const rateLimiter: RateLimiter =
     perMinute > 0 ? rateLimits.limiter({ name: 'ratelimit', points: perMinute, durationSeconds: 60 }) : { consume: async () => ({ allowed: true }), reset: async () => undefined };
@@ -197,6 +207,7 @@ export function createRouter(options: RouterOptions): Router {
     rateLimiter,
     verifier,
     partnerApiKeys,
+    partnerQuota: createPartnerQuota(costBuckets),
     trustProxy: options.trustProxy ?? false,
     validate: (query, document) => currentRuntime().validate(query, document, introspection),
     ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }) }),
@@ -359,6 +370,7 @@ export function createRouter(options: RouterOptions): Router {
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await clients.close();
       await rateLimits.close();
+      await costBuckets.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       if (!options.kv) await kv.close();
     },

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       partnerApiKeys: routerConfig.partnerApiKeys,
       partnerManifest,
       rateLimitPerMinute: routerConfig.rateLimitPerMinute,
+      partnerCost: routerConfig.partnerCost,
       // The storefront on :3000 proxies to the router over loopback and says who the client is.
       trustProxy: routerConfig.trustProxy === false ? 'loopback' : routerConfig.trustProxy,
       metricsPort: routerConfig.metricsPort,
