@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'graphql';
+import { DEFAULT_PARTNER_COST } from '@shop/router';
 import { operationsOf, PlanBudgetChecker, type Budgets } from '../scripts/src/planBudgets.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
@@ -57,6 +58,14 @@ describe('query-plan budgets (npm run plans)', () => {
     const [row] = checker.check([worse!], budgets);
     expect(row!.metrics!.sequenceDepth).toBeGreaterThan(budgets['partner/ProductBySku']!.sequenceDepth);
     expect(row!.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^fetches \d+ > budget \d+/), expect.stringMatching(/^sequenceDepth \d+ > budget \d+/)]));
+  });
+
+  it('keeps every partner operation within what a partner key’s cost bucket holds by default', () => {
+    const partnerCosts = Object.entries(committed).filter(([key]) => key.startsWith('partner/'));
+    expect(partnerCosts.length).toBeGreaterThan(0);
+    for (const [key, budget] of partnerCosts) {
+      if (budget.cost > DEFAULT_PARTNER_COST.budget) throw new Error(`${key} costs ${budget.cost}: a partner could never run it (PARTNER_COST_BUDGET ${DEFAULT_PARTNER_COST.budget})`);
+    }
   });
 
   it('refuses an operation that has no budget, so a new operation is budgeted when it is added', () => {

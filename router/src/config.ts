@@ -59,6 +59,12 @@ export interface RouterConfig {
   circuitBreaker: { failureThreshold: number; openMs: number };
 }
 
+/**
+ * A partner key's cost bucket: 2,000 points refilled at 100 a second (Shopify's standard plan
+ * today), so the largest manifest operation (StockBySkus, 100 SKUs) fits with room to spare.
+ */
+export const DEFAULT_PARTNER_COST = { budget: 2000, restoreRate: 100 };
+
 /** How long one subgraph fetch may take (connect, headers, body) before its fields are SUBGRAPH_UNAVAILABLE. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 const TIMEOUT_BOUNDS = { min: 10, max: 600_000 };
@@ -96,10 +102,9 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
     },
     metricsPort: env.port('METRICS_PORT', 9464),
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 600, { min: 0, max: 10_000_000 }),
-    // Shopify's standard plan: 1,000 points, 50 a second.
     partnerCost: {
-      budget: env.int('PARTNER_COST_BUDGET', 1000, { min: 1, max: 100_000_000 }),
-      restoreRate: env.int('PARTNER_COST_RESTORE_RATE', 50, { min: 1, max: 100_000_000 }),
+      budget: env.int('PARTNER_COST_BUDGET', DEFAULT_PARTNER_COST.budget, { min: 1, max: 100_000_000 }),
+      restoreRate: env.int('PARTNER_COST_RESTORE_RATE', DEFAULT_PARTNER_COST.restoreRate, { min: 1, max: 100_000_000 }),
     },
     trustProxy: trustProxyOf(env.checked('TRUST_PROXY', (value) => (TRUST_PROXY_VALUE.test(value) ? null : 'must be false, true, loopback or a number of proxies 0..10'))),
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS),

@@ -11,7 +11,7 @@ import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, se
 import { createCallerVerifier } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
-import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
+import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
 import { withEngineExecutor } from './engine/engineGateway.js';
@@ -60,7 +60,7 @@ export interface RouterOptions {
   partnerManifest?: ReadonlyMap<string, string>;
   /** Requests per minute per client IP / partner key; 0 or unset: not limited. */
   rateLimitPerMinute?: number;
-  /** Partner cost quotas (default: 1,000 points, 50 restored a second), in Redis when `redisUrl` is set. */
+  /** Partner cost quotas (default DEFAULT_PARTNER_COST), in Redis when `redisUrl` is set. */
   partnerCost?: { budget: number; restoreRate: number };
   /** Take the client address from `x-forwarded-for` (only behind a trusted proxy). */
   trustProxy?: TrustProxy;
@@ -181,8 +181,8 @@ export function createRouter(options: RouterOptions): Router {
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
   const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
   const costBuckets = createCostBuckets({
-    maximumAvailable: options.partnerCost?.budget ?? 1000,
-    restoreRate: options.partnerCost?.restoreRate ?? 50,
+    maximumAvailable: options.partnerCost?.budget ?? DEFAULT_PARTNER_COST.budget,
+    restoreRate: options.partnerCost?.restoreRate ?? DEFAULT_PARTNER_COST.restoreRate,
     clock,
     redisUrl: options.redisUrl,
     logger,

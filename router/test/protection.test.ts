@@ -143,7 +143,10 @@ describe('router protection over fixture subgraphs', () => {
   it('holds partner keys to the manifest, by id; unknown keys are UNAUTHENTICATED', async () => {
     const headers = { 'x-api-key': partnerKey };
     const byId = await post({ variables: { first: 2 }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(partnerQuery) } } }, headers);
-    expect(await json(byId)).toEqual({ data: { items: [{ id: 'i1', name: 'Item 1' }, { id: 'i2', name: 'Item 2' }] } });
+    const answered = await json(byId);
+    expect(answered.data).toEqual({ items: [{ id: 'i1', name: 'Item 1' }, { id: 'i2', name: 'Item 2' }] });
+    // A partner is told what it spent (test/partnerQuota.e2e.ts covers the quota itself).
+    expect(answered.extensions.cost).toMatchObject({ requestedQueryCost: expect.any(Number), actualQueryCost: expect.any(Number) });
 
     const adHoc = await post({ query: '{ items { id price } }' }, headers);
     expect(adHoc.status).toBe(400);
