@@ -126,6 +126,19 @@ describe('same answers as a plain @apollo/gateway', () => {
   });
 });
 
+describe('cache-control from the subgraphs\' @cacheControl hints', () => {
+  const cacheControl = async (query: string, token?: string) =>
+    (await graphql(sg.url, query, {}, token ? { token } : {})).headers.get('cache-control');
+
+  it('lets CDNs keep catalogue pages (strictest hint: stock, 10 s) and nothing user-specific', async () => {
+    expect(await cacheControl('{ categories { name children { slug } } }')).toBe('max-age=300, public');
+    expect(await cacheControl(`{ product(id: "${productIds[0]}") { name price { amount } rating { average } stock { available } } }`)).toBe('max-age=10, public');
+    expect(await cacheControl('{ searchProducts(query: "", first: 3) { totalCount nodes { name } } }')).toBe('max-age=30, public');
+    expect(await cacheControl('{ me { email } }', tokens.buyer)).toBe('no-store');
+    expect(await cacheControl('{ cart { id } }', tokens.buyer)).toBe('no-store');
+  });
+});
+
 describe('abusive requests', () => {
   const expectCode = (result: GraphQLResponse, status: number, code: string) => {
     expect(result.status).toBe(status);

@@ -18,6 +18,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * Who may keep a cached response: any cache (PUBLIC, e.g. a CDN) or only the caller's own client
+ * (PRIVATE).
+ */
+export type CacheControlScope =
+  /** Specific to the caller: only their own client may keep it. */
+  | 'PRIVATE'
+  /** The same for every caller: any cache may keep it. */
+  | 'PUBLIC';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -277,11 +287,10 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Product: ResolverTypeWrapper<{ id: string }>;
   ReservationItemInput: ReservationItemInput;
   ReservationStatus: ReservationStatus;
@@ -291,6 +300,8 @@ export type ResolversTypes = ResolversObject<{
   StockReservation: ResolverTypeWrapper<ReservationModel>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   WarehouseStock: ResolverTypeWrapper<WarehouseStockModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -298,9 +309,7 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   Product: { id: string };
   ReservationItemInput: ReservationItemInput;
   ReservedItem: ReservedItem;
@@ -309,8 +318,18 @@ export type ResolversParentTypes = ResolversObject<{
   StockReservation: ReservationModel;
   Subscription: Record<PropertyKey, never>;
   WarehouseStock: WarehouseStockModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = InventoryContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -391,6 +410,7 @@ export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = InventoryContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;

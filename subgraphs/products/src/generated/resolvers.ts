@@ -19,6 +19,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * Who may keep a cached response: any cache (PUBLIC, e.g. a CDN) or only the caller's own client
+ * (PRIVATE).
+ */
+export type CacheControlScope =
+  /** Specific to the caller: only their own client may keep it. */
+  | 'PRIVATE'
+  /** The same for every caller: any cache may keep it. */
+  | 'PUBLIC';
+
 /** A node in the category tree, e.g. Clothing > T-Shirts. */
 export type Category = {
   __typename?: 'Category';
@@ -602,11 +612,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   Category: ResolverTypeWrapper<CategoryDocumentModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Discount: ResolverTypeWrapper<Discount>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DiscountInput: DiscountInput;
   DiscountType: DiscountType;
   Image: ResolverTypeWrapper<Image>;
@@ -614,7 +624,6 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductDocumentModel>;
   ProductAttributes: ResolverTypeWrapper<ProductAttributes>;
@@ -635,6 +644,8 @@ export type ResolversTypes = ResolversObject<{
   Seo: ResolverTypeWrapper<Seo>;
   SeoInput: SeoInput;
   User: ResolverTypeWrapper<{ id: string }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -644,14 +655,12 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   Discount: Discount;
-  Boolean: Scalars['Boolean']['output'];
   DiscountInput: DiscountInput;
   Image: Image;
   ImageInput: ImageInput;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
   Product: ProductDocumentModel;
   ProductAttributes: ProductAttributes;
@@ -672,8 +681,18 @@ export type ResolversParentTypes = ResolversObject<{
   Seo: Seo;
   SeoInput: SeoInput;
   User: { id: string };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = ProductsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -853,6 +872,7 @@ export type Resolvers<ContextType = ProductsContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = ProductsContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;

@@ -14,6 +14,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * Who may keep a cached response: any cache (PUBLIC, e.g. a CDN) or only the caller's own client
+ * (PRIVATE).
+ */
+export type CacheControlScope =
+  /** Specific to the caller: only their own client may keep it. */
+  | 'PRIVATE'
+  /** The same for every caller: any cache may keep it. */
+  | 'PUBLIC';
+
 /** How the matches of one attribute are distributed. */
 export type Facet = {
   __typename?: 'Facet';
@@ -231,12 +241,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   Facet: ResolverTypeWrapper<Facet>;
   FacetValue: ResolverTypeWrapper<FacetValue>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Money: ResolverTypeWrapper<Money>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PriceRange: ResolverTypeWrapper<PriceRange>;
   Product: ResolverTypeWrapper<{ id: string }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -244,6 +253,8 @@ export type ResolversTypes = ResolversObject<{
   SearchFilter: SearchFilter;
   SearchResult: ResolverTypeWrapper<SearchResultOutputModel>;
   SearchSort: SearchSort;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -251,18 +262,26 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Facet: Facet;
   FacetValue: FacetValue;
-  Int: Scalars['Int']['output'];
   Money: Money;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PriceRange: PriceRange;
   Product: { id: string };
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   SearchFilter: SearchFilter;
   SearchResult: SearchResultOutputModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = SearchContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -334,6 +353,7 @@ export type Resolvers<ContextType = SearchContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = SearchContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
