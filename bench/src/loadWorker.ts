@@ -1,7 +1,9 @@
-// Runs one closed-loop load in its own process, so the load generator does not share an event
-// loop with what it measures; prints the result as JSON on stdout.
-import { load } from './support.js';
+// Runs one closed-loop load in its own process (pinned away from the gateway under test), so
+// the load generator does not share an event loop or a core with what it measures; prints the
+// result as JSON on stdout. Its options come on stdin (per-user request lists can be large).
+import { generateLoad, type LoadOptions } from './loadGenerator.js';
 
-const options = JSON.parse(process.argv[2]!) as Parameters<typeof load>[0];
-const result = await load(options);
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const result = await generateLoad(JSON.parse(input) as LoadOptions);
 process.stdout.write(`${JSON.stringify(result)}\n`);

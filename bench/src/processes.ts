@@ -1,43 +1,62 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { root, type LoadResult } from './support.js';
+import type { LoadOptions, LoadResult } from './loadGenerator.js';
+import { root } from './support.js';
 
-/** Starts a gateway process and resolves once its health (or first answer) is up. */
-export async function startGatewayProcess(kind: 'router' | 'apollo' | 'hive', env: Record<string, string>): Promise<ChildProcess> {
+export type GatewayKind = 'router' | 'apollo' | 'hive' | 'hive-rust';
+
+/**
+ * Cores for the gateway under test and for everything else (subgraphs, databases, load): with
+ * `taskset` and two cores or more, the gateway gets core 0 to itself and the rest runs on core
+ * 1, so every peer is measured on one core with the same neighbours.
+ */
+const pinning = existsSync('/usr/bin/taskset') && availableParallelism() >= 2;
+
+/** Moves this process (and what it starts from now on) off the gateway's core. */
+export function pinHarness(): boolean {
+  if (!pinning) return false;
+  return spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+function spawnPinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return pinning ? spawn('taskset', ['-c', String(core), process.execPath, ...args], options) : spawn(process.execPath, args, options);
+}
+
+/** Starts a gateway on core 0 and resolves once it answers a query. */
+export async function startGatewayProcess(kind: GatewayKind, env: Record<string, string>): Promise<ChildProcess> {
   const script =
-    kind === 'router'
-      ? join(root, 'router', 'dist', 'main.js')
-      : join(root, 'bench', 'dist', 'gateways', kind === 'apollo' ? 'apolloGateway.js' : 'hiveGateway.js');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    kind === 'router' ? join(root, 'router', 'dist', 'main.js') : join(root, 'bench', 'dist', 'gateways', kind === 'apollo' ? 'apolloGateway.js' : 'hiveGateway.js');
+  const child = spawnPinned(0, [script], {
+    env: { ...process.env, LOG_LEVEL: 'error', ...(kind === 'hive-rust' ? { HIVE_PLANNER: 'rust' } : {}), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   if (process.env.BENCH_DEBUG) child.stderr!.pipe(process.stderr), child.stdout!.pipe(process.stderr);
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${env.PORT}/graphql`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${kind} exited: ${output}`);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
       if (response.ok) return child;
     } catch {
-      // not yet
+      // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${kind} did not answer within 30 s: ${output}`);
+      throw new Error(`${kind} did not answer within 60 s: ${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
@@ -48,12 +67,48 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function loadInProcess(options: object): Promise<LoadResult> {
-  const child = spawn(process.execPath, [join(root, 'bench', 'dist', 'loadWorker.js'), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Runs one load in a worker process on core 1. */
+export async function loadInProcess(options: LoadOptions): Promise<LoadResult> {
+  const child = spawnPinned(1, [join(root, 'bench', 'dist', 'loadWorker.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin!.end(JSON.stringify(options));
   let last = '';
   createInterface({ input: child.stdout! }).on('line', (line) => (last = line));
   await new Promise((resolve) => child.once('exit', resolve));
   return JSON.parse(last) as LoadResult;
+}
+
+/** Resident set size of a process in MB (Linux), or null where /proc is not there. */
+export function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the samples (MB). */
+export function sampleRss(pid: number | undefined, everyMs: number): { stop(): number[] } {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    const mb = rssMb(pid);
+    if (mb !== null) samples.push(mb);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
+/** Starts the four federation benchmark subgraphs in their own process; resolves their URLs. */
+export async function startFederationSubgraphs(): Promise<{ urls: Record<string, string>; stop(): Promise<void> }> {
+  const child = spawnPinned(1, [join(root, 'bench', 'dist', 'federation', 'main.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const urls = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once('exit', () => reject(new Error('the federation subgraphs exited')));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Record<string, string>));
+  });
+  return { urls, stop: () => stopProcess(child) };
 }

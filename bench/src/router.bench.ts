@@ -1,79 +1,227 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buy, registerCustomer } from './customers.js';
-import { loadInProcess, startGatewayProcess, stopProcess } from './processes.js';
-import { freePort, startBenchStack, table, writeResult } from './support.js';
+import { isDeepStrictEqual } from 'node:util';
+import { composeSupergraph } from '@shop/router';
+import { renderChart, type ChartRow } from './chart.js';
+import { federationSdl, type FederationSubgraph } from './federation/subgraphs.js';
+import type { LoadRequest, LoadResult } from './loadGenerator.js';
+import { loadInProcess, pinHarness, sampleRss, startFederationSubgraphs, startGatewayProcess, stopProcess, type GatewayKind } from './processes.js';
+import { generateKeyJwk, importKeyRing, keySetOf } from '@shop/subgraph-kit';
+import { freePort, root, startBenchStack, table, writeResult } from './support.js';
+import { federationWorkloads, shopWorkloads, type Workload } from './workloads.js';
 
-const PRODUCT_PAGE = `query ProductPage($id: ID!) { product(id: $id) { id sku name description
-  price { amount currencyCode } basePrice { amount currencyCode } images { url alt }
-  variants { sku name size color price { amount } } category { name slug }
-  rating { average count } stock { available } inStock } }`;
-const ORDER_HISTORY = `query OrderHistory { me { orders(first: 20) { totalCount edges { node {
-  orderNumber status createdAt total { amount currencyCode }
-  items { quantity unitPrice { amount } product { name sku } } } } } } }`;
+const PEERS: Array<{ name: string; kind: GatewayKind }> = [
+  { name: 'shop router', kind: 'router' },
+  { name: '@apollo/gateway', kind: 'apollo' },
+  { name: '@graphql-hive/gateway', kind: 'hive' },
+  { name: 'Hive gateway + Rust planner', kind: 'hive-rust' },
+];
+
+export interface RouterBenchOptions {
+  seconds: number;
+  connections: number;
+  rounds: number;
+  soakSeconds: number;
+  historyCustomers: number;
+  /** `federation`, `shop` or both. */
+  stacks: ReadonlyArray<'federation' | 'shop'>;
+}
+
+interface Cell {
+  workload: string;
+  peer: string;
+  rounds: LoadResult[];
+  peakRssMb: number;
+}
 
 /**
- * Router throughput and latency on the product-page and order-history queries: our router
- * against a plain @apollo/gateway and @graphql-hive/gateway, each in its own process over the
- * same subgraphs, with the load generated from a third process.
+ * Our router against plain @apollo/gateway, @graphql-hive/gateway and Hive gateway with its
+ * Rust query planner, in front of the same subgraphs in the same run: the standard federation
+ * benchmark and the shop's product page and order history, anonymous and with a token per
+ * virtual user. Rounds alternate the peers' order; each gateway runs alone on core 0, the load
+ * and the subgraphs on core 1. Answers are compared across peers before they are timed.
  */
-export async function routerBench(options: { seconds: number; connections: number }) {
-  const bench = await startBenchStack();
+export async function routerBench(options: RouterBenchOptions) {
+  const pinned = pinHarness();
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, pinned, loadBefore: loadavg().map((n) => Math.round(n * 100) / 100) };
+  process.stdout.write(`router bench: ${options.rounds} rounds x ${options.seconds} s, ${options.connections} connections, ${PEERS.length} peers; pinned: ${pinned}; load average ${machine.loadBefore.join(' ')}\n`);
+  const dir = await mkdtemp(join(tmpdir(), 'shop-bench-sg-'));
+  // One signing key for the users subgraph and the federation tokens; gateways that verify
+  // tokens read its public half from a JWK Set served here.
+  const privateJwk = JSON.stringify(await generateKeyJwk());
+  const keys = await importKeyRing(privateJwk);
+  const jwks = await serveJwks(keySetOf(keys.published));
+  const federation = await startFederationSubgraphs();
+  const bench = options.stacks.includes('shop') ? await startBenchStack({ jwtPrivateKey: privateJwk }) : null;
+  const gatewayEnv = (supergraph: string, port: number) => ({ PORT: String(port), SUPERGRAPH_PATH: supergraph, JWKS_URL: jwks.url, RATE_LIMIT_PER_MINUTE: '0', SUPERGRAPH_WATCH: 'false' });
   try {
-    const url = bench.stack.routerUrl;
-    const customer = await registerCustomer(url, 'history@bench.local');
-    for (let i = 0; i < 20; i++) {
-      const items = [0, 1, 2].map((k) => ({ productId: bench.productIds[(i * 3 + k) % bench.productIds.length]!, quantity: 1 + k }));
-      const result = await buy(url, customer, items, `history-order-${i}`);
-      if (!result.orderId) throw new Error(`could not place history order: ${result.code}`);
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'shop-bench-sg-'));
-    const supergraphPath = join(dir, 'supergraph.graphql');
-    writeFileSync(supergraphPath, bench.stack.supergraphSdl);
-
-    const operations = [
-      { name: 'product page', body: JSON.stringify({ query: PRODUCT_PAGE, variables: { id: bench.productIds[7] } }), headers: {} },
-      { name: 'order history', body: JSON.stringify({ query: ORDER_HISTORY }), headers: { authorization: `Bearer ${customer.token}` } },
+    const supergraphs = {
+      federation: writeSupergraph(dir, 'federation', composeSupergraph(Object.entries(federation.urls).map(([name, url]) => ({ name, url, typeDefs: federationSdl[name as FederationSubgraph] }))).supergraphSdl),
+      shop: bench ? writeSupergraph(dir, 'shop', bench.stack.supergraphSdl) : '',
+    };
+    if (bench) process.stdout.write('placing the order history...\n');
+    const workloads = [
+      ...(await federationWorkloads(keys.signing, options.connections)),
+      ...(bench ? await shopWorkloads(bench, keys.signing, options.connections, options.historyCustomers) : []),
     ];
-    const gateways = [
-      { name: 'shop router', kind: 'router' as const },
-      { name: '@apollo/gateway', kind: 'apollo' as const },
-      { name: '@graphql-hive/gateway', kind: 'hive' as const },
-    ];
-    const rows: Array<Record<string, string | number>> = [];
-    for (const gateway of gateways) {
-      const port = await freePort();
-      const child = await startGatewayProcess(gateway.kind, {
-        PORT: String(port),
-        SUPERGRAPH_PATH: supergraphPath,
-        JWKS_URL: new URL('/.well-known/jwks.json', bench.stack.urls.users!).toString(),
-        RATE_LIMIT_PER_MINUTE: '0',
-      });
-      try {
-        for (const operation of operations) {
-          const result = await loadInProcess({
-            url: `http://127.0.0.1:${port}/graphql`,
-            body: operation.body,
-            headers: operation.headers,
-            connections: options.connections,
-            seconds: options.seconds,
-            warmupSeconds: Math.min(3, options.seconds),
-          });
-          rows.push({ gateway: gateway.name, operation: operation.name, 'req/s': result.rps, 'p50 ms': result.p50, 'p90 ms': result.p90, 'p99 ms': result.p99, requests: result.requests, errors: result.errors });
+    const cells = new Map<string, Cell>();
+    const total = options.stacks.length * options.rounds * PEERS.length;
+    let step = 0;
+    for (const stack of options.stacks) {
+      const stackWorkloads = workloads.filter((w) => w.stack === stack);
+      for (let round = 0; round < options.rounds; round++) {
+        const order = PEERS.map((_, i) => PEERS[(i + round) % PEERS.length]!);
+        for (const peer of order) {
+          step += 1;
+          const port = await freePort();
+          const child = await startGatewayProcess(peer.kind, gatewayEnv(supergraphs[stack], port));
+          const url = `http://127.0.0.1:${port}/graphql`;
+          try {
+            if (round === 0) await checkAnswers(url, peer.name, stackWorkloads);
+            for (const workload of stackWorkloads) {
+              const rss = sampleRss(child.pid, 500);
+              const result = await loadInProcess({ url, requests: workload.requests, connections: options.connections, seconds: options.seconds, warmupSeconds: Math.min(3, options.seconds) });
+              const peak = Math.max(0, ...rss.stop());
+              const key = `${workload.name}\n${peer.name}`;
+              const cell = cells.get(key) ?? { workload: workload.name, peer: peer.name, rounds: [], peakRssMb: 0 };
+              cell.rounds.push(result);
+              cell.peakRssMb = Math.max(cell.peakRssMb, peak);
+              cells.set(key, cell);
+              process.stdout.write(`[${step}/${total}] round ${round + 1}/${options.rounds}  ${peer.name.padEnd(28)} ${workload.name.padEnd(42)} ${String(result.rps).padStart(5)} req/s  p99 ${result.p99} ms  errors ${result.errors}  rss ${peak} MB\n`);
+            }
+          } finally {
+            await stopProcess(child);
+          }
         }
-      } finally {
-        await stopProcess(child);
       }
     }
-    process.stdout.write(`\nRouter throughput (${options.connections} connections, ${options.seconds} s per row, load from a separate process)\n`);
-    table(rows);
-    return { connections: options.connections, seconds: options.seconds, rows };
+    const soak = await soakRouter(gatewayEnv(supergraphs.federation, await freePort()), workloads[0]!.requests, options);
+    return report([...cells.values()], soak, { ...machine, loadAfter: loadavg().map((n) => Math.round(n * 100) / 100) }, options);
   } finally {
-    await bench.stop();
+    await bench?.stop();
+    await federation.stop();
+    await jwks.stop();
   }
 }
 
-export const runRouterBench = async (seconds: number, connections: number) =>
-  writeResult('router', await routerBench({ seconds, connections }));
+/** A JWK Set on a free local port, as the users subgraph publishes one. */
+async function serveJwks(keySet: unknown): Promise<{ url: string; stop(): Promise<void> }> {
+  const body = JSON.stringify(keySet);
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/.well-known/jwks.json`, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function writeSupergraph(dir: string, name: string, sdl: string): string {
+  const path = join(dir, `${name}.graphql`);
+  writeFileSync(path, sdl);
+  return path;
+}
+
+const reference = new Map<string, unknown>();
+
+/** Every peer must give the same answers (data and errors) to the requests it will be timed on. */
+async function checkAnswers(url: string, peer: string, workloads: readonly Workload[]): Promise<void> {
+  for (const workload of workloads) {
+    const samples = [...new Set([0, 1, workload.requests.length - 1])].map((i) => workload.requests[i]).filter((r): r is LoadRequest => !!r);
+    for (const [i, request] of samples.entries()) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body });
+      const answer = (await response.json()) as { errors?: unknown };
+      if (answer.errors) throw new Error(`${peer} answered ${workload.name} with errors: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+      const key = `${workload.name}#${i}`;
+      if (!reference.has(key)) reference.set(key, answer);
+      else if (!isDeepStrictEqual(reference.get(key), answer)) throw new Error(`${peer} answers ${workload.name} differently from the first peer`);
+    }
+  }
+}
+
+/** Our router alone under the benchmark workload for a while: is its memory flat? */
+async function soakRouter(env: Record<string, string>, requests: LoadRequest[], options: RouterBenchOptions) {
+  if (options.soakSeconds <= 0) return null;
+  process.stdout.write(`soak: shop router, benchmark workload, ${options.soakSeconds} s...\n`);
+  const child = await startGatewayProcess('router', env);
+  try {
+    const rss = sampleRss(child.pid, 5000);
+    const result = await loadInProcess({ url: `http://127.0.0.1:${env.PORT}/graphql`, requests, connections: options.connections, seconds: options.soakSeconds, warmupSeconds: 0 });
+    const samples = rss.stop();
+    const quarter = Math.max(1, Math.floor(samples.length / 4));
+    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    // The first samples include start-up and JIT warm-up; growth is the last quarter against the second.
+    const early = mean(samples.slice(quarter, 2 * quarter));
+    const late = mean(samples.slice(-quarter));
+    return { seconds: options.soakSeconds, rps: result.rps, errors: result.errors, rssMb: samples, earlyMb: early, lateMb: late, growthMb: late - early, peakMb: Math.max(...samples) };
+  } finally {
+    await stopProcess(child);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function report(cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>, machine: Record<string, unknown>, options: RouterBenchOptions) {
+  const rows: ChartRow[] = cells.map((c) => ({
+    workload: c.workload,
+    peer: c.peer,
+    rps: median(c.rounds.map((r) => r.rps)),
+    p50: median(c.rounds.map((r) => r.p50)),
+    p95: median(c.rounds.map((r) => r.p95)),
+    p99: median(c.rounds.map((r) => r.p99)),
+  }));
+  const find = (workload: string, peer: string) => rows.find((r) => r.workload === workload && r.peer === peer);
+  const printable = cells.map((c, i) => {
+    const base = find(c.workload, '@apollo/gateway');
+    return {
+      workload: c.workload,
+      peer: c.peer,
+      'req/s': rows[i]!.rps,
+      'vs @apollo/gateway': base ? `${(rows[i]!.rps / base.rps).toFixed(2)}x` : '-',
+      'p50 ms': rows[i]!.p50,
+      'p95 ms': rows[i]!.p95,
+      'p99 ms': rows[i]!.p99,
+      'peak RSS MB': c.peakRssMb,
+      errors: c.rounds.reduce((n, r) => n + r.errors, 0),
+      'req/s per round': c.rounds.map((r) => r.rps).join(' '),
+    };
+  });
+  process.stdout.write(`\nRouter throughput: median of ${options.rounds} rounds, ${options.seconds} s each, ${options.connections} connections\n`);
+  const text = table(printable);
+  const targets = evaluateTargets(find, cells, soak);
+  process.stdout.write('\nTargets\n');
+  table(targets);
+  if (soak) process.stdout.write(`\nsoak: ${soak.rps} req/s for ${soak.seconds} s; RSS ${soak.earlyMb} MB -> ${soak.lateMb} MB (peak ${soak.peakMb} MB)\n`);
+  const dir = join(root, 'bench', 'results');
+  writeFileSync(join(dir, 'router.svg'), renderChart(rows, `Router benchmark (${options.connections} connections, gateway on one core)`));
+  writeFileSync(join(dir, 'router.md'), `${text}\n`);
+  return { machine, options, rows: printable, targets, soak };
+}
+
+type Find = (workload: string, peer: string) => ChartRow | undefined;
+
+function evaluateTargets(find: Find, cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>) {
+  const ours = (w: string) => find(w, 'shop router');
+  const ratio = (w: string, peer: string) => (ours(w)?.rps ?? 0) / (find(w, peer)?.rps ?? Infinity);
+  const check = (target: string, met: boolean, value: string) => ({ target, met: met ? 'yes' : 'NO', value });
+  const bench = 'benchmark, anonymous';
+  const signed = 'benchmark, token per user';
+  const peakRss = Math.max(...cells.filter((c) => c.peer === 'shop router').map((c) => c.peakRssMb));
+  const results = [
+    check('benchmark anonymous: req/s above Hive + Rust planner', ratio(bench, 'Hive gateway + Rust planner') > 1, `${ratio(bench, 'Hive gateway + Rust planner').toFixed(2)}x`),
+    check('benchmark anonymous: >= 5x @apollo/gateway', ratio(bench, '@apollo/gateway') >= 5, `${ratio(bench, '@apollo/gateway').toFixed(2)}x`),
+    check('benchmark anonymous: p99 below Hive + Rust planner', (ours(bench)?.p99 ?? Infinity) < (find(bench, 'Hive gateway + Rust planner')?.p99 ?? 0), `${ours(bench)?.p99} vs ${find(bench, 'Hive gateway + Rust planner')?.p99} ms`),
+    check('benchmark token per user: >= 3x @apollo/gateway', ratio(signed, '@apollo/gateway') >= 3, `${ratio(signed, '@apollo/gateway').toFixed(2)}x`),
+  ];
+  for (const w of ['product page, anonymous', 'product page, token per user', 'order history (50 orders), token per user']) {
+    results.push(check(`${w}: >= 2x @apollo/gateway`, ratio(w, '@apollo/gateway') >= 2, `${ratio(w, '@apollo/gateway').toFixed(2)}x`));
+    const hive = Math.max(find(w, '@graphql-hive/gateway')?.rps ?? 0, find(w, 'Hive gateway + Rust planner')?.rps ?? 0);
+    results.push(check(`${w}: above Hive gateway`, (ours(w)?.rps ?? 0) > hive, `${ours(w)?.rps} vs ${hive} req/s`));
+  }
+  results.push(check('router RSS under load < 300 MB', peakRss < 300, `${peakRss} MB`));
+  if (soak) results.push(check(`no RSS growth over ${soak.seconds} s`, soak.growthMb <= Math.max(10, soak.earlyMb * 0.05), `${soak.earlyMb} -> ${soak.lateMb} MB`));
+  return results;
+}
+
+export const runRouterBench = async (options: RouterBenchOptions) => writeResult('router', await routerBench(options));

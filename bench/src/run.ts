@@ -1,6 +1,6 @@
 // `npm run bench [router|roundtrips|checkout|subscriptions ...]`: each prints a table and writes
-// JSON under bench/results/. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_BUYERS and
-// BENCH_SUBSCRIBERS scale the runs.
+// JSON under bench/results/. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SOAK_SECONDS,
+// BENCH_HISTORY_CUSTOMERS, BENCH_BUYERS and BENCH_SUBSCRIBERS scale the runs.
 import { runCheckoutBench } from './checkout.bench.js';
 import { runRoundTripsBench } from './roundtrips.bench.js';
 import { runRouterBench } from './router.bench.js';
@@ -18,7 +18,16 @@ if (unknown.length > 0) {
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 for (const name of selected) {
   let path: string;
-  if (name === 'router') path = await runRouterBench(env('BENCH_SECONDS', 10), env('BENCH_CONNECTIONS', 16));
+  if (name === 'router') {
+    path = await runRouterBench({
+      seconds: env('BENCH_SECONDS', 10),
+      connections: env('BENCH_CONNECTIONS', 50),
+      rounds: env('BENCH_ROUNDS', 3),
+      soakSeconds: env('BENCH_SOAK_SECONDS', 120),
+      historyCustomers: env('BENCH_HISTORY_CUSTOMERS', 5),
+      stacks: (process.env.BENCH_STACKS ?? 'federation,shop').split(',').filter((s): s is 'federation' | 'shop' => s === 'federation' || s === 'shop'),
+    });
+  }
   else if (name === 'roundtrips') path = await runRoundTripsBench();
   else if (name === 'checkout') path = await runCheckoutBench(env('BENCH_BUYERS', 20), env('BENCH_SECONDS', 10));
   else path = await runSubscriptionsBench(env('BENCH_SUBSCRIBERS', 1000), 5);

@@ -20,7 +20,13 @@ export interface BenchStack {
 
 /** A fresh supergraph on a throwaway embedded PostgreSQL, stock seeded, admin signed in. */
 export async function startBenchStack(
-  options: { stockPerProduct?: number; redisUrl?: string; onSubgraphFetch?: (event: { service: string }) => void } = {},
+  options: {
+    stockPerProduct?: number;
+    redisUrl?: string;
+    onSubgraphFetch?: (event: { service: string }) => void;
+    /** The users subgraph's signing key (a private JWK as text); default a fresh one. */
+    jwtPrivateKey?: string;
+  } = {},
 ): Promise<BenchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'shop-bench-'));
   await chmod(dir, 0o755);
@@ -31,7 +37,7 @@ export async function startBenchStack(
     root,
     ports,
     databaseUrl: (name) => postgres.url(`bench_${name}`),
-    keys: await generateStackKeys(),
+    keys: { ...(await generateStackKeys()), ...(options.jwtPrivateKey ? { jwtPrivateKey: options.jwtPrivateKey } : {}) },
     admin: ADMIN,
     logLevel: 'error',
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
@@ -95,65 +101,4 @@ export function writeResult(name: string, result: unknown): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(path, `${JSON.stringify({ name, at: new Date().toISOString(), node: process.version, result }, null, 2)}\n`);
   return path;
-}
-
-export interface LoadResult {
-  requests: number;
-  errors: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
-/**
- * A closed-loop load: `connections` workers each send the next request when the last one
- * answered, for `seconds`. Every response body is checked for GraphQL errors.
- */
-export async function load(options: {
-  url: string;
-  body: string;
-  headers?: Record<string, string>;
-  connections: number;
-  seconds: number;
-  warmupSeconds?: number;
-}): Promise<LoadResult> {
-  const headers = { 'content-type': 'application/json', ...options.headers };
-  const run = async (seconds: number, record: boolean) => {
-    const latencies: number[] = [];
-    let errors = 0;
-    const end = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: options.connections }, async () => {
-        while (performance.now() < end) {
-          const started = performance.now();
-          try {
-            const response = await fetch(options.url, { method: 'POST', headers, body: options.body });
-            const text = await response.text();
-            if (!response.ok || text.includes('"errors"')) errors += 1;
-          } catch {
-            errors += 1;
-          }
-          if (record) latencies.push(performance.now() - started);
-        }
-      }),
-    );
-    return { latencies, errors };
-  };
-  if (options.warmupSeconds) await run(options.warmupSeconds, false);
-  const started = performance.now();
-  const { latencies, errors } = await run(options.seconds, true);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    requests: latencies.length,
-    errors,
-    seconds: round(seconds),
-    rps: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p90: round(percentile(latencies, 90)),
-    p99: round(percentile(latencies, 99)),
-  };
 }

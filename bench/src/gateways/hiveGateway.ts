@@ -1,11 +1,15 @@
 // @graphql-hive/gateway's runtime on node:http over the same supergraph, forwarding Authorization.
+// HIVE_PLANNER=rust plans with @graphql-hive/router-runtime (Hive Router's Rust query planner,
+// a prebuilt native addon) instead of the JavaScript one.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 
+const rust = process.env.HIVE_PLANNER === 'rust';
 const gateway = createGatewayRuntime({
   supergraph: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
-  logging: process.env.HIVE_LOGGING === "1" ? "debug" : false,
+  logging: process.env.HIVE_LOGGING === '1' ? 'debug' : false,
+  ...(rust ? { unifiedGraphHandler: (await import('@graphql-hive/router-runtime')).unifiedGraphHandler } : {}),
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => {
       const authorization = request.headers.get('authorization');

@@ -119,10 +119,8 @@ export class QueryPlanExecutor {
     const owners: number[][] = [];
     const indexOf = new Map<string, number>();
     for (let i = 0; i < entities.length; i++) {
-      const representation = representationOf(this.types, entities[i]!, step.requires);
-      if (!representation || !representation.__typename) continue;
-      applyRewrites(this.types, step.inputRewrites, representation);
-      const text = JSON.stringify(representation);
+      const text = this.representation(step, entities[i]!, step.requires);
+      if (text === null) continue;
       let index = indexOf.get(text);
       if (index === undefined) {
         index = texts.length;
@@ -167,6 +165,16 @@ export class QueryPlanExecutor {
       applyRewrites(this.types, step.outputRewrites, entity);
       for (const i of group) deepMerge(entities[i]!, entity);
     }
+  }
+
+  /** The JSON of an entity's representation, or null when it has none. */
+  private representation(step: FetchStep, entity: DataObject, requires: NonNullable<FetchStep['requires']>): string | null {
+    const encoded = step.encodeRepresentation?.(entity, this.types);
+    if (encoded !== undefined) return encoded;
+    const representation = representationOf(this.types, entity, requires);
+    if (!representation || !representation.__typename) return null;
+    applyRewrites(this.types, step.inputRewrites, representation);
+    return JSON.stringify(representation);
   }
 
   private async send(run: Run, client: SubgraphClient, step: FetchStep, body: string): Promise<FetchOutcome> {

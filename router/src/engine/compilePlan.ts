@@ -1,5 +1,6 @@
 import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { compileRepresentation, type RepresentationEncoder } from './representations.js';
 
 /**
  * A query plan as the executor runs it: @apollo/query-planner's nodes with everything a fetch
@@ -41,6 +42,8 @@ export interface FetchStep {
   variableUsages: readonly string[];
   /** Present on entity fetches: what each representation is built from. */
   requires: readonly QueryPlanSelectionNode[] | undefined;
+  /** Writes a representation's JSON directly; null where the general path is needed (input rewrites, unusual shapes). */
+  encodeRepresentation: RepresentationEncoder | null;
   inputRewrites: readonly FetchDataRewrite[] | undefined;
   outputRewrites: readonly FetchDataRewrite[] | undefined;
   /** `{"query":…,"operationName":…,"variables":` : the body up to its variables. */
@@ -84,6 +87,7 @@ export function compileFetch(node: FetchNode): FetchStep {
     mergeable: node.operationKind === 'query',
     variableUsages: node.variableUsages ?? [],
     requires: node.requires,
+    encodeRepresentation: node.requires && !node.inputRewrites?.length ? compileRepresentation(node.requires) : null,
     inputRewrites: node.inputRewrites,
     outputRewrites: node.outputRewrites,
     bodyHead: `${json.slice(0, -1)},"variables":`,

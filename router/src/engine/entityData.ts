@@ -152,6 +152,8 @@ export function deepMerge(target: DataObject, source: unknown): void {
     const incoming = (source as DataObject)[key];
     if (incoming === undefined) continue;
     const existing = own(target, key);
+    // Already there: an answer merged into several positions shares its lists and objects.
+    if (existing === incoming) continue;
     if (existing && typeof incoming === 'object' && incoming !== null && !Array.isArray(incoming) && typeof existing === 'object') {
       deepMerge(existing as DataObject, incoming);
     } else if (Array.isArray(incoming) && Array.isArray(existing) && incoming.length === existing.length) {

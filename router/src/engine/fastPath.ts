@@ -3,6 +3,7 @@ import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql'
 import type { GraphQLHttpAnswer } from '@shop/subgraph-kit';
 import type { RouterContext } from '../context.js';
 import { isRecord } from '../request.js';
+import { forwardedIdentity } from '../subgraphHeaders.js';
 import type { SupergraphRuntime } from '../SupergraphRuntime.js';
 
 export interface FastPathRequest {
@@ -30,12 +31,19 @@ const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'
  * content type and cache-control); anything else (a parse or validation error, bad variables,
  * a browser's GET for the landing page, CSRF-suspect requests, a mutation over GET) gets null,
  * and Apollo Server answers it, with the same engine underneath.
+ *
+ * Identical queries in flight with the same forwarded identity run once and share the answer:
+ * the same lever as merging their identical subgraph calls (each of those would be merged
+ * anyway), taken before the plan runs, so anonymous catalogue traffic costs one execution per
+ * burst. Mutations, and queries of different callers, never share.
  */
 export function createFastPath(options: {
   runtime: () => SupergraphRuntime | null;
   introspection: boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }) {
+  const inFlight = new WeakMap<SupergraphRuntime, Map<string, Promise<GraphQLHttpAnswer>>>();
+
   return async function answer(request: FastPathRequest): Promise<GraphQLHttpAnswer | null> {
     const runtime = options.runtime();
     if (!runtime || !acceptable(request)) return null;
@@ -50,17 +58,30 @@ export function createFastPath(options: {
     const coerced = engine.coerce(prepared, given);
     if (!coerced.ok) return null;
 
-    const result = await engine.execute(prepared, given, coerced.values, request.context);
-    const errors = result.errors.length > 0 ? result.errors.map((error) => format(options.formatError, error)) : undefined;
-    const body = errors ? JSON.stringify({ errors, data: result.data }) : JSON.stringify({ data: result.data });
-    return {
-      status: 200,
-      headers: {
-        'content-type': request.mediaType,
-        'cache-control': result.cachePolicy.header({ errors: errors !== undefined, mutation: prepared.operationType === 'mutation' }),
-      },
-      body: `${body}\n`,
+    const run = async (): Promise<GraphQLHttpAnswer> => {
+      const result = await engine.execute(prepared, given, coerced.values, request.context);
+      const errors = result.errors.length > 0 ? result.errors.map((error) => format(options.formatError, error)) : undefined;
+      const body = errors ? JSON.stringify({ errors, data: result.data }) : JSON.stringify({ data: result.data });
+      return {
+        status: 200,
+        headers: {
+          'content-type': request.mediaType,
+          'cache-control': result.cachePolicy.header({ errors: errors !== undefined, mutation: prepared.operationType === 'mutation' }),
+        },
+        body: `${body}\n`,
+      };
     };
+    if (prepared.operationType !== 'query') return run();
+    let running = inFlight.get(runtime);
+    if (!running) inFlight.set(runtime, (running = new Map()));
+    const key = `${forwardedIdentity(request.context)}\n${request.mediaType}\n${request.operationName ?? ''}\n${JSON.stringify(given)}\n${request.query}`;
+    let pending = running.get(key);
+    if (!pending) {
+      const map = running;
+      pending = run().finally(() => map.delete(key));
+      running.set(key, pending);
+    }
+    return pending;
   };
 }
 
