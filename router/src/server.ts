@@ -82,7 +82,7 @@ export interface RouterOptions {
   subgraphTimeouts?: Record<string, number>;
   /** When a failing subgraph is cut off and probed again (and the clock, for tests). */
   circuitBreaker?: Partial<CircuitBreakerOptions>;
-  /** Keep-alive connections per subgraph (default 128). */
+  /** Keep-alive connections per subgraph (default 32). */
   subgraphConnections?: number;
   /**
    * Answer valid operations straight from the engine (default). False sends every request
@@ -135,7 +135,7 @@ export function createRouter(options: RouterOptions): Router {
   const clients = new SubgraphClients({
     timeoutMs: (name) => options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
     breaker: { ...DEFAULT_CIRCUIT_BREAKER, now: clock.now, ...options.circuitBreaker },
-    connections: options.subgraphConnections ?? 128,
+    connections: options.subgraphConnections ?? 32,
     onFetch,
     onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
   });
