@@ -24,6 +24,8 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** What the first failed request got, to tell why. */
+  firstError?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const run = async (seconds: number) => {
     const latencies: number[] = [];
     let errors = 0;
+    let firstError: string | undefined;
     const end = performance.now() + seconds * 1000;
     await Promise.all(
       Array.from({ length: options.connections }, async (_, vu) => {
@@ -48,20 +51,24 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
           try {
             const response = await pool.request({ path, method: 'POST', headers: allHeaders, body });
             const text = await response.body.text();
-            if (response.statusCode !== 200 || text.includes('"errors":[')) errors += 1;
-          } catch {
+            if (response.statusCode !== 200 || text.includes('"errors":[')) {
+              errors += 1;
+              firstError ??= `HTTP ${response.statusCode} ${text.slice(0, 300)}`;
+            }
+          } catch (error) {
             errors += 1;
+            firstError ??= (error as Error).message;
           }
           latencies.push(performance.now() - started);
         }
       }),
     );
-    return { latencies, errors };
+    return { latencies, errors, firstError };
   };
   try {
     if (options.warmupSeconds > 0) await run(options.warmupSeconds);
     const started = performance.now();
-    const { latencies, errors } = await run(options.seconds);
+    const { latencies, errors, firstError } = await run(options.seconds);
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
@@ -73,6 +80,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
       p50: round(percentile(latencies, 50)),
       p95: round(percentile(latencies, 95)),
       p99: round(percentile(latencies, 99)),
+      ...(firstError ? { firstError } : {}),
     };
   } finally {
     await pool.close();

@@ -68,6 +68,20 @@ export async function routerBench(options: RouterBenchOptions) {
       ...(await federationWorkloads(keys.signing, options.connections)),
       ...(bench ? await shopWorkloads(bench, keys.signing, options.connections, options.historyCustomers) : []),
     ];
+    // Answers are compared first, all peers back to back, before anything (reservations
+    // expiring, say) can change the data under them.
+    for (const stack of options.stacks) {
+      for (const peer of PEERS) {
+        const port = await freePort();
+        const child = await startGatewayProcess(peer.kind, gatewayEnv(supergraphs[stack], port));
+        try {
+          await checkAnswers(`http://127.0.0.1:${port}/graphql`, peer.name, workloads.filter((w) => w.stack === stack));
+        } finally {
+          await stopProcess(child);
+        }
+      }
+    }
+    process.stdout.write(`every peer gives the same answers to every workload\n`);
     const cells = new Map<string, Cell>();
     const total = options.stacks.length * options.rounds * PEERS.length;
     let step = 0;
@@ -81,7 +95,6 @@ export async function routerBench(options: RouterBenchOptions) {
           const child = await startGatewayProcess(peer.kind, gatewayEnv(supergraphs[stack], port));
           const url = `http://127.0.0.1:${port}/graphql`;
           try {
-            if (round === 0) await checkAnswers(url, peer.name, stackWorkloads);
             for (const workload of stackWorkloads) {
               const rss = sampleRss(child.pid, 500);
               const result = await loadInProcess({ url, requests: workload.requests, connections: options.connections, seconds: options.seconds, warmupSeconds: Math.min(3, options.seconds) });
@@ -92,6 +105,7 @@ export async function routerBench(options: RouterBenchOptions) {
               cell.peakRssMb = Math.max(cell.peakRssMb, peak);
               cells.set(key, cell);
               process.stdout.write(`[${step}/${total}] round ${round + 1}/${options.rounds}  ${peer.name.padEnd(28)} ${workload.name.padEnd(42)} ${String(result.rps).padStart(5)} req/s  p99 ${result.p99} ms  errors ${result.errors}  rss ${peak} MB\n`);
+              if (result.firstError) process.stdout.write(`    first error: ${result.firstError}\n`);
             }
           } finally {
             await stopProcess(child);
@@ -135,7 +149,9 @@ async function checkAnswers(url: string, peer: string, workloads: readonly Workl
       if (answer.errors) throw new Error(`${peer} answered ${workload.name} with errors: ${JSON.stringify(answer.errors).slice(0, 300)}`);
       const key = `${workload.name}#${i}`;
       if (!reference.has(key)) reference.set(key, answer);
-      else if (!isDeepStrictEqual(reference.get(key), answer)) throw new Error(`${peer} answers ${workload.name} differently from the first peer`);
+      else if (!isDeepStrictEqual(reference.get(key), answer)) {
+        throw new Error(`${peer} answers ${workload.name} differently from the first peer:\n${JSON.stringify(answer).slice(0, 400)}\n${JSON.stringify(reference.get(key)).slice(0, 400)}`);
+      }
     }
   }
 }
