@@ -96,6 +96,24 @@ export function rssMb(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU time a process has used so far (user + system, seconds; Linux), or null. Per request, it
+ * tells a gateway's cost even when other processes on the machine take part of its core.
+ */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+// USER_HZ: 100 on Linux for every architecture Node runs on.
+const CLOCK_TICKS = 100;
+
 /** Samples a process's RSS every `everyMs` until stopped; returns the samples (MB). */
 export function sampleRss(pid: number | undefined, everyMs: number): { stop(): number[] } {
   const samples: number[] = [];

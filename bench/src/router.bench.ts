@@ -9,7 +9,7 @@ import { composeSupergraph } from '@shop/router';
 import { renderChart, type ChartRow } from './chart.js';
 import { federationSdl, type FederationSubgraph } from './federation/subgraphs.js';
 import type { LoadRequest, LoadResult } from './loadGenerator.js';
-import { loadInProcess, pinHarness, sampleRss, startFederationSubgraphs, startGatewayProcess, stopProcess, type GatewayKind } from './processes.js';
+import { cpuSeconds, loadInProcess, pinHarness, sampleRss, startFederationSubgraphs, startGatewayProcess, stopProcess, type GatewayKind } from './processes.js';
 import { generateKeyJwk, importKeyRing, keySetOf } from '@shop/subgraph-kit';
 import { freePort, root, startBenchStack, table, writeResult } from './support.js';
 import { federationWorkloads, shopWorkloads, type Workload } from './workloads.js';
@@ -34,7 +34,7 @@ export interface RouterBenchOptions {
 interface Cell {
   workload: string;
   peer: string;
-  rounds: LoadResult[];
+  rounds: Array<LoadResult & { cpuMsPerRequest: number | null }>;
   peakRssMb: number;
 }
 
@@ -96,15 +96,21 @@ export async function routerBench(options: RouterBenchOptions) {
           const url = `http://127.0.0.1:${port}/graphql`;
           try {
             for (const workload of stackWorkloads) {
+              const load = { url, requests: workload.requests, connections: options.connections };
+              await loadInProcess({ ...load, seconds: Math.min(3, options.seconds), warmupSeconds: 0 });
               const rss = sampleRss(child.pid, 500);
-              const result = await loadInProcess({ url, requests: workload.requests, connections: options.connections, seconds: options.seconds, warmupSeconds: Math.min(3, options.seconds) });
+              const cpuBefore = cpuSeconds(child.pid);
+              const measured = await loadInProcess({ ...load, seconds: options.seconds, warmupSeconds: 0 });
+              const cpuAfter = cpuSeconds(child.pid);
               const peak = Math.max(0, ...rss.stop());
+              const cpuMsPerRequest = cpuBefore !== null && cpuAfter !== null && measured.requests > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000 * 100) / measured.requests) / 100 : null;
+              const result = { ...measured, cpuMsPerRequest };
               const key = `${workload.name}\n${peer.name}`;
               const cell = cells.get(key) ?? { workload: workload.name, peer: peer.name, rounds: [], peakRssMb: 0 };
               cell.rounds.push(result);
               cell.peakRssMb = Math.max(cell.peakRssMb, peak);
               cells.set(key, cell);
-              process.stdout.write(`[${step}/${total}] round ${round + 1}/${options.rounds}  ${peer.name.padEnd(28)} ${workload.name.padEnd(42)} ${String(result.rps).padStart(5)} req/s  p99 ${result.p99} ms  errors ${result.errors}  rss ${peak} MB\n`);
+              process.stdout.write(`[${step}/${total}] round ${round + 1}/${options.rounds}  ${peer.name.padEnd(28)} ${workload.name.padEnd(42)} ${String(result.rps).padStart(5)} req/s  p99 ${result.p99} ms  cpu ${result.cpuMsPerRequest} ms/req  errors ${result.errors}  rss ${peak} MB\n`);
               if (result.firstError) process.stdout.write(`    first error: ${result.firstError}\n`);
             }
           } finally {
@@ -178,6 +184,12 @@ async function soakRouter(env: Record<string, string>, requests: LoadRequest[], 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Median CPU ms per request over the rounds that could read the gateway's CPU time; null when none could. */
+function cpuPerRequest(cell: Cell): number | null {
+  const known = cell.rounds.flatMap((r) => (r.cpuMsPerRequest === null ? [] : [r.cpuMsPerRequest]));
+  return known.length > 0 ? median(known) : null;
+}
+
 function report(cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>, machine: Record<string, unknown>, options: RouterBenchOptions) {
   const rows: ChartRow[] = cells.map((c) => ({
     workload: c.workload,
@@ -198,6 +210,7 @@ function report(cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>, mac
       'p50 ms': rows[i]!.p50,
       'p95 ms': rows[i]!.p95,
       'p99 ms': rows[i]!.p99,
+      'CPU ms/req': cpuPerRequest(c),
       'peak RSS MB': c.peakRssMb,
       errors: c.rounds.reduce((n, r) => n + r.errors, 0),
       'req/s per round': c.rounds.map((r) => r.rps).join(' '),
