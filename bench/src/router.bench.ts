@@ -210,7 +210,7 @@ function report(cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>, mac
       'p50 ms': rows[i]!.p50,
       'p95 ms': rows[i]!.p95,
       'p99 ms': rows[i]!.p99,
-      'CPU ms/req': cpuPerRequest(c),
+      'CPU ms/req': cpuPerRequest(c) ?? '-',
       'peak RSS MB': c.peakRssMb,
       errors: c.rounds.reduce((n, r) => n + r.errors, 0),
       'req/s per round': c.rounds.map((r) => r.rps).join(' '),

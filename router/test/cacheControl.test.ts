@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'graphql';
 import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { logger, secret } from './fixtures.js';
+import { keySet, logger } from './fixtures.js';
 
 // Cache-Control at the router comes from the subgraphs' `@cacheControl` hints: each subgraph's
 // Apollo Server turns its hints into a `cache-control` header, and the router keeps the
@@ -28,7 +28,7 @@ const stockSdl = parse(`${LINK} ${HINTS}
 
 const books = [{ id: 'b1', title: 'Dune' }, { id: 'b2', title: 'Emma' }];
 const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, jwtSecret: secret, logger, context: (base) => base, resolvers: resolvers as never });
+  createSubgraphServer<RequestBase>({ name, typeDefs, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
 const servers = [
   subgraph('shelf', shelfSdl, {
     Query: { books: () => books, shelfOf: () => books.slice(0, 1), noHint: () => 'x' },

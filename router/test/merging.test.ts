@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { createSubgraphServer, signAccessToken, type RequestBase } from '@shop/subgraph-kit';
+import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { logger, secret } from './fixtures.js';
+import { keySet, logger, tokenFor } from './fixtures.js';
 
 // Identical queries in flight merge only when they carry the same forwarded identity. A gate in
 // the subgraph holds every call until the test has seen what reached it.
@@ -15,7 +15,7 @@ let arrived: (() => void) | null = null;
 const subgraph = createSubgraphServer<RequestBase>({
   name: 'gated',
   typeDefs: sdl,
-  jwtSecret: secret,
+  accessTokens: keySet,
   logger,
   context: (base) => base,
   resolvers: {
@@ -34,7 +34,7 @@ let url: string;
 beforeAll(async () => {
   const { url: subgraphUrl } = await subgraph.listen(0, '127.0.0.1');
   const { supergraphSdl } = composeSupergraph([{ name: 'gated', url: subgraphUrl, typeDefs: sdl }]);
-  router = createRouter({ supergraphSdl, logger, jwtSecret: secret });
+  router = createRouter({ supergraphSdl, logger, accessTokens: keySet });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 
@@ -55,7 +55,7 @@ const post = (body: unknown, token?: string) =>
 describe('merging identical in-flight queries', () => {
   it('runs identical queries of one caller once and gives each the answer', async () => {
     calls.length = 0;
-    const token = await signAccessToken({ userId: 'ana', role: 'CUSTOMER' }, { secret, ttlSeconds: 60 });
+    const token = await tokenFor('ana');
     const batch = post([{ query: '{ whoami }' }, { query: '{ whoami }' }, { query: '{ whoami }' }], token);
     await callsReach(1);
     calls[0]!.release();
@@ -66,7 +66,7 @@ describe('merging identical in-flight queries', () => {
 
   it('never answers one caller with another\'s data', async () => {
     calls.length = 0;
-    const [ana, bo] = await Promise.all(['ana', 'bo'].map((userId) => signAccessToken({ userId, role: 'CUSTOMER' }, { secret, ttlSeconds: 60 })));
+    const [ana, bo] = await Promise.all(['ana', 'bo'].map((userId) => tokenFor(userId)));
     const asAna = post({ query: '{ whoami }' }, ana);
     const asBo = post({ query: '{ whoami }' }, bo);
     const anonymous = post({ query: '{ whoami }' });

@@ -63,13 +63,16 @@ describe('supergraph hot reload', () => {
     expect(reloaded).toBe(true);
     expect(router.subgraphs.map((s) => s.name)).toEqual(['catalog', 'prices']);
 
+    const beforeBroken = answered;
     replace('this is not a supergraph');
     await wait(400);
     expect((await graphql(url, '{ items(first: 1) { price } }')).data).toEqual({ items: [{ price: '1.99' }] });
 
+    // However slow the machine, the traffic goes on answering after the broken file too.
+    for (let i = 0; i < 500 && answered < beforeBroken + 5; i++) await wait(20);
     running = false;
     await traffic;
     expect(failures).toEqual([]);
-    expect(answered).toBeGreaterThan(10);
+    expect(answered).toBeGreaterThanOrEqual(beforeBroken + 5);
   });
 });
