@@ -118,6 +118,26 @@ describe('where stock @apollo/gateway breaks the spec, the router does not', () 
     ]);
   });
 
+  it('an @interfaceObject entity that no subgraph resolves: an error at the field, the null stops at the nearest nullable position', async () => {
+    // r4 reviews b404, which the catalog (the only subgraph that knows Media's implementations)
+    // does not know: Review.media (non-null) has no object type to complete as. graphql-js calls
+    // that a field error; stock @apollo/gateway drops the review without a word.
+    const query = '{ review(id: "r4") { id media { __typename id title } } topReviews(first: 1) { id } }';
+    const [ours, stock] = [await graphql(up.ours, query), await graphql(up.stock, query)];
+    expect(stock).toMatchObject({ data: { review: null, topReviews: [{ id: 'r1' }] } });
+    expect(stock.errors).toBeUndefined();
+
+    expect(ours.data).toEqual({ review: null, topReviews: [{ id: 'r1' }] });
+    expect(normalized(ours)).toEqual([{
+      message: 'Abstract type "Media" must resolve to an Object type at runtime for field "Review.media". No subgraph resolved the entity to one of its implementations.',
+      path: ['review', 'media'],
+      code: 'INTERNAL_SERVER_ERROR',
+      serviceName: null,
+    }]);
+    // Nothing that needs the implementation selected: the interface object's own answer stands.
+    expect(await graphql(up.ours, '{ review(id: "r4") { media { id } } }')).toMatchObject({ data: { review: { media: { id: 'b404' } } } });
+  });
+
   it('an unreachable subgraph: the same data, and SUBGRAPH_UNAVAILABLE at each field it would have served', async () => {
     // Stock reports one error with no path (and no code of ours); the spec wants field errors
     // at the fields that could not be resolved, so clients can tell which values are missing.

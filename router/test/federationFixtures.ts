@@ -36,7 +36,7 @@ export const reviewsSdl = parse(`${LINK}
   type Media @key(fields: "id") @interfaceObject { id: ID! reviews: [Review!]! }
   type Review { id: ID! stars: Int! body: String author: Author @provides(fields: "name") media: Media! }
   type Author @key(fields: "id") { id: ID! name: String! @external }
-  type Query { topReviews(first: Int = 3): [Review!]! }
+  type Query { topReviews(first: Int = 3): [Review!]! review(id: ID!): Review }
 `);
 
 export const pricingSdl = parse(`${LINK}
@@ -111,6 +111,7 @@ export const fixtureSubgraphs = {
     server('reviews', reviewsSdl, {
       Query: {
         topReviews: (_: unknown, args: { first: number }) => reviews.slice(0, args.first),
+        review: (_: unknown, args: { id: string }) => reviews.find((r) => r.id === args.id) ?? null,
       },
       Media: {
         __resolveReference: (ref: { id: string }) => ref,

@@ -37,6 +37,8 @@ interface Run {
   input: ExecutionInput;
   root: DataObject;
   errors: GraphQLError[];
+  /** Positions left null by an error that has no path (a subgraph's refusal): nothing more to report there. */
+  nulled: ResponsePath[];
   cachePolicy: CachePolicy;
   headers: Record<string, string> | undefined;
 }
@@ -55,9 +57,9 @@ export class QueryPlanExecutor {
 
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
-    const run: Run = { input, root, errors: [], cachePolicy: new CachePolicy(), headers: undefined };
+    const run: Run = { input, root, errors: [], nulled: [], cachePolicy: new CachePolicy(), headers: undefined };
     if (input.step) await this.step(run, input.step, { path: [], data: root });
-    return { data: root, errors: run.errors, cachePolicy: run.cachePolicy, explained: explainedBy(run.errors) };
+    return { data: root, errors: run.errors, cachePolicy: run.cachePolicy, explained: explainedBy(run.errors, run.nulled) };
   }
 
   private async step(run: Run, step: Step, cursor: Cursor): Promise<void> {
@@ -99,13 +101,12 @@ export class QueryPlanExecutor {
         for (const name of names) run.errors.push(unavailable(outcome.message, step.service, [...cursor.path, name]));
         return;
       }
-      if (outcome.kind === 'refused') {
-        run.errors.push(downstreamError(outcome.error, step.service, undefined));
-        return;
-      }
-      for (const error of outcome.errors ?? []) {
+      const errors = outcome.kind === 'refused' ? outcome.errors : (outcome.errors ?? []);
+      for (const error of errors) {
         run.errors.push(downstreamError(error, step.service, error.path ? [...cursor.path, ...error.path] : undefined));
       }
+      if (errors.some((error) => !error.path)) for (const name of step.served.get('') ?? []) run.nulled.push([...cursor.path, name]);
+      if (outcome.kind === 'refused') return;
       const data = outcome.data;
       if (data) {
         applyRewrites(this.types, step.outputRewrites, data);
@@ -143,17 +144,17 @@ export class QueryPlanExecutor {
       }
       return;
     }
-    if (outcome.kind === 'refused') {
-      run.errors.push(downstreamError(outcome.error, step.service, undefined));
-      return;
-    }
-    for (const error of outcome.errors ?? []) {
+    const errors = outcome.kind === 'refused' ? outcome.errors : (outcome.errors ?? []);
+    for (const error of errors) {
       const errorPath = error.path;
       if (errorPath && typeof errorPath[1] === 'number') {
         for (const i of owners[errorPath[1]] ?? [-1]) run.errors.push(downstreamError(error, step.service, [...(i < 0 ? [] : pathOf(i)), ...errorPath.slice(2)]));
       } else run.errors.push(downstreamError(error, step.service, errorPath ? [...cursor.path, ...errorPath] : undefined));
     }
-    if (!outcome.data) return;
+    if (errors.some((error) => !error.path)) {
+      for (const group of owners) for (const i of group) for (const name of servedBy(step, entities[i]!)) run.nulled.push([...pathOf(i), name]);
+    }
+    if (outcome.kind === 'refused' || !outcome.data) return;
     const received = outcome.data._entities;
     if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
     if (received.length !== texts.length) throw new Error(`Expected "data._entities" to contain ${texts.length} elements`);
@@ -215,13 +216,14 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
   return new GraphQLError(message, { ...(path ? { path } : {}), extensions });
 }
 
-function explainedBy(errors: readonly GraphQLError[]): (path: ResponsePath) => boolean {
+/** Errors with paths explain nulls on, above and below them; `nulled` positions, nulls on and below them. */
+function explainedBy(errors: readonly GraphQLError[], nulled: readonly ResponsePath[]): (path: ResponsePath) => boolean {
   if (errors.length === 0) return () => false;
   let exact: Set<string> | undefined;
   let prefixes: Set<string> | undefined;
   return (path) => {
     if (!exact || !prefixes) {
-      exact = new Set();
+      exact = new Set(nulled.map((p) => p.join('.')));
       prefixes = new Set();
       for (const error of errors) {
         if (!error.path) continue;
@@ -230,7 +232,7 @@ function explainedBy(errors: readonly GraphQLError[]): (path: ResponsePath) => b
       }
     }
     if (prefixes.has(path.join('.'))) return true;
-    for (let n = 1; n < path.length; n++) if (exact.has(path.slice(0, n).join('.'))) return true;
+    for (let n = 1; n <= path.length; n++) if (exact.has(path.slice(0, n).join('.'))) return true;
     return false;
   };
 }

@@ -17,8 +17,8 @@ export type FetchOutcome =
       /** The subgraph's `cache-control` response header (from its `@cacheControl` hints). */
       cacheControl: string | undefined;
     }
-  /** The subgraph answered, but not with GraphQL (an HTTP error): reported as one coded error. */
-  | { kind: 'refused'; error: GraphQLFormattedError }
+  /** The subgraph refused the request (an HTTP 4xx): its own coded errors, or one that says so. */
+  | { kind: 'refused'; errors: readonly GraphQLFormattedError[] }
   /** Unreachable, timed out, 5xx, or its circuit is open: the fields it serves become null. */
   | { kind: 'unavailable'; message: string };
 
@@ -131,16 +131,19 @@ export class SubgraphClient {
     if (raw.status >= 200 && raw.status < 300 && parsed && typeof parsed === 'object') {
       return { kind: 'response', data: parsed.data, errors: parsed.errors, cacheControl: raw.cacheControl };
     }
-    return { kind: 'refused', error: this.refusal(raw.status, parsed) };
+    return { kind: 'refused', errors: this.refusal(raw.status, parsed) };
   }
 
-  /** An HTTP refusal as one coded error: the subgraph's own coded error when it sent one. */
-  private refusal(status: number, parsed: { errors?: GraphQLFormattedError[] } | undefined): GraphQLFormattedError {
-    const sent = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
-    if (typeof sent?.message === 'string' && typeof sent.extensions?.code === 'string') {
-      return { message: sent.message, extensions: { code: sent.extensions.code } };
-    }
+  /**
+   * An HTTP refusal: the subgraph's own coded errors as it sent them (a variable it refuses is
+   * BAD_USER_INPUT with `extensions.field`), less their locations, which point into the
+   * subgraph's operation; one error that says so when it sent none.
+   */
+  private refusal(status: number, parsed: { errors?: GraphQLFormattedError[] } | undefined): GraphQLFormattedError[] {
+    const sent = Array.isArray(parsed?.errors) ? parsed.errors : [];
+    const coded = sent.filter((e) => typeof e?.message === 'string' && typeof e.extensions?.code === 'string');
+    if (coded.length > 0) return coded.map((e) => ({ message: e.message, extensions: e.extensions }));
     const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
-    return { message: `Subgraph "${this.name}" answered HTTP ${status}`, extensions: { code } };
+    return [{ message: `Subgraph "${this.name}" answered HTTP ${status}`, extensions: { code } }];
   }
 }

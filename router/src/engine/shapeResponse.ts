@@ -41,6 +41,8 @@ export function shapeResponse(root: SelectionShape, rootType: GraphQLCompositeTy
 class Shaping {
   readonly errors: GraphQLError[] = [];
   private readonly path: ResponsePath = [];
+  /** `Type.field` of the object being written, for errors about its type. */
+  private parent = '';
 
   constructor(private readonly options: ShapeOptions) {}
 
@@ -51,9 +53,10 @@ class Shaping {
       const field = fields[i]!;
       const name = field.responseName;
       if (field.role === 'typename') {
-        // An @interfaceObject subgraph can only name the interface; without the follow-up fetch
-        // that finds the implementation, there is no valid __typename to give.
-        if (!isObjectType(runtimeType)) return false;
+        if (!isObjectType(runtimeType)) {
+          this.report(abstractMessage(runtimeType, this.parent));
+          return false;
+        }
         setField(output, name, runtimeType.name);
         continue;
       }
@@ -77,7 +80,8 @@ class Shaping {
       case 'nonNull': {
         const inner = this.value(type.of, value, field);
         if (inner === null) {
-          this.report(`Cannot return null for non-nullable ${this.position(field)}.`);
+          // graphql-js's words, list elements included (the path says which element).
+          this.report(`Cannot return null for non-nullable field ${field.coordinate}.`);
           return INVALID;
         }
         return inner === REPORTED ? INVALID : inner;
@@ -114,8 +118,18 @@ class Shaping {
         const object = value as Record<string, unknown>;
         const runtimeType = this.runtimeType(type.selection.staticType, object.__typename, field);
         if (!runtimeType) return REPORTED;
+        // An @interfaceObject subgraph can only name the interface; when no subgraph that knows
+        // the implementations resolves the entity, there is no object type to complete it as.
+        if (typeof object.__typename === 'string' && !isObjectType(runtimeType)) {
+          this.report(abstractMessage(runtimeType, field.coordinate));
+          return REPORTED;
+        }
         const output: Record<string, unknown> = {};
-        return this.object(type.selection.fieldsFor(runtimeType), runtimeType, object, output) ? output : REPORTED;
+        const parent = this.parent;
+        this.parent = field.coordinate;
+        const written = this.object(type.selection.fieldsFor(runtimeType), runtimeType, object, output);
+        this.parent = parent;
+        return written ? output : REPORTED;
       }
     }
   }
@@ -140,6 +154,11 @@ class Shaping {
     // The subgraph's data broke the schema's promise: a field error at this path, never a stack.
     this.errors.push(new GraphQLError(message, { path, originalError: new AppError('INTERNAL_SERVER_ERROR', message) }));
   }
+}
+
+/** graphql-js's words for an abstract value whose object type cannot be known. */
+function abstractMessage(type: GraphQLCompositeType, coordinate: string): string {
+  return `Abstract type "${type.name}" must resolve to an Object type at runtime for field "${coordinate}". No subgraph resolved the entity to one of its implementations.`;
 }
 
 function setField(output: Record<string, unknown>, name: string, value: unknown): void {
