@@ -169,6 +169,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ROUTER_URL: routerUrl,
         PRODUCTS_URL: urls.products,
         INVENTORY_URL: urls.inventory,
+        ORDERS_URL: urls.orders,
         USERS_URL: urls.users,
         ...(subgraph.postgres ? { DATABASE_URL: options.databaseUrl(name) } : {}),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),

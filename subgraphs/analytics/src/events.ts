@@ -10,6 +10,9 @@ export interface OrderPlaced {
   userId: string;
   currency: string;
   totalMinor: number;
+  /** What the promotion code took off; 0 in events from before promotions. */
+  discountMinor: number;
+  promoCode: string | null;
   items: OrderItem[];
   placedAt: string;
 }
@@ -42,7 +45,10 @@ export function parseOrderPlaced(data: unknown): OrderPlaced | null {
     }
     items.push({ productId: item.productId, quantity: item.quantity as number, unitPriceMinor: item.unitPriceMinor });
   }
-  return { orderId: d.orderId, userId: d.userId, currency: d.currency, totalMinor: d.totalMinor, items, placedAt: d.placedAt };
+  const discountMinor = d.discountMinor ?? 0;
+  const promoCode = d.promoCode ?? null;
+  if (!isMinor(discountMinor) || (promoCode !== null && typeof promoCode !== 'string')) return null;
+  return { orderId: d.orderId, userId: d.userId, currency: d.currency, totalMinor: d.totalMinor, discountMinor, promoCode, items, placedAt: d.placedAt };
 }
 
 /** Null when the event is malformed. */

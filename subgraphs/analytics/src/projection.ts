@@ -45,7 +45,15 @@ async function onOrderPlaced(trx: Db, placed: OrderPlaced): Promise<void> {
   const fact = await repository.lockOrderFact(trx, placed.orderId);
   if (fact.placed) return;
   await repository.setPlaced(trx, placed);
-  await countProductsIfComplete(trx, { ...fact, userId: placed.userId, placed: true, currency: placed.currency, items: placed.items });
+  await countProductsIfComplete(trx, {
+    ...fact,
+    userId: placed.userId,
+    placed: true,
+    currency: placed.currency,
+    items: placed.items,
+    discountMinor: placed.discountMinor,
+    promoCode: placed.promoCode,
+  });
 }
 
 async function onPaymentSucceeded(trx: Db, payment: PaymentMoved, day: string, logger: Logger): Promise<void> {
@@ -81,6 +89,18 @@ async function countProductsIfComplete(trx: Db, fact: OrderFact): Promise<void> 
   const lines = linesByProduct(fact.items);
   await repository.addDailyProductSales(trx, fact.saleDay, fact.currency, lines);
   await recommendationRepository.recordPaidOrder(trx, fact.userId, lines);
+  // The order's discount counts on its sale's day with its items: both need both halves of the fact.
+  if (fact.promoCode !== null) {
+    await repository.addDailySales(trx, {
+      day: fact.saleDay,
+      currency: fact.currency,
+      orderCount: 0,
+      revenueMinor: 0,
+      refundedMinor: 0,
+      discountMinor: fact.discountMinor,
+      promotionOrderCount: 1,
+    });
+  }
   await repository.markProductsCounted(trx, fact.orderId);
 }
 

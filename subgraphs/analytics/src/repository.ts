@@ -18,12 +18,27 @@ export interface OrderFact {
   saleDay: string | null;
   refundedMinor: number;
   productsCounted: boolean;
+  discountMinor: number;
+  promoCode: string | null;
 }
 
 export interface SalesTotals {
   orderCount: number;
   revenueMinor: number;
   refundedMinor: number;
+  discountMinor: number;
+  promotionOrderCount: number;
+}
+
+/** What one event adds to a day's sales; the promotion figures are counted with the order's items. */
+export interface DailySalesDelta {
+  day: string;
+  currency: string;
+  orderCount: number;
+  revenueMinor: number;
+  refundedMinor: number;
+  discountMinor?: number;
+  promotionOrderCount?: number;
 }
 
 export interface ProductSales {
@@ -101,6 +116,8 @@ export const repository = {
         sql<string | null>`sale_day::text`.as('sale_day'),
         'refunded_minor',
         'products_counted',
+        'discount_minor',
+        'promo_code',
       ])
       .where('order_id', '=', orderId)
       .forUpdate()
@@ -117,13 +134,26 @@ export const repository = {
       saleDay: row.sale_day,
       refundedMinor: row.refunded_minor,
       productsCounted: row.products_counted,
+      discountMinor: row.discount_minor,
+      promoCode: row.promo_code,
     };
   },
 
-  async setPlaced(trx: Db, fact: { orderId: string; userId: string; placedAt: string; currency: string; totalMinor: number; items: OrderItem[] }): Promise<void> {
+  async setPlaced(
+    trx: Db,
+    fact: { orderId: string; userId: string; placedAt: string; currency: string; totalMinor: number; discountMinor: number; promoCode: string | null; items: OrderItem[] },
+  ): Promise<void> {
     await trx
       .updateTable('order_facts')
-      .set({ user_id: fact.userId, placed_at: fact.placedAt, currency: fact.currency, total_minor: fact.totalMinor, items: JSON.stringify(fact.items) })
+      .set({
+        user_id: fact.userId,
+        placed_at: fact.placedAt,
+        currency: fact.currency,
+        total_minor: fact.totalMinor,
+        discount_minor: fact.discountMinor,
+        promo_code: fact.promoCode,
+        items: JSON.stringify(fact.items),
+      })
       .where('order_id', '=', fact.orderId)
       .execute();
   },
@@ -148,15 +178,25 @@ export const repository = {
     await trx.updateTable('order_facts').set({ products_counted: true }).where('order_id', '=', orderId).execute();
   },
 
-  async addDailySales(trx: Db, row: { day: string; currency: string; orderCount: number; revenueMinor: number; refundedMinor: number }): Promise<void> {
+  async addDailySales(trx: Db, row: DailySalesDelta): Promise<void> {
     await trx
       .insertInto('daily_sales')
-      .values({ day: row.day, currency: row.currency, order_count: row.orderCount, revenue_minor: row.revenueMinor, refunded_minor: row.refundedMinor })
+      .values({
+        day: row.day,
+        currency: row.currency,
+        order_count: row.orderCount,
+        revenue_minor: row.revenueMinor,
+        refunded_minor: row.refundedMinor,
+        discount_minor: row.discountMinor ?? 0,
+        promotion_order_count: row.promotionOrderCount ?? 0,
+      })
       .onConflict((oc) =>
         oc.columns(['day', 'currency']).doUpdateSet((eb) => ({
           order_count: eb('daily_sales.order_count', '+', eb.ref('excluded.order_count')),
           revenue_minor: eb('daily_sales.revenue_minor', '+', eb.ref('excluded.revenue_minor')),
           refunded_minor: eb('daily_sales.refunded_minor', '+', eb.ref('excluded.refunded_minor')),
+          discount_minor: eb('daily_sales.discount_minor', '+', eb.ref('excluded.discount_minor')),
+          promotion_order_count: eb('daily_sales.promotion_order_count', '+', eb.ref('excluded.promotion_order_count')),
         })),
       )
       .execute();
@@ -185,12 +225,20 @@ export const repository = {
         sql<number>`coalesce(sum(order_count), 0)::bigint`.as('order_count'),
         sql<number>`coalesce(sum(revenue_minor), 0)::bigint`.as('revenue_minor'),
         sql<number>`coalesce(sum(refunded_minor), 0)::bigint`.as('refunded_minor'),
+        sql<number>`coalesce(sum(discount_minor), 0)::bigint`.as('discount_minor'),
+        sql<number>`coalesce(sum(promotion_order_count), 0)::bigint`.as('promotion_order_count'),
       ])
       .where('day', '>=', fromDay)
       .where('day', '<=', toDay)
       .where('currency', '=', currency)
       .executeTakeFirstOrThrow();
-    return { orderCount: row.order_count, revenueMinor: row.revenue_minor, refundedMinor: row.refunded_minor };
+    return {
+      orderCount: row.order_count,
+      revenueMinor: row.revenue_minor,
+      refundedMinor: row.refunded_minor,
+      discountMinor: row.discount_minor,
+      promotionOrderCount: row.promotion_order_count,
+    };
   },
 
   /** The best-selling products over the days, by revenue, then units, then id. */

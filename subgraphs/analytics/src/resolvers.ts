@@ -20,6 +20,8 @@ export function createResolvers(service: AnalyticsService, recommendations: Reco
     SalesReport: {
       revenue: (report) => toOutput(money(report.revenueMinor, report.currency)),
       averageOrderValue: (report) => toOutput(money(report.averageOrderValueMinor, report.currency)),
+      discounts: (report) => toOutput(money(report.discountMinor, report.currency)),
+      ordersWithPromotion: (report) => report.promotionOrderCount,
       // Products owns Product: a reference is all the router needs to fetch the rest.
       topProducts: (report) =>
         report.topProducts.map((line) => ({

@@ -13,6 +13,8 @@ export interface SalesReport {
   orderCount: number;
   revenueMinor: number;
   averageOrderValueMinor: number;
+  discountMinor: number;
+  promotionOrderCount: number;
   topProducts: ProductSales[];
 }
 
@@ -37,6 +39,8 @@ export function createAnalyticsService(deps: { sales: SalesReader; storeCurrency
         orderCount: totals.orderCount,
         revenueMinor,
         averageOrderValueMinor: totals.orderCount === 0 ? 0 : divideRounded(revenueMinor, totals.orderCount),
+        discountMinor: totals.discountMinor,
+        promotionOrderCount: totals.promotionOrderCount,
         topProducts,
       };
     },

@@ -96,8 +96,15 @@ export function removeLine(cart: Cart, productId: string, prices: Prices, now: s
   return changed(cart, lines, now);
 }
 
+/** Empties the cart; a promotion code goes with its items (checkout empties the cart this way). */
 export function clearLines(cart: Cart, now: string): Cart {
-  return changed(cart, [], now);
+  const cleared = changed(cart, [], now);
+  return cleared.promoCode ? { ...cleared, promoCode: null, updatedAt: now } : cleared;
+}
+
+/** The cart with `code` applied (null: removed), or the cart itself when that is already so. */
+export function withPromoCode(cart: Cart, code: string | null, now: string): Cart {
+  return (cart.promoCode ?? null) === code ? cart : { ...cart, promoCode: code, updatedAt: now };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EnvReader } from '@shop/config';
 import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
+export const DEFAULT_ORDERS_URL = 'http://localhost:4004/graphql';
 export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface CartConfig {
@@ -10,6 +11,8 @@ export interface CartConfig {
   redisUrl: string | undefined;
   /** The products subgraph's GraphQL endpoint, asked for current prices. */
   productsUrl: string;
+  /** The orders subgraph's GraphQL endpoint, asked what a promotion code is worth. */
+  ordersUrl: string;
   /** How long a cart lives after its last change or read. */
   cartTtlSeconds: number;
   /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
@@ -23,6 +26,7 @@ export function buildCartConfig(env: EnvReader): CartConfig {
     port: env.port('PORT', 4006),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
+    ordersUrl: env.url('ORDERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ORDERS_URL,
     cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
     jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

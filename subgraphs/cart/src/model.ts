@@ -20,6 +20,8 @@ export interface Cart {
    * "delete the guest cart" never adds the same items twice.
    */
   mergedCartIds: string[];
+  /** The promotion code the shopper applied (as orders stores it); absent in carts from before promotions. */
+  promoCode?: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import { multiply, toOutput } from '@shop/money';
+import { money, multiply, toOutput } from '@shop/money';
 import type { Resolvers } from './generated/resolvers.js';
 import type { CartService } from './service.js';
 
@@ -17,12 +17,24 @@ export function createResolvers(service: CartService): Resolvers {
       removeCartItem: (_, args, ctx) => service.removeCartItem(ctx, args),
       mergeCart: (_, args, ctx) => service.mergeCart(ctx, args),
       clearCart: (_, args, ctx) => service.clearCart(ctx, args),
+      applyPromoCode: (_, args, ctx) => service.applyPromoCode(ctx, args),
+      removePromoCode: (_, args, ctx) => service.removePromoCode(ctx, args),
     },
     Cart: {
       __resolveReference: (reference, ctx) => service.reference(ctx, reference.id),
       items: (cart, _, ctx) => service.items(ctx, cart),
       subtotal: async (cart, _, ctx) => toOutput(await service.subtotal(ctx, cart)),
       itemCount: (cart, _, ctx) => service.itemCount(ctx, cart),
+      promoCode: (cart) => cart.promoCode ?? null,
+      promotion: (cart, _, ctx) => service.promotion(ctx, cart),
+      discount: async (cart, _, ctx) => toOutput(await service.discount(ctx, cart)),
+      total: async (cart, _, ctx) => {
+        const [subtotal, discount] = await Promise.all([service.subtotal(ctx, cart), service.discount(ctx, cart)]);
+        return toOutput(money(subtotal.minor - discount.minor, subtotal.currency));
+      },
+    },
+    CartPromotion: {
+      freeShipping: (quote) => quote.freeShipping,
     },
     CartItem: {
       product: (line) => ({ __typename: 'Product', id: line.productId }),

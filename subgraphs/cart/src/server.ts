@@ -3,6 +3,7 @@ import { createProductsCatalog, type Catalog } from './catalog.js';
 import { buildCartConfig, type CartConfig } from './config.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
+import { createOrdersPromotions, type Promotions } from './promotions.js';
 import { createCartRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createCartService } from './service.js';
@@ -12,11 +13,13 @@ export type CartSubgraph = RunnableSubgraph;
 export interface CartSubgraphOptions extends SubgraphDeps {
   /** Replaces the products subgraph as the source of prices (tests). */
   catalog?: Catalog;
+  /** Replaces the orders subgraph as the judge of promotion codes (tests). */
+  promotions?: Promotions;
 }
 
 /** Carts live in `kv`: Redis in production, in process otherwise (lost on restart, not shared between replicas). */
 export function createCartSubgraph(config: CartConfig, options: CartSubgraphOptions = {}): Promise<CartSubgraph> {
-  const { catalog, ...deps } = options;
+  const { catalog, promotions, ...deps } = options;
   return createSubgraph<CartContext>({
     name: 'cart',
     typeDefs: loadSchema(import.meta.url),
@@ -25,10 +28,11 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
     wire({ kv }) {
       const repository = createCartRepository(kv, { ttlSeconds: config.cartTtlSeconds });
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl });
+      const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl });
       const service = createCartService({ repository });
       return {
         resolvers: createResolvers(service),
-        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices) }),
+        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices, quotes, base.authorization) }),
         readiness: () => repository.ping(),
       };
     },

@@ -1,5 +1,5 @@
 import { AppError, badUserInput, conflict } from '@shop/errors';
-import type { Money } from '@shop/money';
+import { money, type Money } from '@shop/money';
 import { requireCaller } from '@shop/subgraph-kit';
 import {
   addLine,
@@ -12,12 +12,14 @@ import {
   removeLine,
   setLineQuantity,
   subtotalOf,
+  withPromoCode,
   type Prices,
 } from './cartRules.js';
 import type { CatalogPrice } from './catalog.js';
 import type { CartContext } from './context.js';
 import { newCartId } from './ids.js';
 import type { Cart, PricedLine } from './model.js';
+import type { PromoQuote } from './promotions.js';
 import type { CartRepository } from './repository.js';
 
 export interface CartItemArgs {
@@ -25,6 +27,9 @@ export interface CartItemArgs {
   productId: string;
   quantity: number;
 }
+
+// Longer than any code orders accepts; longer input is refused before anyone is asked.
+const PROMO_CODE_MAX_LENGTH = 64;
 
 // Concurrent writers to one cart retry their compare-and-set; past this they get CONFLICT.
 const WRITE_BUDGET_MS = 2_000;
@@ -54,6 +59,8 @@ interface Operation {
   pricesLines: boolean;
   /** Checks against current prices before anything is written (a merge included). */
   validate?: (prices: Prices) => void;
+  /** Asynchronous checks against the cart as it is being changed (re-run if the write is retried). */
+  prepare?: (cart: Cart, prices: Prices) => Promise<void>;
   change: (cart: Cart, prices: Prices, now: string) => Cart;
 }
 
@@ -129,6 +136,7 @@ export function createCartService(deps: { repository: CartRepository }) {
     for (let attempt = 1; ; attempt += 1) {
       const cart = state.cart;
       const prices = await pricesFor(ctx, op.pricesLines ? [...(op.productIds ?? []), ...productIdsOf(cart)] : []);
+      await op.prepare?.(cart, prices);
       const next = op.change(cart, prices, now());
       // Unchanged and stored: nothing to write. A cart not stored yet is, so its id is real.
       if (next === cart && cart.version > 0) return cart;
@@ -256,10 +264,50 @@ export function createCartService(deps: { repository: CartRepository }) {
       return operate(ctx, args.guestCartId, { pricesLines: false, change: (cart) => cart });
     },
 
+    /**
+     * Applies a promotion code after asking orders what it is worth for this cart now; a code
+     * that gives nothing (unknown, expired, used up, below its minimum, ...) is refused with the
+     * reason (BAD_USER_INPUT, field `code`) and the cart keeps the code it had.
+     */
+    applyPromoCode(ctx: CartContext, args: { cartId?: string | null; code: string }): Promise<Cart> {
+      const typed = args.code.trim();
+      if (typed === '' || typed.length > PROMO_CODE_MAX_LENGTH) throw badUserInput('Enter the promo code as you received it', 'code');
+      let accepted: string | null = null;
+      return operate(ctx, args.cartId, {
+        pricesLines: true,
+        prepare: async (cart, prices) => {
+          const quote = await ctx.loaders.promoQuote.load({ code: typed, subtotal: subtotalOf(pricedLines(cart, prices)) });
+          if (quote.status !== 'APPLIES') throw badUserInput(quote.message, 'code');
+          accepted = quote.code;
+        },
+        change: (cart, _prices, at) => withPromoCode(cart, accepted, at),
+      });
+    },
+
+    removePromoCode(ctx: CartContext, args: { cartId?: string | null }): Promise<Cart> {
+      return operate(ctx, args.cartId, { pricesLines: false, change: (cart, _prices, at) => withPromoCode(cart, null, at) });
+    },
+
     items,
 
     async subtotal(ctx: CartContext, cart: Cart): Promise<Money> {
       return subtotalOf(await items(ctx, cart));
+    },
+
+    /**
+     * The applied code, judged again on every read against the cart as it is now: a cart that
+     * fell below the minimum or a code that expired or was used up shows why it takes nothing off.
+     */
+    async promotion(ctx: CartContext, cart: Cart): Promise<PromoQuote | null> {
+      if (!cart.promoCode) return null;
+      return ctx.loaders.promoQuote.load({ code: cart.promoCode, subtotal: subtotalOf(await items(ctx, cart)) });
+    },
+
+    /** What the applied code takes off the subtotal now; zero without one or when it does not apply. */
+    async discount(ctx: CartContext, cart: Cart): Promise<Money> {
+      const subtotal = subtotalOf(await items(ctx, cart));
+      const quote = cart.promoCode ? await ctx.loaders.promoQuote.load({ code: cart.promoCode, subtotal }) : null;
+      return quote?.status === 'APPLIES' ? quote.discount : money(0, subtotal.currency);
     },
 
     async itemCount(ctx: CartContext, cart: Cart): Promise<number> {

@@ -6,7 +6,7 @@ import type { OrderStatus } from './statusMachine.js';
 
 const SOURCE = 'orders';
 
-export function orderPlaced(order: Order, lines: readonly Pick<OrderLine, 'productId' | 'quantity' | 'unitPriceMinor'>[]): EventEnvelope {
+export function orderPlaced(order: Order, lines: readonly Pick<OrderLine, 'productId' | 'quantity' | 'unitPriceMinor' | 'discountMinor'>[]): EventEnvelope {
   const { addressId: _addressId, ...shippingAddress } = order.shippingAddress;
   return createEvent(SOURCE, 'order.placed', order.id, {
     orderId: order.id,
@@ -17,7 +17,13 @@ export function orderPlaced(order: Order, lines: readonly Pick<OrderLine, 'produ
     shippingMinor: order.shippingMinor,
     discountMinor: order.discountMinor,
     totalMinor: order.totalMinor,
-    items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })),
+    promoCode: order.promoCode,
+    items: lines.map((line) => ({
+      productId: line.productId,
+      quantity: line.quantity,
+      unitPriceMinor: line.unitPriceMinor,
+      discountMinor: line.discountMinor,
+    })),
     shippingMethodId: order.shippingMethodId,
     shippingAddress,
     placedAt: order.createdAt.toISOString(),

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { groupByKeys, orderByKeys } from '@shop/subgraph-kit';
 import type { Order, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
+import type { Promotion } from './promotionRules.js';
+import type { PromotionsRepository } from './promotionsRepository.js';
 import type { OrdersRepository } from './repository.js';
 
 export interface UserOrdersKey extends PageRequest {
@@ -13,10 +15,12 @@ export interface OrdersLoaders {
   historyByOrderId: DataLoader<string, OrderStatusChange[]>;
   /** Keyed by user and page arguments: users asked with the same arguments share one query. */
   ordersByUserId: DataLoader<UserOrdersKey, OrderPage, string>;
+  /** Promotions by normalised code. */
+  promotionByCode: DataLoader<string, Promotion | null>;
 }
 
 /** Built per request (in the context function), so nothing is cached across callers. */
-export function createOrdersLoaders(repository: OrdersRepository): OrdersLoaders {
+export function createOrdersLoaders(repository: OrdersRepository, promotions: PromotionsRepository): OrdersLoaders {
   return {
     orderById: new DataLoader(async (ids) => orderByKeys(ids, await repository.findByIds(ids), (order) => order.id)),
     itemsByOrderId: new DataLoader(async (ids) =>
@@ -26,6 +30,7 @@ export function createOrdersLoaders(repository: OrdersRepository): OrdersLoaders
       groupByKeys(ids, await repository.findHistoryByOrderIds(ids), (change) => change.orderId),
     ),
     ordersByUserId: new DataLoader(loadUserPages(repository), { cacheKeyFn: userOrdersCacheKey }),
+    promotionByCode: new DataLoader(async (codes) => orderByKeys(codes, await promotions.findByCodes(codes), (promotion) => promotion.code)),
   };
 }
 

@@ -32,6 +32,8 @@ export interface Order {
   cartId: string | null;
   /** Failed payment attempts while it waited for payment. */
   paymentFailures: number;
+  /** The promotion code redeemed with it; null without one. */
+  promoCode: string | null;
   createdAt: Date;
 }
 
@@ -42,6 +44,8 @@ export interface OrderLine {
   quantity: number;
   unitPriceMinor: number;
   currency: string;
+  /** The line's share of the order's discount, in proportion to its total. */
+  discountMinor: number;
 }
 
 export interface OrderStatusChange {

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysel
 import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { OrdersDatabase, OrdersTable } from './db/schema.js';
 import { orderPlaced, orderStatusChanged } from './events.js';
+import { redeemPromotion, releasePromotion } from './promotionsRepository.js';
 import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
 import { assertTransition, INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
 
@@ -19,7 +20,10 @@ export interface NewOrder {
   totalMinor: number;
   shippingMethodId: string;
   shippingAddress: AddressSnapshot;
-  lines: Array<{ productId: string; quantity: number; unitPriceMinor: number }>;
+  /** Each line with its share of `discountMinor`. */
+  lines: Array<{ productId: string; quantity: number; unitPriceMinor: number; discountMinor: number }>;
+  /** The code redeemed with the order, counted in the order's own transaction; null without one. */
+  promotion: { id: string; code: string; perCustomerLimit: number | null } | null;
 }
 
 /** What a saga event asks of an order, decided from the order as it is now (locked). */
@@ -94,6 +98,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
         quantity: row.quantity,
         unitPriceMinor: row.unit_price_minor,
         currency: row.currency,
+        discountMinor: row.discount_minor,
       }));
     },
 
@@ -198,10 +203,11 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
     },
 
     /**
-     * Stores an order, its lines, its first history entry and its `order.placed` event in one
-     * transaction. Returns null, having written nothing, when the order id or the user's
-     * idempotency key is taken (also when a concurrent request stored it a moment ago: the
-     * insert waits for that transaction and then does nothing).
+     * Stores an order, its promotion's redemption, its lines, its first history entry and its
+     * `order.placed` event in one transaction. Returns null, having written nothing, when the
+     * order id or the user's idempotency key is taken (also when a concurrent request stored it a
+     * moment ago: the insert waits for that transaction and then does nothing). Throws
+     * PromotionRefusedError, having written nothing, when the code has no use left for it.
      */
     async create(order: NewOrder, actor: string): Promise<Order | null> {
       return db.transaction().execute(async (trx) => {
@@ -220,11 +226,16 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
             cart_id: order.cartId,
             shipping_method_id: order.shippingMethodId,
             shipping_address: JSON.stringify(order.shippingAddress),
+            promo_code: order.promotion?.code ?? null,
           })
           .onConflict((oc) => oc.doNothing())
           .returningAll()
           .executeTakeFirst();
         if (!row) return null;
+        if (order.promotion) {
+          const { id: promotionId, perCustomerLimit } = order.promotion;
+          await redeemPromotion(trx, { promotionId, perCustomerLimit, orderId: row.id, userId: order.userId });
+        }
         await trx
           .insertInto('order_items')
           .values(
@@ -235,6 +246,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
               quantity: line.quantity,
               unit_price_minor: line.unitPriceMinor,
               currency: order.currency,
+              discount_minor: line.discountMinor,
             })),
           )
           .execute();
@@ -317,6 +329,7 @@ async function applyTransition(
     .insertInto('order_status_history')
     .values({ order_id: orderId, status: to, at: row.updated_at, actor, reason })
     .execute();
+  if (to === 'CANCELLED') await releasePromotion(trx, orderId);
   const order = toOrder(row);
   await enqueueEvents(trx, [orderStatusChanged(order, from, row.updated_at, reason)]);
   return order;
@@ -342,6 +355,7 @@ function toOrder(row: Selectable<OrdersTable>): Order {
     shippingAddress: row.shipping_address,
     cartId: row.cart_id,
     paymentFailures: row.payment_failures,
+    promoCode: row.promo_code,
     createdAt: row.created_at,
   };
 }

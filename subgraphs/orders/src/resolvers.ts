@@ -1,18 +1,24 @@
 import { money, multiply, toOutput } from '@shop/money';
+import { isActive, promotionValue } from './promotionRules.js';
 import type { Resolvers } from './generated/resolvers.js';
+import type { PromotionsService } from './promotions.js';
 import type { OrdersService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export function createResolvers(service: OrdersService): Resolvers {
+export function createResolvers(service: OrdersService, promotions: PromotionsService): Resolvers {
   return {
     Query: {
       order: (_, args, ctx) => service.order(ctx, args.id),
       orders: (_, args, ctx) => service.allOrders(ctx, args),
+      promotion: (_, args, ctx) => promotions.byCode(ctx, args.code),
+      promotions: (_, args, ctx) => promotions.list(ctx, args),
+      promotionQuotes: (_, args, ctx) => promotions.quotes(ctx, args.requests),
     },
     Mutation: {
+      createPromotion: (_, args, ctx) => promotions.create(ctx, args.input),
       checkout: (_, args, ctx) => service.checkout(ctx, args.input),
       cancelOrder: (_, args, ctx) => service.cancel(ctx, args.id),
       requestReturn: (_, args, ctx) => service.requestReturn(ctx, args.id, args.reason),
@@ -34,6 +40,15 @@ export function createResolvers(service: OrdersService): Resolvers {
       product: (line) => ({ __typename: 'Product', id: line.productId }),
       unitPrice: (line) => toOutput(money(line.unitPriceMinor, line.currency)),
       lineTotal: (line) => toOutput(multiply(money(line.unitPriceMinor, line.currency), line.quantity)),
+      discount: (line) => toOutput(money(line.discountMinor, line.currency)),
+    },
+    Promotion: {
+      value: (promotion) => promotionValue(promotion),
+      minSubtotal: (promotion) => (promotion.minSubtotalMinor === null ? null : toOutput(money(promotion.minSubtotalMinor, promotion.currency!))),
+      active: (promotion) => isActive(promotion, new Date()),
+    },
+    PromotionQuote: {
+      discount: (quote) => toOutput(quote.discount),
     },
     OrderStatusChange: {
       at: (change) => change.at.toISOString(),

@@ -6,6 +6,8 @@ import { migrations } from './db/migrations/index.js';
 import type { OrdersDatabase } from './db/schema.js';
 import { createInventoryClient, type Inventory } from './inventory.js';
 import { createOrdersLoaders } from './loaders.js';
+import { createPromotionsService } from './promotions.js';
+import { createPromotionsRepository } from './promotionsRepository.js';
 import { createOrdersRepository, type OrdersRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { startSagaConsumers } from './saga.js';
@@ -43,15 +45,18 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
       const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), kv, logger);
       const repository = repositoryOn(db);
       worker(await startSagaConsumers({ bus, repository: repositoryOn(background), logger }));
+      const promotionsRepository = createPromotionsRepository(db);
+      const promotions = createPromotionsService({ repository: promotionsRepository });
       const service = createOrdersService({
+        promotions,
         repository,
         catalog: catalog ?? createProductsCatalog({ url: config.productsUrl }),
         storefront: storefront ?? createRouterStorefront({ url: config.routerUrl }),
         inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl }),
       });
       return {
-        resolvers: { ...createResolvers(service), Subscription: { orderStatusChanged: orderStatusChangedField(kv, service) } },
-        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository) }),
+        resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(kv, service) } },
+        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository, promotionsRepository) }),
       };
     },
   });

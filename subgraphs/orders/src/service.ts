@@ -7,6 +7,8 @@ import type { Inventory } from './inventory.js';
 import type { Order, OrderLine, OrderStatusChange, PageRequest } from './model.js';
 import { orderIdFor } from './orderId.js';
 import { decodeOrderCursor, toOrderConnection, type OrderConnection } from './pagination.js';
+import type { PromotionsService } from './promotions.js';
+import { PromotionRefusedError } from './promotionsRepository.js';
 import type { NewOrder, OrdersRepository } from './repository.js';
 import { CUSTOMER_CANCELLABLE, type OrderStatus } from './statusMachine.js';
 import type { CheckoutDetails, Storefront } from './storefront.js';
@@ -45,8 +47,9 @@ export function createOrdersService(deps: {
   catalog: Catalog;
   storefront: Storefront;
   inventory: Inventory;
+  promotions: PromotionsService;
 }) {
-  const { repository, catalog, storefront, inventory } = deps;
+  const { repository, catalog, storefront, inventory, promotions } = deps;
 
   /** The order if the caller may see it: its customer or an ADMIN. Anyone else: null, as if it did not exist. */
   async function visibleOrder(ctx: OrdersContext, id: string): Promise<Order | null> {
@@ -184,14 +187,21 @@ export function createOrdersService(deps: {
           'input.shippingMethodId',
         );
       }
-      const subtotal = sum(priced.map((line) => multiply(line.unitPrice, line.quantity)), currency);
+      const lineTotals = priced.map((line) => multiply(line.unitPrice, line.quantity));
+      const subtotal = sum(lineTotals, currency);
       const shipping = money(rate.priceMinor, currency);
-      // No promotions yet; the field is in place so totals never change shape when they arrive.
-      const discount = money(0, currency);
+      // The cart's code, refused (field `code`) before any stock is held when it gives nothing now.
+      const promo = await promotions.checkoutDiscount(ctx, details.cart!.promoCode, lineTotals, shipping);
+      const discount = promo?.discount ?? money(0, currency);
       const total = subtract(add(subtotal, shipping), discount);
 
       const orderId = orderIdFor(caller.userId, input.idempotencyKey);
-      const lines = priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceMinor: line.unitPrice.minor }));
+      const lines = priced.map((line, i) => ({
+        productId: line.productId,
+        quantity: line.quantity,
+        unitPriceMinor: line.unitPrice.minor,
+        discountMinor: promo?.lineShares[i] ?? 0,
+      }));
       const reservation = await inventory.reserve(ctx.authorization, orderId, lines.map(({ productId, quantity }) => ({ productId, quantity })));
       if (!reservation.ok) {
         const productIds = reservation.shortages.map((s) => s.productId);
@@ -221,12 +231,15 @@ export function createOrdersService(deps: {
         shippingMethodId: rate.id,
         shippingAddress: address,
         lines,
+        promotion: promo?.promotion ?? null,
       };
       let created: Order | null;
       try {
         created = await repository.create(draft, caller.userId);
       } catch (error) {
         await releaseAfterFailure(ctx, orderId);
+        // Concurrent checkouts took the code's last use between our quote and our transaction.
+        if (error instanceof PromotionRefusedError) throw promotions.refusedAtCheckout(error, promo!.promotion.code);
         throw error;
       }
       if (!created) {

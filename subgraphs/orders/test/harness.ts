@@ -200,7 +200,7 @@ export function inProcessCheckout(): CartSource & { storefront: Storefront; inve
       async checkoutDetails(_authorization, request): Promise<CheckoutDetails> {
         const items = carts.get(request.cartId);
         return {
-          cart: items ? { id: request.cartId, items } : null,
+          cart: items ? { id: request.cartId, items, promoCode: null } : null,
           address: request.addressId === HOME.id ? { ...HOME, addressId: HOME.id } : null,
           rate: request.methodId === STANDARD ? { id: STANDARD, name: 'Standard', priceMinor: 0, currency: 'EUR', estimatedDays: 3 } : null,
         };

@@ -6,6 +6,7 @@ import type { OrdersDatabase } from '../src/db/schema.js';
 import { createOrdersLoaders } from '../src/loaders.js';
 import type { Order } from '../src/model.js';
 import { orderIdFor } from '../src/orderId.js';
+import { createPromotionsRepository, type PromotionsRepository } from '../src/promotionsRepository.js';
 import { createOrdersRepository, type NewOrder, type OrdersRepository } from '../src/repository.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -23,13 +24,15 @@ function draft(userId: string, key: string, productIds: string[]): NewOrder {
     totalMinor: productIds.length * 100,
     shippingMethodId: 'standard',
     shippingAddress: { addressId: 'a-1', name: 'N', line1: 'L', line2: null, city: 'C', postalCode: 'P', country: 'DE' },
-    lines: productIds.map((productId) => ({ productId, quantity: 1, unitPriceMinor: 100 })),
+    lines: productIds.map((productId) => ({ productId, quantity: 1, unitPriceMinor: 100, discountMinor: 0 })),
+    promotion: null,
   };
 }
 
 describe('orders loaders', () => {
   let store: Postgres<OrdersDatabase>;
   let repository: OrdersRepository;
+  let promotions: PromotionsRepository;
   let a: Order;
   let b: Order;
   let c: Order;
@@ -38,6 +41,7 @@ describe('orders loaders', () => {
     store = createPostgres<OrdersDatabase>({ url: await createTestDatabase('orders_loaders') });
     await migrateToLatest(store.db, migrations);
     repository = createOrdersRepository(store.db);
+    promotions = createPromotionsRepository(store.db);
     a = (await repository.create(draft('u-1', 'key-a-000', ['p-1', 'p-2']), 'u-1'))!;
     b = (await repository.create(draft('u-2', 'key-b-000', ['p-3']), 'u-2'))!;
     c = (await repository.create(draft('u-1', 'key-c-000', ['p-4']), 'u-1'))!;
@@ -48,7 +52,7 @@ describe('orders loaders', () => {
   });
 
   it('orderById: one query for a batch, results in key order, null for missing and malformed ids', async () => {
-    const loaders = createOrdersLoaders(repository);
+    const loaders = createOrdersLoaders(repository, promotions);
     store.stats.reset();
     const result = await Promise.all([b.id, MISSING, a.id, 'not-a-uuid'].map((id) => loaders.orderById.load(id)));
     expect(store.stats.queries).toBe(1);
@@ -56,7 +60,7 @@ describe('orders loaders', () => {
   });
 
   it('itemsByOrderId: one query, lines grouped per order in checkout order, [] for a missing order', async () => {
-    const loaders = createOrdersLoaders(repository);
+    const loaders = createOrdersLoaders(repository, promotions);
     store.stats.reset();
     const result = await Promise.all([a.id, MISSING, b.id].map((id) => loaders.itemsByOrderId.load(id)));
     expect(store.stats.queries).toBe(1);
@@ -64,7 +68,7 @@ describe('orders loaders', () => {
   });
 
   it('historyByOrderId: one query, [] for a missing order', async () => {
-    const loaders = createOrdersLoaders(repository);
+    const loaders = createOrdersLoaders(repository, promotions);
     store.stats.reset();
     const result = await Promise.all([c.id, MISSING].map((id) => loaders.historyByOrderId.load(id)));
     expect(store.stats.queries).toBe(1);
@@ -72,7 +76,7 @@ describe('orders loaders', () => {
   });
 
   it('ordersByUserId: one query per distinct page arguments, pages in key order, empty for a user without orders', async () => {
-    const loaders = createOrdersLoaders(repository);
+    const loaders = createOrdersLoaders(repository, promotions);
     const page = { first: 10, after: null, status: null };
     store.stats.reset();
     const result = await Promise.all([
@@ -90,8 +94,19 @@ describe('orders loaders', () => {
     ]);
   });
 
+  it('promotionByCode: one query for a batch, results in key order, null for a missing code', async () => {
+    const base = { kind: 'PERCENTAGE' as const, percentBp: 1000, amountMinor: null, currency: null, minSubtotalMinor: null, startsAt: null, endsAt: null, usageLimit: null, perCustomerLimit: null };
+    await promotions.insert({ ...base, code: 'LOAD-A' });
+    await promotions.insert({ ...base, code: 'LOAD-B' });
+    const loaders = createOrdersLoaders(repository, promotions);
+    store.stats.reset();
+    const result = await Promise.all(['LOAD-B', 'MISSING', 'LOAD-A'].map((code) => loaders.promotionByCode.load(code)));
+    expect(store.stats.queries).toBe(1);
+    expect(result.map((promotion) => promotion?.code ?? null)).toEqual(['LOAD-B', null, 'LOAD-A']);
+  });
+
   it('ordersByUserId: the same user and arguments twice in one request cost nothing more', async () => {
-    const loaders = createOrdersLoaders(repository);
+    const loaders = createOrdersLoaders(repository, promotions);
     const key = { userId: 'u-1', first: 5, after: null, status: 'PENDING_PAYMENT' as const };
     store.stats.reset();
     await Promise.all([loaders.ordersByUserId.load(key), loaders.ordersByUserId.load({ ...key })]);

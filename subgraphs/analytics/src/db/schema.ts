@@ -47,6 +47,9 @@ export interface OrderFactsTable {
   refunded_minor: Generated<number>;
   /** True once the items were added to `daily_product_sales` (needs both halves). */
   products_counted: Generated<boolean>;
+  /** What the order's promotion code took off (from `order.placed`). */
+  discount_minor: Generated<number>;
+  promo_code: string | null;
 }
 
 export interface OrderItem {
@@ -62,6 +65,10 @@ export interface DailySalesTable {
   order_count: number;
   revenue_minor: number;
   refunded_minor: number;
+  /** What promotion codes took off the day's paid orders. */
+  discount_minor: Generated<number>;
+  /** The day's paid orders that redeemed a code. */
+  promotion_order_count: Generated<number>;
 }
 
 /** Per UTC day, product and currency: units in paid orders and their item revenue. */

@@ -79,8 +79,12 @@ export type SalesReport = {
   __typename?: 'SalesReport';
   /** `revenue` divided by `orderCount`, rounded half up to whole minor units; "0.00" when no order was paid. */
   averageOrderValue: Money;
+  /** What promotion codes took off the orders paid in the window (`revenue` is already net of it). */
+  discounts: Money;
   /** Orders paid in the window. */
   orderCount: Scalars['Int']['output'];
+  /** How many of the orders paid in the window redeemed a promotion code. */
+  ordersWithPromotion: Scalars['Int']['output'];
   /** What those payments took, less the refunds made in the window. */
   revenue: Money;
   /**
@@ -261,7 +265,9 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
 
 export type SalesReportResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['SalesReport'] = ResolversParentTypes['SalesReport']> = ResolversObject<{
   averageOrderValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discounts?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersWithPromotion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   topProducts?: Resolver<Array<ResolversTypes['TopProduct']>, ParentType, ContextType>;
 }>;

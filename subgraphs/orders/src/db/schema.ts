@@ -5,6 +5,8 @@ export interface OrdersDatabase {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   order_status_history: OrderStatusHistoryTable;
+  promotions: PromotionsTable;
+  promotion_redemptions: PromotionRedemptionsTable;
 }
 
 export interface OrdersTable {
@@ -26,6 +28,8 @@ export interface OrdersTable {
   /** The address as it was at checkout (`AddressSnapshot`), kept whatever the user edits later. */
   shipping_address: ColumnType<AddressSnapshotColumn, string, string>;
   payment_failures: Generated<number>;
+  /** The promotion code redeemed with the order; null without one. */
+  promo_code: string | null;
 }
 
 /** `orders.shipping_address`: the address at checkout and the id it had in the users subgraph. */
@@ -46,6 +50,8 @@ export interface OrderItemsTable {
   quantity: number;
   unit_price_minor: number;
   currency: string;
+  /** The line's share of the order's discount (pro rata to its total). */
+  discount_minor: Generated<number>;
 }
 
 export interface OrderStatusHistoryTable {
@@ -55,4 +61,31 @@ export interface OrderStatusHistoryTable {
   at: Generated<Date>;
   actor: string;
   reason: string | null;
+}
+
+export interface PromotionsTable {
+  id: Generated<string>;
+  code: string;
+  kind: string;
+  /** PERCENTAGE only: hundredths of a percent (1250 = 12.5 %). */
+  percent_bp: number | null;
+  /** FIXED_AMOUNT only: minor units of `currency`. */
+  amount_minor: number | null;
+  /** The currency of `amount_minor` and `min_subtotal_minor`; null when the promotion has neither. */
+  currency: string | null;
+  min_subtotal_minor: number | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  usage_limit: number | null;
+  per_customer_limit: number | null;
+  times_used: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface PromotionRedemptionsTable {
+  order_id: string;
+  promotion_id: string;
+  user_id: string;
+  redeemed_at: Generated<Date>;
+  released_at: Date | null;
 }

@@ -2,6 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Order as OrderModel, OrderLine as OrderLineModel, OrderStatusChange as OrderStatusChangeModel } from '../model.js';
 import type { OrderConnection as OrderConnectionModel } from '../pagination.js';
+import type { Promotion as PromotionModel, Quote as QuoteModel } from '../promotionRules.js';
+import type { PromotionConnection as PromotionConnectionModel } from '../promotions.js';
 import type { OrdersContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -47,6 +49,14 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** An amount of money as input: a decimal string and its ISO 4217 currency. */
+export type MoneyInput = {
+  /** Decimal amount with at most the currency's number of decimals, e.g. "19.99". */
+  amount: Scalars['String']['input'];
+  /** ISO 4217 currency code, e.g. "EUR". */
+  currencyCode: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -61,9 +71,16 @@ export type Mutation = {
    * `idempotencyKey` returns the same order. BAD_USER_INPUT naming `input.cartId` (missing or
    * empty cart, a product no longer sold), `input.shippingAddressId` (not one of the caller's
    * addresses) or `input.shippingMethodId` (not offered); CONFLICT when stock is short, with
-   * the products in `extensions.productIds`.
+   * the products in `extensions.productIds`. The cart's promotion code is redeemed with the
+   * order, never past its usage limits: a code that gives nothing now (expired, used up, below
+   * its minimum, already used by the customer) is BAD_USER_INPUT on field `code`, saying why.
    */
   checkout: Order;
+  /**
+   * ADMIN only. Creates a promotion code. BAD_USER_INPUT names the field (input.code, input.value,
+   * input.minSubtotal.amount, input.endsAt, ...); CONFLICT when the code exists.
+   */
+  createPromotion: Promotion;
   /** ADMIN only. The warehouse starts picking a PAID order (FULFILLING). */
   fulfilOrder: Order;
   /** ADMIN only. The money for a returned order went back to the customer: RETURN_REQUESTED -> REFUNDED. */
@@ -83,6 +100,11 @@ export type MutationCancelOrderArgs = {
 
 export type MutationCheckoutArgs = {
   input: CheckoutInput;
+};
+
+
+export type MutationCreatePromotionArgs = {
+  input: PromotionInput;
 };
 
 
@@ -106,7 +128,7 @@ export type Order = {
   __typename?: 'Order';
   /** When the order was placed. */
   createdAt: Scalars['DateTime']['output'];
-  /** What promotions took off; zero until promotions exist. */
+  /** What the promotion code took off (for FREE_SHIPPING: the shipping); zero without a code. */
   discount: Money;
   /** Opaque id. */
   id: Scalars['ID']['output'];
@@ -116,6 +138,8 @@ export type Order = {
   orderNumber: Scalars['String']['output'];
   /** How many payment attempts failed while the order waited for payment. */
   paymentFailures: Scalars['Int']['output'];
+  /** The promotion code redeemed with the order; null without one. */
+  promoCode?: Maybe<Scalars['String']['output']>;
   /** What shipping costs, as quoted for the chosen method at checkout. */
   shipping: Money;
   /**
@@ -177,6 +201,11 @@ export type OrderEdge = {
 /** One line of an order. */
 export type OrderItem = {
   __typename?: 'OrderItem';
+  /**
+   * This line's share of the order's discount, in proportion to its total (the shares add up to
+   * the order's discount, FREE_SHIPPING aside): what a refund of the line keeps back.
+   */
+  discount: Money;
   /** `unitPrice` times `quantity`. */
   lineTotal: Money;
   /** The product ordered. */
@@ -238,12 +267,122 @@ export type Product = {
   id: Scalars['ID']['output'];
 };
 
+/** A promotion code an admin created. */
+export type Promotion = {
+  __typename?: 'Promotion';
+  /** Within its validity window now and not used up. */
+  active: Scalars['Boolean']['output'];
+  /** The code, upper-case. */
+  code: Scalars['String']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The currency of `value` and `minSubtotal`; null when the promotion names no amount. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** Valid until (exclusive); null: open. */
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Opaque id. */
+  id: Scalars['ID']['output'];
+  /** How it reduces an order. */
+  kind: PromotionKind;
+  /** The subtotal a cart must reach; null when there is no minimum. */
+  minSubtotal?: Maybe<Money>;
+  /** How many orders of one customer may redeem it; null: unlimited. */
+  perCustomerLimit?: Maybe<Scalars['Int']['output']>;
+  /** Valid from (inclusive); null: open. */
+  startsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Orders holding the code now (a cancelled order gives its use back). */
+  timesUsed: Scalars['Int']['output'];
+  /** How many orders may redeem it; null: unlimited. */
+  usageLimit?: Maybe<Scalars['Int']['output']>;
+  /** "15" (percent), "5.00" (amount in `currency`) or "0" (free shipping). */
+  value: Scalars['String']['output'];
+};
+
+/** A page of promotions (Relay connection), newest first. */
+export type PromotionConnection = {
+  __typename?: 'PromotionConnection';
+  /** The promotions on this page. */
+  edges: Array<PromotionEdge>;
+  /** Whether more follow and where to continue. */
+  pageInfo: PageInfo;
+  /** How many promotions there are. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A promotion and its position in a connection. */
+export type PromotionEdge = {
+  __typename?: 'PromotionEdge';
+  /** Opaque position; pass it as `after` to continue after this promotion. */
+  cursor: Scalars['String']['output'];
+  /** The promotion. */
+  node: Promotion;
+};
+
+/** A new promotion code. */
+export type PromotionInput = {
+  /**
+   * What shoppers type: 3 to 32 letters, digits, "-" or "_"; stored upper-case and matched without
+   * regard to case. CONFLICT when it exists.
+   */
+  code: Scalars['String']['input'];
+  /**
+   * The currency of a FIXED_AMOUNT value and of minSubtotal; default minSubtotal's, else EUR. A
+   * promotion with an amount applies to carts in its currency only.
+   */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Valid until (exclusive); open when null. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** How it reduces an order. */
+  kind: PromotionKind;
+  /** The cart's subtotal must reach this (in the promotion's currency) for the code to apply. */
+  minSubtotal?: InputMaybe<MoneyInput>;
+  /** How many orders of one customer may redeem it; unlimited when null. */
+  perCustomerLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** Valid from (inclusive); open when null. */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** How many orders may redeem it in all; unlimited when null. */
+  usageLimit?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * PERCENTAGE: above 0 and at most 100 with up to 2 decimals ("12.5"); FIXED_AMOUNT: an amount
+   * in the promotion's currency ("5.00"); FREE_SHIPPING: ignored.
+   */
+  value: Scalars['String']['input'];
+};
+
+/** How a promotion reduces an order. */
+export type PromotionKind =
+  /** A fixed amount off the subtotal, e.g. value "5.00", never more than the subtotal. */
+  | 'FIXED_AMOUNT'
+  /** The shipping of the order is free; value is ignored ("0"). */
+  | 'FREE_SHIPPING'
+  /** A percentage of the subtotal, e.g. value "15" for 15 % off (rounded half up to the minor unit). */
+  | 'PERCENTAGE';
+
+export type PromotionQuote = {
+  __typename?: 'PromotionQuote';
+  code: Scalars['String']['output'];
+  discount: Money;
+  freeShipping: Scalars['Boolean']['output'];
+  message: Scalars['String']['output'];
+  status: Scalars['String']['output'];
+};
+
+export type PromotionQuoteRequest = {
+  code: Scalars['String']['input'];
+  subtotal: MoneyInput;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One order. Visible to the customer who placed it and to ADMINs; anyone else gets NOT_FOUND. */
   order?: Maybe<Order>;
   /** All orders of every customer, newest first. ADMIN only. `first` defaults to 20, at most 100. */
   orders: OrderConnection;
+  /** ADMIN only. The promotion with this code (any case); null when there is none. */
+  promotion?: Maybe<Promotion>;
+  promotionQuotes: Array<PromotionQuote>;
+  /** ADMIN only. Every promotion, newest first. `first` defaults to 20, at most 100. */
+  promotions: PromotionConnection;
 };
 
 
@@ -256,6 +395,22 @@ export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
+};
+
+
+export type QueryPromotionArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryPromotionQuotesArgs = {
+  requests: Array<PromotionQuoteRequest>;
+};
+
+
+export type QueryPromotionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Subscription = {
@@ -392,6 +547,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -404,6 +560,13 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<{ id: string }>;
+  Promotion: ResolverTypeWrapper<PromotionModel>;
+  PromotionConnection: ResolverTypeWrapper<PromotionConnectionModel>;
+  PromotionEdge: ResolverTypeWrapper<Omit<PromotionEdge, 'node'> & { node: ResolversTypes['Promotion'] }>;
+  PromotionInput: PromotionInput;
+  PromotionKind: PromotionKind;
+  PromotionQuote: ResolverTypeWrapper<QuoteModel>;
+  PromotionQuoteRequest: PromotionQuoteRequest;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<{ id: string }>;
@@ -416,6 +579,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Order: OrderModel;
   Int: Scalars['Int']['output'];
@@ -427,6 +591,12 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Product: { id: string };
+  Promotion: PromotionModel;
+  PromotionConnection: PromotionConnectionModel;
+  PromotionEdge: Omit<PromotionEdge, 'node'> & { node: ResolversParentTypes['Promotion'] };
+  PromotionInput: PromotionInput;
+  PromotionQuote: QuoteModel;
+  PromotionQuoteRequest: PromotionQuoteRequest;
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   User: { id: string };
@@ -462,6 +632,7 @@ export type MoneyResolvers<ContextType = OrdersContext, ParentType extends Resol
 export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   checkout?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'input'>>;
+  createPromotion?: Resolver<ResolversTypes['Promotion'], ParentType, ContextType, RequireFields<MutationCreatePromotionArgs, 'input'>>;
   fulfilOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationFulfilOrderArgs, 'id'>>;
   refundOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRefundOrderArgs, 'id'>>;
   requestReturn?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRequestReturnArgs, 'id'>>;
@@ -475,6 +646,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   paymentFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  promoCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shipping?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   shippingAddress?: Resolver<ResolversTypes['OrderAddress'], ParentType, ContextType>;
   shippingMethodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -506,6 +678,7 @@ export type OrderEdgeResolvers<ContextType = OrdersContext, ParentType extends R
 }>;
 
 export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = ResolversObject<{
+  discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -527,9 +700,47 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type PromotionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Promotion'] = ResolversParentTypes['Promotion']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PromotionKind'], ParentType, ContextType>;
+  minSubtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  perCustomerLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  startsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  timesUsed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  usageLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PromotionConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PromotionConnection'] = ResolversParentTypes['PromotionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PromotionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PromotionEdgeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PromotionEdge'] = ResolversParentTypes['PromotionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Promotion'], ParentType, ContextType>;
+}>;
+
+export type PromotionQuoteResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PromotionQuote'] = ResolversParentTypes['PromotionQuote']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  freeShipping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType, RequireFields<QueryPromotionArgs, 'code'>>;
+  promotionQuotes?: Resolver<Array<ResolversTypes['PromotionQuote']>, ParentType, ContextType, RequireFields<QueryPromotionQuotesArgs, 'requests'>>;
+  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, Partial<QueryPromotionsArgs>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -554,6 +765,10 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  Promotion?: PromotionResolvers<ContextType>;
+  PromotionConnection?: PromotionConnectionResolvers<ContextType>;
+  PromotionEdge?: PromotionEdgeResolvers<ContextType>;
+  PromotionQuote?: PromotionQuoteResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

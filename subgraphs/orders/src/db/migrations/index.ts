@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { inboxMigration, outboxMigration } from '@shop/events';
 import { createOrders } from './0001_create_orders.js';
 import { checkoutDetails } from './0004_checkout_details.js';
+import { promotions } from './0005_promotions.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '0002_event_outbox': outboxMigration,
   '0003_event_inbox': inboxMigration,
   '0004_checkout_details': checkoutDetails,
+  '0005_promotions': promotions,
 };
