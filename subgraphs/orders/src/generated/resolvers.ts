@@ -49,7 +49,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
-/** An amount of money as input: a decimal string and its ISO 4217 currency. */
+/** An amount of money as input: a decimal string (never a float) and its currency. */
 export type MoneyInput = {
   /** Decimal amount with at most the currency's number of decimals, e.g. "19.99". */
   amount: Scalars['String']['input'];
@@ -358,17 +358,26 @@ export type PromotionKind =
   /** A percentage of the subtotal, e.g. value "15" for 15 % off (rounded half up to the minor unit). */
   | 'PERCENTAGE';
 
+/** Internal (the cart): what a code is worth for a subtotal, for the calling customer. */
 export type PromotionQuote = {
   __typename?: 'PromotionQuote';
+  /** The code, upper-case. */
   code: Scalars['String']['output'];
+  /** What it takes off the subtotal (zero unless it applies; zero for free shipping). */
   discount: Money;
+  /** True for a free-shipping code that applies. */
   freeShipping: Scalars['Boolean']['output'];
+  /** For the shopper: what the code gives, or why it gives nothing now. */
   message: Scalars['String']['output'];
+  /** APPLIES, or why it gives nothing: UNKNOWN, NOT_STARTED, EXPIRED, USED_UP, ALREADY_USED, WRONG_CURRENCY, BELOW_MINIMUM. */
   status: Scalars['String']['output'];
 };
 
+/** Internal (the cart): a code and the subtotal to judge it against. */
 export type PromotionQuoteRequest = {
+  /** The code as the shopper typed it or the cart stored it. */
   code: Scalars['String']['input'];
+  /** The cart's subtotal now. */
   subtotal: MoneyInput;
 };
 
@@ -380,6 +389,7 @@ export type Query = {
   orders: OrderConnection;
   /** ADMIN only. The promotion with this code (any case); null when there is none. */
   promotion?: Maybe<Promotion>;
+  /** Internal (the cart, at this subgraph): one quote per request, in order; at most 100. */
   promotionQuotes: Array<PromotionQuote>;
   /** ADMIN only. Every promotion, newest first. `first` defaults to 20, at most 100. */
   promotions: PromotionConnection;
