@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRedisStore, type KeyValueStore } from '@shop/kv';
-import { errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { errorCodes, eventually, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 13, promotions through the router: admin codes, carts that re-judge their code on every
@@ -20,15 +20,6 @@ const ORDER = 'id promoCode subtotal { amount } shipping { amount } discount { a
 
 const minor = (amount: string) => Math.round(Number(amount) * 100);
 const eur = (value: number) => (value / 100).toFixed(2);
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function createPromotion(input: Record<string, unknown>): Promise<{ code: string }> {
   const result = await graphqlOk(sg.url, 'mutation($input: PromotionInput!) { createPromotion(input: $input) { code } }', { input }, { token: admin });
