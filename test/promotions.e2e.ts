@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRedisStore, type KeyValueStore } from '@shop/kv';
 import { errorCodes, eventually, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
@@ -61,9 +61,13 @@ function refusal(result: GraphQLResponse): { code: string | undefined; field: un
   return { code: errorCodes(result)[0], field: result.errors?.[0]?.extensions?.field, message: result.errors?.[0]?.message };
 }
 
+// Each test registers customers (argon2) and checks out through the whole stack: minutes on a busy machine.
+jest.setTimeout(180_000);
+
 beforeAll(async () => {
   kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `promotions-e2e:${randomUUID()}:` });
-  sg = await startSupergraph({ kv });
+  // Correctness under contention, not latency: a loaded machine must not turn a slow checkout into a timeout.
+  sg = await startSupergraph({ kv, router: { options: { subgraphTimeoutMs: 60_000 } } });
   admin = (await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login
     .accessToken;
   const product = (await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id price { amount currencyCode } } } } }')).products.edges[0].node;

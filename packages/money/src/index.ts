@@ -1,10 +1,9 @@
+import currencyCodes from 'currency-codes';
+
 /**
  * Decimal-safe money. Inside we only ever hold integer minor units (cents); decimal strings
  * exist only at the edges (GraphQL `Money.amount`, inputs). No floating point on the way.
  */
-
-// ISO 4217 minor-unit exponents that differ from 2.
-const EXPONENTS: Record<string, number> = { JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, HUF: 2, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
 
 export interface Money {
   /** Integer minor units, e.g. 1999 for 19.99 EUR. */
@@ -20,8 +19,15 @@ export interface MoneyOutput {
 
 export class MoneyError extends Error {}
 
+/** The ISO 4217 minor-unit exponent (JPY 0, EUR 2, BHD 3); 2 for a code ISO does not list. */
 export function exponentOf(currency: string): number {
-  return EXPONENTS[currency] ?? 2;
+  const digits = currencyCodes.code(currency)?.digits;
+  return Number.isInteger(digits) ? digits! : 2;
+}
+
+/** A code ISO 4217 lists (not merely three capital letters). */
+export function isIsoCurrency(value: string): boolean {
+  return isCurrencyCode(value) && currencyCodes.code(value) !== undefined;
 }
 
 export function isCurrencyCode(value: string): boolean {
@@ -101,4 +107,61 @@ export function percentOf(a: Money, basisPoints: number): Money {
 
 function assertSameCurrency(a: Money, b: Money): void {
   if (a.currency !== b.currency) throw new MoneyError(`cannot combine ${a.currency} and ${b.currency}`);
+}
+
+/** A positive exchange rate as an exact fraction, so converting never goes through a float. */
+export interface Rate {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+const RATE = /^(\d{1,9})(?:\.(\d{1,12}))?$/;
+
+/** "1.0825" -> 10825/10000. Refuses zero, signs, exponents and more than 12 decimals. */
+export function parseRate(text: string): Rate {
+  const match = RATE.exec(text.trim());
+  if (!match) throw new MoneyError(`"${text}" is not a decimal rate (up to 12 decimals)`);
+  const [, whole, fraction = ''] = match;
+  const numerator = BigInt(whole! + fraction);
+  if (numerator === 0n) throw new MoneyError('a rate must be above 0');
+  return { numerator, denominator: 10n ** BigInt(fraction.length) };
+}
+
+/** The rate as a plain decimal string without trailing zeros: 10825/10000 -> "1.0825". */
+export function formatRate(rate: Rate): string {
+  const decimals = String(rate.denominator).length - 1;
+  const digits = String(rate.numerator).padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+export function invertRate(rate: Rate): Rate {
+  return { numerator: rate.denominator, denominator: rate.numerator };
+}
+
+/**
+ * `amount` in `to` at `rate` (units of `to` per unit of `amount.currency`), rounded half away
+ * from zero to `to`'s minor unit: 19.99 EUR at 161.5 JPY -> 3228 JPY.
+ */
+export function convert(amount: Money, to: string, rate: Rate): Money {
+  const numerator = BigInt(amount.minor) * rate.numerator * 10n ** BigInt(exponentOf(to));
+  const denominator = rate.denominator * 10n ** BigInt(exponentOf(amount.currency));
+  return money(roundedQuotient(numerator, denominator), to);
+}
+
+/** `amount` times `numerator / denominator`, rounded half away from zero (a share of an amount). */
+export function scale(amount: Money, numerator: number, denominator: number): Money {
+  if (denominator === 0) throw new MoneyError('cannot scale by a zero denominator');
+  return money(roundedQuotient(BigInt(amount.minor) * BigInt(numerator), BigInt(denominator)), amount.currency);
+}
+
+function roundedQuotient(numerator: bigint, denominator: bigint): number {
+  const negative = numerator < 0n !== denominator < 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  const rounded = (2n * n + d) / (2n * d);
+  const result = Number(negative ? -rounded : rounded);
+  if (!Number.isSafeInteger(result)) throw new MoneyError('the converted amount is too large');
+  return result;
 }

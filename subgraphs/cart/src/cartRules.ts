@@ -39,8 +39,8 @@ export function pricedLines(cart: Cart, prices: Prices): PricedLine[] {
 }
 
 /** Sum of the line totals; a cart whose products the catalog now prices in two currencies cannot be summed. */
-export function subtotalOf(lines: readonly PricedLine[]): Money {
-  const currency = lines[0]?.unitPrice.currency ?? EMPTY_CART_CURRENCY;
+export function subtotalOf(lines: readonly PricedLine[], emptyCurrency: string = EMPTY_CART_CURRENCY): Money {
+  const currency = lines[0]?.unitPrice.currency ?? emptyCurrency;
   const foreign = lines.find((line) => line.unitPrice.currency !== currency);
   if (foreign) {
     throw conflict(

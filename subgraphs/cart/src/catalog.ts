@@ -1,4 +1,4 @@
-import { fromOutput, type Money } from '@shop/money';
+import { fromOutput, isCurrencyCode, type Money } from '@shop/money';
 import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
 
 /** A product's current price in integer minor units. */
@@ -9,7 +9,8 @@ export type CatalogPrice = Money;
  * the client or the store. `null` for a product the catalog does not know.
  */
 export interface Catalog {
-  pricesFor(productIds: readonly string[]): Promise<Map<string, CatalogPrice | null>>;
+  /** In `currency` (the shopper's) when given and the catalog sells in it, else in each product's own currency. */
+  pricesFor(productIds: readonly string[], currency?: string | null): Promise<Map<string, CatalogPrice | null>>;
 }
 
 export class CatalogUnavailableError extends ServiceUnavailableError {
@@ -22,5 +23,12 @@ export class CatalogUnavailableError extends ServiceUnavailableError {
  */
 export function createProductsCatalog(options: { url: string; timeoutMs?: number }): Catalog {
   const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...options });
-  return { pricesFor: (ids) => products.entitiesById('Product', 'price { amount currencyCode }', ids, (product) => fromOutput(product.price)) };
+  return {
+    pricesFor(ids, currency) {
+      // Inlined, not a variable: the service client's _entities query takes representations only.
+      if (currency && !isCurrencyCode(currency)) throw new Error(`not a currency code: ${JSON.stringify(currency)}`);
+      const price = currency ? `price(currency: "${currency}")` : 'price';
+      return products.entitiesById('Product', `${price} { amount currencyCode }`, ids, (product) => fromOutput(product.price));
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_ORDERS_URL = 'http://localhost:4004/graphql';
+export const DEFAULT_USERS_URL = 'http://localhost:4001/graphql';
 export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface CartConfig {
@@ -13,6 +14,8 @@ export interface CartConfig {
   productsUrl: string;
   /** The orders subgraph's GraphQL endpoint, asked what a promotion code is worth. */
   ordersUrl: string;
+  /** The users subgraph's GraphQL endpoint, asked for a signed-in shopper's currency. */
+  usersUrl: string;
   /** How long a cart lives after its last change or read. */
   cartTtlSeconds: number;
   /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
@@ -27,6 +30,7 @@ export function buildCartConfig(env: EnvReader): CartConfig {
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
     ordersUrl: env.url('ORDERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ORDERS_URL,
+    usersUrl: env.url('USERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_USERS_URL,
     cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
     jwksUrl: readJwksUrl(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

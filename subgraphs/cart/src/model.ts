@@ -42,5 +42,5 @@ export const CART_LIMITS = {
   mergedIdsKept: 20,
 } as const;
 
-/** The subtotal of an empty cart needs a currency; the catalog prices in EUR. */
+/** The subtotal of a guest's empty cart needs a currency: the store's (the catalog's own). */
 export const EMPTY_CART_CURRENCY = 'EUR';

@@ -6,6 +6,7 @@ import { createCartLoaders } from './loaders.js';
 import { createOrdersPromotions, type Promotions } from './promotions.js';
 import { createCartRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
+import { createUsersPreferences, type ShopperPreferences } from './shopper.js';
 import { createCartService } from './service.js';
 
 export type CartSubgraph = RunnableSubgraph;
@@ -15,11 +16,13 @@ export interface CartSubgraphOptions extends SubgraphDeps {
   catalog?: Catalog;
   /** Replaces the orders subgraph as the judge of promotion codes (tests). */
   promotions?: Promotions;
+  /** Replaces the users subgraph as the source of shoppers' currencies (tests). */
+  preferences?: ShopperPreferences;
 }
 
 /** Carts live in `kv`: Redis in production, in process otherwise (lost on restart, not shared between replicas). */
 export function createCartSubgraph(config: CartConfig, options: CartSubgraphOptions = {}): Promise<CartSubgraph> {
-  const { catalog, promotions, ...deps } = options;
+  const { catalog, promotions, preferences, ...deps } = options;
   return createSubgraph<CartContext>({
     name: 'cart',
     typeDefs: loadSchema(import.meta.url),
@@ -29,10 +32,11 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
       const repository = createCartRepository(kv, { ttlSeconds: config.cartTtlSeconds });
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl });
       const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl });
+      const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl });
       const service = createCartService({ repository });
       return {
         resolvers: createResolvers(service),
-        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices, quotes, base.authorization) }),
+        context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices, quotes, { authorization: base.authorization, preferences: shoppers }) }),
         readiness: () => repository.ping(),
       };
     },

@@ -18,7 +18,7 @@ import {
 import type { CatalogPrice } from './catalog.js';
 import type { CartContext } from './context.js';
 import { newCartId } from './ids.js';
-import type { Cart, PricedLine } from './model.js';
+import { EMPTY_CART_CURRENCY, type Cart, type PricedLine } from './model.js';
 import type { PromoQuote } from './promotions.js';
 import type { CartRepository } from './repository.js';
 
@@ -100,6 +100,11 @@ export function createCartService(deps: { repository: CartRepository }) {
     // A new guest cart is not stored until its first write; an old one was merged or expired meanwhile.
     if (state.cart.version === 0) return state;
     throw cartNotFound(state.cart.id, 'cartId');
+  }
+
+  /** The sum of the lines; an empty cart's is zero in the shopper's currency. */
+  async function subtotalOfLines(ctx: CartContext, lines: readonly PricedLine[]): Promise<Money> {
+    return subtotalOf(lines, (await ctx.loaders.shopperCurrency()) ?? EMPTY_CART_CURRENCY);
   }
 
   /** The lines clients see, at current prices. */
@@ -276,7 +281,7 @@ export function createCartService(deps: { repository: CartRepository }) {
       return operate(ctx, args.cartId, {
         pricesLines: true,
         prepare: async (cart, prices) => {
-          const quote = await ctx.loaders.promoQuote.load({ code: typed, subtotal: subtotalOf(pricedLines(cart, prices)) });
+          const quote = await ctx.loaders.promoQuote.load({ code: typed, subtotal: await subtotalOfLines(ctx, pricedLines(cart, prices)) });
           if (quote.status !== 'APPLIES') throw badUserInput(quote.message, 'code');
           accepted = quote.code;
         },
@@ -291,7 +296,7 @@ export function createCartService(deps: { repository: CartRepository }) {
     items,
 
     async subtotal(ctx: CartContext, cart: Cart): Promise<Money> {
-      return subtotalOf(await items(ctx, cart));
+      return subtotalOfLines(ctx, await items(ctx, cart));
     },
 
     /**
@@ -300,12 +305,12 @@ export function createCartService(deps: { repository: CartRepository }) {
      */
     async promotion(ctx: CartContext, cart: Cart): Promise<PromoQuote | null> {
       if (!cart.promoCode) return null;
-      return ctx.loaders.promoQuote.load({ code: cart.promoCode, subtotal: subtotalOf(await items(ctx, cart)) });
+      return ctx.loaders.promoQuote.load({ code: cart.promoCode, subtotal: await subtotalOfLines(ctx, await items(ctx, cart)) });
     },
 
     /** What the applied code takes off the subtotal now; zero without one or when it does not apply. */
     async discount(ctx: CartContext, cart: Cart): Promise<Money> {
-      const subtotal = subtotalOf(await items(ctx, cart));
+      const subtotal = await subtotalOfLines(ctx, await items(ctx, cart));
       const quote = cart.promoCode ? await ctx.loaders.promoQuote.load({ code: cart.promoCode, subtotal }) : null;
       return quote?.status === 'APPLIES' ? quote.discount : money(0, subtotal.currency);
     },

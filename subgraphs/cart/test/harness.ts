@@ -123,7 +123,9 @@ export async function startCart(options: { kv: KeyValueStore; productsUrl?: stri
     buildCartConfig,
   );
   const kv = counting(options.kv);
-  const subgraph = await createCartSubgraph(config, { kv, ...(options.catalog ? { catalog: options.catalog } : {}) });
+  // Users' part: every signed-in test shopper prefers the catalog's own currency.
+  const preferences = { currency: async (authorization: string | undefined) => (authorization ? 'EUR' : null) };
+  const subgraph = await createCartSubgraph(config, { kv, preferences, ...(options.catalog ? { catalog: options.catalog } : {}) });
   const { url } = await subgraph.listen(0, '127.0.0.1');
   return {
     url,

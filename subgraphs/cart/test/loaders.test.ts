@@ -15,6 +15,8 @@ const NO_PROMOTIONS: Promotions = {
   },
 };
 
+const GUEST = { authorization: undefined, preferences: { currency: async () => null } };
+
 describe('cart loaders', () => {
   it('cartById: one getMany for a batch, results in key order, null for missing and malformed ids', async () => {
     const kv = counting(createMemoryStore());
@@ -23,7 +25,7 @@ describe('cart loaders', () => {
     const a = emptyCart(newCartId(), null, now);
     const b = emptyCart(newCartId(), 'user-1', now);
     for (const cart of [a, b]) await repository.save({ ...cart, lines: [{ productId: `p-${cart.id}`, quantity: 1 }] });
-    const loaders = createCartLoaders(repository, { pricesFor: async () => new Map() }, NO_PROMOTIONS, undefined);
+    const loaders = createCartLoaders(repository, { pricesFor: async () => new Map() }, NO_PROMOTIONS, GUEST);
     kv.reset();
     const result = await Promise.all([b.id, newCartId(), a.id, 'not-a-cart-id'].map((id) => loaders.cartById.load(id)));
     expect(kv.calls).toEqual({ getMany: 1 });
@@ -39,7 +41,7 @@ describe('cart loaders', () => {
         return new Map(ids.map((id) => [id, id === 'p-unknown' ? null : { minor: 100 * id.length, currency: 'EUR' }]));
       },
     };
-    const loaders = createCartLoaders(createCartRepository(createMemoryStore(), { ttlSeconds: 60 }), catalog, NO_PROMOTIONS, undefined);
+    const loaders = createCartLoaders(createCartRepository(createMemoryStore(), { ttlSeconds: 60 }), catalog, NO_PROMOTIONS, GUEST);
     const result = await Promise.all(['p-22', 'p-unknown', 'p-1', 'p-22'].map((id) => loaders.priceByProductId.load(id)));
     expect(calls).toEqual([['p-22', 'p-unknown', 'p-1']]);
     expect(result).toEqual([{ minor: 400, currency: 'EUR' }, null, { minor: 300, currency: 'EUR' }, { minor: 400, currency: 'EUR' }]);
@@ -59,7 +61,7 @@ describe('cart loaders', () => {
         }));
       },
     };
-    const loaders = createCartLoaders(createCartRepository(createMemoryStore(), { ttlSeconds: 60 }), { pricesFor: async () => new Map() }, promotions, 'Bearer t');
+    const loaders = createCartLoaders(createCartRepository(createMemoryStore(), { ttlSeconds: 60 }), { pricesFor: async () => new Map() }, promotions, { authorization: 'Bearer t', preferences: { currency: async () => 'EUR' } });
     const keys: QuoteRequest[] = [
       { code: 'a', subtotal: { minor: 1000, currency: 'EUR' } },
       { code: 'b', subtotal: { minor: 2000, currency: 'EUR' } },

@@ -179,7 +179,8 @@ export function createOrdersService(deps: {
         );
       }
 
-      const priced = await priceLines(catalog, requested);
+      // In the cart's currency (the shopper's preference, else the store's), as the cart showed it.
+      const priced = await priceLines(catalog, requested, details.cart!.currency);
       const currency = priced[0]!.unitPrice.currency;
       if (rate.currency !== currency) {
         throw badUserInput(
@@ -351,8 +352,8 @@ function cartLines(cart: CheckoutDetails['cart'], cartId: string): RequestedLine
 }
 
 /** Prices every line from the catalog (one request); all lines must share one currency. */
-async function priceLines(catalog: Catalog, requested: readonly RequestedLine[]): Promise<PricedLine[]> {
-  const prices = await catalog.pricesFor(requested.map((line) => line.productId));
+async function priceLines(catalog: Catalog, requested: readonly RequestedLine[], cartCurrency: string): Promise<PricedLine[]> {
+  const prices = await catalog.pricesFor(requested.map((line) => line.productId), cartCurrency);
   const priced = requested.map((line) => {
     const price = prices.get(line.productId);
     if (!price) {

@@ -5,7 +5,7 @@ import type { AddressSnapshot } from './model.js';
 /** What checkout reads about the caller's cart, address and shipping choice. */
 export interface CheckoutDetails {
   /** Null when the cart does not exist or the caller may not read it. */
-  cart: { id: string; items: Array<{ productId: string; quantity: number }>; promoCode: string | null } | null;
+  cart: { id: string; items: Array<{ productId: string; quantity: number }>; promoCode: string | null; currency: string } | null;
   /** The caller's saved address with the id asked for; null when they have none by that id. */
   address: AddressSnapshot | null;
   /** Null when the method is not offered for this cart and address. */
@@ -34,7 +34,7 @@ export class StorefrontUnavailableError extends ServiceUnavailableError {
 }
 
 export const CHECKOUT_DETAILS_QUERY = `query OrdersCheckoutDetails($cartId: ID!, $addressId: ID!, $methodId: ID!) {
-  cart(id: $cartId) { id promoCode items { product { id } quantity } }
+  cart(id: $cartId) { id promoCode subtotal { currencyCode } items { product { id } quantity } }
   me { id addresses { id name line1 line2 city postalCode country } }
   shippingRate(methodId: $methodId, addressId: $addressId, cartId: $cartId) { id name price { amount currencyCode } estimatedDays }
 }`;
@@ -45,7 +45,7 @@ export const CLEAR_CART_MUTATION = 'mutation OrdersClearCart($cartId: ID) { clea
 const ABSENT_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
 interface DetailsData {
-  cart?: { id?: unknown; promoCode?: unknown; items?: Array<{ product?: { id?: unknown } | null; quantity?: unknown }> } | null;
+  cart?: { id?: unknown; promoCode?: unknown; subtotal?: { currencyCode?: unknown }; items?: Array<{ product?: { id?: unknown } | null; quantity?: unknown }> } | null;
   me?: { addresses?: Array<Record<string, unknown>> } | null;
   shippingRate?: { id?: unknown; name?: unknown; price?: { amount?: unknown; currencyCode?: unknown }; estimatedDays?: unknown } | null;
 }
@@ -96,9 +96,12 @@ function toCart(cart: DetailsData['cart']): CheckoutDetails['cart'] {
   if (typeof cart.id !== 'string' || !Array.isArray(cart.items)) malformed('cart');
   const promoCode = cart.promoCode ?? null;
   if (promoCode !== null && typeof promoCode !== 'string') malformed('cart (promoCode)');
+  const currency = cart.subtotal?.currencyCode;
+  if (typeof currency !== 'string') malformed('cart (subtotal)');
   return {
     id: cart.id,
     promoCode,
+    currency,
     items: cart.items.map((item) => {
       const productId = item.product?.id;
       if (typeof productId !== 'string' || !Number.isInteger(item.quantity)) malformed('cart item');

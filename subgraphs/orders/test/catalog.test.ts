@@ -32,7 +32,7 @@ describe('products catalog', () => {
   it('asks for all prices in one request and returns them in minor units, null for unknown products', async () => {
     const catalog = createProductsCatalog({ url: products.url });
     const before = products.requests.length;
-    const prices = await catalog.pricesFor(['p-1', 'p-2', 'p-unknown', 'p-1', 'p-jpy']);
+    const prices = await catalog.pricesFor(['p-1', 'p-2', 'p-unknown', 'p-1', 'p-jpy'], 'EUR');
     expect(products.requests.slice(before)).toEqual([['p-1', 'p-2', 'p-unknown', 'p-jpy']]);
     expect(prices).toEqual(
       new Map([
@@ -50,7 +50,7 @@ describe('products catalog', () => {
       errors: [{ message: 'Product not found', path: ['_entities', 1], extensions: { code: 'NOT_FOUND' } }],
     });
     try {
-      const prices = await createProductsCatalog({ url: server.url }).pricesFor(['p-1', 'p-2']);
+      const prices = await createProductsCatalog({ url: server.url }).pricesFor(['p-1', 'p-2'], 'EUR');
       expect(prices).toEqual(new Map([['p-1', { minor: 100, currency: 'EUR' }], ['p-2', null]]));
     } finally {
       await server.stop();
@@ -65,7 +65,7 @@ describe('products catalog', () => {
   ])('fails loudly on %s instead of guessing a price', async (_name, status, body) => {
     const server = await answering(status, body);
     try {
-      await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'])).rejects.toThrow(CatalogUnavailableError);
+      await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'], 'EUR')).rejects.toThrow(CatalogUnavailableError);
     } finally {
       await server.stop();
     }
@@ -74,6 +74,6 @@ describe('products catalog', () => {
   it('fails when the products subgraph does not answer', async () => {
     const server = await answering(200, {});
     await server.stop();
-    await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'])).rejects.toThrow(/did not answer/);
+    await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'], 'EUR')).rejects.toThrow(/did not answer/);
   });
 });

@@ -156,7 +156,7 @@ export async function startRouterStandIn(): Promise<RouterStandIn> {
       const rate = rates.get(body.variables.methodId ?? '');
       return send(200, {
         data: {
-          cart: visible && { id: body.variables.cartId, items: visible.items.map((i) => ({ product: { id: i.productId }, quantity: i.quantity })) },
+          cart: visible && { id: body.variables.cartId, subtotal: { currencyCode: 'EUR' }, items: visible.items.map((i) => ({ product: { id: i.productId }, quantity: i.quantity })) },
           me: userId && { id: userId, addresses: [HOME] },
           shippingRate: rate && {
             id: body.variables.methodId,
@@ -200,7 +200,7 @@ export function inProcessCheckout(): CartSource & { storefront: Storefront; inve
       async checkoutDetails(_authorization, request): Promise<CheckoutDetails> {
         const items = carts.get(request.cartId);
         return {
-          cart: items ? { id: request.cartId, items, promoCode: null } : null,
+          cart: items ? { id: request.cartId, items, promoCode: null, currency: 'EUR' } : null,
           address: request.addressId === HOME.id ? { ...HOME, addressId: HOME.id } : null,
           rate: request.methodId === STANDARD ? { id: STANDARD, name: 'Standard', priceMinor: 0, currency: 'EUR', estimatedDays: 3 } : null,
         };

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { groupByKeys, orderByKeys } from '@shop/subgraph-kit';
 import type { ReviewPosition } from './cursor.js';
 import { isDocumentId } from './ids.js';
+import { exchangeRates, type ExchangeRates } from './pricing.js';
 import type { CategoryDocument, ProductDocument, ProductRepository, ReviewDocument, ReviewPage, ReviewPagesQuery } from './repository.js';
 
 /** One page of someone's reviews: a product's or an author's. */
@@ -20,6 +21,8 @@ export interface ProductLoaders {
   categoryChildren: DataLoader<string, CategoryDocument[]>;
   reviewById: DataLoader<string, ReviewDocument | null>;
   reviewPage: DataLoader<ReviewPageKey, ReviewPage, string>;
+  /** The exchange rates, read at most once per request (whatever number of prices converts). */
+  exchangeRates(): Promise<ExchangeRates>;
 }
 
 /** Keys that ask for the same page shape (owner kind, size, cursor) share one store call. */
@@ -36,7 +39,9 @@ export function createLoaders(repository: ProductRepository): ProductLoaders {
     return orderByKeys(keys, ids.length === 0 ? [] : await fetch(ids), (row) => row._id);
   };
 
+  let rates: Promise<ExchangeRates> | null = null;
   const loaders: ProductLoaders = {
+    exchangeRates: () => (rates ??= repository.listExchangeRates().then(exchangeRates)),
     productById: new DataLoader(async (ids) => {
       const rows = await withIds(ids, (valid) => repository.findByIds(valid));
       for (const row of rows) if (row) loaders.productBySku.prime(row.sku, row);

@@ -1,5 +1,5 @@
-import { money, percentOf, type Money } from '@shop/money';
-import type { DiscountDocument, ProductDocument, VariantDocument } from './repository.js';
+import { convert, invertRate, money, parseRate, percentOf, scale, type Money, type Rate } from '@shop/money';
+import type { DiscountDocument, ExchangeRateDocument, ProductDocument, VariantDocument } from './repository.js';
 
 /**
  * Price rules. `repository/queries.ts` expresses the same rules as a Mongo aggregation expression
@@ -37,4 +37,39 @@ export function variantPrice(
 ): Money {
   const list = variant.priceMinor === null ? basePrice(product) : money(variant.priceMinor, product.basePrice.currency);
   return applyDiscount(list, product.discount, now);
+}
+
+/** The admin's exchange rates, looked up in either direction. */
+export interface ExchangeRates {
+  /** Units of `to` per unit of `from`: the direct rate, else the inverse of the opposite one; null without either. */
+  rate(from: string, to: string): Rate | null;
+}
+
+export function exchangeRates(documents: readonly ExchangeRateDocument[]): ExchangeRates {
+  const byPair = new Map(documents.map((document) => [document._id, parseRate(document.rate)]));
+  return {
+    rate(from, to) {
+      const direct = byPair.get(`${from}:${to}`);
+      if (direct) return direct;
+      const opposite = byPair.get(`${to}:${from}`);
+      return opposite ? invertRate(opposite) : null;
+    },
+  };
+}
+
+/**
+ * The product's price in `currency` now: its fixed price in that currency, else its list price
+ * converted at the admin's rate, less the share of it the active discount takes off the base
+ * price (so a 20 % sale is 20 % off in every currency). Without a fixed price or a rate the
+ * price stays in the product's own currency: `currencyCode` says so.
+ */
+export function priceIn(product: Pick<ProductDocument, 'basePrice' | 'discount' | 'prices'>, currency: string, rates: ExchangeRates, now: Date): Money {
+  const list = basePrice(product);
+  const effective = applyDiscount(list, product.discount, now);
+  if (currency === list.currency) return effective;
+  const fixed = product.prices?.[currency];
+  const rate = rates.rate(list.currency, currency);
+  const listThere = fixed !== undefined ? money(fixed, currency) : rate ? convert(list, currency, rate) : null;
+  if (!listThere) return effective;
+  return list.minor === 0 ? listThere : scale(listThere, effective.minor, list.minor);
 }

@@ -78,6 +78,19 @@ export interface PendingEvent {
   occurredAt: Date;
 }
 
+/**
+ * An admin-set exchange rate: 1 `from` = `rate` `to`. `_id` is "FROM:TO", so there is one rate
+ * per direction; a price is converted with the direct rate, else with the inverse of the other.
+ */
+export interface ExchangeRateDocument {
+  _id: string;
+  from: string;
+  to: string;
+  /** A positive decimal string as the admin set it, normalised ("161.5"). */
+  rate: string;
+  updatedAt: Date;
+}
+
 export interface ProductDocument {
   /** ObjectId-shaped hex string (24 characters), stored as a string in both adapters. */
   _id: string;
@@ -87,6 +100,11 @@ export interface ProductDocument {
   description: string | null;
   categoryId: string;
   basePrice: MoneyDocument;
+  /**
+   * Fixed list prices in other currencies (minor units by ISO code), set by admins; a currency
+   * without one is converted from `basePrice`. Absent on documents from before currencies.
+   */
+  prices?: Record<string, number>;
   discount: DiscountDocument | null;
   variants: VariantDocument[];
   images: ImageDocument[];
@@ -140,6 +158,8 @@ export interface ProductChanges {
   images?: ImageDocument[];
   attributes?: Partial<AttributesDocument>;
   seo?: Partial<SeoDocument>;
+  /** Fixed prices to set, by currency (the others stay). */
+  prices?: Record<string, number>;
 }
 
 /** One page of reviews per owner (a product or a user), newest first. */
@@ -247,6 +267,10 @@ export interface ProductRepository {
   findPendingEvents(limit: number): Promise<ProductWithPendingEvents[]>;
   /** Removes published events (by id) from their products; other pending events stay. */
   removePendingEvents(published: readonly { productId: string; eventIds: readonly string[] }[]): Promise<void>;
+  /** Creates or replaces the rate for its direction (`_id`). */
+  setExchangeRate(rate: ExchangeRateDocument): Promise<void>;
+  /** Every rate, in `_id` order (a handful: one per currency pair an admin set). */
+  listExchangeRates(): Promise<ExchangeRateDocument[]>;
   /** True when there are neither products nor categories. */
   isEmpty(): Promise<boolean>;
   /** Resolves when the store answers; throws otherwise. */

@@ -1,5 +1,6 @@
-import { formatAmount, toOutput } from '@shop/money';
-import { basePrice, effectivePrice, isDiscountActive, variantPrice } from './pricing.js';
+import { formatAmount, money, toOutput } from '@shop/money';
+import { currencyCode, type CurrencyService } from './currencies.js';
+import { basePrice, effectivePrice, isDiscountActive, priceIn, variantPrice } from './pricing.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { SeoDocument } from './repository.js';
 import { ratingOf } from './reviews.js';
@@ -10,12 +11,13 @@ import { formatPercent, type ProductUpdateInput } from './validation.js';
 const seoOf = (document: { seo?: SeoDocument | null }): SeoDocument => document.seo ?? { title: null, description: null };
 
 /** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
-export function createResolvers(service: ProductService): Resolvers {
+export function createResolvers(service: ProductService, currencies: CurrencyService): Resolvers {
   return {
     Query: {
       product: (_, args, ctx) => service.product(ctx, args),
       products: (_, args, ctx) => service.products(ctx, args),
       categories: (_, __, ctx) => service.categories(ctx),
+      exchangeRates: () => currencies.exchangeRates(),
     },
     Mutation: {
       createCategory: (_, args, ctx) => service.createCategory(ctx, args),
@@ -25,12 +27,19 @@ export function createResolvers(service: ProductService): Resolvers {
       updateProduct: (_, args, ctx) => service.updateProduct(ctx, { id: args.id, input: args.input as ProductUpdateInput }),
       archiveProduct: (_, args, ctx) => service.archiveProduct(ctx, args),
       addReview: (_, args, ctx) => service.addReview(ctx, args),
+      setProductPrice: (_, args, ctx) => currencies.setProductPrice(ctx, args),
+      setExchangeRate: (_, args, ctx) => currencies.setExchangeRate(ctx, args),
     },
     Product: {
       __resolveReference: (reference, ctx) => service.productReference(ctx, reference),
       id: (product) => product._id,
       category: (product, _, ctx) => service.categoryOf(ctx, product),
-      price: (product, _, ctx) => toOutput(effectivePrice(product, ctx.now)),
+      price: async (product, args, ctx) => {
+        if (args.currency === null || args.currency === undefined) return toOutput(effectivePrice(product, ctx.now));
+        const currency = currencyCode(args.currency, 'currency');
+        return toOutput(priceIn(product, currency, await ctx.loaders.exchangeRates(), ctx.now));
+      },
+      prices: (product) => Object.entries(product.prices ?? {}).map(([currency, minor]) => toOutput(money(minor, currency))),
       basePrice: (product) => toOutput(basePrice(product)),
       variants: (product, _, ctx) =>
         product.variants.map((variant) => ({ ...variant, price: toOutput(variantPrice(product, variant, ctx.now)) })),
@@ -48,6 +57,9 @@ export function createResolvers(service: ProductService): Resolvers {
       },
       rating: (product) => ratingOf(product),
       reviews: (product, args, ctx) => service.reviewsOf(ctx, 'product', product._id, args),
+    },
+    ExchangeRate: {
+      updatedAt: (rate) => rate.updatedAt,
     },
     Category: {
       id: (category) => category._id,

@@ -11,6 +11,7 @@ import { createEmbeddedProductRepository } from './repository/embedded.js';
 import { createMongoProductRepository, redactMongoUrl } from './repository/mongo.js';
 import { createResolvers } from './resolvers.js';
 import { loadDemoCatalog } from './seed/loadDemoCatalog.js';
+import { createCurrencyService } from './currencies.js';
 import { createProductService } from './service.js';
 
 export interface ProductsSubgraphOptions extends SubgraphDeps {
@@ -55,7 +56,7 @@ export function createProductsSubgraph(config: ProductsConfig, options: Products
       resource(() => relay.stop());
       const service = createProductService({ repository, relay });
       return {
-        resolvers: createResolvers(service),
+        resolvers: createResolvers(service, createCurrencyService({ repository, relay })),
         context: (base) => ({ ...base, loaders: createLoaders(repository), now: new Date() }),
         readiness: () => store.ping(),
         extras: { repositoryStats: stats, storeStats: counted.stats, cacheStats: cache.stats, relay: { flush: () => relay.flush() } },

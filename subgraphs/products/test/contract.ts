@@ -371,6 +371,23 @@ export function describeRepositoryContract(name: string, factory: RepositoryFact
       expect(nobody).toEqual({ ownerId: 'nobody', documents: [], hasNextPage: false, totalCount: 0 });
     });
 
+    it('keeps one exchange rate per direction, replacing it when set again', async () => {
+      const at = new Date(Date.UTC(2025, 2, 1));
+      await repository.setExchangeRate({ _id: 'EUR:JPY', from: 'EUR', to: 'JPY', rate: '160', updatedAt: at });
+      await repository.setExchangeRate({ _id: 'EUR:CHF', from: 'EUR', to: 'CHF', rate: '0.95', updatedAt: at });
+      await repository.setExchangeRate({ _id: 'EUR:JPY', from: 'EUR', to: 'JPY', rate: '161.5', updatedAt: at });
+      expect(await repository.listExchangeRates()).toEqual([
+        { _id: 'EUR:CHF', from: 'EUR', to: 'CHF', rate: '0.95', updatedAt: at },
+        { _id: 'EUR:JPY', from: 'EUR', to: 'JPY', rate: '161.5', updatedAt: at },
+      ]);
+    });
+
+    it('sets fixed prices currency by currency, keeping the others', async () => {
+      await repository.updateProduct(pid(1), { prices: { USD: 1300 } }, new Date(), event('product.updated'));
+      const both = await repository.updateProduct(pid(1), { prices: { JPY: 1900 } }, new Date(), event('product.updated'));
+      expect(both!.prices).toEqual({ USD: 1300, JPY: 1900 });
+    });
+
     it('finds reviews by id, missing ones left out', async () => {
       const found = await repository.findReviewsByIds([fixtureId('review', 1), fixtureId('review', 404)]);
       expect(found).toEqual([review(1, 3, 'user-a', 4, 0)]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyDiscount, effectivePrice, isDiscountActive, variantPrice } from '../src/pricing.js';
+import { applyDiscount, effectivePrice, exchangeRates, isDiscountActive, priceIn, variantPrice } from '../src/pricing.js';
 import type { DiscountDocument } from '../src/repository.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -55,5 +55,29 @@ describe('variant price', () => {
 
   it("applies the product's discount to the variant's own list price", () => {
     expect(variantPrice(product, { priceMinor: 2200 }, NOW)).toEqual(eur(1980));
+  });
+});
+
+describe('prices in other currencies', () => {
+  const rates = exchangeRates([{ _id: 'JPY:EUR', from: 'JPY', to: 'EUR', rate: '0.0062', updatedAt: NOW }, { _id: 'EUR:GBP', from: 'EUR', to: 'GBP', rate: '0.86', updatedAt: NOW }]);
+  const product = { basePrice: eur(1999), discount: null, prices: { USD: 2500 } };
+
+  it('uses a fixed price first, then a direct rate, then the inverse of the opposite rate', () => {
+    expect(priceIn(product, 'USD', rates, NOW)).toEqual({ minor: 2500, currency: 'USD' });
+    expect(priceIn(product, 'GBP', rates, NOW)).toEqual({ minor: 1719, currency: 'GBP' });
+    // 19.99 / 0.0062 = 3224.19... yen: whole yen, no minor unit.
+    expect(priceIn(product, 'JPY', rates, NOW)).toEqual({ minor: 3224, currency: 'JPY' });
+  });
+
+  it('stays in its own currency without a fixed price or a rate', () => {
+    expect(priceIn(product, 'CHF', rates, NOW)).toEqual(eur(1999));
+    expect(priceIn(product, 'EUR', rates, NOW)).toEqual(eur(1999));
+  });
+
+  it('takes the same share off in every currency while a discount is active', () => {
+    const onSale = { ...product, discount: percent(2500) };
+    expect(priceIn(onSale, 'EUR', rates, NOW)).toEqual(eur(1499));
+    expect(priceIn(onSale, 'USD', rates, NOW)).toEqual({ minor: 1875, currency: 'USD' });
+    expect(priceIn(onSale, 'JPY', rates, NOW)).toEqual({ minor: 2418, currency: 'JPY' });
   });
 });

@@ -31,7 +31,7 @@ describe('shipping with a stand-in checkout-context reader', () => {
   beforeAll(async () => {
     reader = new StaticReader({
       'cart-eur': { addresses: [HOME], cart: { lines: [line], subtotal: { minor: 9_000, currency: 'EUR' } } },
-      'cart-usd': { addresses: [HOME], cart: { lines: [line], subtotal: { minor: 9_000, currency: 'USD' } } },
+      'cart-aud': { addresses: [HOME], cart: { lines: [line], subtotal: { minor: 9_000, currency: 'AUD' } } },
     });
     // No FREE_SHIPPING_THRESHOLD: nothing ships for free, however large the cart.
     shipping = await startShipping({ reader });
@@ -56,7 +56,7 @@ describe('shipping with a stand-in checkout-context reader', () => {
   });
 
   it('offers nothing for a cart in a currency the tariff has no prices in', async () => {
-    const { shippingRates } = await graphqlOk(shipping.url, RATES, { addressId: 'home', cartId: 'cart-usd' }, { token: carol });
+    const { shippingRates } = await graphqlOk(shipping.url, RATES, { addressId: 'home', cartId: 'cart-aud' }, { token: carol });
     expect(shippingRates).toEqual([]);
   });
 });

@@ -158,6 +158,9 @@ export function withProductCache(
     findReviewPages: (query) => inner.findReviewPages(query),
     findPendingEvents: (limit) => inner.findPendingEvents(limit),
     removePendingEvents: (published) => inner.removePendingEvents(published),
+    // Rates are read once per request that converts a price; they are few and change rarely.
+    setExchangeRate: (rate) => inner.setExchangeRate(rate),
+    listExchangeRates: () => inner.listExchangeRates(),
     isEmpty: () => inner.isEmpty(),
     ping: () => inner.ping(),
     close: () => inner.close(),

@@ -5,6 +5,7 @@ import { openJournal, type Journal } from '@shop/kv';
 import {
   DuplicateKeyError,
   type CategoryDocument,
+  type ExchangeRateDocument,
   type ProductDocument,
   type ProductRepository,
   type ReviewDocument,
@@ -174,7 +175,7 @@ function withoutOutbox(document: ProductDocument): ProductDocument {
   return product;
 }
 
-type CollectionName = 'products' | 'categories' | 'reviews';
+type CollectionName = 'products' | 'categories' | 'reviews' | 'exchangeRates';
 /** A journal line: a document as written, or its deletion (`doc: null`). */
 interface Written {
   c: CollectionName;
@@ -198,11 +199,13 @@ export function createEmbeddedProductRepository(options: { persistPath?: string 
   const products = new EmbeddedCollection<ProductDocument>('products', PRODUCT_INDEXES, journaled('products'));
   const categories = new EmbeddedCollection<CategoryDocument>('categories', CATEGORY_INDEXES, journaled('categories'));
   const reviews = new EmbeddedCollection<ReviewDocument>('reviews', REVIEW_INDEXES, journaled('reviews'));
+  const exchangeRates = new EmbeddedCollection<ExchangeRateDocument>('exchangeRates', [], journaled('exchangeRates'));
   // Loading hands each collection back the documents it wrote, whatever their type.
   const collections: Record<CollectionName, { restore(id: string, doc: never): void; all(): IterableIterator<{ _id: string }> }> = {
     products,
     categories,
     reviews,
+    exchangeRates,
   };
   if (options.persistPath) {
     journal = openJournal<Written>({
@@ -294,6 +297,14 @@ export function createEmbeddedProductRepository(options: { persistPath?: string 
         products.updateOne({ _id: { $eq: productId } }, removePendingEventsUpdate(eventIds));
       }
       await durable();
+    },
+    async setExchangeRate(rate) {
+      const { _id, ...fields } = rate;
+      if (!exchangeRates.updateOne({ _id: { $eq: _id } }, { $set: fields })) exchangeRates.insert(rate);
+      await durable();
+    },
+    async listExchangeRates() {
+      return exchangeRates.find({ filter: {}, sort: { _id: 1 }, limit: 0 });
     },
     async isEmpty() {
       return products.size === 0 && categories.size === 0;

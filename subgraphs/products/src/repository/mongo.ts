@@ -2,6 +2,7 @@ import { MongoClient, MongoServerError, type Collection, type Document, type Fil
 import {
   DuplicateKeyError,
   type CategoryDocument,
+  type ExchangeRateDocument,
   type ProductDocument,
   type ProductRepository,
   type ReviewDocument,
@@ -71,6 +72,7 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
   const products: Collection<ProductDocument> = db.collection<ProductDocument>('products');
   const categories: Collection<CategoryDocument> = db.collection<CategoryDocument>('categories');
   const reviews: Collection<ReviewDocument> = db.collection<ReviewDocument>('reviews');
+  const exchangeRates: Collection<ExchangeRateDocument> = db.collection<ExchangeRateDocument>('exchangeRates');
   try {
     await products.createIndexes(PRODUCT_INDEXES);
     await categories.createIndexes(CATEGORY_INDEXES);
@@ -165,6 +167,12 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
         })),
         { ordered: false },
       );
+    },
+    async setExchangeRate(rate) {
+      await exchangeRates.replaceOne({ _id: { $eq: rate._id } }, rate, { upsert: true });
+    },
+    async listExchangeRates() {
+      return exchangeRates.find({}).sort({ _id: 1 }).toArray();
     },
     async isEmpty() {
       const [product, category] = await Promise.all([

@@ -74,15 +74,15 @@ export function listedProductFilter(id: string): Document {
 }
 
 /**
- * An update: the given top-level fields replace what is stored, `attributes` and `seo` are set
- * field by field (dotted paths), and the event is appended to the product's outbox in the same
+ * An update: the given top-level fields replace what is stored, `attributes`, `seo` and `prices`
+ * are set field by field (dotted paths; price keys are validated currency codes), and the event is appended to the product's outbox in the same
  * write. Values are only ever values here: nothing a client sent becomes a key or an operator.
  */
 export function productChangesUpdate(changes: ProductChanges, at: Date, event: PendingEvent): Document {
   const set: Document = {};
   for (const [field, value] of Object.entries(changes)) {
     if (value === undefined) continue;
-    if (field === 'attributes' || field === 'seo') {
+    if (field === 'attributes' || field === 'seo' || field === 'prices') {
       for (const [inner, innerValue] of Object.entries(value as object)) {
         if (innerValue !== undefined) set[`${field}.${inner}`] = innerValue;
       }
