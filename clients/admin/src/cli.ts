@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAdminClient, type AdminApiError, type AdminClient, type AdminResult } from './client.js';
+import { createAdminClient, type AdminClient, type AdminResult } from './client.js';
+import { COMMERCE_COMMANDS, COMMERCE_USAGE } from './commerceCommands.js';
 import { readCredentials, writeCredentials } from './credentials.js';
 import type {
   AdminOrderDetailsFragment,
@@ -14,23 +15,14 @@ import type {
   SalesReportQuery,
 } from './generated/graphql.js';
 import { integer, parse, required, UsageError } from './args.js';
+import { EXIT, money, report, type CliIo, type ExitCode, type Handler } from './output.js';
 import { formatTable } from './table.js';
 
-/** Exit codes scripts can rely on. */
-export const EXIT = { OK: 0, USAGE: 1, API_ERROR: 2, UNAUTHENTICATED: 3 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export { EXIT, type CliIo, type ExitCode } from './output.js';
 
 export const DEFAULT_API_URL = 'http://localhost:4000/graphql';
 export const CREDENTIALS_FILE = '.shop-admin.json';
 const DEFAULT_CURRENCY = 'EUR';
-
-/** Where the CLI reads and writes; `main` takes it so tests run the CLI in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  env: Record<string, string | undefined>;
-  fetch?: typeof fetch;
-}
 
 export const USAGE = `Usage: shop-admin <command> [options]
 
@@ -48,6 +40,7 @@ export const USAGE = `Usage: shop-admin <command> [options]
   orders ship <orderId> --carrier <DHL|UPS|DPD|GLS|HERMES|FEDEX|PICKUP> --tracking <number>
   orders deliver <shipmentId>
   report sales --from <ISO date> --to <ISO date>
+${COMMERCE_USAGE}
   events dead-letters [--group <consumer group>] [--first <n>]
   events replay <dead letter id>
 
@@ -103,10 +96,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return execute(client, io);
 }
 
-/** Parses and checks its arguments first (usage errors come before the sign-in check), then runs. */
-type Handler = (args: readonly string[]) => (client: AdminClient, io: CliIo) => Promise<ExitCode>;
-
 const COMMANDS: Record<string, Handler> = {
+  ...COMMERCE_COMMANDS,
   'products list': (args) => {
     const { values } = parse(args, ['search', 'first'], 0);
     const variables = {
@@ -296,7 +287,10 @@ function renderSalesReport(window: { from: string; to: string }, sales: SalesRep
   return [
     `sales ${window.from} .. ${window.to} (whole UTC days)`,
     '',
-    formatTable(['ORDERS', 'REVENUE', 'AVERAGE ORDER'], [[String(sales.orderCount), money(sales.revenue), money(sales.averageOrderValue)]]),
+    formatTable(
+      ['ORDERS', 'REVENUE', 'AVERAGE ORDER', 'DISCOUNTS', 'WITH CODE'],
+      [[String(sales.orderCount), money(sales.revenue), money(sales.averageOrderValue), money(sales.discounts), String(sales.ordersWithPromotion)]],
+    ),
     '',
     sales.topProducts.length > 0
       ? formatTable(
@@ -323,25 +317,6 @@ async function login(args: readonly string[], io: CliIo, url: string, credential
   });
 }
 
-/** Prints the rendered data, or every error with its code; picks the exit code from the codes. */
-function report<T>(result: AdminResult<T>, io: CliIo, render: (data: T) => string): ExitCode {
-  if (result.ok) {
-    const text = render(result.data);
-    if (text) io.stdout(`${text}\n`);
-    return EXIT.OK;
-  }
-  for (const error of result.errors) io.stderr(`error: ${describe(error)}\n`);
-  if (result.errors.some((error) => error.code === 'UNAUTHENTICATED')) {
-    io.stderr('hint: the token is missing or expired: run `shop-admin login` again\n');
-    return EXIT.UNAUTHENTICATED;
-  }
-  return EXIT.API_ERROR;
-}
-
-function describe(error: AdminApiError): string {
-  return `${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}`;
-}
-
 async function resolveCategory(client: AdminClient, value: string): Promise<AdminResult<string>> {
   const categories = await client.categories();
   if (!categories.ok) return categories;
@@ -361,10 +336,6 @@ function productRow(product: AdminProductFragment): string[] {
 const ORDER_HEADERS = ['NUMBER', 'ID', 'STATUS', 'TOTAL', 'CUSTOMER', 'PLACED'];
 function orderRow(order: AdminOrderSummaryFragment): string[] {
   return [order.orderNumber, order.id, order.status, money(order.total), order.user.email, order.createdAt];
-}
-
-function money(value: { amount: string; currencyCode: string }): string {
-  return `${value.amount} ${value.currencyCode}`;
 }
 
 function orderStatus(value: string): OrderStatus {

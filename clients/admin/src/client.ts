@@ -5,6 +5,12 @@ import {
   CancelOrderDocument,
   CategoriesDocument,
   CreateProductDocument,
+  CreatePromotionDocument,
+  ExchangeRatesDocument,
+  PromotionDocument,
+  PromotionsDocument,
+  SetExchangeRateDocument,
+  SetProductPriceDocument,
   CreateShipmentDocument,
   FulfilOrderDocument,
   LoginDocument,
@@ -20,6 +26,15 @@ import {
   type CancelOrderMutation,
   type CategoriesQuery,
   type CreateProductMutation,
+  type CreatePromotionMutation,
+  type ExchangeRatesQuery,
+  type MoneyInput,
+  type PromotionInput,
+  type PromotionQuery,
+  type PromotionsQuery,
+  type PromotionsQueryVariables,
+  type SetExchangeRateMutation,
+  type SetProductPriceMutation,
   type CreateShipmentMutation,
   type FulfilOrderMutation,
   type LoginMutation,
@@ -176,6 +191,19 @@ export function createAdminClient(options: AdminClientOptions) {
     /** Sales over whole UTC days, `from`'s day through `to`'s day (ISO-8601 dates or date-times). */
     salesReport: (variables: SalesReportQueryVariables) =>
       field(request(SalesReportDocument, variables), (d: SalesReportQuery) => d.salesReport),
+    /** A promotion code shoppers can apply to their carts. */
+    createPromotion: (input: PromotionInput) =>
+      field(request(CreatePromotionDocument, { input }), (d: CreatePromotionMutation) => d.createPromotion),
+    /** The promotion with this code (any case), or null. */
+    promotion: (code: string) => field(request(PromotionDocument, { code }), (d: PromotionQuery) => d.promotion),
+    promotions: (variables: PromotionsQueryVariables = {}) => field(request(PromotionsDocument, variables), (d: PromotionsQuery) => d.promotions),
+    /** A fixed list price for a product in a currency other than its own. */
+    setProductPrice: (productId: string, price: MoneyInput) =>
+      field(request(SetProductPriceDocument, { productId, price }), (d: SetProductPriceMutation) => d.setProductPrice),
+    /** 1 `from` = `rate` `to`; prices without a fixed price in `to` convert with it. */
+    setExchangeRate: (from: string, to: string, rate: string) =>
+      field(request(SetExchangeRateDocument, { from, to, rate }), (d: SetExchangeRateMutation) => d.setExchangeRate),
+    exchangeRates: () => field(request(ExchangeRatesDocument, {}), (d: ExchangeRatesQuery) => d.exchangeRates),
     /** Events a consumer group gave up on after its last try, oldest first. */
     deadLetters: (options: { group?: string; first?: number } = {}) => {
       const query = new URLSearchParams();

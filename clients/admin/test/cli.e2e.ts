@@ -239,8 +239,8 @@ describe('shop-admin signed in', () => {
     );
     expect(sales).toMatchObject({ code: EXIT.OK, stderr: '' });
     const [summary, products] = sales.stdout.trimEnd().split('\n\n').slice(1);
-    expect(summary!.split('\n')[0]).toMatch(/^ORDERS +REVENUE +AVERAGE ORDER$/);
-    expect(rows(summary!)).toEqual([['2', expect.stringMatching(/^\d+\.\d{2} EUR$/), expect.stringMatching(/^\d+\.\d{2} EUR$/)]]);
+    expect(summary!.split('\n')[0]).toMatch(/^ORDERS +REVENUE +AVERAGE ORDER +DISCOUNTS +WITH CODE$/);
+    expect(rows(summary!)).toEqual([['2', expect.stringMatching(/^\d+\.\d{2} EUR$/), expect.stringMatching(/^\d+\.\d{2} EUR$/), '0.00 EUR', '0']]);
     expect(products!.split('\n')[0]).toMatch(/^PRODUCT +SKU +NAME +UNITS +REVENUE$/);
     expect(rows(products!)).toContainEqual([productId, 'CLI-0001', 'Admin CLI Mug', '4', '56.00 EUR']);
 
