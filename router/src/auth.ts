@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import { AppError, unauthenticated } from '@shop/errors';
 import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type Caller, type KeySource } from '@shop/subgraph-kit';
 import { LRUCache } from 'lru-cache';
+import type { Revocations } from './revocations.js';
 
 export type Verified =
   /** `expiresAt`: when the token stops being valid (ms); absent for anonymous callers. */
@@ -16,6 +17,7 @@ export interface CallerVerifier {
 }
 
 const ANONYMOUS: Verified = { caller: null, error: null };
+const REVOKED_MESSAGE = 'This account no longer exists';
 
 /**
  * Verifies bearer tokens with the kit (EdDSA/ES256 against the users subgraph's JWK Set, expiry,
@@ -24,7 +26,12 @@ const ANONYMOUS: Verified = { caller: null, error: null };
  */
 export function createCallerVerifier(
   keys: KeySource | AccessTokenVerifier,
-  options: { now?: () => number; cacheSize?: number } = {},
+  options: {
+    now?: () => number;
+    cacheSize?: number;
+    /** The deny-list of deleted accounts (null when it could not start; absent without an event bus). */
+    revocations?: Promise<Revocations | null>;
+  } = {},
 ): CallerVerifier {
   const now = options.now ?? Date.now;
   const tokens = typeof keys === 'object' && 'verify' in keys ? keys : createAccessTokenVerifier(keys, { now });
@@ -32,8 +39,12 @@ export function createCallerVerifier(
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
+      const revocations = options.revocations ? await options.revocations : null;
       const cached = cache.get(authorization);
-      if (cached && cached.until > now()) return cached.verified;
+      if (cached && cached.until > now()) {
+        const userId = cached.verified.caller?.userId;
+        return userId !== undefined && revocations?.revokedHere(userId) ? { caller: null, error: unauthenticated(REVOKED_MESSAGE) } : cached.verified;
+      }
       const token = bearerToken(authorization);
       let verified: Verified;
       let until = now() + 60_000;
@@ -42,7 +53,10 @@ export function createCallerVerifier(
       } else {
         try {
           const expiresAt = expiryOf(token);
-          verified = { caller: await tokens.verify(token), error: null, expiresAt };
+          const caller = await tokens.verify(token);
+          verified = (await revocations?.isRevoked(caller.userId))
+            ? { caller: null, error: unauthenticated(REVOKED_MESSAGE) }
+            : { caller, error: null, expiresAt };
           until = Math.min(until, expiresAt);
         } catch (error) {
           verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };

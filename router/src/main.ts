@@ -15,8 +15,8 @@ if (!config.redisUrl) {
   logger.warn('REDIS_URL is not set: APQ cache and rate limits are in-process, so each router replica has its own');
 }
 const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'router:' });
-// The router subscribes to no events: the bus is here for its dead-letter admin routes and the
-// lag, retry and dead-letter gauges of every consumer group on /metrics.
+// The router consumes one event, `user.deleted` (its deny-list of deleted accounts); the bus is
+// also here for its dead-letter admin routes and the lag, retry and dead-letter gauges on /metrics.
 const events = config.redisUrl ? createRedisBus(config.redisUrl) : undefined;
 const release = async () => {
   await Promise.all([kv.close(), events?.close()]);

@@ -9,6 +9,7 @@ import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, sendJson, type AccessTokenVerifier, type KeySource, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
+import { startRevocations } from './revocations.js';
 import { systemClock, type Clock } from './clock.js';
 import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
 import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -175,7 +176,15 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
 
-  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens) : null;
+  // Deleted accounts' tokens are refused once `user.deleted` arrives; that takes the event bus.
+  const revocations =
+    options.accessTokens && options.events
+      ? startRevocations({ kv, bus: options.events, logger }).catch((error: unknown) => {
+          logger.error('the deny-list of deleted accounts did not start: their access tokens work until they expire', { error });
+          return null;
+        })
+      : undefined;
+  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, revocations ? { revocations } : {}) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
@@ -372,6 +381,7 @@ export function createRouter(options: RouterOptions): Router {
       await rateLimits.close();
       await costBuckets.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await (await revocations)?.stop();
       if (!options.kv) await kv.close();
     },
   };

@@ -110,6 +110,11 @@ export interface Stack {
   subgraphs: Record<string, RunningSubgraph>;
   router: Router;
   bus: EventBus;
+  /**
+   * Starts a stopped subgraph again, on its port, store and database, with the stack's bus: its
+   * consumer groups take up the events published while it was down (tests of an outage).
+   */
+  restart(name: string): Promise<RunningSubgraph>;
   stop(): Promise<void>;
 }
 
@@ -143,6 +148,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stores: KeyValueStore[] = [];
   const kvPath = (name: string) => (options.dataDir ? { persistPath: join(options.dataDir, 'kv', name) } : {});
   const started: Array<[string, RunningSubgraph]> = [];
+  /** How each subgraph was started, to start it again. */
+  const launches = new Map<string, () => Promise<RunningSubgraph>>();
   let router: Router | undefined;
   let supergraphSdl = '';
 
@@ -178,9 +185,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (subgraph.postgres) await ensureDatabase(env.DATABASE_URL!);
       const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:`, ...kvPath(name) });
       if (!options.kv) stores.push(kv);
-      const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
-      started.push([name, running]);
-      await running.listen(ports[name]!, host);
+      const launch = async () => {
+        const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
+        try {
+          await running.listen(ports[name]!, host);
+        } catch (error) {
+          await running.stop();
+          throw error;
+        }
+        return running;
+      };
+      launches.set(name, launch);
+      started.push([name, await launch()]);
     }
     ({ supergraphSdl } = composeSupergraph(
       STACK_SUBGRAPHS.map((name) => ({
@@ -211,5 +227,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { routerUrl, supergraphSdl, urls, subgraphs: Object.fromEntries(started), router, bus, stop };
+  const subgraphs = Object.fromEntries(started);
+  const restart = async (name: string) => {
+    const launch = launches.get(name);
+    if (!launch) throw new Error(`no subgraph ${name} in this stack`);
+    const running = await launch();
+    started[started.findIndex(([n]) => n === name)] = [name, running];
+    subgraphs[name] = running;
+    return running;
+  };
+  return { routerUrl, supergraphSdl, urls, subgraphs, router, bus, restart, stop };
 }

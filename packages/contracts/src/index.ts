@@ -30,3 +30,48 @@ export interface ProductSnapshot {
   /** ISO-8601; when present it orders snapshots of one product (else the event time does). */
   updatedAt?: string;
 }
+
+/**
+ * Privacy rights (docs/privacy.md). Users coordinates them: it publishes a request, every
+ * subgraph that keeps something about people answers with its own part or its erasure, and
+ * users records the answers. No subgraph reads another's store for this.
+ */
+export const PRIVACY_EVENTS = {
+  /** users -> every participant: `DataExportRequested`. */
+  exportRequested: 'data_export.requested',
+  /** participant -> users: `DataExportPart`. */
+  exportPart: 'data_export.part',
+  /** users -> every participant (and the router's token deny-list): `UserDeleted`. */
+  userDeleted: 'user.deleted',
+  /** participant -> users: `UserErased`. */
+  userErased: 'user.erased',
+} as const;
+
+export interface DataExportRequested {
+  exportId: string;
+  userId: string;
+  /** ISO-8601. */
+  requestedAt: string;
+}
+
+export interface DataExportPart {
+  exportId: string;
+  userId: string;
+  /** The subgraph whose part this is. */
+  service: string;
+  /** What the subgraph keeps about the user, as JSON (money in minor units with its currency). */
+  data: unknown;
+}
+
+export interface UserDeleted {
+  userId: string;
+  /** ISO-8601; access tokens issued before it are refused. */
+  deletedAt: string;
+}
+
+export interface UserErased {
+  userId: string;
+  service: string;
+  /** ISO-8601. */
+  erasedAt: string;
+}

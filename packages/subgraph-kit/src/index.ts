@@ -10,6 +10,7 @@ export * from './loaders.js';
 export * from './pagination.js';
 export * from './logger.js';
 export * from './postgresSubgraph.js';
+export * from './privacyRights.js';
 export * from './rateLimit.js';
 export * from './run.js';
 export * from './scalars.js';

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 
 /** Turns graphql-scalars' refusal into the registry's BAD_USER_INPUT (the message says what was wrong). */
 function asUserInput<T>(parse: () => T): T {
@@ -25,4 +25,4 @@ export const DateTime = new GraphQLScalarType<Date, string>({
 });
 
 /** The scalars every subgraph may declare and the kit resolves. */
-export const SHARED_SCALARS: readonly GraphQLScalarType[] = [DateTime];
+export const SHARED_SCALARS: readonly GraphQLScalarType[] = [DateTime, JSONResolver];

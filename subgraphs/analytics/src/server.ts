@@ -1,4 +1,4 @@
-import { createPostgresSubgraph, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createPostgresSubgraph, loadSchema, startPrivacyParticipant, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildAnalyticsConfig, type AnalyticsConfig } from './config.js';
 import { consumeCatalogEvents } from './catalogStatus.js';
 import { consumeEvents } from './consumer.js';
@@ -9,6 +9,7 @@ import { createRecommendationsService } from './recommendations.js';
 import { createSalesReader } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createAnalyticsService } from './service.js';
+import { createAnalyticsPrivacy } from './privacyRepository.js';
 
 export type AnalyticsSubgraph = PostgresSubgraph;
 
@@ -26,6 +27,7 @@ export function createAnalyticsSubgraph(config: AnalyticsConfig, deps: SubgraphD
     async wire({ db, background, bus, logger, worker }) {
       worker(await consumeEvents({ bus, db, logger }));
       worker(await consumeCatalogEvents({ bus, db: background, logger }));
+      worker(await startPrivacyParticipant({ bus, service: 'analytics', participant: createAnalyticsPrivacy(background), logger }));
       const service = createAnalyticsService({ sales: createSalesReader(db), storeCurrency: config.storeCurrency });
       const recommendations = createRecommendationsService({ db });
       return { resolvers: createResolvers(service, recommendations), context: (base) => ({ ...base, loaders: recommendations.loaders() }) };

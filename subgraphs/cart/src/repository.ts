@@ -50,6 +50,8 @@ export interface CartRepository {
   remove(cart: Cart, lock?: CartLock): Promise<{ removed: true } | { refused: WriteRefusal }>;
   /** Restarts the TTL of a cart (and of its owner's pointer to it) without changing it. */
   touch(cart: Cart): Promise<void>;
+  /** Deletes the user's cart and their pointer to it (an account deletion). */
+  forgetUser(userId: string): Promise<void>;
   ping(): Promise<void>;
 }
 
@@ -150,6 +152,10 @@ export function createCartRepository(kv: KeyValueStore, options: { ttlSeconds: n
       if (cart.userId !== null) await keepUserPointer(cart.userId, cart.id);
     },
 
+    async forgetUser(userId) {
+      const cartId = await kv.get(userCartKey(userId));
+      await kv.del(userCartKey(userId), ...(cartId && isCartId(cartId) ? [cartKey(cartId)] : []));
+    },
     ping: () => kv.ping(),
   };
 }

@@ -1,8 +1,9 @@
-import { createSubgraph, loadSchema, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createSubgraph, loadSchema, startPrivacyParticipant, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { createProductsCatalog, type Catalog } from './catalog.js';
 import { buildCartConfig, type CartConfig } from './config.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
+import { createCartPrivacy } from './privacy.js';
 import { createOrdersPromotions, type Promotions } from './promotions.js';
 import { createCartRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
@@ -28,12 +29,13 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
-    wire({ kv }) {
+    async wire({ kv, bus, logger, worker }) {
       const repository = createCartRepository(kv, { ttlSeconds: config.cartTtlSeconds });
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl });
       const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl });
       const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl });
       const service = createCartService({ repository });
+      worker(await startPrivacyParticipant({ bus, service: 'cart', participant: createCartPrivacy(repository), logger }));
       return {
         resolvers: createResolvers(service),
         context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices, quotes, { authorization: base.authorization, preferences: shoppers }) }),

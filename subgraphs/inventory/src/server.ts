@@ -1,6 +1,7 @@
 import {
   createPostgresSubgraph,
   loadSchema,
+  startPrivacyParticipant,
   publishEvent,
   type PostgresSubgraph,
   type SubgraphDefinition,
@@ -18,6 +19,7 @@ import { createResolvers } from './resolvers.js';
 import { createInventoryService } from './service.js';
 import { publishingStockChanges, STOCK_CHANNEL, stockChangedField, type StockChangedEvent } from './stockEvents.js';
 import { startReservationSweeper } from './sweeper.js';
+import { createInventoryPrivacy } from './privacyRepository.js';
 
 export interface InventorySubgraph extends PostgresSubgraph {
   /** Expires every reservation that is due now, without waiting for the sweeper's next turn. */
@@ -54,6 +56,7 @@ export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphD
         onStockChanged,
       });
       const backgroundReservations = createReservationRepository(background);
+      worker(await startPrivacyParticipant({ bus, service: 'inventory', participant: createInventoryPrivacy(background), logger }));
       worker(await startInventoryConsumers({ bus, repository: backgroundReservations, logger, onStockChanged }));
       const sweeper = worker(
         startReservationSweeper({ repository: backgroundReservations, intervalMs: config.reservationSweepMs, logger, onStockChanged }),

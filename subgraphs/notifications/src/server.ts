@@ -1,4 +1,4 @@
-import { createPostgresSubgraph, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createPostgresSubgraph, loadSchema, startPrivacyParticipant, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildNotificationsConfig, type NotificationsConfig } from './config.js';
 import { consumeEvents } from './consumer.js';
 import type { NotificationsContext } from './context.js';
@@ -11,6 +11,7 @@ import { createNotificationsRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { startSender } from './sender.js';
 import { createNotificationsService } from './service.js';
+import { createNotificationsPrivacy } from './privacyRepository.js';
 
 export type NotificationsSubgraph = PostgresSubgraph;
 
@@ -57,6 +58,7 @@ export function createNotificationsSubgraph(config: NotificationsConfig, options
         logger,
       });
       worker(await consumeEvents({ bus, service }));
+      worker(await startPrivacyParticipant({ bus, service: 'notifications', participant: createNotificationsPrivacy(background), logger }));
       return {
         resolvers: createResolvers(service),
         context: (base) => ({ ...base, loaders: createNotificationsLoaders(repository) }),

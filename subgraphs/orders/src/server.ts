@@ -1,4 +1,4 @@
-import { createPostgresSubgraph, loadSchema, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createPostgresSubgraph, loadSchema, startPrivacyParticipant, type PostgresSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { createProductsCatalog, type Catalog } from './catalog.js';
 import { buildOrdersConfig, type OrdersConfig } from './config.js';
 import type { OrdersContext } from './context.js';
@@ -6,6 +6,7 @@ import { migrations } from './db/migrations/index.js';
 import type { OrdersDatabase } from './db/schema.js';
 import { createInventoryClient, type Inventory } from './inventory.js';
 import { createOrdersLoaders } from './loaders.js';
+import { createOrdersPrivacy } from './privacyRepository.js';
 import { createPromotionsService } from './promotions.js';
 import { createPromotionsRepository } from './promotionsRepository.js';
 import { createOrdersRepository, type OrdersRepository } from './repository.js';
@@ -45,6 +46,7 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
       const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), kv, logger);
       const repository = repositoryOn(db);
       worker(await startSagaConsumers({ bus, repository: repositoryOn(background), logger }));
+      worker(await startPrivacyParticipant({ bus, service: 'orders', participant: createOrdersPrivacy(background), logger }));
       const promotionsRepository = createPromotionsRepository(db);
       const promotions = createPromotionsService({ repository: promotionsRepository });
       const service = createOrdersService({

@@ -1,6 +1,7 @@
 import {
   createPostgresSubgraph,
   loadSchema,
+  startPrivacyParticipant,
   type Logger,
   type PostgresSubgraph,
   type SubgraphDefinition,
@@ -20,6 +21,7 @@ import { createStripeWebhookRoute } from './providers/stripeWebhook.js';
 import { createPaymentsRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createPaymentsService } from './service.js';
+import { createPaymentsPrivacy } from './privacyRepository.js';
 
 export const WEBHOOK_PATH = '/webhooks/stripe';
 
@@ -54,6 +56,7 @@ export function createPaymentsSubgraph(config: PaymentsConfig, options: Payments
         logger,
       });
       worker(await consumeEvents({ bus, service, logger }));
+      worker(await startPrivacyParticipant({ bus, service: 'payments', participant: createPaymentsPrivacy(db), logger }));
       return {
         resolvers: createResolvers(service),
         context: (base) => ({ ...base, loaders: createPaymentsLoaders(repository) }),

@@ -263,6 +263,8 @@ export interface ProductRepository {
   findReviewsByIds(ids: readonly string[]): Promise<ReviewDocument[]>;
   /** One page per owner id, in the order of `query.ownerIds`: one store round trip for all. */
   findReviewPages(query: ReviewPagesQuery): Promise<ReviewPage[]>;
+  /** Removes the title and body of every review by this user (an account deletion); ratings stay. */
+  eraseReviewTexts(userId: string): Promise<void>;
   /** Up to `limit` products that have events waiting, with those events in write order. */
   findPendingEvents(limit: number): Promise<ProductWithPendingEvents[]>;
   /** Removes published events (by id) from their products; other pending events stay. */

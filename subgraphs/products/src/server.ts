@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { createSubgraph, loadSchema, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
+import { createSubgraph, loadSchema, startPrivacyParticipant, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildProductsConfig, type ProductsConfig } from './config.js';
 import type { ProductsContext } from './context.js';
 import { createLoaders } from './loaders.js';
+import { createProductsPrivacy } from './privacy.js';
 import { startPendingEventRelay, type PendingEventRelay } from './relay.js';
 import type { ProductRepository } from './repository.js';
 import { withProductCache, type CacheStats } from './repository/cached.js';
@@ -44,7 +45,7 @@ export function createProductsSubgraph(config: ProductsConfig, options: Products
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
-    async wire({ bus, kv, logger, resource }) {
+    async wire({ bus, kv, logger, resource, worker }) {
       const store = givenStore ?? (await openStore(config, logger));
       if (!givenStore) resource(() => store.close());
       const counted = countRepositoryCalls(store);
@@ -55,6 +56,7 @@ export function createProductsSubgraph(config: ProductsConfig, options: Products
       const relay = startPendingEventRelay({ repository: store, bus, logger, pollMs: relayPollMs });
       resource(() => relay.stop());
       const service = createProductService({ repository, relay });
+      worker(await startPrivacyParticipant({ bus, service: 'products', participant: createProductsPrivacy(repository), logger }));
       return {
         resolvers: createResolvers(service, createCurrencyService({ repository, relay })),
         context: (base) => ({ ...base, loaders: createLoaders(repository), now: new Date() }),

@@ -371,6 +371,20 @@ export function describeRepositoryContract(name: string, factory: RepositoryFact
       expect(nobody).toEqual({ ownerId: 'nobody', documents: [], hasNextPage: false, totalCount: 0 });
     });
 
+    it("erases the title and body of a deleted user's reviews, keeping their ratings and everyone else's words", async () => {
+      await repository.eraseReviewTexts('user-a');
+      const [a, b] = await repository.findReviewPages({ by: 'user', ownerIds: ['user-a', 'user-b'], first: 10 });
+      expect(a!.documents.map((d) => [d.rating, d.title, d.body])).toEqual([
+        [2, null, null],
+        [4, null, null],
+      ]);
+      expect(b!.documents[0]!.title).not.toBeNull();
+      expect((await reload(3)).ratingSummary).toEqual({ count: 2, sum: 7 });
+      // A second erasure (a redelivered event) finds nothing more to do.
+      await repository.eraseReviewTexts('user-a');
+      expect((await repository.findReviewPages({ by: 'user', ownerIds: ['user-a'], first: 10 }))[0]!.totalCount).toBe(2);
+    });
+
     it('keeps one exchange rate per direction, replacing it when set again', async () => {
       const at = new Date(Date.UTC(2025, 2, 1));
       await repository.setExchangeRate({ _id: 'EUR:JPY', from: 'EUR', to: 'JPY', rate: '160', updatedAt: at });

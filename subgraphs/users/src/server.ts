@@ -1,3 +1,4 @@
+import { PRIVACY_EVENTS } from '@shop/contracts';
 import {
   createPostgresSubgraph,
   createRateLimits,
@@ -15,6 +16,8 @@ import { createContext, type UsersContext } from './context.js';
 import type { UsersDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { createLoginThrottle } from './loginThrottle.js';
+import { createPrivacyService, PRIVACY_CONSUMER } from './privacy.js';
+import { createPrivacyRepository } from './privacyRepository.js';
 import { createUsersRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createUsersService, READ_CONTACT_SCOPE } from './service.js';
@@ -69,8 +72,19 @@ export function createUsersSubgraph(config: UsersConfig, options: UsersSubgraphO
       // Consumers write on the background pool, so a burst of stock events never queues requests.
       const alerts = createWishlistService({ repository: createWishlistRepository(background), catalog: wishlistCatalog, alerted: wakeRelay, logger });
       worker(await bus.subscribe({ group: WISHLIST_CONSUMER, types: ['stock.changed'], handler: (event) => alerts.handleStockChanged(event) }));
+      const privacyFor = (pool: typeof db) =>
+        createPrivacyService({ repository: createPrivacyRepository(pool), confirmPassword: service.confirmPassword, published: wakeRelay, logger });
+      const privacy = privacyFor(db);
+      const answers = privacyFor(background);
+      worker(
+        await bus.subscribe({
+          group: PRIVACY_CONSUMER,
+          types: [PRIVACY_EVENTS.exportPart, PRIVACY_EVENTS.userErased],
+          handler: (event) => answers.handleAnswer(event),
+        }),
+      );
       return {
-        resolvers: createResolvers(service, wishlist),
+        resolvers: createResolvers(service, wishlist, privacy),
         context: (base) => createContext(base, repository, wishlistRepository),
         // Its own tokens are checked against its own keys: no fetch of its own JWK Set.
         accessTokens: keySet,

@@ -83,6 +83,20 @@ export async function createUsersService(deps: { repository: UsersRepository; si
     }
   }
 
+  /**
+   * The caller's own password, before a change only its owner may make (a new password, an
+   * account deletion). A stolen access token must not turn this into an unthrottled password
+   * oracle, so it is throttled like a sign-in.
+   */
+  async function confirmPassword(ctx: UsersContext, password: string, field: string): Promise<void> {
+    const caller = requireCaller(ctx);
+    const account = await repository.findCredentialsById(caller.userId);
+    if (account === null) throw unauthenticated(ACCOUNT_GONE);
+    await admitPasswordAttempt(ctx, account.user.email, field === 'password' ? 'account deletion' : 'password change');
+    if (!(await verifyPassword(account.passwordHash, password))) throw badUserInput('The password is wrong', field);
+    await throttle.succeeded(account.user.email);
+  }
+
   /** Runs an address change with the user's row locked, so counts and defaults cannot race. */
   function withAddressesLocked<T>(userId: string, work: (tx: UsersRepository) => Promise<T>): Promise<T> {
     return repository.transaction(async (tx) => {
@@ -92,6 +106,8 @@ export async function createUsersService(deps: { repository: UsersRepository; si
   }
 
   return {
+    confirmPassword,
+
     async register(ctx: UsersContext, input: RegisterInput): Promise<AuthPayload> {
       const email = normaliseEmail(input.email);
       checkPassword(input.password);
@@ -124,14 +140,7 @@ export async function createUsersService(deps: { repository: UsersRepository; si
     async changePassword(ctx: UsersContext, currentPassword: string, newPassword: string): Promise<boolean> {
       const caller = requireCaller(ctx);
       checkPassword(newPassword, 'newPassword');
-      const account = await repository.findCredentialsById(caller.userId);
-      if (account === null) throw unauthenticated(ACCOUNT_GONE);
-      // A stolen access token must not turn this into an unthrottled password oracle.
-      await admitPasswordAttempt(ctx, account.user.email, 'password change');
-      if (!(await verifyPassword(account.passwordHash, currentPassword))) {
-        throw badUserInput('The current password is wrong', 'currentPassword');
-      }
-      await throttle.succeeded(account.user.email);
+      await confirmPassword(ctx, currentPassword, 'currentPassword');
       const passwordHash = await hashPassword(newPassword);
       await repository.transaction(async (tx) => {
         await tx.updateUser(caller.userId, { passwordHash });

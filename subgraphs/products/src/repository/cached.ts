@@ -156,6 +156,8 @@ export function withProductCache(
     insertReview: (review, event) => writing([review.productId], () => inner.insertReview(review, event)),
     findReviewsByIds: (ids) => inner.findReviewsByIds(ids),
     findReviewPages: (query) => inner.findReviewPages(query),
+    // Reviews are not cached, and a product's rating does not change.
+    eraseReviewTexts: (userId) => inner.eraseReviewTexts(userId),
     findPendingEvents: (limit) => inner.findPendingEvents(limit),
     removePendingEvents: (published) => inner.removePendingEvents(published),
     // Rates are read once per request that converts a price; they are few and change rarely.

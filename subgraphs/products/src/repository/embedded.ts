@@ -287,6 +287,12 @@ export function createEmbeddedProductRepository(options: { persistPath?: string 
       const counts = reviews.aggregate(reviewCountsPipeline(query)) as { _id: string; count: number }[];
       return toReviewPages(query, rows, counts);
     },
+    async eraseReviewTexts(userId) {
+      for (const review of reviews.find({ filter: { userId: { $eq: userId } }, sort: { ...REVIEW_SORT }, limit: 0 })) {
+        reviews.updateOne({ _id: { $eq: review._id } }, { $set: { title: null, body: null } });
+      }
+      await durable();
+    },
     async findPendingEvents(limit) {
       return products
         .find({ filter: pendingEventsFilter(), sort: { ...PRODUCT_SORT }, limit })

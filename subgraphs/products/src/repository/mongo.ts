@@ -148,6 +148,9 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
       ]);
       return toReviewPages(query, rows, counts);
     },
+    async eraseReviewTexts(userId) {
+      await reviews.updateMany({ userId: { $eq: userId } }, { $set: { title: null, body: null } });
+    },
     async findPendingEvents(limit) {
       const rows = await products
         .find(pendingEventsFilter() as Filter<ProductDocument>)

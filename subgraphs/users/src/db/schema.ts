@@ -17,6 +17,8 @@ export interface UsersTable {
   /** ISO 4217 code, e.g. EUR; one of the supported currencies. */
   currency: Generated<string>;
   marketing_opt_in: Generated<boolean>;
+  /** Set when the account was deleted: the row is a tombstone without the person (docs/privacy.md). */
+  deleted_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface AddressesTable {
@@ -52,9 +54,30 @@ export interface WishlistItemsTable {
   added_at: Generated<Date>;
 }
 
+/** A data export: users' own part at once, the other subgraphs' parts as their events arrive. */
+export interface DataExportsTable {
+  id: Generated<string>;
+  user_id: string;
+  status: Generated<string>;
+  /** Each subgraph's part by its name. */
+  parts: ColumnType<unknown, string | undefined, string>;
+  created_at: Generated<Date>;
+  ready_at: Date | null;
+}
+
+/** An account deletion and the subgraphs that have confirmed their erasure. */
+export interface AccountDeletionsTable {
+  user_id: string;
+  requested_at: Generated<Date>;
+  erased_in: ColumnType<string[], string[] | undefined, string[]>;
+  completed_at: Date | null;
+}
+
 export interface UsersDatabase {
   users: UsersTable;
   addresses: AddressesTable;
   refresh_tokens: RefreshTokensTable;
   wishlist_items: WishlistItemsTable;
+  data_exports: DataExportsTable;
+  account_deletions: AccountDeletionsTable;
 }

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
+import { createMemoryStore, type KeyValueStore } from '@shop/kv';
+import { createLogger } from '@shop/subgraph-kit';
+import { eventually } from '@shop/testing';
+import { createCallerVerifier } from '../src/index.js';
+import { startRevocations, type Revocations } from '../src/revocations.js';
+import { keySet, tokenFor } from './fixtures.js';
+
+// The router's deny-list of deleted accounts: fed by `user.deleted`, shared by replicas through
+// their store, and checked even for tokens a replica had already verified and cached.
+const logger = createLogger({ service: 'router', level: 'silent' });
+const open: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
+const track = <T extends { stop(): Promise<void> } | { close(): Promise<void> }>(resource: T): T => {
+  open.push(resource);
+  return resource;
+};
+const deleted = (userId: string) => createEvent('users', 'user.deleted', userId, { userId, deletedAt: new Date().toISOString() });
+
+afterEach(async () => {
+  for (const resource of open.splice(0).reverse()) await ('stop' in resource ? resource.stop() : resource.close());
+});
+
+async function replica(kv: KeyValueStore, bus: EventBus): Promise<{ revocations: Revocations; verify: (token: string) => ReturnType<ReturnType<typeof createCallerVerifier>['verify']> }> {
+  const revocations = track(await startRevocations({ kv, bus, logger }));
+  const verifier = createCallerVerifier(keySet, { revocations: Promise.resolve(revocations) });
+  return { revocations, verify: (token) => verifier.verify(`Bearer ${token}`) };
+}
+
+describe('deny-list of deleted accounts', () => {
+  it("refuses a deleted account's tokens on every replica, including tokens verified before", async () => {
+    const kv = track(createMemoryStore());
+    const bus = track(createMemoryBus());
+    const [one, two] = [await replica(kv, bus), await replica(kv, bus)];
+    const token = await tokenFor('gone-user', 'CUSTOMER');
+    const other = await tokenFor('staying-user', 'CUSTOMER');
+    expect((await one.verify(token)).caller?.userId).toBe('gone-user');
+    expect((await two.verify(token)).caller?.userId).toBe('gone-user');
+
+    await bus.publish([deleted('gone-user')]);
+    for (const r of [one, two]) {
+      const refused = await eventually(() => r.verify(token), (v) => v.caller === null);
+      expect(refused).toMatchObject({ caller: null, error: { code: 'UNAUTHENTICATED', message: 'This account no longer exists' } });
+    }
+    expect((await one.verify(other)).caller?.userId).toBe('staying-user');
+  });
+
+  it('asks the shared store about an account it heard nothing of (a replica started after the deletion)', async () => {
+    const kv = track(createMemoryStore());
+    const bus = track(createMemoryBus());
+    const first = await replica(kv, bus);
+    await bus.publish([deleted('gone-user')]);
+    await eventually(async () => first.revocations.revokedHere('gone-user'), (known) => known);
+
+    const late = await replica(kv, track(createMemoryBus()));
+    expect(late.revocations.revokedHere('gone-user')).toBe(false);
+    expect(await late.revocations.isRevoked('gone-user')).toBe(true);
+    expect((await late.verify(await tokenFor('gone-user', 'CUSTOMER'))).error?.code).toBe('UNAUTHENTICATED');
+  });
+});
