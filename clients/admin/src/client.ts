@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import {
+  AccountDeletionDocument,
   ArchiveProductDocument,
   CancelOrderDocument,
   CategoriesDocument,
@@ -22,6 +23,7 @@ import {
   SalesReportDocument,
   SetStockDocument,
   UpdateProductDocument,
+  type AccountDeletionQuery,
   type ArchiveProductMutation,
   type CancelOrderMutation,
   type CategoriesQuery,
@@ -191,6 +193,8 @@ export function createAdminClient(options: AdminClientOptions) {
     /** Sales over whole UTC days, `from`'s day through `to`'s day (ISO-8601 dates or date-times). */
     salesReport: (variables: SalesReportQueryVariables) =>
       field(request(SalesReportDocument, variables), (d: SalesReportQuery) => d.salesReport),
+    /** How far a deleted account's erasure has got: which subgraphs have erased, which have yet to. */
+    accountDeletion: (userId: string) => field(request(AccountDeletionDocument, { userId }), (d: AccountDeletionQuery) => d.accountDeletion),
     /** A promotion code shoppers can apply to their carts. */
     createPromotion: (input: PromotionInput) =>
       field(request(CreatePromotionDocument, { input }), (d: CreatePromotionMutation) => d.createPromotion),

@@ -3,7 +3,7 @@ import type { AdminPromotionFragment, PromotionInput, PromotionKind } from './ge
 import { money, report, type Handler } from './output.js';
 import { formatTable } from './table.js';
 
-/** Promotions, fixed prices and exchange rates: the admin side of issue 13's commerce. */
+/** Promotions, fixed prices, exchange rates and account deletions: the admin side of issue 13's commerce. */
 export const COMMERCE_USAGE = `  promotions create --code <code> --kind <PERCENTAGE|FIXED_AMOUNT|FREE_SHIPPING> --value <value>
       [--currency EUR] [--min-subtotal <amount>] [--starts <ISO date-time>] [--ends <ISO date-time>]
       [--usage-limit <n>] [--per-customer <n>]
@@ -11,7 +11,8 @@ export const COMMERCE_USAGE = `  promotions create --code <code> --kind <PERCENT
   promotions show <code>
   prices set <productId> --price <amount> --currency <code>
   rates set <from> <to> <rate>
-  rates list`;
+  rates list
+  users deletion <userId>`;
 
 // A Record over the generated union: a kind added to the schema fails to compile here.
 const KINDS = Object.keys({ PERCENTAGE: true, FIXED_AMOUNT: true, FREE_SHIPPING: true } satisfies Record<PromotionKind, true>) as PromotionKind[];
@@ -89,6 +90,16 @@ export const COMMERCE_COMMANDS: Record<string, Handler> = {
     return async (client, io) =>
       report(await client.exchangeRates(), io, (rates) =>
         rates.length === 0 ? 'no exchange rates set' : formatTable(['FROM', 'TO', 'RATE', 'UPDATED'], rates.map((r) => [r.from, r.to, r.rate, r.updatedAt])),
+      );
+  },
+  'users deletion': (args) => {
+    const { positionals } = parse(args, [], 1);
+    return async (client, io) =>
+      report(await client.accountDeletion(positionals[0]!), io, (d) =>
+        formatTable(
+          ['USER', 'REQUESTED', 'ERASED IN', 'PENDING IN', 'COMPLETED'],
+          [[d.userId, d.requestedAt, d.erasedIn.join(', '), d.pendingIn.join(', ') || '-', d.completedAt ?? 'not yet']],
+        ),
       );
   },
 };
