@@ -30,7 +30,7 @@ export function createCallerVerifier(
     now?: () => number;
     cacheSize?: number;
     /** The deny-list of deleted accounts (null when it could not start; absent without an event bus). */
-    revocations?: Promise<Revocations | null>;
+    revocations?: Promise<Revocations | null> | undefined;
   } = {},
 ): CallerVerifier {
   const now = options.now ?? Date.now;

@@ -60,3 +60,16 @@ export async function startRevocations(options: { kv: KeyValueStore; bus: EventB
     },
   };
 }
+
+/**
+ * The deny-list, when there is an event bus to learn deletions from (none: undefined). One that
+ * cannot start is logged, not fatal: the router then serves on, as it would without a bus.
+ */
+export function startDenyList(options: { kv: KeyValueStore; bus: EventBus | undefined; logger: Logger }): Promise<Revocations | null> | undefined {
+  const { bus, logger } = options;
+  if (!bus) return undefined;
+  return startRevocations({ ...options, bus }).catch((error: unknown) => {
+    logger.error('the deny-list of deleted accounts did not start: their access tokens work until they expire', { error });
+    return null;
+  });
+}

@@ -9,7 +9,7 @@ import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, sendJson, type AccessTokenVerifier, type KeySource, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
-import { startRevocations } from './revocations.js';
+import { startDenyList } from './revocations.js';
 import { systemClock, type Clock } from './clock.js';
 import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
 import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -176,15 +176,8 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
 
-  // Deleted accounts' tokens are refused once `user.deleted` arrives; that takes the event bus.
-  const revocations =
-    options.accessTokens && options.events
-      ? startRevocations({ kv, bus: options.events, logger }).catch((error: unknown) => {
-          logger.error('the deny-list of deleted accounts did not start: their access tokens work until they expire', { error });
-          return null;
-        })
-      : undefined;
-  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, revocations ? { revocations } : {}) : null;
+  const revocations = options.accessTokens ? startDenyList({ kv, bus: options.events, logger }) : undefined;
+  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, { revocations }) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
   const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphqlOk } from '@shop/testing';
+import { eventually, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from '../../../test/support/supergraph.js';
 import { EXIT, main } from '../src/cli.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-describe('shop-admin: promotions, prices and exchange rates', () => {
+describe('shop-admin: promotions, prices, exchange rates and account deletions', () => {
   it('creates, lists and shows promotion codes; refuses a taken code (exit 2) and an unknown kind (exit 1)', async () => {
     const created = await cli(['promotions', 'create', '--code', 'spring15', '--kind', 'percentage', '--value', '15', '--min-subtotal', '30.00', '--usage-limit', '100', '--per-customer', '1']);
     expect(created).toMatchObject({ code: EXIT.OK, stderr: '' });
@@ -67,5 +67,17 @@ describe('shop-admin: promotions, prices and exchange rates', () => {
     );
     expect(shown.product.usd).toEqual({ amount: '29.00', currencyCode: 'USD' });
     expect(shown.product.jpy).toEqual({ amount: String(Math.round(Number(product.price.amount) * 160)), currencyCode: 'JPY' });
+  });
+
+  it("follows a deleted account's erasure until every subgraph has erased", async () => {
+    const signedUp = await graphqlOk(sg.url, 'mutation { register(input: { email: "leaving@e2e.test", password: "a-strong-password-1", name: "Lea" }) { accessToken user { id } } }');
+    const { accessToken, user } = signedUp.register;
+    await graphqlOk(sg.url, 'mutation { deleteMyAccount(password: "a-strong-password-1") }', {}, { token: accessToken });
+    const shown = await eventually(() => cli(['users', 'deletion', user.id]), (out) => !out.stdout.includes('not yet'));
+    expect(shown.code).toBe(EXIT.OK);
+    expect(shown.stdout).toMatch(new RegExp(`${user.id} .* analytics, cart, inventory, notifications, orders, payments, products, users +- +\\d{4}-`));
+    const unknown = await cli(['users', 'deletion', '00000000-0000-4000-8000-000000000000']);
+    expect(unknown.code).toBe(EXIT.API_ERROR);
+    expect(unknown.stderr).toMatch(/NOT_FOUND/);
   });
 });
