@@ -48,7 +48,7 @@ export function createPrivacyService(deps: {
     /**
      * Erases the caller's account here at once and asks every other subgraph to erase theirs by
      * `user.deleted`; the router stops accepting the caller's access tokens on the same event.
-     * Asking again after success finds nothing to erase and answers true.
+     * A second request racing the first finds nothing left to erase and answers true.
      */
     async deleteMyAccount(ctx: UsersContext, password: string): Promise<boolean> {
       const caller = requireCaller(ctx);

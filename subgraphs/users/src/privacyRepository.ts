@@ -19,7 +19,7 @@ export interface DataExport {
 export interface AccountDeletion {
   userId: string;
   requestedAt: Date;
-  /** The subgraphs that have erased their data, users first. */
+  /** The subgraphs that have erased their data, in name order. */
   erasedIn: string[];
   completedAt: Date | null;
 }
