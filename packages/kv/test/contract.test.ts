@@ -1,20 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
+import { eventually } from '@shop/testing';
 
 // The same contract for the real Redis adapter (against the suite's redis-server) and the
 // in-process stand-in: anything that passes here behaves the same in embedded and production mode.
-const adapters: Array<[string, () => KeyValueStore]> = [
-  ['memory', () => createMemoryStore()],
-  ['redis', () => createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `kv-test:${randomUUID()}:` })],
+// The in-process store runs on an injected clock that only `elapse` moves, so its windows are
+// exact; Redis keeps its own clock, so there `elapse` waits for real and no assertion depends on
+// how quickly a busy machine gets from one call to the next.
+interface Adapter {
+  create(): KeyValueStore;
+  /** Lets `ms` pass for the store's TTLs. */
+  elapse(ms: number): Promise<void>;
+}
+
+let clock = Date.parse('2026-12-06T10:00:00Z');
+const adapters: Array<[string, Adapter]> = [
+  [
+    'memory',
+    {
+      create: () => createMemoryStore({ now: () => clock }),
+      elapse: async (ms) => {
+        clock += ms;
+      },
+    },
+  ],
+  [
+    'redis',
+    {
+      create: () => createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `kv-test:${randomUUID()}:` }),
+      elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  ],
 ];
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-describe.each(adapters)('key-value store contract: %s', (_name, create) => {
+describe.each(adapters)('key-value store contract: %s', (_name, adapter) => {
   let kv: KeyValueStore;
   beforeAll(() => {
-    kv = create();
+    kv = adapter.create();
   });
   afterAll(async () => {
     await kv.close();
@@ -29,13 +52,16 @@ describe.each(adapters)('key-value store contract: %s', (_name, create) => {
     expect(await kv.get('a')).toBeNull();
   });
 
-  it('expires keys after their TTL', async () => {
+  it('expires keys after their TTL, counted in seconds', async () => {
     await kv.set('short', 'x', { ttlSeconds: 0.2 });
-    expect(await kv.get('short')).toBe('x');
-    expect(await kv.ttl('short')).toBe(1);
-    await wait(300);
+    await kv.set('long', 'y', { ttlSeconds: 60 });
+    expect(await kv.get('long')).toBe('y');
+    expect(await kv.ttl('long')).toBeGreaterThan(50);
+    expect(await kv.ttl('long')).toBeLessThanOrEqual(60);
+    await adapter.elapse(300);
     expect(await kv.get('short')).toBeNull();
     expect(await kv.ttl('short')).toBeNull();
+    expect(await kv.get('long')).toBe('y');
   });
 
   it('sets only absent keys', async () => {
@@ -45,12 +71,16 @@ describe.each(adapters)('key-value store contract: %s', (_name, create) => {
   });
 
   it('counts atomically within a window that starts at the first increment', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => kv.incr('hits', { ttlSeconds: 0.3 })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => kv.incr('hits', { ttlSeconds: 30 })));
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(await kv.incr('hits', { by: 5, ttlSeconds: 100 })).toBe(55);
-    await wait(400);
-    // The later increments did not extend the window: it expired and starts again.
-    expect(await kv.incr('hits', { ttlSeconds: 10 })).toBe(1);
+    // The later increment did not extend the window to its own TTL.
+    expect(await kv.ttl('hits')).toBeLessThanOrEqual(30);
+
+    expect(await kv.incr('brief', { ttlSeconds: 0.2 })).toBe(1);
+    await adapter.elapse(300);
+    // The window ended: counting starts again.
+    expect(await kv.incr('brief', { ttlSeconds: 10 })).toBe(1);
   });
 
   it('delivers published messages to every subscriber until it unsubscribes', async () => {
@@ -60,12 +90,29 @@ describe.each(adapters)('key-value store contract: %s', (_name, create) => {
     const offB = await kv.subscribe('news', (m) => b.push(m));
     await kv.publish('news', 'one');
     await kv.publish('other', 'ignored');
-    await wait(100);
+    await kv.publish('news', 'after ignored');
+    await eventually(async () => [...a, ...b], (seen) => seen.length >= 4);
+    expect(a).toEqual(['one', 'after ignored']);
     await offA();
     await kv.publish('news', 'two');
-    await wait(100);
-    expect(a).toEqual(['one']);
-    expect(b).toEqual(['one', 'two']);
+    // One connection delivers a channel's messages in order: once b has 'two', a would have it too.
+    await eventually(async () => b, (seen) => seen.includes('two'));
+    expect(a).toEqual(['one', 'after ignored']);
+    expect(b).toEqual(['one', 'after ignored', 'two']);
     await offB();
+  });
+});
+
+describe('in-process store on an injected clock', () => {
+  it('keeps a key until its TTL to the millisecond, and reports the TTL rounded up to whole seconds', async () => {
+    let now = Date.parse('2026-12-06T10:00:00Z');
+    const kv = createMemoryStore({ now: () => now });
+    await kv.set('short', 'x', { ttlSeconds: 0.2 });
+    expect(await kv.ttl('short')).toBe(1);
+    now += 199;
+    expect(await kv.get('short')).toBe('x');
+    now += 1;
+    expect(await kv.get('short')).toBeNull();
+    await kv.close();
   });
 });
