@@ -1,3 +1,4 @@
+import AsyncLock from 'async-lock';
 import { AppError, badUserInput, conflict } from '@shop/errors';
 import { money, type Money } from '@shop/money';
 import { requireCaller } from '@shop/subgraph-kit';
@@ -31,8 +32,13 @@ export interface CartItemArgs {
 // Longer than any code orders accepts; longer input is refused before anyone is asked.
 const PROMO_CODE_MAX_LENGTH = 64;
 
-// Concurrent writers to one cart retry their compare-and-set; past this they get CONFLICT.
-const WRITE_BUDGET_MS = 2_000;
+// Writers on other replicas retry their compare-and-set (or wait out the cart's lock); past this
+// many refusals they get CONFLICT. Counted in attempts, not time, so a slow machine does not turn
+// waiting into failing: every stale refusal means another writer landed, and a busy lock ends
+// when its holder releases it or its TTL runs out. With pauses growing to 100 ms, the attempts
+// take about as long as a lock's TTL (repository.ts), so only a cart that other writers keep
+// taking, not one slow holder, ends in CONFLICT.
+const MAX_WRITE_ATTEMPTS = 100;
 
 /** A cart as the operation found it; `claimed` is false for a user cart whose id the user's pointer does not name yet. */
 interface CartState {
@@ -70,6 +76,19 @@ export type CartService = ReturnType<typeof createCartService>;
 export function createCartService(deps: { repository: CartRepository }) {
   const { repository } = deps;
   const now = () => new Date().toISOString();
+  // Writes to one cart from this process run one after another (in arrival order), so they never
+  // race each other for the store's lock; its lock and compare-and-set order writers across replicas.
+  const writers = new AsyncLock();
+
+  /**
+   * Runs `task` after this process's other writes to the carts it may touch: the caller's own
+   * cart (by user, as its id may not exist yet) and the cart named by `cartId`. Keys are taken
+   * in that order everywhere, so no two writers wait for each other in a cycle.
+   */
+  function serialized<T>(ctx: CartContext, cartId: string | null | undefined, task: () => Promise<T>): Promise<T> {
+    const keys = [...(ctx.caller ? [`user:${ctx.caller.userId}`] : []), ...(cartId != null ? [`cart:${cartId}`] : [])];
+    return keys.length === 0 ? task() : writers.acquire(keys, task);
+  }
 
   /** Current prices through the request's loader, so all carts of a request share one catalog call. */
   async function pricesFor(ctx: CartContext, productIds: Iterable<string>): Promise<Prices> {
@@ -136,7 +155,6 @@ export function createCartService(deps: { repository: CartRepository }) {
    * else read again and re-apply. So concurrent changes to one cart all land, none is lost.
    */
   async function write(ctx: CartContext, plan: Plan, start: CartState, op: Operation): Promise<Cart> {
-    const deadline = Date.now() + WRITE_BUDGET_MS;
     let state = start;
     for (let attempt = 1; ; attempt += 1) {
       const cart = state.cart;
@@ -151,7 +169,7 @@ export function createCartService(deps: { repository: CartRepository }) {
           ctx.loaders.cartById.clear(cart.id).prime(cart.id, result.saved);
           return result.saved;
         }
-        if (Date.now() > deadline) throw conflict('The cart is being changed by another request; try again');
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw busyCart();
         if (result.refused === 'busy') await backoff(attempt);
       }
       // Someone else wrote first (or created the user's cart first): start from what they stored.
@@ -165,11 +183,10 @@ export function createCartService(deps: { repository: CartRepository }) {
    * of landing in a cart about to be deleted.
    */
   async function mergeGuest(ctx: CartContext, plan: Plan, guest: Cart): Promise<CartState> {
-    const deadline = Date.now() + WRITE_BUDGET_MS;
     for (let attempt = 1; ; attempt += 1) {
       const lock = await repository.lock(guest.id);
       if (!lock) {
-        if (Date.now() > deadline) throw conflict('The cart is being changed by another request; try again');
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw busyCart();
         await backoff(attempt);
         continue;
       }
@@ -193,15 +210,18 @@ export function createCartService(deps: { repository: CartRepository }) {
     }
   }
 
-  async function operate(ctx: CartContext, cartId: string | null | undefined, op: Operation): Promise<Cart> {
-    const plan = await planFor(ctx, cartId, 'cartId', op.createGuest);
-    if (op.pricesLines || plan.guest) {
-      // One catalog request for the named product and every product of every cart involved.
-      const prices = await pricesFor(ctx, [...(op.productIds ?? []), ...productIdsOf(plan.start.cart), ...productIdsOf(plan.guest)]);
-      op.validate?.(prices);
-    }
-    const start = plan.guest ? await mergeGuest(ctx, plan, plan.guest) : plan.start;
-    return write(ctx, plan, start, op);
+  function operate(ctx: CartContext, cartId: string | null | undefined, op: Operation): Promise<Cart> {
+    // Planned inside the queue, so a queued writer starts from what the one before it stored.
+    return serialized(ctx, cartId, async () => {
+      const plan = await planFor(ctx, cartId, 'cartId', op.createGuest);
+      if (op.pricesLines || plan.guest) {
+        // One catalog request for the named product and every product of every cart involved.
+        const prices = await pricesFor(ctx, [...(op.productIds ?? []), ...productIdsOf(plan.start.cart), ...productIdsOf(plan.guest)]);
+        op.validate?.(prices);
+      }
+      const start = plan.guest ? await mergeGuest(ctx, plan, plan.guest) : plan.start;
+      return write(ctx, plan, start, op);
+    });
   }
 
   return {
@@ -211,8 +231,9 @@ export function createCartService(deps: { repository: CartRepository }) {
       if (!ctx.caller && id == null) return null;
       const plan = await planFor(ctx, id, 'id');
       if (plan.guest) {
-        await pricesFor(ctx, [...productIdsOf(plan.start.cart), ...productIdsOf(plan.guest)]);
-        const { cart } = await mergeGuest(ctx, plan, plan.guest);
+        const guest = plan.guest;
+        await pricesFor(ctx, [...productIdsOf(plan.start.cart), ...productIdsOf(guest)]);
+        const { cart } = await serialized(ctx, id, () => mergeGuest(ctx, plan, guest));
         return cart.version === 0 ? null : cart;
       }
       const { cart } = plan.start;
@@ -325,11 +346,15 @@ function productIdsOf(cart: Cart | null): string[] {
   return cart ? cart.lines.map((line) => line.productId) : [];
 }
 
+function busyCart(): AppError {
+  return conflict('The cart is being changed by another request; try again');
+}
+
 function cartNotFound(id: string, field: string): AppError {
   return new AppError('NOT_FOUND', `Cart ${JSON.stringify(id)} not found`, { field });
 }
 
 /** A short random pause, growing with each attempt, so retrying writers spread out. */
 function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(50, 2 ** attempt)));
+  return new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(100, 2 ** attempt)));
 }

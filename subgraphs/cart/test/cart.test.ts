@@ -322,6 +322,22 @@ describe.each(STORES)('cart on the %s', (_name, createStore) => {
       expect(await cart.kv.get(`cart-lock:${cartId}`)).toBeNull();
     });
 
+    it('keeps every unit of 20 concurrent adds to one cart spread over two replicas', async () => {
+      const replica = await cart.replica();
+      try {
+        const cartId = await guestCart([['p-socks', 1]]);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => graphql(i % 2 ? replica.url : cart.url, ADD, { cartId, productId: 'p-shirt', quantity: 3 })),
+        );
+        expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
+        const { cart: found } = await graphqlOk(cart.url, CART, { id: cartId });
+        expect(linesOf(found)).toEqual([['p-socks', 1], ['p-shirt', 60]]);
+        expect(await cart.kv.get(`cart-lock:${cartId}`)).toBeNull();
+      } finally {
+        await replica.stop();
+      }
+    });
+
     it('keeps every line of 20 concurrent adds of different products', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `p-par-${i}`);
       for (const id of ids) products.setPrice(id, '2.50');

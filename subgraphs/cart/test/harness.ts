@@ -107,6 +107,8 @@ export interface Harness {
   /** The subgraph's store, seen behind the API's back (calls through the API are counted). */
   kv: CountingStore;
   subgraph: CartSubgraph;
+  /** Another replica of the subgraph on the same store (stopped by the caller; the store stays open). */
+  replica(): Promise<{ url: string; stop(): Promise<void> }>;
   /** The stored JSON document of a cart, or null. */
   stored(cartId: string): Promise<{ id: string; userId: string | null; lines: Array<{ productId: string; quantity: number }> } | null>;
   stop(): Promise<void>;
@@ -125,12 +127,19 @@ export async function startCart(options: { kv: KeyValueStore; productsUrl?: stri
   const kv = counting(options.kv);
   // Users' part: every signed-in test shopper prefers the catalog's own currency.
   const preferences = { currency: async (authorization: string | undefined) => (authorization ? 'EUR' : null) };
-  const subgraph = await createCartSubgraph(config, { kv, preferences, ...(options.catalog ? { catalog: options.catalog } : {}) });
-  const { url } = await subgraph.listen(0, '127.0.0.1');
+  const start = async () => {
+    const subgraph = await createCartSubgraph(config, { kv, preferences, ...(options.catalog ? { catalog: options.catalog } : {}) });
+    return { subgraph, url: (await subgraph.listen(0, '127.0.0.1')).url };
+  };
+  const { subgraph, url } = await start();
   return {
     url,
     kv,
     subgraph,
+    async replica() {
+      const other = await start();
+      return { url: other.url, stop: () => other.subgraph.stop() };
+    },
     async stored(cartId) {
       const raw = await options.kv.get(`cart:${cartId}`);
       return raw === null ? null : JSON.parse(raw);
