@@ -1,38 +1,46 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@shop/postgres';
 import { generateKeyJwk } from '@shop/subgraph-kit';
-import { createTestDatabase } from '@shop/testing';
+import { createTestDatabase, eventually } from '@shop/testing';
 
 // Every subgraph's production entry point (dist/main.js, built by `npm test`), as a container
-// runs it: configured from the environment alone, healthy on its PORT, and gone with exit 0
-// on SIGTERM, its pools, stores and background work released.
+// runs it: configured from the environment alone, healthy on its PORT (0 here: a free port the
+// OS picks, read from the log), and gone with exit 0 on SIGTERM, its pools, stores and
+// background work released.
 const root = join(new URL('.', import.meta.url).pathname, '..');
 const SUBGRAPHS = ['users', 'products', 'inventory', 'orders', 'payments', 'cart', 'search', 'shipping', 'notifications', 'analytics'];
 const POSTGRES = new Set(['users', 'inventory', 'orders', 'payments', 'shipping', 'notifications', 'analytics']);
 
-async function healthy(url: string, exited: () => boolean, output: () => string): Promise<unknown> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    if (exited()) throw new Error(`exited before it was healthy:\n${output()}`);
-    const body = await fetch(url).then(
-      (response) => (response.ok ? response.json() : null),
-      () => null,
-    );
-    if (body) return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not healthy within 30 s:\n${output()}`);
+/** The URL the process logged once it listened (it binds PORT=0: whatever port is free). */
+async function listeningUrl(exited: () => boolean, output: () => string): Promise<string> {
+  const seen = await eventually(
+    async () => ({ url: loggedLines(output()).find((line) => line.msg === 'listening')?.url, exited: exited() }),
+    (state) => state.url !== undefined || state.exited,
+    30_000,
+  );
+  if (seen.url === undefined) throw new Error(`${seen.exited ? 'exited' : 'not listening within 30 s'}:\n${output()}`);
+  return seen.url;
+}
+
+/** The JSON log lines written so far (a partly written last line is left for the next read). */
+function loggedLines(output: string): Array<{ msg?: string; url?: string }> {
+  return output.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 describe('subgraph main.ts', () => {
   it.each(SUBGRAPHS)('%s serves /health on PORT and exits 0 on SIGTERM', async (name) => {
-    const port = await freePort();
-    // Nothing listens there: search keeps retrying its rebuild until the signal stops it.
-    const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
+    // Nothing listens on port 1: search keeps retrying its rebuild until the signal stops it.
+    const nowhere = 'http://127.0.0.1:1/graphql';
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
-      PORT: String(port),
+      PORT: '0',
       LOG_LEVEL: 'info',
       // Given keys, so no process writes a development key into the working tree.
       JWT_PRIVATE_KEY: JSON.stringify(await generateKeyJwk()),
@@ -46,11 +54,10 @@ describe('subgraph main.ts', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await expect(healthy(`http://127.0.0.1:${port}/health`, () => child.exitCode !== null, () => output)).resolves.toEqual({
-        status: 'ok',
-        service: name,
-      });
-      expect(output).toContain('"msg":"listening"');
+      const url = await listeningUrl(() => child.exitCode !== null, () => output);
+      const health = await fetch(new URL('/health', url));
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', service: name });
       child.kill('SIGTERM');
       await expect(exit).resolves.toBe(0);
     } finally {

@@ -4,7 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createRedisStore, type KeyValueStore } from '@shop/kv';
-import { graphqlOk } from '@shop/testing';
+import { eventually, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Subscriptions end to end: a client on the router's WebSocket, the real subgraphs publishing
@@ -19,7 +19,6 @@ let wsUrl: string;
 let adminToken: string;
 let productIds: string[];
 const clients: Client[] = [];
-const latencies: Record<string, number> = {};
 
 async function register(email: string) {
   const data = await graphqlOk(sg.url, 'mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
@@ -59,12 +58,12 @@ function client(token?: string): Client {
   return c;
 }
 
-/** Subscribes; results (and the time each arrived) are collected as they come. */
+/** Subscribes; results are collected as they come. */
 function subscribe(c: Client, query: string, variables: Record<string, unknown> = {}) {
-  const received: Array<{ at: number; result: any }> = [];
+  const received: Array<{ result: any }> = [];
   const state = { failure: null as unknown, done: false };
   const dispose = c.subscribe({ query, variables }, {
-    next: (result) => void received.push({ at: performance.now(), result }),
+    next: (result) => void received.push({ result }),
     error: (error) => Object.assign(state, { failure: error, done: true }),
     complete: () => void (state.done = true),
   });
@@ -72,9 +71,9 @@ function subscribe(c: Client, query: string, variables: Record<string, unknown> 
     received,
     state,
     dispose,
-    async next(count: number, timeoutMs = 3000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count && !state.done && Date.now() < deadline) await wait(5);
+    /** The `count`th result, once it arrived (undefined if the subscription ended first). */
+    async next(count: number) {
+      await eventually(async () => received.length >= count || state.done, Boolean);
       return received[count - 1];
     },
   };
@@ -119,7 +118,6 @@ afterAll(async () => {
   await sg?.stop();
   await kv?.close();
   redis?.disconnect();
-  process.stdout.write(`subscription delivery latency (change request sent -> event at the client): ${JSON.stringify(latencies)}\n`);
 });
 
 describe('stockChanged through the router', () => {
@@ -132,12 +130,9 @@ describe('stockChanged through the router', () => {
     await listening('inventory.stock-changed');
     // Another product's change is not for this subscriber.
     await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 3) { id } }', { p: productIds[1] }, { token: adminToken });
-    const sent = performance.now();
     await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 42) { id } }', { p: productId }, { token: adminToken });
     const event = await sub.next(1);
     expect(event?.result).toEqual({ data: { stockChanged: { id: productId, name, stock: { available: 42, onHand: 42 }, inStock: true } } });
-    latencies.stockChanged = Math.round(event!.at - sent);
-    expect(event!.at - sent).toBeLessThan(1000);
     expect(sub.received).toHaveLength(1);
     sub.dispose();
   });
@@ -184,7 +179,6 @@ describe('orderStatusChanged through the router', () => {
     const all = subscribe(client(adminToken), query);
     await listening('orders.status-changed', upstream + 2);
 
-    const sent = performance.now();
     await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: orderId }, { token: buyer.accessToken });
     const expected = {
       data: {
@@ -201,8 +195,6 @@ describe('orderStatusChanged through the router', () => {
     };
     const event = await mine.next(1);
     expect(event?.result).toEqual(expected);
-    latencies.orderStatusChanged = Math.round(event!.at - sent);
-    expect(event!.at - sent).toBeLessThan(1000);
     expect((await all.next(1))?.result).toEqual(expected);
     mine.dispose();
     all.dispose();
@@ -216,15 +208,12 @@ describe('orderStatusChanged through the router', () => {
       id: orderId,
     });
     await listening('orders.status-changed', upstream + 1);
-    const sent = performance.now();
     await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: orderId }, {
       token: buyer.accessToken,
     });
     const event = await sub.next(1);
     expect(event?.result.data.orderStatusChanged).toMatchObject({ status: 'PAID', user: { email: expect.stringMatching(/^sub-payer-/) } });
     expect(event?.result.data.orderStatusChanged.items[0].product.name).toEqual(expect.any(String));
-    latencies.paid = Math.round(event!.at - sent);
-    expect(event!.at - sent).toBeLessThan(1000);
     sub.dispose();
   });
 
@@ -232,6 +221,7 @@ describe('orderStatusChanged through the router', () => {
     const buyer = await register(`sub-owner-${randomUUID().slice(0, 8)}@e2e.test`);
     const stranger = await register(`sub-stranger-${randomUUID().slice(0, 8)}@e2e.test`);
     const orderId = await placeOrder(buyer.accessToken, [{ productId: productIds[3]!, quantity: 1 }]);
+    const strangersOwn = await placeOrder(stranger.accessToken, [{ productId: productIds[3]!, quantity: 1 }]);
 
     const peeking = subscribe(client(stranger.accessToken), query, { id: orderId });
     expect((await peeking.next(1))?.result.errors[0].extensions).toMatchObject({ code: 'NOT_FOUND', serviceName: 'orders' });
@@ -239,17 +229,19 @@ describe('orderStatusChanged through the router', () => {
     const anonymous = subscribe(client(), query, { id: orderId });
     expect((await anonymous.next(1))?.result.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', serviceName: 'orders' });
 
-    // A stranger listening to "all my orders" hears nothing of someone else's.
+    // A stranger listening to "all my orders" hears nothing of someone else's: the buyer's change
+    // is published first, so by the time the stranger's own arrives it would have come too.
     const theirs = subscribe(client(stranger.accessToken), query);
     await listening('orders.status-changed');
     await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: orderId }, { token: buyer.accessToken });
-    await wait(300);
-    expect(theirs.received).toEqual([]);
+    await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: strangersOwn }, { token: stranger.accessToken });
+    await theirs.next(1);
+    expect(theirs.received.map(({ result }) => result.data?.orderStatusChanged.id)).toEqual([strangersOwn]);
     theirs.dispose();
   });
 
   it('leaves no upstream socket or Redis subscription behind when clients disconnect', async () => {
-    for (let i = 0; i < 100 && sg.router.subscriptionStats().upstreamConnections > 0; i++) await wait(20);
+    await eventually(async () => sg.router.subscriptionStats().upstreamConnections, (n) => n === 0);
     const before = sg.router.subscriptionStats();
     const c = client(adminToken);
     subscribe(c, query);
@@ -258,14 +250,12 @@ describe('orderStatusChanged through the router', () => {
     // One socket to orders and one to inventory, for this caller.
     expect(sg.router.subscriptionStats().upstreamConnections).toBe(before.upstreamConnections + 2);
     await c.dispose();
-    for (let i = 0; i < 100 && sg.router.subscriptionStats().upstreamConnections > before.upstreamConnections; i++) await wait(20);
+    await eventually(async () => sg.router.subscriptionStats().upstreamConnections, (n) => n <= before.upstreamConnections);
     expect(sg.router.subscriptionStats()).toMatchObject({ upstreamSubscriptions: before.upstreamSubscriptions, upstreamConnections: before.upstreamConnections });
-    for (let i = 0; i < 100; i++) {
-      const [, n] = (await redis.pubsub('NUMSUB', `${prefix}orders.status-changed`)) as [string, number];
-      if (Number(n) === 0) break;
-      await wait(20);
-    }
-    const [, remaining] = (await redis.pubsub('NUMSUB', `${prefix}orders.status-changed`)) as [string, number];
-    expect(Number(remaining)).toBe(0);
+    const remaining = await eventually(
+      async () => Number(((await redis.pubsub('NUMSUB', `${prefix}orders.status-changed`)) as [string, number])[1]),
+      (n) => n === 0,
+    );
+    expect(remaining).toBe(0);
   });
 });

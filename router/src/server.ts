@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,7 +6,19 @@ import type { ExecutionResult } from 'graphql';
 import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
-import { apolloLogger, createRateLimits, SERVICE_KEYS_PATH, sendGraphQLError, sendJson, type AccessTokenVerifier, type KeySource, type Logger, type RateLimiter } from '@shop/subgraph-kit';
+import {
+  apolloLogger,
+  createRateLimits,
+  listenOn,
+  SERVICE_KEYS_PATH,
+  sendGraphQLError,
+  sendJson,
+  type AccessTokenVerifier,
+  type KeySource,
+  type ListenTarget,
+  type Logger,
+  type RateLimiter,
+} from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { startDenyList } from './revocations.js';
 import { systemClock, type Clock } from './clock.js';
@@ -98,7 +109,7 @@ export interface RouterOptions {
 }
 
 export interface Router {
-  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
   /** Swaps in a new supergraph; requests in flight finish on the old one. Throws if it is invalid. */
   reload(supergraphSdl: string): void;
@@ -334,7 +345,7 @@ export function createRouter(options: RouterOptions): Router {
       upstreamConnections: pool.size,
       clientSockets: webSocket.openSockets(),
     }),
-    async listen(port, host = '0.0.0.0') {
+    async listen(target, host = '0.0.0.0') {
       started ??= apollo.start().then(() => {
         ready = true;
         if (options.watchSupergraphPath) {
@@ -342,25 +353,12 @@ export function createRouter(options: RouterOptions): Router {
         }
       });
       await started;
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
+      const listening = await listenOn(httpServer, target, host);
       if (metricsServer && !metricsServer.listening) {
-        await new Promise<void>((resolve, reject) => {
-          metricsServer.once('error', reject);
-          metricsServer.listen(options.metricsPort, host, () => {
-            metricsServer.off('error', reject);
-            resolve();
-          });
-        });
-        metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
+        const { port } = await listenOn(metricsServer, options.metricsPort!, host);
+        metricsUrl = `http://127.0.0.1:${port}/metrics`;
       }
-      const actual = (httpServer.address() as AddressInfo).port;
-      return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
+      return listening;
     },
     async stop() {
       draining = true;

@@ -7,6 +7,8 @@ import { ensureDatabase, type QueryStats } from '@shop/postgres';
 import {
   createLogger,
   generateKeyJwk,
+  portOf,
+  type ListenTarget,
   type LogLevel,
   type ProcessConfig,
   type RunnableSubgraph,
@@ -78,8 +80,8 @@ export interface StackOptions {
   databaseUrl(subgraph: string): string;
   keys: StackKeys;
   admin: { email: string; password: string };
-  /** Ports to listen on; default the DESIGN ports. Tests pass free ones (`freePort`). */
-  ports?: Record<string, number>;
+  /** Where each service listens; default the DESIGN ports. Tests pass sockets from `reservePort`. */
+  ports?: Record<string, ListenTarget>;
   host?: string;
   /** With Redis, stores and the bus are the production adapters; without, in-process ones. */
   redisUrl?: string;
@@ -124,10 +126,10 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
-  const ports = options.ports ?? { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
+  const ports: Record<string, ListenTarget> = options.ports ?? { ...SUBGRAPH_PORTS, router: ROUTER_PORT };
   const level = options.logLevel ?? 'warn';
-  const urls = Object.fromEntries(STACK_SUBGRAPHS.map((name) => [name, `http://${host}:${ports[name]}/graphql`]));
-  const routerUrl = `http://${host}:${ports.router}/graphql`;
+  const urls = Object.fromEntries(STACK_SUBGRAPHS.map((name) => [name, `http://${host}:${portOf(ports[name]!)}/graphql`]));
+  const routerUrl = `http://${host}:${portOf(ports.router!)}/graphql`;
   const jwksUrl = new URL('/.well-known/jwks.json', urls.users).toString();
   // Every service's public keys, as the router collects and publishes them.
   const serviceJwksUrl = new URL('/.well-known/service-jwks.json', routerUrl).toString();
@@ -165,7 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const { name } = subgraph;
       const env: Env = {
         ...options.env,
-        PORT: String(ports[name]),
+        PORT: String(portOf(ports[name]!)),
         JWKS_URL: jwksUrl,
         SERVICE_JWKS_URL: serviceJwksUrl,
         SERVICE_PRIVATE_KEY: options.keys.services[name],

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { createTestDatabase, freePort } from '@shop/testing';
+import { createTestDatabase } from '@shop/testing';
 import type { KeyValueStore } from '@shop/kv';
 import type { SubgraphFetchEvent } from '@shop/router';
+import { reservePort } from '@shop/subgraph-kit';
 import { generateStackKeys, startStack, STACK_SUBGRAPHS, type StackKeys, type StackOptions } from '../../scripts/src/stack.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
@@ -9,7 +10,7 @@ export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' }
 
 /**
  * The real supergraph in one process, as `npm start` runs it: every subgraph on real PostgreSQL
- * (fresh databases) and free ports, sharing the in-process event bus, behind the real router.
+ * (fresh databases) and ports reserved for it, sharing the in-process event bus, behind the real router.
  */
 export async function startSupergraph(
   options: {
@@ -25,7 +26,8 @@ export async function startSupergraph(
   } = {},
 ) {
   const names = [...STACK_SUBGRAPHS, 'router'];
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  // Bound now and taken over by each service as it starts: no other process can take a port meanwhile.
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await reservePort()] as const)));
   const databases =
     options.databases ??
     Object.fromEntries(await Promise.all(STACK_SUBGRAPHS.map(async (name) => [name, await createTestDatabase(`e2e_${name}`)] as const)));

@@ -6,6 +6,7 @@ export * from './formatError.js';
 export * from './graphqlResponse.js';
 export * from './http.js';
 export * from './keys.js';
+export * from './listen.js';
 export * from './loaders.js';
 export * from './pagination.js';
 export * from './logger.js';

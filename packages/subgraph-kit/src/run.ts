@@ -3,10 +3,11 @@ import { createEventBus } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
 import { resolveDatabase, type ResolvedDatabase } from '@shop/postgres';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { ListenTarget } from './listen.js';
 import type { RunnableSubgraph, SubgraphDeps } from './subgraph.js';
 
 export interface Service {
-  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -14,6 +13,7 @@ import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
 import { forwardedClient, HttpError, headerMapOf, headerValue, readBody, sendJson } from './http.js';
 import { keySetOf, type KeyRing } from './keys.js';
+import { listenOn, type ListenTarget } from './listen.js';
 import { SHARED_SCALARS } from './scalars.js';
 import { apolloLogger, type Logger } from './logger.js';
 import {
@@ -82,7 +82,7 @@ export interface SubgraphServer {
   readonly httpServer: Server;
   /** Open GraphQL-over-WebSocket client connections (the router's upstream subscription sockets). */
   openWebSockets(): number;
-  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
 }
 
@@ -256,18 +256,10 @@ export function createSubgraphServer<TContext extends RequestBase>(
   return {
     httpServer,
     openWebSockets: () => webSocket.openSockets(),
-    async listen(port, host = '0.0.0.0') {
+    async listen(target, host = '0.0.0.0') {
       started ??= apollo.start();
       await started;
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
-      const actual = (httpServer.address() as AddressInfo).port;
-      return { url: `http://127.0.0.1:${actual}/graphql`, port: actual };
+      return listenOn(httpServer, target, host);
     },
     async stop() {
       draining = true;

@@ -3,6 +3,7 @@ import { createMemoryBus, type EventBus } from '@shop/events';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import type { AccessTokenVerifier, KeySource } from './auth.js';
 import type { KeyRing } from './keys.js';
+import type { ListenTarget } from './listen.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { createSubgraphServer, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
 import { createServiceCredentials, type ServiceCredentials } from './serviceAuth.js';
@@ -10,7 +11,7 @@ import { serviceKeyRing, type PrivateKeySetting } from './trustConfig.js';
 
 /** What a process runs: `listen` to serve, `stop` to drain and release everything. */
 export interface RunnableSubgraph {
-  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   /** Stops background work, drains in-flight requests, then closes what the subgraph opened. Idempotent. */
   stop(): Promise<void>;
 }
