@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { errorCodes, eventually, graphql, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 3 through the router: admin catalog writes, reviews stitched with users, search that
@@ -7,15 +7,6 @@ import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js
 let sg: Supergraph;
 let adminToken: string;
 let customers: string[];
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const SEARCH = `query($q: String, $filter: SearchFilter, $after: String, $first: Int) {
   searchProducts(query: $q, filter: $filter, first: $first, after: $after) {

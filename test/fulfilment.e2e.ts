@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { errorCodes, eventually, graphql, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 6 through the router: after a paid order, shipping moves it to SHIPPED and DELIVERED
@@ -9,15 +9,6 @@ let adminToken: string;
 let customerToken: string;
 let orderId: string;
 let productName: string;
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const orderStatus = async (id: string) =>
   (await graphqlOk(sg.url, 'query($id: ID!) { order(id: $id) { status } }', { id }, { token: customerToken })).order.status as string;

@@ -13,8 +13,9 @@ let stuck: { server: Server; sockets: Set<Socket> } | null = null;
 
 beforeAll(async () => {
   sg = await startSupergraph({
-    // A short deadline for inventory keeps the stuck case quick; the breaker stays out of the way here.
-    router: { options: { subgraphTimeouts: { inventory: 300 }, circuitBreaker: { failureThreshold: 1000 } } },
+    // A short deadline for inventory keeps the stuck case quick, yet long enough for a loaded machine to
+    // answer the healthy case in time; the breaker stays out of the way here.
+    router: { options: { subgraphTimeouts: { inventory: 2_000 }, circuitBreaker: { failureThreshold: 1000 } } },
   });
 });
 

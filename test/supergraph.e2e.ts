@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { errorCodes, eventually, graphql, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // End to end through the router over HTTP: every subgraph on real PostgreSQL, the shared bus.
@@ -61,15 +61,6 @@ async function placeOrder(who: Buyer, items: Array<{ productId: string; quantity
 async function stockOf(productId: string) {
   const data = await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { stock { available reserved onHand } } }', { id: productId });
   return data.product.stock as { available: number; reserved: number; onHand: number };
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
@@ -198,7 +189,6 @@ describe('checkout through the router', () => {
     const seen = await eventually(
       () => graphqlOk(sg.url, query, { id: order.id }, { token: alice.token }),
       (d) => d.order.status === 'PAID',
-      1000,
     );
     expect(seen.order.status).toBe('PAID');
     expect(seen.order.payment.status).toBe('SUCCEEDED');

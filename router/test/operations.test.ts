@@ -5,6 +5,7 @@ import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { keySet, tokenFor } from './fixtures.js';
+import { until } from '@shop/testing';
 
 // What an orchestrator and an operator see: liveness apart from readiness on a subgraph and on
 // the router, and the event bus's dead letters and metrics through the router.
@@ -13,14 +14,6 @@ const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Query { ping: String }
 `);
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 let databaseUp = true;
 let storeUp = true;

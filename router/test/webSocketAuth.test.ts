@@ -13,6 +13,7 @@ import {
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { countingStore, keySet, logger, manualClock, tokenFor } from './fixtures.js';
+import { until } from '@shop/testing';
 
 // WebSocket authentication the way client libraries send it, and what happens when the access
 // token of an open socket expires (a manual clock moves time; nothing sleeps).
@@ -42,12 +43,6 @@ function feed(): SubgraphServer {
       },
     } as never,
   });
-}
-
-/** Resolves once `condition` holds, checking as events are handled (bounded). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('WebSocket authentication', () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent } from '@shop/events';
-import { graphqlOk } from '@shop/testing';
+import { eventually, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from '../../../test/support/supergraph.js';
 import { EXIT, main } from '../src/cli.js';
 
@@ -35,15 +35,6 @@ function rows(table: string): string[][] {
     .slice(2)
     .filter((line) => line && !/^\d+ of \d+/.test(line))
     .map((line) => line.trim().split(/ {2,}/));
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const ADDRESS = { name: 'Erika Mustermann', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent, createMemoryBus, createRedisBus, type BusOptions, type EventBus, type EventEnvelope } from '@shop/events';
+import { until } from '@shop/testing';
 
 // One contract for Redis Streams (against the suite's real redis-server) and the in-process bus.
 const buses: Array<[string, (options?: BusOptions) => EventBus]> = [
@@ -20,14 +21,6 @@ async function metric(bus: EventBus, name: string, labels: string): Promise<numb
   const text = await bus.metrics.metrics();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
   return line ? Number(line.split(' ').pop()) : 0;
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.each(buses)('event bus contract: %s', (_name, create) => {
@@ -77,7 +70,7 @@ describe.each(buses)('event bus contract: %s', (_name, create) => {
     });
     const event = createEvent('orders', 'order.placed', 'o1', {});
     await bus.publish([event]);
-    await until(() => handled.length === 1, 20_000);
+    await until(() => handled.length === 1, 'the redelivered event', 20_000);
     expect(calls).toBe(3);
     expect(handled).toEqual([event.id]);
   }, 30_000);

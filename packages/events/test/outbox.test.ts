@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kysely } from 'kysely';
 import { createPostgres, migrateToLatest, type Postgres } from '@shop/postgres';
-import { createTestDatabase } from '@shop/testing';
+import { createTestDatabase, until } from '@shop/testing';
 import {
   createEvent,
   createMemoryBus,
@@ -27,14 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pg.destroy();
 });
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function placeOrder(id: string, fail = false): Promise<EventEnvelope> {
   const event = createEvent('orders', 'order.placed', id, { orderId: id });

@@ -5,3 +5,4 @@ export * from './redis.js';
 export * from './clock.js';
 export * from './tokens.js';
 export * from './eventually.js';
+export * from './until.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, testTokenIssuer, type GraphQLResponse } from '@shop/testing';
+import { createTestDatabase, errorCodes, graphql, graphqlOk, type GraphQLResponse, testTokenIssuer, until } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
@@ -86,14 +86,6 @@ async function reserved(orderId: string, items: Array<{ productId: string; quant
 async function statusOf(orderId: string): Promise<string | undefined> {
   const { rows } = await pool.query<{ status: string }>('SELECT status FROM stock_reservations WHERE order_id = $1', [orderId]);
   return rows[0]?.status;
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Waits until the relay has published every event committed so far. */
