@@ -124,10 +124,4 @@ export function rowsOf(store: Postgres<NotificationsDatabase>, userId: string) {
   return store.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('seq').execute();
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { until } from '@shop/testing';

@@ -113,17 +113,15 @@ describe('the order saga (orders + inventory + events on one bus)', () => {
     return id;
   }
 
-  it('reserves at checkout, and payment makes the order PAID within a second and commits the stock', async () => {
+  it('reserves at checkout, and payment makes the order PAID and commits the stock', async () => {
     const productId = await product(10);
     const id = await checkout(productId, 3);
     expect(await stack.stock(productId)).toEqual({ onHand: 10, reserved: 3, available: 7 });
     expect((await stack.reservation(id))?.status).toBe('ACTIVE');
 
-    const started = Date.now();
     await stack.publish('payments', 'payment.succeeded', paymentData(id));
-    await until(async () => (await order(id)).status === 'PAID', 1_000);
-    await until(async () => (await stack.reservation(id))?.status === 'COMMITTED', 1_000);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    await until(async () => (await order(id)).status === 'PAID', 'the order to become PAID');
+    await until(async () => (await stack.reservation(id))?.status === 'COMMITTED', 'the reservation to be committed');
     expect(await stack.stock(productId)).toEqual({ onHand: 7, reserved: 0, available: 7 });
     expect((await order(id)).statusHistory).toEqual([
       { status: 'PENDING_PAYMENT', reason: null },

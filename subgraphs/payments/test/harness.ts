@@ -168,13 +168,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
   };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { until } from '@shop/testing';
 
 export const PAYMENT_FIELDS = 'id status amount { amount currencyCode } provider clientSecret failureReason createdAt order { id }';
 export const PAY = `mutation($orderId: ID!, $paymentMethod: String!) { payOrder(orderId: $orderId, paymentMethod: $paymentMethod) { ${PAYMENT_FIELDS} } }`;

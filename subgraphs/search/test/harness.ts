@@ -40,7 +40,7 @@ export function publish(bus: EventBus, source: string, type: string, key: string
 }
 
 /** Retries `check` until it passes or `withinMs` is over, then fails with its last error. */
-export async function eventually<T>(check: () => Promise<T>, withinMs = 1000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, withinMs = 10_000): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {
