@@ -3,7 +3,7 @@ import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createLogger, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer, until } from '@shop/testing';
 import { buildAnalyticsConfig } from '../src/config.js';
 import type { AnalyticsDatabase } from '../src/db/schema.js';
 import { rebuildAggregates } from '../src/rebuild.js';
@@ -109,4 +109,4 @@ export async function startAnalytics(env: Record<string, string> = {}): Promise<
   };
 }
 
-export { until } from '@shop/testing';
+export { until };

@@ -3,7 +3,7 @@ import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, testServiceKey, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, testServiceKey, testTokenIssuer, until } from '@shop/testing';
 import { buildNotificationsConfig } from '../src/config.js';
 import type { NotificationsDatabase } from '../src/db/schema.js';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from '../src/server.js';
@@ -124,4 +124,4 @@ export function rowsOf(store: Postgres<NotificationsDatabase>, userId: string) {
   return store.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('seq').execute();
 }
 
-export { until } from '@shop/testing';
+export { until };

@@ -325,7 +325,7 @@ describe('the payment window (reservations that expire)', () => {
     await until(async () => {
       const { order } = await graphqlOk(stack.orders.url, ORDER, { id: checkout.id }, { token: alice });
       return order.status === 'CANCELLED';
-    }, 5_000);
+    }, 'the order to be cancelled');
     const { order } = await graphqlOk(stack.orders.url, ORDER, { id: checkout.id }, { token: alice });
     expect(order.statusHistory).toEqual([
       { status: 'PENDING_PAYMENT', reason: null },

@@ -3,7 +3,7 @@ import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from 
 import { createMemoryStore } from '@shop/kv';
 import { sql } from 'kysely';
 import { createPostgres } from '@shop/postgres';
-import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer, until } from '@shop/testing';
 // Checkout is a conversation between two services: these tests run the real inventory
 // subgraph next to orders, each on its own database, talking over HTTP and one event bus.
 import { buildInventoryConfig } from '../../inventory/src/config.js';
@@ -156,4 +156,4 @@ export async function startCheckoutStack(
   };
 }
 
-export { until } from '@shop/testing';
+export { until };

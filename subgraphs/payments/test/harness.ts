@@ -6,7 +6,7 @@ import { createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events
 import { formatAmount } from '@shop/money';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, testTokenIssuer, until } from '@shop/testing';
 import { buildPaymentsConfig } from '../src/config.js';
 import type { PaymentsDatabase } from '../src/db/schema.js';
 import { createPaymentsSubgraph, WEBHOOK_PATH, type PaymentsSubgraph } from '../src/server.js';
@@ -168,7 +168,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
   };
 }
 
-export { until } from '@shop/testing';
+export { until };
 
 export const PAYMENT_FIELDS = 'id status amount { amount currencyCode } provider clientSecret failureReason createdAt order { id }';
 export const PAY = `mutation($orderId: ID!, $paymentMethod: String!) { payOrder(orderId: $orderId, paymentMethod: $paymentMethod) { ${PAYMENT_FIELDS} } }`;
