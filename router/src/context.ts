@@ -1,4 +1,5 @@
 import type { Caller } from '@shop/subgraph-kit';
+import type { IdempotencyScope } from './idempotency.js';
 
 /** What the router knows about one client request and passes on to subgraph fetches. */
 export interface RouterContext {
@@ -9,4 +10,6 @@ export interface RouterContext {
   requestId: string;
   /** The client address, passed on as `x-forwarded-for`. */
   clientIp: string;
+  /** A mutation's `Idempotency-Key` and whose it is; the key is passed on to subgraphs. */
+  idempotency?: IdempotencyScope;
 }

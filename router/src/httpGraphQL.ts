@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
 import type { DocumentNode, GraphQLError } from 'graphql';
@@ -22,6 +22,7 @@ import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { FastPathRequest } from './engine/fastPath.js';
+import { IDEMPOTENCY_KEY_HEADER, operationFingerprint, type Idempotency } from './idempotency.js';
 import type { OperationAnalyzer, OperationShape } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
 import { withCost, type PartnerQuota } from './partnerQuota.js';
@@ -46,6 +47,8 @@ export interface HttpGraphQLDeps {
   validate: (query: string, document: DocumentNode) => readonly GraphQLError[];
   /** Answers well-formed, valid operations straight from the engine; null leaves it to Apollo Server. */
   fastPath?: (request: FastPathRequest) => Promise<GraphQLHttpAnswer | null>;
+  /** Stores and replays mutations sent with an `Idempotency-Key`; null ignores the header. */
+  idempotency?: Idempotency | null;
 }
 
 type Answer = GraphQLHttpAnswer;
@@ -128,6 +131,16 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
       caller: verified?.caller ?? null,
       ...(authorization ? { authorization } : {}),
     };
+    const idempotencyKey = deps.idempotency ? headerValue(req, IDEMPOTENCY_KEY_HEADER) : undefined;
+    if (idempotencyKey !== undefined && deps.idempotency) {
+      const invalid =
+        deps.idempotency.invalid(idempotencyKey) ??
+        (batched ? new AppError('BAD_REQUEST', 'An Idempotency-Key belongs to one operation: send the mutations of a batch one by one') : null);
+      if (invalid) return refuse(res, requestId, mediaType, refusalOf(400, invalid, false), 'bad_request');
+      // Keys are the caller's own: another user (or partner, or address) with the same key is another request.
+      const caller = context.caller ? `user:${context.caller.userId}` : partner ? `key:${digest(apiKey!)}` : authorization ? `token:${digest(authorization)}` : `ip:${clientIp}`;
+      context.idempotency = { key: idempotencyKey, caller };
+    }
 
     const headers = headerMapOf(req);
     // Apollo Server answers in the same media type as the router (on a tie it would pick
@@ -213,11 +226,19 @@ async function runOperation(
     }
   }
   const started = performance.now();
-  const fast =
-    deps.fastPath && document && persisted.query !== undefined
-      ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context })
-      : null;
-  let answer = fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
+  const perform = async (context: RouterContext): Promise<Answer> => {
+    const fast =
+      deps.fastPath && document && persisted.query !== undefined
+        ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context })
+        : null;
+    return fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
+  };
+  // Only mutations are made idempotent (and only they pass the key on); a query runs as usual.
+  const { idempotency: scope, ...plain } = context;
+  let answer =
+    scope && deps.idempotency && shape?.operationType === 'mutation' && persisted.query !== undefined
+      ? await deps.idempotency.run(scope, operationFingerprint(persisted.query, operationName, request.variables), mediaType, () => perform(context))
+      : await perform(plain);
   if (requestedCost !== null && document) answer = await deps.partnerQuota.settle(partnerKey!, requestedCost, answer, document, name);
   // Apollo Server writes `errors` first, so this tells a clean answer without parsing it.
   const ok = answer.status < 400 && !answer.body.startsWith('{"errors"');
@@ -260,6 +281,10 @@ function baseContext(requestId: string, req: IncomingMessage, deps: HttpGraphQLD
 /** A coded error the router answers itself; `wellFormed`: see GraphQLRefusal. */
 function refusalOf(status: number, error: AppError, wellFormed: boolean, headers?: Record<string, string>): GraphQLRefusal {
   return { status, code: error.code, message: error.message, extensions: error.extensions, wellFormed, ...(headers ? { headers } : {}) };
+}
+
+function digest(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
 }
 
 function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {

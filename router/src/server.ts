@@ -34,6 +34,7 @@ import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
+import { createIdempotency } from './idempotency.js';
 import { createOperationAnalyzer } from './limits.js';
 import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
@@ -223,6 +224,8 @@ export function createRouter(options: RouterOptions): Router {
     partnerQuota: createPartnerQuota(costBuckets),
     trustProxy: options.trustProxy ?? false,
     validate: (query, document) => currentRuntime().validate(query, document, introspection),
+    // In the same store as the APQ cache: Redis in production, so every replica sees every key.
+    idempotency: createIdempotency({ kv, logger }),
     ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }) }),
   });
   const webSocket = serveRouterWebSocket({

@@ -15,6 +15,8 @@ export function subgraphRequestHeaders(context: RouterContext): Record<string, s
     'x-forwarded-for': context.clientIp,
   };
   if (context.authorization) headers.authorization = context.authorization;
+  // Subgraphs scope it to the caller themselves (payments hands it on to the payment provider).
+  if (context.idempotency) headers['idempotency-key'] = context.idempotency.key;
   return headers;
 }
 

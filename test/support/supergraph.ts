@@ -23,6 +23,8 @@ export async function startSupergraph(
     databases?: Record<string, string>;
     /** Reuse these keys (a restart, as `npm start` keeps them under .data/keys) instead of fresh ones. */
     keys?: StackKeys;
+    /** Extra environment for every subgraph (e.g. STRIPE_API_BASE for the Stripe stand-in). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const names = [...STACK_SUBGRAPHS, 'router'];
@@ -40,7 +42,7 @@ export async function startSupergraph(
     keys,
     admin: ADMIN,
     logLevel: (process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent',
-    env: { FREE_SHIPPING_THRESHOLD: '1000.00' },
+    env: { FREE_SHIPPING_THRESHOLD: '1000.00', ...options.env },
     onSubgraphFetch: (event) => fetches.push(event),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.kv ? { kv: options.kv } : {}),

@@ -39,6 +39,11 @@ export interface RequestBase extends AuthContext, ServiceAuthContext {
    * caller's behalf (reads through the router, internal commands); absent when anonymous.
    */
   authorization?: string;
+  /**
+   * The client's `Idempotency-Key` for this mutation, passed on by the router (which already
+   * replays retries it has answered); a subgraph that calls an outside provider hands it on.
+   */
+  idempotencyKey?: string;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -184,6 +189,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body },
       context: async () => {
         const authorization = headerValue(req, 'authorization');
+        const idempotencyKey = headerValue(req, 'idempotency-key');
         const auth = await callerFromAuthorization(authorization, accessTokens);
         return options.context({
           ...auth,
@@ -192,6 +198,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
           clientIp: clientIpOf(req),
           logger: logger.child({ requestId }),
           ...(authorization ? { authorization } : {}),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
         });
       },
     });

@@ -14,10 +14,20 @@ export interface NewAttempt {
   currency: string;
   provider: string;
   paymentMethod: string;
+  /**
+   * The attempt's idempotency key when the client's request carried one (see clientAttemptKey);
+   * otherwise one is derived from the attempt's id.
+   */
+  requestKey?: string;
 }
 
-/** What starting an attempt found: the order paid already, an attempt still open, or a new one. */
+/**
+ * What starting an attempt found: the attempt this request key started before (a retry), the
+ * key used for another order, the order paid already, an attempt still open, or a new one.
+ */
 export type AttemptStart =
+  | { kind: 'replayed'; payment: Payment }
+  | { kind: 'keyReused' }
   | { kind: 'paid'; payment: Payment }
   | { kind: 'inFlight'; payment: Payment }
   | { kind: 'created'; payment: Payment };
@@ -39,6 +49,8 @@ export interface PaymentsRepository {
    * Otherwise stores the new attempt (PROCESSING) with its idempotency key.
    */
   beginAttempt(attempt: NewAttempt): Promise<AttemptStart>;
+  /** The attempt started with this idempotency key, if any. */
+  findByIdempotencyKey(idempotencyKey: string): Promise<Payment | null>;
   /** Forgets an attempt the provider refused outright (nothing was created there). */
   discard(paymentId: string): Promise<void>;
   /**
@@ -99,6 +111,10 @@ export function createPaymentsRepository(db: Kysely<PaymentsDatabase>): Payments
     async beginAttempt(attempt: NewAttempt): Promise<AttemptStart> {
       return inTransaction(async (trx) => {
         await lockOrder(trx, attempt.orderId);
+        if (attempt.requestKey !== undefined) {
+          const earlier = await trx.selectFrom('payments').selectAll().where('idempotency_key', '=', attempt.requestKey).executeTakeFirst();
+          if (earlier) return earlier.order_id === attempt.orderId ? { kind: 'replayed', payment: toPayment(earlier) } : { kind: 'keyReused' };
+        }
         const open = await trx
           .selectFrom('payments')
           .selectAll()
@@ -121,13 +137,18 @@ export function createPaymentsRepository(db: Kysely<PaymentsDatabase>): Payments
             currency: attempt.currency,
             provider: attempt.provider,
             payment_method: attempt.paymentMethod,
-            // Derived from the attempt itself: every request about this attempt carries it.
-            idempotency_key: `payment:${id}`,
+            // Every request to the provider about this attempt carries it.
+            idempotency_key: attempt.requestKey ?? `payment:${id}`,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
         return { kind: 'created', payment: toPayment(row) };
       });
+    },
+
+    async findByIdempotencyKey(idempotencyKey: string): Promise<Payment | null> {
+      const row = await db.selectFrom('payments').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      return row ? toPayment(row) : null;
     },
 
     async discard(paymentId: string): Promise<void> {

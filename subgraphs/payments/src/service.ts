@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@shop/errors';
 import type { EventEnvelope } from '@shop/events';
 import { requireCaller, type Caller, type Logger } from '@shop/subgraph-kit';
@@ -21,6 +22,16 @@ const PAYABLE_ORDER_STATUS = 'PENDING_PAYMENT';
 const PAYMENT_METHOD = /^[A-Za-z0-9_]{1,255}$/;
 // Each round either finishes or clears one open attempt out of the way; this bounds the loop.
 const ATTEMPT_ROUNDS = 3;
+
+/**
+ * The provider idempotency key of an attempt a client started with its own `Idempotency-Key`:
+ * the same client retry reaches the provider with the same key (so it is never charged twice,
+ * even when the router's record of the first answer is gone), and one customer's key never
+ * meets another's. Hashed: the provider takes at most 255 characters.
+ */
+export function clientAttemptKey(userId: string, idempotencyKey: string): string {
+  return `client:${createHash('sha256').update(`${userId}\n${idempotencyKey}`).digest('base64url')}`;
+}
 
 /** A provider webhook event in our terms: which payment it is about and where it moves it. */
 export interface ProviderEvent {
@@ -155,6 +166,10 @@ export function createPaymentsService(deps: {
       if (!PAYMENT_METHOD.test(method)) {
         throw badUserInput('paymentMethod must be a payment method id such as "pm_card_visa"', 'paymentMethod');
       }
+      const requestKey = ctx.idempotencyKey ? clientAttemptKey(caller.userId, ctx.idempotencyKey) : undefined;
+      // A retry of a request that started an attempt gets that attempt, even once the order has moved on (PAID).
+      const earlier = requestKey === undefined ? null : await repository.findByIdempotencyKey(requestKey);
+      if (earlier && earlier.orderId === orderId && earlier.status !== 'PROCESSING') return earlier;
       const order = await orderReader.read(orderId, ctx.authorization);
       if (!order) throw notFound('Order', orderId);
       if (order.status !== PAYABLE_ORDER_STATUS) {
@@ -169,7 +184,12 @@ export function createPaymentsService(deps: {
           currency: order.currency,
           provider: provider.name,
           paymentMethod: method,
+          ...(requestKey === undefined ? {} : { requestKey }),
         });
+        if (start.kind === 'keyReused') {
+          throw conflict('This Idempotency-Key paid another order; use a new key for a new payment', { reason: 'IDEMPOTENCY_KEY_REUSED' });
+        }
+        if (start.kind === 'replayed') return start.payment.status === 'PROCESSING' ? drive(start.payment) : start.payment;
         if (start.kind === 'paid') throw conflict('This order has already been paid', { paymentId: start.payment.id });
         if (start.kind === 'created') return drive(start.payment);
         const open = start.payment.status === 'PROCESSING' ? await drive(start.payment) : start.payment;
