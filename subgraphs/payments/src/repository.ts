@@ -27,7 +27,7 @@ export interface NewAttempt {
  */
 export type AttemptStart =
   | { kind: 'replayed'; payment: Payment }
-  | { kind: 'keyReused' }
+  | { kind: 'keyReused'; payment: Payment }
   | { kind: 'paid'; payment: Payment }
   | { kind: 'inFlight'; payment: Payment }
   | { kind: 'created'; payment: Payment };
@@ -113,7 +113,7 @@ export function createPaymentsRepository(db: Kysely<PaymentsDatabase>): Payments
         await lockOrder(trx, attempt.orderId);
         if (attempt.requestKey !== undefined) {
           const earlier = await trx.selectFrom('payments').selectAll().where('idempotency_key', '=', attempt.requestKey).executeTakeFirst();
-          if (earlier) return earlier.order_id === attempt.orderId ? { kind: 'replayed', payment: toPayment(earlier) } : { kind: 'keyReused' };
+          if (earlier) return { kind: earlier.order_id === attempt.orderId ? 'replayed' : 'keyReused', payment: toPayment(earlier) };
         }
         const open = await trx
           .selectFrom('payments')
