@@ -53,11 +53,18 @@ const intentsFor = (orderId: string) => [...stripe.intents.values()].filter((int
 beforeAll(async () => {
   stripe = await startStripeStandIn();
   sg = await startSupergraph({
-    router: { kv: store() },
+    // A loaded test machine must not turn a slow checkout into a timeout (which is not replayed).
+    router: { kv: store(), options: { subgraphTimeoutMs: 30_000 } },
     env: { STRIPE_SECRET_KEY: STAND_IN_SECRET_KEY, STRIPE_WEBHOOK_SECRET: 'whsec_e2e_idempotency_0123456789', STRIPE_API_BASE: stripe.url },
   });
   urlA = sg.url;
-  replica = createRouter({ supergraphSdl: sg.stack.supergraphSdl, logger: createLogger({ service: 'router-b', level: 'silent' }), accessTokens: sg.jwksUrl, kv: store() });
+  replica = createRouter({
+    supergraphSdl: sg.stack.supergraphSdl,
+    logger: createLogger({ service: 'router-b', level: 'silent' }),
+    accessTokens: sg.jwksUrl,
+    kv: store(),
+    subgraphTimeoutMs: 30_000,
+  });
   urlB = (await replica.listen(0, '127.0.0.1')).url;
   const admin = (await graphqlOk(urlA, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login
     .accessToken;
