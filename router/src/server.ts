@@ -40,7 +40,7 @@ import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import type { TrustProxy } from './request.js';
 import { createServiceKeyDirectory } from './serviceKeys.js';
-import { healthUrlOf, readSupergraph, subgraphsOf, watchFile, type SubgraphEndpoint } from './supergraph.js';
+import { healthUrlOf, probeHealth, subgraphsOf, watchSupergraphFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
 import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';
 import { serveRouterWebSocket } from './webSocket.js';
@@ -275,7 +275,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const handleHealth = async (res: ServerResponse) => {
     const subgraphs = runtime?.subgraphs ?? initialSubgraphs;
-    const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(healthUrlOf(s.url))] as const));
+    const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probeHealth(healthUrlOf(s.url))] as const));
     const status = ready ? 200 : 503;
     sendJson(res, status, {
       status: ready ? (checks.every(([, up]) => up) ? 'ok' : 'degraded') : 'starting',
@@ -379,36 +379,4 @@ export function createRouter(options: RouterOptions): Router {
       if (!options.kv) await kv.close();
     },
   };
-}
-
-/** Reloads the supergraph when its file changes; a broken file is logged and the old one kept. */
-function watchSupergraphFile(path: string, initial: string, reload: (sdl: string) => void, logger: Logger): () => void {
-  let last = initial;
-  return watchFile(path, async () => {
-    let sdl: string;
-    try {
-      sdl = await readSupergraph(path);
-    } catch (error) {
-      logger.warn('supergraph file unreadable; keeping the current supergraph', { path, error: (error as Error).message });
-      return;
-    }
-    if (sdl === last) return;
-    try {
-      reload(sdl);
-      last = sdl;
-      logger.info('supergraph reloaded', { path });
-    } catch (error) {
-      logger.error('supergraph reload failed; keeping the current supergraph', { path, error: (error as Error).message });
-    }
-  });
-}
-
-async function probe(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
 }

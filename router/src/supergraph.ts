@@ -1,6 +1,7 @@
 import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { Logger } from '@shop/subgraph-kit';
 
 export interface SubgraphEndpoint {
   name: string;
@@ -57,4 +58,37 @@ export function watchFile(path: string, onChange: () => void | Promise<void>, de
     if (timer) clearTimeout(timer);
     watcher.close();
   };
+}
+
+/** Reloads the supergraph when its file changes; a broken file is logged and the old one kept. */
+export function watchSupergraphFile(path: string, initial: string, reload: (sdl: string) => void, logger: Logger): () => void {
+  let last = initial;
+  return watchFile(path, async () => {
+    let sdl: string;
+    try {
+      sdl = await readSupergraph(path);
+    } catch (error) {
+      logger.warn('supergraph file unreadable; keeping the current supergraph', { path, error: (error as Error).message });
+      return;
+    }
+    if (sdl === last) return;
+    try {
+      reload(sdl);
+      last = sdl;
+      logger.info('supergraph reloaded', { path });
+    } catch (error) {
+      logger.error('supergraph reload failed; keeping the current supergraph', { path, error: (error as Error).message });
+    }
+  });
+}
+
+/** True when `url` (a /health endpoint) answers 2xx within 1.5 s. */
+export async function probeHealth(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
