@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from '@shop/config';
 import { createRedisBus } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
-import { createLogger, serveUntilSignal } from '@shop/subgraph-kit';
+import { createLogger, readShutdownConfig, serveUntilSignal, supervisorReports } from '@shop/subgraph-kit';
 import { buildRouterConfig } from './config.js';
 import { readPersistedQueryManifest } from './persistedQueries.js';
 import { createRouter } from './server.js';
 import { readSupergraph, subgraphsOf } from './supergraph.js';
 
 const config = loadConfigOrExit('router', process.env, (env) => buildRouterConfig(env, process.env));
+const shutdown = loadConfigOrExit('router', process.env, readShutdownConfig);
 const logger = createLogger({ service: 'router', level: config.logLevel });
 
 if (!config.redisUrl) {
@@ -50,6 +51,7 @@ try {
     metricsPort: config.metricsPort,
     processMetrics: true,
     ...(events ? { events } : {}),
+    processes: supervisorReports(),
   });
   logger.info('supergraph loaded', {
     path: config.supergraphPath,
@@ -57,7 +59,7 @@ try {
     partnerOperations: partnerManifest.size,
     store: kv.kind,
   });
-  await serveUntilSignal({ service: router, port: config.port, logger, cleanup: release });
+  await serveUntilSignal({ service: router, port: config.port, logger, cleanup: release, shutdown });
 } catch (error) {
   logger.error('router failed to start', { error: (error as Error).message });
   await release();

@@ -86,7 +86,16 @@ export function createPersistedQueries(options: {
   localEntries?: number;
   /** The largest APQ document kept (bytes of UTF-8); a larger one still runs but is not stored. */
   maxQueryBytes?: number;
+  /**
+   * The store is a cache: while it fails (Redis restarting), a hash alone is a miss (the client
+   * sends the query again) and a registration still runs, unstored. Told here, not to the client.
+   */
+  onStoreError?: (error: unknown) => void;
 }): PersistedQueries {
+  const storeFailed = (error: unknown) => {
+    options.onStoreError?.(error);
+    return null;
+  };
   const local = new LRUCache<string, string>({ max: options.localEntries ?? 5000, ttl: APQ_TTL_SECONDS * 1000 });
   const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
 
@@ -112,13 +121,13 @@ export function createPersistedQueries(options: {
         if (local.get(sha256Hash) !== undefined || Buffer.byteLength(query) > maxQueryBytes) return { ok: true, query, changed: true };
         const register = async () => {
           local.set(sha256Hash, query);
-          await options.kv.set(apqKey(sha256Hash), query, { ttlSeconds: APQ_TTL_SECONDS });
+          await options.kv.set(apqKey(sha256Hash), query, { ttlSeconds: APQ_TTL_SECONDS }).catch(storeFailed);
         };
         return { ok: true, query, changed: true, register };
       }
       let query = local.get(sha256Hash) ?? options.manifest.get(sha256Hash);
       if (query === undefined) {
-        query = (await options.kv.get(apqKey(sha256Hash))) ?? undefined;
+        query = (await options.kv.get(apqKey(sha256Hash)).catch(storeFailed)) ?? undefined;
         if (query === undefined) {
           return {
             ok: false,

@@ -107,10 +107,14 @@ export interface RouterOptions {
    * /metrics, and admins list and replay its dead letters under /admin/events/.
    */
   events?: EventBus;
+  /** The supervisor's latest report (`npm start -- --processes`): every process's state and restarts, on /health. */
+  processes?: () => Record<string, unknown> | undefined;
 }
 
 export interface Router {
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
+  /** Readiness false from now on (`/health/ready` 503), while requests are still served. */
+  drain(): void;
   stop(): Promise<void>;
   /** Swaps in a new supergraph; requests in flight finish on the old one. Throws if it is invalid. */
   reload(supergraphSdl: string): void;
@@ -192,7 +196,11 @@ export function createRouter(options: RouterOptions): Router {
   const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, { revocations }) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
-  const persisted = createPersistedQueries({ kv, manifest: options.partnerManifest ?? new Map() });
+  const persisted = createPersistedQueries({
+    kv,
+    manifest: options.partnerManifest ?? new Map(),
+    onStoreError: (error) => logger.warn('APQ store failed; serving without it', { error: (error as Error).message }),
+  });
   const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
   const costBuckets = createCostBuckets({
     maximumAvailable: options.partnerCost?.budget ?? DEFAULT_PARTNER_COST.budget,
@@ -277,10 +285,12 @@ export function createRouter(options: RouterOptions): Router {
     const subgraphs = runtime?.subgraphs ?? initialSubgraphs;
     const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probeHealth(healthUrlOf(s.url))] as const));
     const status = ready ? 200 : 503;
+    const processes = options.processes?.();
     sendJson(res, status, {
       status: ready ? (checks.every(([, up]) => up) ? 'ok' : 'degraded') : 'starting',
       supergraph: ready ? 'loaded' : 'loading',
       subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'up' : 'down'])),
+      ...(processes ? { processes } : {}),
     });
   };
 
@@ -306,7 +316,7 @@ export function createRouter(options: RouterOptions): Router {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>> = {
     '/graphql': handleGraphQL,
     '/health': async (_req, res) => handleHealth(res),
-    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live' }),
+    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', pid: process.pid }),
     '/health/ready': async (_req, res) => handleReadiness(res),
     '/.well-known/jwks.json': async (_req, res) => handleKeySet(res),
     [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await serviceKeyDirectory.keySet(), { 'cache-control': 'no-cache' }),
@@ -362,6 +372,9 @@ export function createRouter(options: RouterOptions): Router {
         metricsUrl = `http://127.0.0.1:${port}/metrics`;
       }
       return listening;
+    },
+    drain() {
+      draining = true;
     },
     async stop() {
       draining = true;

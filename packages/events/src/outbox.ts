@@ -94,6 +94,7 @@ export interface OutboxRelay {
   flush(): Promise<number>;
   /** Asks for a flush soon (after a commit), without waiting for the next poll. */
   wake(): void;
+  /** No more polls; waits for the batch under way, then publishes what is committed by now (a last flush). */
   stop(): Promise<void>;
 }
 
@@ -176,9 +177,17 @@ export function startOutboxRelay(options: {
       if (!stopped) void flush().catch((error: unknown) => options.onError?.(error));
     },
     async stop() {
+      if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => 0);
+      // Events committed by the requests that finished during the shutdown leave now, not on the
+      // next start; if the bus is unreachable they stay in the outbox for the next relay.
+      try {
+        for (let n = batchSize; n === batchSize; ) n = await publishBatch();
+      } catch (error) {
+        options.onError?.(error);
+      }
     },
   };
 }

@@ -79,18 +79,35 @@ describe('transactional outbox', () => {
     };
     const doomed = startOutboxRelay({ db, bus: crashing, pollMs: 1_000_000 });
     await expect(doomed.flush()).rejects.toThrow('killed mid-way');
+    // Its last flush on stop fails the same way (a second delivery), and the batch still stays.
     await doomed.stop();
     await until(() => handled.length === 1);
     expect(handled).toEqual(['while-relay-dead']);
 
-    // 3. A fresh relay publishes the batch again; the consumer sees it twice and acts once.
+    // 3. A fresh relay publishes the batch again; the consumer sees it three times and acts once.
     const second = await placeOrder('after-restart');
     const relay = startOutboxRelay({ db, bus, pollMs: 20 });
     await until(() => handled.length === 2);
     await relay.stop();
     expect(handled).toEqual(['while-relay-dead', 'after-restart']);
-    expect(deliveries.filter((id) => id === first.id)).toHaveLength(2);
+    expect(deliveries.filter((id) => id === first.id)).toHaveLength(3);
     expect(deliveries.filter((id) => id === second.id)).toHaveLength(1);
+    const left = await db.selectFrom('event_outbox').select('id').where('published_at', 'is', null).execute();
+    expect(left).toEqual([]);
+    await bus.close();
+  });
+
+  it('publishes on stop what was committed since the last poll', async () => {
+    const bus = createMemoryBus();
+    const seen: string[] = [];
+    await bus.subscribe({ group: 'test', types: '*', handler: async (e) => void seen.push(e.key) });
+    // Polls far apart and never woken: only the stop can publish it.
+    const relay = startOutboxRelay({ db, bus, pollMs: 1_000_000 });
+    await relay.flush();
+    await placeOrder('committed-while-stopping');
+    await relay.stop();
+    await until(() => seen.includes('committed-while-stopping'));
+    expect(seen).toEqual(['committed-while-stopping']);
     const left = await db.selectFrom('event_outbox').select('id').where('published_at', 'is', null).execute();
     expect(left).toEqual([]);
     await bus.close();

@@ -3,6 +3,7 @@ import { createRedisStore } from './redis.js';
 import type { KeyValueStore } from './types.js';
 
 export { createMemoryStore, createRedisStore };
+export * from './server.js';
 export { openJournal, type Journal, type JournalOptions } from './journal.js';
 export type { KeyValueStore };
 

@@ -30,8 +30,12 @@ export function createPostgres<DB>(options: {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
   });
-  // An idle client that loses its connection must not crash the process.
+  // A client that loses its connection (PostgreSQL restarting) must not crash the process: idle
+  // ones report to the pool, checked-out ones to this listener, which pg needs when the loss
+  // comes between two statements (no query to fail). Either way the pool drops the broken client
+  // on release, and the next request connects anew.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const stats: QueryStats = {
     queries: 0,
     reset() {

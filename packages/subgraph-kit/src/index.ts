@@ -20,5 +20,6 @@ export * from './serviceAuth.js';
 export * from './trustConfig.js';
 export * from './serviceClient.js';
 export * from './subgraph.js';
+export * from './supervision.js';
 export * from './websocket.js';
 export * from './webSocketEndpoint.js';

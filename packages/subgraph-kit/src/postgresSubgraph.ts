@@ -51,7 +51,7 @@ export interface PostgresSubgraphOptions<DB, TContext extends RequestBase, TExtr
 /**
  * A subgraph on PostgreSQL: `createSubgraph` plus the request pool, migrations to the latest
  * schema, the background pool, the outbox relay (when the migrations create the outbox) and
- * readiness that pings the database. Stops in order: workers, server, relay, pools.
+ * readiness that pings the database. Stops in order: server, workers, relay, pools.
  */
 export async function createPostgresSubgraph<DB, TContext extends RequestBase, TExtra extends object = object>(
   options: PostgresSubgraphOptions<DB, TContext, TExtra>,
@@ -75,7 +75,8 @@ export async function createPostgresSubgraph<DB, TContext extends RequestBase, T
       const relay = Object.values(options.migrations).includes(outboxMigration)
         ? startOutboxRelay({ db: background.db, bus: parts.bus, onError: (error) => parts.logger.error('outbox relay failed', { error }) })
         : null;
-      // Registered after the pools, so it stops before them; events left unpublished go out on the next start.
+      // Registered after the pools, so it stops before them, after the server and consumers: its last
+      // flush publishes what they committed; what the bus refuses then goes out on the next start.
       if (relay) parts.resource(() => relay.stop());
 
       const wiring = await options.wire({ ...parts, db: postgres.db, background: background.db, wakeRelay: () => relay?.wake() });

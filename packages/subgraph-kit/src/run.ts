@@ -8,33 +8,62 @@ import type { RunnableSubgraph, SubgraphDeps } from './subgraph.js';
 
 export interface Service {
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
+  /** Readiness false from now on, while requests are still served (the first step of a shutdown). */
+  drain?(): void;
   stop(): Promise<void>;
 }
 
+/** How a process shuts down on SIGTERM (the same for every subgraph and the router). */
+export interface ShutdownConfig {
+  /**
+   * SHUTDOWN_DELAY_MS (default 0): how long the process stays up, unready but serving, before it
+   * stops accepting, so load balancers that poll readiness (Kubernetes endpoints) stop sending first.
+   */
+  delayMs: number;
+  /** SHUTDOWN_GRACE_MS (default 15 s): in-flight work must finish within this, or the process exits 1. */
+  graceMs: number;
+}
+
+export function readShutdownConfig(env: EnvReader): ShutdownConfig {
+  return {
+    delayMs: env.int('SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
+    graceMs: env.int('SHUTDOWN_GRACE_MS', 15_000, { min: 1_000, max: 600_000 }),
+  };
+}
+
 /**
- * Production entry helper: listen, log where, and on SIGTERM/SIGINT drain in-flight
- * requests, release resources and exit 0. A failed start exits 1 with the reason logged.
+ * Production entry helper: listen, log where, and on SIGTERM/SIGINT shut down gracefully:
+ * readiness false at once, then (after `delayMs`) stop accepting, close WebSockets with a code
+ * clients reconnect on, finish in-flight requests, stop consumers and relays after their current
+ * event, release resources and exit 0; exit 1 if that outlasts `graceMs`. A process started by a
+ * supervisor with an IPC channel does the same when the supervisor goes away. A failed start
+ * exits 1 with the reason logged.
  */
 export async function serveUntilSignal(options: {
   service: Service;
   port: number;
   logger: Logger;
   cleanup?: () => Promise<void>;
+  shutdown?: ShutdownConfig;
 }): Promise<void> {
   const { logger } = options;
+  const { delayMs, graceMs } = options.shutdown ?? { delayMs: 0, graceMs: 15_000 };
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
+    options.service.drain?.();
+    logger.info('shutting down', { signal, delayMs, graceMs });
     const force = setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
+      logger.error('shutdown took longer than its grace period, exiting', { graceMs });
       process.exit(1);
-    }, 15_000);
+    }, delayMs + graceMs);
     force.unref();
     try {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       await options.service.stop();
       await options.cleanup?.();
+      logger.info('stopped');
       process.exit(0);
     } catch (error) {
       logger.error('shutdown failed', { error });
@@ -43,6 +72,7 @@ export async function serveUntilSignal(options: {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (process.connected) process.once('disconnect', () => void shutdown('supervisor gone'));
   try {
     const { url } = await options.service.listen(options.port);
     logger.info('listening', { url });
@@ -87,6 +117,7 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
 ): Promise<void> {
   const { name } = definition;
   const config = loadConfigOrExit(name, options.env ?? process.env, definition.config);
+  const shutdown = loadConfigOrExit(name, options.env ?? process.env, readShutdownConfig);
   const logger = createLogger({ service: name, level: config.logLevel });
   if (config.redisUrl === undefined) logger.warn('REDIS_URL is not set: events, caches and pub/sub stay in this process (development only)');
   const bus = createEventBus({
@@ -121,6 +152,6 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
     await release().catch(() => undefined);
     process.exit(1);
   }
-  await serveUntilSignal({ service: subgraph, port: config.port, logger, cleanup: release });
+  await serveUntilSignal({ service: subgraph, port: config.port, logger, cleanup: release, shutdown });
   options.onListening?.(subgraph, config, logger);
 }

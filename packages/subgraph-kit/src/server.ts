@@ -59,7 +59,8 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   logger: Logger;
   /**
    * Throws when a dependency (database, cache) is not reachable: `/health` and `/health/ready`
-   * then answer 503. `/health/live` answers 200 whenever the process serves HTTP.
+   * then answer 503. `/health/live` answers 200 whenever the process serves HTTP, with its pid
+   * (a supervisor checks that the process it started is the one answering on the port).
    */
   readiness?: () => Promise<void>;
   /** Served at `/metrics` in the Prometheus text format (a prom-client Registry, e.g. the event bus's). */
@@ -88,6 +89,8 @@ export interface SubgraphServer {
   /** Open GraphQL-over-WebSocket client connections (the router's upstream subscription sockets). */
   openWebSockets(): number;
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
+  /** Readiness false from now on; requests are still served until `stop`. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -234,7 +237,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
   const builtIn: Record<string, RouteHandler> = {
     '/health': async (_req, res) => handleHealth(res),
     '/health/ready': async (_req, res) => handleHealth(res),
-    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', service: options.name }),
+    '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', service: options.name, pid: process.pid }),
     '/metrics': async (_req, res) => handleMetrics(res),
   };
 
@@ -267,6 +270,9 @@ export function createSubgraphServer<TContext extends RequestBase>(
       started ??= apollo.start();
       await started;
       return listenOn(httpServer, target, host);
+    },
+    drain() {
+      draining = true;
     },
     async stop() {
       draining = true;

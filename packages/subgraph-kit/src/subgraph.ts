@@ -12,7 +12,9 @@ import { serviceKeyRing, type PrivateKeySetting } from './trustConfig.js';
 /** What a process runs: `listen` to serve, `stop` to drain and release everything. */
 export interface RunnableSubgraph {
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
-  /** Stops background work, drains in-flight requests, then closes what the subgraph opened. Idempotent. */
+  /** Readiness false from now on (`/health/ready` answers 503), while requests are still served. */
+  drain(): void;
+  /** Readiness false, background work stopped, in-flight requests drained, then what the subgraph opened closed. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -115,9 +117,12 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
 
   const stopAll = async (server?: { stop(): Promise<void> }) => {
     stopping.abort();
+    // The server first: no new requests, in-flight ones finish and commit their events; then the
+    // workers (relays publish what was committed, consumers finish their current event); then
+    // what they all used.
     const steps = [
-      ...[...workers].reverse().map((worker) => () => worker.stop()),
       ...(server ? [() => server.stop()] : []),
+      ...[...workers].reverse().map((worker) => () => worker.stop()),
       ...[...resources].reverse(),
     ];
     // Every step runs even when one fails: a stuck consumer must not keep the pool open.
@@ -171,7 +176,9 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
   return {
     ...(wiring.extras as TExtra),
     listen: (port, host) => server.listen(port, host),
+    drain: () => server.drain(),
     stop() {
+      server.drain();
       stopped ??= stopAll(server);
       return stopped;
     },

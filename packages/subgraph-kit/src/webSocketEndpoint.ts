@@ -8,11 +8,15 @@ export interface WebSocketEndpoint {
   /** Open client sockets right now. */
   openSockets(): number;
   /**
-   * Stops accepting upgrades, runs `dispose` (graphql-ws closes its sockets with 1001) and
-   * terminates any peer that has not finished the close handshake a second later. Once only.
+   * Stops accepting upgrades, closes every socket with 1012 (Service Restart), runs `dispose`
+   * (graphql-ws ends their subscriptions) and terminates any peer that has not finished the
+   * close handshake a second later. Once only.
    */
   close(dispose: () => Promise<void> | void): Promise<void>;
 }
+
+/** The close code of a socket the server ends because it stops (RFC 6455 registry: Service Restart). */
+export const SERVICE_RESTART = 1012;
 
 /**
  * A WebSocket server sharing an HTTP server's port on one path (other upgrade requests are
@@ -59,6 +63,9 @@ export function openWebSocketEndpoint(options: {
         // A peer that does not answer the close handshake must not hold up the shutdown.
         const sockets = [...wss.clients];
         const force = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
+        // graphql-ws clients (Apollo's GraphQLWsLink, urql, the router's own upstream sockets)
+        // reconnect and resubscribe after 1012, as after 1001; 1012 says the service restarts.
+        for (const socket of sockets) socket.close(SERVICE_RESTART, 'Service restart');
         try {
           await dispose();
         } finally {

@@ -47,7 +47,7 @@ export interface GraphQLWebSocketOptions<TContext> {
 export interface GraphQLWebSocket {
   /** Open client sockets right now. */
   openSockets(): number;
-  /** Closes every socket (1001, Going away) and stops accepting new ones. */
+  /** Closes every socket (1012, Service Restart: clients reconnect) and stops accepting new ones. */
   close(): Promise<void>;
 }
 

@@ -10,11 +10,11 @@ export async function graphql<T = any>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), ...(options.signal ? { signal: options.signal } : {}) });
   const text = await response.text();
   let body: { data?: T; errors?: GraphQLResponse['errors'] };
   try {
