@@ -1,5 +1,5 @@
 import { loadConfigOrExit, type Env, type EnvReader } from '@shop/config';
-import { createEventBus } from '@shop/events';
+import { createEventBus, DEFAULT_RETRY } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
 import { resolveDatabase, type ResolvedDatabase } from '@shop/postgres';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -29,6 +29,14 @@ export function readShutdownConfig(env: EnvReader): ShutdownConfig {
     delayMs: env.int('SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     graceMs: env.int('SHUTDOWN_GRACE_MS', 15_000, { min: 1_000, max: 600_000 }),
   };
+}
+
+/**
+ * EVENT_MAX_ATTEMPTS (default 12, about two minutes of backoff): tries per event, the first
+ * included, before a consumer gives up on it and dead-letters it.
+ */
+export function readEventRetry(env: EnvReader): { maxAttempts: number } {
+  return { maxAttempts: env.int('EVENT_MAX_ATTEMPTS', DEFAULT_RETRY.maxAttempts, { min: 1, max: 100 }) };
 }
 
 /**
@@ -122,6 +130,7 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
   if (config.redisUrl === undefined) logger.warn('REDIS_URL is not set: events, caches and pub/sub stay in this process (development only)');
   const bus = createEventBus({
     redisUrl: config.redisUrl,
+    retry: loadConfigOrExit(name, options.env ?? process.env, readEventRetry),
     onError: (error, event) => logger.warn('event handling failed', { error, eventId: event?.id, type: event?.type }),
     onDeadLetter: (letter) =>
       logger.error('event dead-lettered after its last try: `npm run admin -- events dead-letters`', {
