@@ -1,6 +1,7 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { EventQueue, type Logger } from '@shop/subgraph-kit';
+import { SpanKind, withSpan } from '@shop/telemetry';
 import type { RouterContext } from './context.js';
 import type { SubscriptionPlan, SupergraphRuntime } from './SupergraphRuntime.js';
 import type { UpstreamPool } from './UpstreamPool.js';
@@ -126,7 +127,12 @@ export class FederatedSubscriptions {
         next: (event) => {
           chain = chain
             .then(async () => {
-              if (!stopped) broadcast(await resolveEvent(event));
+              if (stopped) return;
+              // One trace per event: the entity fetches that complete it nest under this span.
+              const result = await withSpan(`subscription event ${service}`, { kind: SpanKind.CONSUMER, attributes: { 'shop.subgraph': service } }, () =>
+                resolveEvent(event),
+              );
+              broadcast(result);
             })
             .catch((error: unknown) => {
               logger.error('completing a subscription event failed', { error });

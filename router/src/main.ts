@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from '@shop/config';
 import { createRedisBus } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
+import { readTelemetryConfig, startTelemetry } from '@shop/telemetry';
 import { createLogger, readShutdownConfig, serveUntilSignal, supervisorReports } from '@shop/subgraph-kit';
 import { buildRouterConfig } from './config.js';
 import { readPersistedQueryManifest } from './persistedQueries.js';
@@ -10,6 +11,7 @@ import { readSupergraph, subgraphsOf } from './supergraph.js';
 
 const config = loadConfigOrExit('router', process.env, (env) => buildRouterConfig(env, process.env));
 const shutdown = loadConfigOrExit('router', process.env, readShutdownConfig);
+const telemetry = await startTelemetry({ serviceName: 'router', config: loadConfigOrExit('router', process.env, readTelemetryConfig) });
 const logger = createLogger({ service: 'router', level: config.logLevel });
 
 if (!config.redisUrl) {
@@ -21,6 +23,7 @@ const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'router:'
 const events = config.redisUrl ? createRedisBus(config.redisUrl) : undefined;
 const release = async () => {
   await Promise.all([kv.close(), events?.close()]);
+  await telemetry?.shutdown();
 };
 
 try {

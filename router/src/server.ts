@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { ExecutionResult } from 'graphql';
 import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
+import { traceRequest } from '@shop/telemetry';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import {
   apolloLogger,
@@ -337,7 +338,9 @@ export function createRouter(options: RouterOptions): Router {
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname] ?? (eventsAdmin && url.pathname.startsWith(EVENTS_ADMIN_PREFIX) ? eventsAdmin : null);
-    const work = route ? route(req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    // Each GraphQL request is a trace (or continues the client's `traceparent`); every subgraph fetch nests under it.
+    const serve = () => (route ? route(req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' })));
+    const work = route && url.pathname === '/graphql' ? traceRequest(req, res, {}, serve) : serve();
     work.catch((error: unknown) => {
       logger.error('request failed', { error, path: url.pathname });
       if (!res.headersSent) sendGraphQLError(req, res, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });

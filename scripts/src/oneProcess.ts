@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfigOrExit } from '@shop/config';
 import { startEmbeddedPostgres } from '@shop/postgres';
 import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
+import { readTelemetryConfig, startTelemetry } from '@shop/telemetry';
 import { startStack, type StackKeys } from './stack.js';
 
 /**
@@ -24,6 +25,8 @@ export async function startOneProcess(options: {
     ? await readPersistedQueryManifest(routerConfig.partnerManifestPath)
     : new Map<string, string>();
 
+  // One process, one service name: its spans still nest router -> subgraph -> SQL.
+  const telemetry = await startTelemetry({ serviceName: 'shop', config: loadConfigOrExit('telemetry', process.env, readTelemetryConfig) });
   const postgres = await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'postgres'), port: options.pgPort, persistent: true });
   try {
     const stack = await startStack({
@@ -58,6 +61,7 @@ export async function startOneProcess(options: {
       async stop() {
         await stack.stop();
         await postgres.stop();
+        await telemetry?.shutdown();
       },
     };
   } catch (error) {

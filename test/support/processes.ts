@@ -43,7 +43,14 @@ async function quietPort(): Promise<number> {
  * its own process under the supervisor. Built mains (`npm test` builds first).
  */
 export async function startProcessSupergraph(
-  options: { replicas?: Record<string, number>; routers?: number; routerEnv?: Record<string, string>; serviceEnv?: Record<string, string> } = {},
+  options: {
+    replicas?: Record<string, number>;
+    routers?: number;
+    routerEnv?: Record<string, string>;
+    serviceEnv?: Record<string, string>;
+    /** Every process's LOG_LEVEL (default LOG_LEVEL of the test run, else `warn`). */
+    logLevel?: string;
+  } = {},
 ): Promise<ProcessSupergraph> {
   const root = join(new URL('.', import.meta.url).pathname, '..', '..');
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-processes-'));
@@ -71,7 +78,7 @@ export async function startProcessSupergraph(
     serviceEnv: { FREE_SHIPPING_THRESHOLD: '1000.00', ...options.serviceEnv },
     // Load tests come from one address: no per-IP limit in the way (the limiter still runs).
     routerEnv: { RATE_LIMIT_PER_MINUTE: '10000000', ...options.routerEnv },
-    logLevel: process.env.LOG_LEVEL && process.env.LOG_LEVEL !== 'silent' ? process.env.LOG_LEVEL : 'warn',
+    logLevel: options.logLevel ?? (process.env.LOG_LEVEL && process.env.LOG_LEVEL !== 'silent' ? process.env.LOG_LEVEL : 'warn'),
     backoff: { initialMs: 200, maxMs: 2000 },
     ...(options.replicas ? { replicas: options.replicas } : {}),
     ...(options.routers ? { routers: options.routers } : {}),

@@ -1,5 +1,5 @@
 import { openBusJournal, type BusRecord } from './busJournal.js';
-import { matches } from './envelope.js';
+import { handleInTrace, matches } from './envelope.js';
 import { createEventMetrics } from './metrics.js';
 import { errorMessage, retryPolicy, type BusOptions, type DeadLetter } from './retry.js';
 import type { EventBus, EventEnvelope, SubscribeOptions, Subscription } from './types.js';
@@ -134,7 +134,7 @@ export function createMemoryBus(
         }
         group.current = delivery;
         try {
-          await consumer.handler(delivery.event);
+          await handleInTrace(group.name, delivery.event, consumer.handler);
           record({ ok: group.name, id: delivery.event.id });
           metrics.handled(group.name, delivery.event.type);
         } catch (error) {

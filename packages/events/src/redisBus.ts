@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { matches } from './envelope.js';
+import { traceRedisClient } from '@shop/telemetry';
+import { handleInTrace, matches } from './envelope.js';
 import { createEventMetrics, type GroupBacklog } from './metrics.js';
 import { errorMessage, retryPolicy, type BusOptions, type DeadLetter } from './retry.js';
 import type { EventBus, EventEnvelope, SubscribeOptions, Subscription } from './types.js';
@@ -60,7 +61,7 @@ export function createRedisBus(
     dead: `${stream}:dead`,
     deadCounts: `${stream}:dead:count`,
   };
-  const client = new Redis(url, { maxRetriesPerRequest: 3 });
+  const client = traceRedisClient(new Redis(url, { maxRetriesPerRequest: 3 }));
   client.on('error', () => undefined);
   const subscriptions = new Set<Subscription>();
   const metrics = createEventMetrics(() => backlog());
@@ -159,7 +160,7 @@ export function createRedisBus(
           return;
         }
         try {
-          await handler(event);
+          await handleInTrace(group, event, handler);
         } catch (error) {
           await failed(key, id, raw, event, Number(field('attempts') ?? 0) + 1, error);
           return;

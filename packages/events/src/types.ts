@@ -18,6 +18,11 @@ export interface EventEnvelope<T = unknown> {
   /** The aggregate it is about (e.g. the order id), for ordering and tracing. */
   key: string;
   data: T;
+  /**
+   * W3C trace context of the request that caused it (set when tracing is on), so its handlers'
+   * spans join that request's trace.
+   */
+  traceparent?: string;
 }
 
 export type EventHandler = (event: EventEnvelope) => Promise<void>;

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { traceRedisClient } from '@shop/telemetry';
 import type { KeyValueStore } from './types.js';
 
 // Sets the TTL only when INCRBY created the key, atomically, so a window never loses its expiry.
@@ -15,7 +16,7 @@ return value`;
  */
 export function createRedisStore(url: string, options: { keyPrefix?: string } = {}): KeyValueStore {
   const prefix = options.keyPrefix ?? '';
-  const client = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
+  const client = traceRedisClient(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true }));
   client.on('error', () => undefined);
   let subscriber: Redis | null = null;
   const listeners = new Map<string, Set<(message: string) => void>>();

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { recordSpan, SpanKind, tracingEnabled } from '@shop/telemetry';
 
 // Return BIGINT (int8) and NUMERIC as JS numbers only where safe: we keep money in integer
 // minor units inside INTEGER/BIGINT columns, so parse int8 as a number (values stay < 2^53).
@@ -36,6 +37,7 @@ export function createPostgres<DB>(options: {
   // on release, and the next request connects anew.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
+  const database = new URL(options.url).pathname.slice(1);
   const stats: QueryStats = {
     queries: 0,
     reset() {
@@ -46,6 +48,15 @@ export function createPostgres<DB>(options: {
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
       stats.queries += 1;
+      // Reported after the statement ran, still in the caller's context: a span in its trace.
+      if (tracingEnabled()) {
+        recordSpan(`SQL ${firstWord(event.query.sql)}`, {
+          kind: SpanKind.CLIENT,
+          durationMs: event.queryDurationMillis,
+          attributes: { 'db.system.name': 'postgresql', 'db.namespace': database, 'db.query.text': event.query.sql },
+          ...(event.level === 'error' ? { error: event.error } : {}),
+        });
+      }
       options.onQuery?.(event);
     },
   });
@@ -62,6 +73,10 @@ export function createPostgres<DB>(options: {
       if (!pool.ended) await pool.end().catch(() => undefined);
     },
   };
+}
+
+function firstWord(sql: string): string {
+  return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { pino, stdSerializers, stdTimeFunctions, type DestinationStream } from 'pino';
+import { traceFields } from '@shop/telemetry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -23,8 +24,9 @@ const RESERVED = new Set(['level', 'time', 'msg', 'service']);
 
 /**
  * One JSON object per line on stdout (pino): `level` as a name, ISO `time`, `service`, the
- * fields, `msg`. Errors anywhere in the fields keep their name, message and stack; circular
- * fields are written as "[Circular]"; secrets are redacted.
+ * fields, `msg`; inside a trace also `trace_id` and `span_id`, so a line leads to its trace.
+ * Errors anywhere in the fields keep their name, message and stack; circular fields are
+ * written as "[Circular]"; secrets are redacted.
  */
 export function createLogger(options: { service: string; level?: LogLevel; write?: (line: string) => void }): Logger {
   const destination: DestinationStream | undefined = options.write ? { write: options.write } : undefined;
@@ -36,6 +38,8 @@ export function createLogger(options: { service: string; level?: LogLevel; write
       // Errors under any field keep their name, message and stack (JSON would give `{}`).
       formatters: { level: (label) => ({ level: label }), log: serializeErrors },
       redact: { paths: REDACT, censor: '[redacted]' },
+      // A fresh object each time: pino merges the line's fields into what the mixin returns.
+      mixin: () => traceFields() ?? {},
     },
     destination,
   );

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { traceRedisClient } from '@shop/telemetry';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from './logger.js';
 
@@ -27,7 +28,7 @@ const ALLOWED: RateDecision = { allowed: true };
  */
 export function createRateLimits(options: { redisUrl?: string | undefined; keyPrefix: string; logger: Logger }): RateLimits {
   // No offline queue: while Redis is away a command fails at once and the insurance limiter answers.
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+  const redis = options.redisUrl ? traceRedisClient(new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })) : null;
   // The first requests wait (briefly) for the first connection, so they are not counted apart.
   const connected = redis
     ? new Promise<void>((resolve) => {

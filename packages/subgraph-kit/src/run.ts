@@ -2,6 +2,7 @@ import { loadConfigOrExit, type Env, type EnvReader } from '@shop/config';
 import { createEventBus, DEFAULT_RETRY } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
 import { resolveDatabase, type ResolvedDatabase } from '@shop/postgres';
+import { readTelemetryConfig, startTelemetry } from '@shop/telemetry';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { ListenTarget } from './listen.js';
 import type { RunnableSubgraph, SubgraphDeps } from './subgraph.js';
@@ -114,7 +115,8 @@ export interface SubgraphDefinition<TConfig extends ProcessConfig, TSubgraph ext
 }
 
 /**
- * A subgraph's production main: reads its config (exit 1 listing every problem), logs as JSON,
+ * A subgraph's production main: reads its config (exit 1 listing every problem), traces when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set, logs as JSON,
  * resolves its database (`DATABASE_URL`, else outside production an embedded PostgreSQL under
  * `.data/standalone/`), takes the event bus and key-value store from `REDIS_URL` (in-process
  * without it), then serves on `PORT` until SIGTERM/SIGINT, and releases all of it on the way out.
@@ -126,6 +128,8 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
   const { name } = definition;
   const config = loadConfigOrExit(name, options.env ?? process.env, definition.config);
   const shutdown = loadConfigOrExit(name, options.env ?? process.env, readShutdownConfig);
+  // First, so that every span the subgraph makes from here on is exported.
+  const telemetry = await startTelemetry({ serviceName: name, config: loadConfigOrExit(name, options.env ?? process.env, readTelemetryConfig) });
   const logger = createLogger({ service: name, level: config.logLevel });
   if (config.redisUrl === undefined) logger.warn('REDIS_URL is not set: events, caches and pub/sub stay in this process (development only)');
   const bus = createEventBus({
@@ -147,6 +151,7 @@ export async function runSubgraph<TConfig extends ProcessConfig, TSubgraph exten
   const release = async () => {
     await Promise.all([bus.close(), kv.close()]);
     await database?.release();
+    await telemetry?.shutdown();
   };
 
   let subgraph: TSubgraph;

@@ -7,6 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import { AppError, unauthenticated } from '@shop/errors';
+import { traceRequest } from '@shop/telemetry';
 import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
 import { controlCharacterRule } from './controlCharacters.js';
 import { createErrorFormatter } from './formatError.js';
@@ -250,7 +251,13 @@ export function createSubgraphServer<TContext extends RequestBase>(
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = builtIn[url.pathname] ?? routes[url.pathname];
-    const work = url.pathname === '/graphql' ? handleGraphQL(req, res, url) : route ? route(req, res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    const handle = url.pathname === '/graphql' ? () => handleGraphQL(req, res, url) : route ? () => route(req, res) : null;
+    // GraphQL and the subgraph's own routes (webhooks) continue the caller's trace; probes and scrapes stay out of it.
+    const work = !handle
+      ? Promise.resolve(sendJson(res, 404, { error: 'not found' }))
+      : builtIn[url.pathname]
+        ? handle()
+        : traceRequest(req, res, { 'shop.service': options.name }, handle);
     work.catch((error: unknown) => {
       if (error instanceof HttpError) {
         if (!res.headersSent) sendGraphQLError(req, res, { status: error.status, code: 'BAD_REQUEST', message: error.message });

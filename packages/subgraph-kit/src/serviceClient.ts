@@ -1,4 +1,5 @@
 import { AppError } from '@shop/errors';
+import { SpanKind, withSpan, withTraceContext } from '@shop/telemetry';
 import type { ServiceCredentials } from './serviceAuth.js';
 
 /**
@@ -80,7 +81,12 @@ export class ServiceUnavailableError extends Error {
  * the request fails or times out, the body is not a JSON object, an HTTP 5xx carries no data, or
  * any other non-2xx answer carries neither data nor errors.
  */
-export async function callService<T>(options: CallServiceOptions): Promise<ServiceResponse<T>> {
+export function callService<T>(options: CallServiceOptions): Promise<ServiceResponse<T>> {
+  // A client span in the caller's trace; the called service continues it from `traceparent`.
+  return withSpan(`call ${options.service}`, { kind: SpanKind.CLIENT, attributes: { 'server.address': options.url }, onlyInTrace: true }, () => send<T>(options));
+}
+
+async function send<T>(options: CallServiceOptions): Promise<ServiceResponse<T>> {
   const { service, url } = options;
   const Unavailable = options.unavailableError ?? ServiceUnavailableError;
   const fail = (reason: string, cause?: unknown): never => {
@@ -135,7 +141,7 @@ function outgoingHeaders(forward: ForwardedHeaders = {}): Record<string, string>
   if (forward.authorization) headers.authorization = forward.authorization;
   if (forward.requestId) headers['x-request-id'] = forward.requestId;
   if (forward.clientIp) headers['x-forwarded-for'] = forward.clientIp;
-  return headers;
+  return withTraceContext(headers);
 }
 
 function toServiceError(raw: unknown): ServiceError {

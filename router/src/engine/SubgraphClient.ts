@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { SpanKind, withSpan, withTraceContext } from '@shop/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './CircuitBreaker.js';
 
@@ -85,7 +86,16 @@ export class SubgraphClient {
     return this.pool.close();
   }
 
-  private async send(body: string, headers: Record<string, string>): Promise<Raw> {
+  /** One subgraph fetch, a client span in the request's trace (its `traceparent` goes along). */
+  private send(body: string, headers: Record<string, string>): Promise<Raw> {
+    return withSpan(`subgraph ${this.name}`, { kind: SpanKind.CLIENT, attributes: { 'shop.subgraph': this.name }, onlyInTrace: true }, async (span) => {
+      const raw = await this.sendNow(body, withTraceContext(headers));
+      span?.setAttribute('shop.subgraph.outcome', raw.kind === 'body' ? String(raw.status) : 'unavailable');
+      return raw;
+    });
+  }
+
+  private async sendNow(body: string, headers: Record<string, string>): Promise<Raw> {
     if (!this.breaker.allow()) {
       return { kind: 'unavailable', message: `Subgraph "${this.name}" is unavailable (failing; retried shortly)` };
     }

@@ -1,3 +1,4 @@
+import { traceMethods } from '@shop/telemetry';
 import { MongoClient, MongoServerError, type Collection, type Document, type Filter, type UpdateFilter } from 'mongodb';
 import {
   DuplicateKeyError,
@@ -96,7 +97,8 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
       projection: { ...PRODUCT_PROJECTION },
     });
 
-  return {
+  // Every call a span in the request's trace (the driver itself is not patched).
+  return traceMethods<ProductRepository>({
     findByIds: (ids) => productsWhere(productsByIdsFilter(ids)),
     findBySkus: (skus) => productsWhere(productsBySkusFilter(skus)),
     async findPage(query) {
@@ -190,7 +192,7 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
     async close() {
       await client.close();
     },
-  };
+  }, 'mongodb', { 'db.system.name': 'mongodb', 'db.namespace': options.dbName });
 }
 
 /** The name of the index an E11000 error names, e.g. `sku_unique` or `_id_`. */

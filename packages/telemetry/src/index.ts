@@ -1,0 +1,3 @@
+export * from './redis.js';
+export * from './spans.js';
+export * from './tracing.js';
