@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { until } from '@shop/testing';
 import { Supervisor } from '../src/processes/Supervisor.js';
 
 // The supervisor of `npm start -- --processes` with real child processes (plain `node -e`
 // programs): what it logs and reports is what an operator sees.
-
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const node = (name: string, program: string) => ({
   name,
@@ -26,7 +19,7 @@ describe('Supervisor', () => {
     const lines: string[] = [];
     const supervisor = new Supervisor({ log: (line) => lines.push(line), output: () => undefined, backoff: { initialMs: 100, maxMs: 400, resetAfterMs: 600_000 } });
     await supervisor.start(node('flaky', 'setTimeout(() => process.exit(3), 50)'));
-    await until('four restarts', () => lines.filter((line) => line.startsWith('flaky exited')).length >= 4);
+    await until(() => lines.filter((line) => line.startsWith('flaky exited')).length >= 4, 'four restarts', 30_000);
     await supervisor.stop();
     expect(lines.filter((line) => line.startsWith('flaky exited')).slice(0, 4)).toEqual([
       'flaky exited (code 3); restart 1 in 0.1 s',

@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { eventually as eventuallyRead, graphql, graphqlOk, until as untilHolds, type GraphQLResponse } from '@shop/testing';
 import { ADMIN } from '../support/supergraph.js';
 
 /** How long one request may take before it counts as hung: far past every subgraph deadline. */
 export const HUNG_AFTER_MS = 30_000;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `read` until `done` holds; the last value either way (assertions say what was expected). */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((error: unknown) => error as T);
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(200);
-  }
+/**
+ * @shop/testing's `eventually` through a fault: a read that throws (the piece it asks is
+ * restarting) counts as not done yet, and faults get longer to pass.
+ */
+export function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  return eventuallyRead(() => read().catch((error: unknown) => error as T), done, timeoutMs);
 }
 
-/** Waits until `condition` holds, or throws with `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
+/** @shop/testing's `until`, with the time a fault needs. */
+export function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  return untilHolds(condition, what, timeoutMs);
 }
 
 /** Requests that never answer show up as `hung` instead of blocking the test. */

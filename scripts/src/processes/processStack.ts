@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Env } from '@shop/config';
 import { pingRedis, redisServerArgs } from '@shop/kv';
 import { freePort, waitForPostgres } from '@shop/postgres';
+import { probeHealth } from '@shop/router';
 import type { StackKeys } from '../stack.js';
 import { SUBGRAPH_PORTS } from '../subgraphs.js';
 import { startBalancer, type Balancer } from './balancer.js';
@@ -78,7 +79,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     command: process.execPath,
     args: router ? ['--max-old-space-size=256', main] : [main],
     env: { ...options.env, ...env, PORT: String(port) },
-    ready: async (pid) => (await servedBy(port, pid)) && (await httpOk(`http://127.0.0.1:${port}/health/ready`)),
+    ready: async (pid) => (await servedBy(port, pid)) && (await probeHealth(`http://127.0.0.1:${port}/health/ready`)),
     ipc: true,
     reports: router,
     stopRank: rank,
@@ -209,16 +210,6 @@ async function servedBy(port: number, pid: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(2000) });
     return ((await response.json()) as { pid?: number }).pid === pid;
-  } catch {
-    return false;
-  }
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.body?.cancel();
-    return response.ok;
   } catch {
     return false;
   }
