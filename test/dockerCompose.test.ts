@@ -56,6 +56,14 @@ describe('docker-compose.yml', () => {
     expect(compose.services.products.environment.MONGO_URL).toMatch(/^mongodb:\/\/mongo:/);
   });
 
+  it('keeps product pictures in MinIO, with a public-read bucket made before products starts', () => {
+    expect(compose.services.minio.healthcheck.test).toBeDefined();
+    expect(compose.services.minio.ports).toContain('9000:9000');
+    expect(compose.services.products.environment).toMatchObject({ S3_BUCKET: 'shop-images', S3_ENDPOINT: 'http://minio:9000' });
+    expect(compose.services.products.depends_on['minio-setup']).toEqual({ condition: 'service_completed_successfully' });
+    expect(compose.services['minio-setup'].command.join(' ')).toMatch(/mc mb --ignore-existing shop\/shop-images && mc anonymous set download shop\/shop-images/);
+  });
+
   it('builds from a Dockerfile that exists', () => {
     expect(existsSync(join(root, 'Dockerfile'))).toBe(true);
   });

@@ -177,6 +177,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ADMIN_PASSWORD: options.admin.password,
         ROUTER_URL: routerUrl,
         PRODUCTS_URL: urls.products,
+        // Where browsers fetch product pictures and upload new ones (products' own store without S3).
+        PRODUCTS_PUBLIC_URL: new URL(urls.products!).origin,
         INVENTORY_URL: urls.inventory,
         ORDERS_URL: urls.orders,
         USERS_URL: urls.users,

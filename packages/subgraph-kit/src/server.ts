@@ -66,7 +66,7 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   readiness?: () => Promise<void>;
   /** Served at `/metrics` in the Prometheus text format (a prom-client Registry, e.g. the event bus's). */
   metrics?: { metrics(): Promise<string>; readonly contentType: string };
-  /** Extra HTTP routes by exact path, e.g. webhooks. */
+  /** Extra HTTP routes by exact path, e.g. webhooks; a path ending in `/` serves everything below it. */
   routes?: Record<string, RouteHandler>;
   introspection?: boolean;
   bodyLimitBytes?: number;
@@ -250,7 +250,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = builtIn[url.pathname] ?? routes[url.pathname];
+    const route = builtIn[url.pathname] ?? routes[url.pathname] ?? prefixRouteOf(routes, url.pathname);
     const handle = url.pathname === '/graphql' ? () => handleGraphQL(req, res, url) : route ? () => route(req, res) : null;
     // GraphQL and the subgraph's own routes (webhooks) continue the caller's trace; probes and scrapes stay out of it.
     const work = !handle
@@ -290,6 +290,11 @@ export function createSubgraphServer<TContext extends RequestBase>(
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+function prefixRouteOf(routes: Record<string, RouteHandler>, path: string): RouteHandler | undefined {
+  const prefix = Object.keys(routes).find((candidate) => candidate.endsWith('/') && path.startsWith(candidate));
+  return prefix === undefined ? undefined : routes[prefix];
 }
 
 function verifierOf(source: KeySource | AccessTokenVerifier): AccessTokenVerifier {

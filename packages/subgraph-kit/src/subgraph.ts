@@ -69,7 +69,7 @@ export interface SubgraphWiring<TContext extends RequestBase, TExtra extends obj
   resolvers: ResolverMap<TContext>;
   /** Builds the per-request context (and its DataLoaders) from the verified caller. */
   context: (base: RequestBase) => TContext | Promise<TContext>;
-  /** Extra HTTP routes by exact path, e.g. webhooks. */
+  /** Extra HTTP routes by exact path, e.g. webhooks; a path ending in `/` serves everything below it. */
   routes?: Record<string, RouteHandler>;
   /** Throws when a dependency is not ready; `/health` then answers 503. */
   readiness?: () => Promise<void>;

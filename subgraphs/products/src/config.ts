@@ -24,14 +24,26 @@ export interface ProductsConfig {
   /** Load the demo catalog into an empty store on start. */
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Where product pictures are uploaded to and read from. */
+  images: ImageStorageConfig;
 }
+
+/**
+ * S3 when S3_BUCKET is set (required in production); otherwise the subgraph's own signed store,
+ * reached by browsers at PRODUCTS_PUBLIC_URL. S3 credentials come from the SDK's usual chain
+ * (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the platform's identity).
+ */
+export type ImageStorageConfig =
+  | { kind: 's3'; bucket: string; region: string; endpoint: string | undefined; publicEndpoint: string | undefined }
+  | { kind: 'local'; publicUrl: string };
 
 export const PRODUCTS_DEFAULT_PORT = 4002;
 
 export function buildProductsConfig(env: EnvReader): ProductsConfig {
   const mongoUrl = env.url('MONGO_URL', { requiredInProduction: true, protocols: ['mongodb', 'mongodb+srv'] });
+  const port = env.port('PORT', PRODUCTS_DEFAULT_PORT);
   return {
-    port: env.port('PORT', PRODUCTS_DEFAULT_PORT),
+    port,
     mongoUrl,
     mongoDb: env.string('MONGO_DB', 'shop_products'),
     dataDir: env.optional('DATA_DIR'),
@@ -42,5 +54,21 @@ export function buildProductsConfig(env: EnvReader): ProductsConfig {
     // a real MongoDB is only ever seeded on request.
     seedDemo: env.bool('SEED_DEMO', mongoUrl === undefined),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    images: imageStorage(env, port),
+  };
+}
+
+function imageStorage(env: EnvReader, port: number): ImageStorageConfig {
+  const bucket = env.requiredInProduction('S3_BUCKET');
+  const http = { protocols: ['http', 'https'] };
+  if (bucket === undefined) {
+    return { kind: 'local', publicUrl: env.url('PRODUCTS_PUBLIC_URL', http) ?? `http://localhost:${port}` };
+  }
+  return {
+    kind: 's3',
+    bucket,
+    region: env.string('S3_REGION', 'us-east-1'),
+    endpoint: env.url('S3_ENDPOINT', http),
+    publicEndpoint: env.url('S3_PUBLIC_ENDPOINT', http),
   };
 }

@@ -2,6 +2,7 @@ import { formatAmount, money, toOutput } from '@shop/money';
 import { currencyCode, type CurrencyService } from './currencies.js';
 import { basePrice, effectivePrice, isDiscountActive, priceIn, variantPrice } from './pricing.js';
 import type { Resolvers } from './generated/resolvers.js';
+import type { ImageService } from './images/service.js';
 import type { SeoDocument } from './repository.js';
 import { ratingOf } from './reviews.js';
 import type { ProductService } from './service.js';
@@ -11,7 +12,7 @@ import { formatPercent, type ProductUpdateInput } from './validation.js';
 const seoOf = (document: { seo?: SeoDocument | null }): SeoDocument => document.seo ?? { title: null, description: null };
 
 /** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
-export function createResolvers(service: ProductService, currencies: CurrencyService): Resolvers {
+export function createResolvers(service: ProductService, currencies: CurrencyService, images: ImageService): Resolvers {
   return {
     Query: {
       product: (_, args, ctx) => service.product(ctx, args),
@@ -29,6 +30,8 @@ export function createResolvers(service: ProductService, currencies: CurrencySer
       addReview: (_, args, ctx) => service.addReview(ctx, args),
       setProductPrice: (_, args, ctx) => currencies.setProductPrice(ctx, args),
       setExchangeRate: (_, args, ctx) => currencies.setExchangeRate(ctx, args),
+      createProductImageUpload: (_, args, ctx) => images.createUpload(ctx, args),
+      attachProductImage: (_, args, ctx) => images.attach(ctx, args),
     },
     Product: {
       __resolveReference: (reference, ctx) => service.productReference(ctx, reference),

@@ -10,6 +10,9 @@ import { withProductCache, type CacheStats } from './repository/cached.js';
 import { countRepositoryCalls, type RepositoryStats } from './repository/counting.js';
 import { createEmbeddedProductRepository } from './repository/embedded.js';
 import { createMongoProductRepository, redactMongoUrl } from './repository/mongo.js';
+import { createLocalImageStore } from './images/local.js';
+import { createImageService } from './images/service.js';
+import type { ImageStore } from './images/store.js';
 import { createResolvers } from './resolvers.js';
 import { loadDemoCatalog } from './seed/loadDemoCatalog.js';
 import { createCurrencyService } from './currencies.js';
@@ -20,6 +23,8 @@ export interface ProductsSubgraphOptions extends SubgraphDeps {
   repository?: ProductRepository;
   /** How often the relay looks for events a failed publish left behind (default 1 s). */
   relayPollMs?: number;
+  /** The time upload URLs are signed and checked at; tests move it past an expiry. */
+  clock?: () => Date;
 }
 
 export interface ProductsSubgraph extends RunnableSubgraph {
@@ -39,7 +44,7 @@ export interface ProductsSubgraph extends RunnableSubgraph {
  * relay reads the store directly, so its polls neither touch the cache nor count as requests.
  */
 export function createProductsSubgraph(config: ProductsConfig, options: ProductsSubgraphOptions = {}): Promise<ProductsSubgraph> {
-  const { repository: givenStore, relayPollMs, ...deps } = options;
+  const { repository: givenStore, relayPollMs, clock = () => new Date(), ...deps } = options;
   return createSubgraph<ProductsContext, Omit<ProductsSubgraph, keyof RunnableSubgraph>>({
     name: 'products',
     typeDefs: loadSchema(import.meta.url),
@@ -57,8 +62,10 @@ export function createProductsSubgraph(config: ProductsConfig, options: Products
       resource(() => relay.stop());
       const service = createProductService({ repository, relay });
       worker(await startPrivacyParticipant({ bus, service: 'products', participant: createProductsPrivacy(repository), logger }));
+      const imageStore = await openImageStore(config, clock, logger);
       return {
-        resolvers: createResolvers(service, createCurrencyService({ repository, relay })),
+        resolvers: createResolvers(service, createCurrencyService({ repository, relay }), createImageService({ repository, relay, store: imageStore, clock })),
+        routes: imageStore.routes,
         context: (base) => ({ ...base, loaders: createLoaders(repository), now: new Date() }),
         readiness: () => store.ping(),
         extras: { repositoryStats: stats, storeStats: counted.stats, cacheStats: cache.stats, relay: { flush: () => relay.flush() } },
@@ -73,6 +80,18 @@ export const products: SubgraphDefinition<ProductsConfig, ProductsSubgraph> = {
   postgres: false,
   create: createProductsSubgraph,
 };
+
+async function openImageStore(config: ProductsConfig, clock: () => Date, logger: Logger): Promise<ImageStore> {
+  const images = config.images;
+  if (images.kind === 'local') {
+    logger.info('S3_BUCKET is not set: product pictures are uploaded to and served by this subgraph', { publicUrl: images.publicUrl });
+    return createLocalImageStore({ publicUrl: images.publicUrl, dataDir: config.dataDir, clock });
+  }
+  // Loaded only when used: the SDK is large and development never needs it.
+  const { createS3ImageStore } = await import('./images/s3.js');
+  logger.info('product pictures in S3', { bucket: images.bucket, region: images.region, endpoint: images.endpoint });
+  return createS3ImageStore(images);
+}
 
 async function openStore(config: ProductsConfig, logger: Logger): Promise<ProductRepository> {
   if (config.mongoUrl === undefined) {

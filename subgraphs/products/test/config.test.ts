@@ -25,8 +25,16 @@ describe('buildProductsConfig', () => {
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       seedDemo: true,
       logLevel: 'info',
+      images: { kind: 'local', publicUrl: 'http://localhost:4002' },
     });
     expect(warnings).toEqual([]);
+  });
+
+  it('keeps pictures in S3 when S3_BUCKET is set, signing uploads for the endpoint browsers reach', () => {
+    const { config } = load({ S3_BUCKET: 'shop-images', S3_ENDPOINT: 'http://minio:9000', S3_PUBLIC_ENDPOINT: 'http://localhost:9000' });
+    expect(config.images).toEqual({ kind: 's3', bucket: 'shop-images', region: 'us-east-1', endpoint: 'http://minio:9000', publicEndpoint: 'http://localhost:9000' });
+    expect(load({ PORT: '4102', PRODUCTS_PUBLIC_URL: 'https://shop.example/media' }).config.images).toEqual({ kind: 'local', publicUrl: 'https://shop.example/media' });
+    expect(problemsOf({ S3_BUCKET: 'b', S3_ENDPOINT: 'minio:9000' })).toEqual([expect.stringContaining('S3_ENDPOINT')]);
   });
 
   it('does not seed a real MongoDB unless SEED_DEMO=true', () => {
@@ -34,13 +42,14 @@ describe('buildProductsConfig', () => {
     expect(load({ MONGO_URL: 'mongodb+srv://cluster.example.net', SEED_DEMO: 'true' }).config.seedDemo).toBe(true);
   });
 
-  it('in production requires MONGO_URL, REDIS_URL and JWKS_URL, naming all at once', () => {
+  it('in production requires MONGO_URL, REDIS_URL, JWKS_URL and S3_BUCKET, naming all at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('MONGO_URL'),
         expect.stringContaining('REDIS_URL'),
         expect.stringContaining('JWKS_URL'),
+        expect.stringContaining('S3_BUCKET'),
       ]),
     );
   });

@@ -25,7 +25,8 @@ export async function startProducts(
   const { config } = readConfig({ LOG_LEVEL: 'silent', JWKS_URL: issuer.jwksUrl, ...env }, buildProductsConfig);
   const logger = createLogger({ service: 'products', level: 'silent' });
   const subgraph = await createProductsSubgraph(config, { logger, ...options });
-  const { url } = await subgraph.listen(0, '127.0.0.1');
+  // A PORT in `env` is listened on (upload and picture URLs name it); otherwise any free port.
+  const { url } = await subgraph.listen(env.PORT === undefined ? 0 : Number(env.PORT), '127.0.0.1');
   return {
     url,
     subgraph,

@@ -96,6 +96,15 @@ export type ExchangeRate = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** One HTTP header. */
+export type HttpHeader = {
+  __typename?: 'HttpHeader';
+  /** Header name, e.g. "Content-Type". */
+  name: Scalars['String']['output'];
+  /** Header value, e.g. "image/png". */
+  value: Scalars['String']['output'];
+};
+
 /** A product picture. */
 export type Image = {
   __typename?: 'Image';
@@ -111,6 +120,24 @@ export type ImageInput = {
   alt?: InputMaybe<Scalars['String']['input']>;
   /** Absolute http(s) URL, at most 2048 characters. */
   url: Scalars['String']['input'];
+};
+
+/**
+ * Where and how to upload one picture: send `method` to `uploadUrl` with exactly these `headers`
+ * and the file as the body, before `expiresAt`.
+ */
+export type ImageUpload = {
+  __typename?: 'ImageUpload';
+  /** When the upload URL stops working. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Headers the upload must carry as they are (Content-Type and Content-Length are signed). */
+  headers: Array<HttpHeader>;
+  /** Where the picture will be read from once uploaded; pass it to `attachProductImage`. */
+  imageUrl: Scalars['String']['output'];
+  /** The HTTP method to use: "PUT". */
+  method: Scalars['String']['output'];
+  /** The signed URL that takes the bytes. */
+  uploadUrl: Scalars['String']['output'];
 };
 
 /** An amount of money: a decimal string (never a float) and its ISO 4217 currency. */
@@ -143,6 +170,14 @@ export type Mutation = {
    */
   archiveProduct: Product;
   /**
+   * ADMIN only. Adds an uploaded picture (the `imageUrl` of an upload for this product, once its
+   * bytes are stored) as the product's last image, with its text alternative (at most 300
+   * characters). Attaching one the product already shows changes nothing. BAD_USER_INPUT names
+   * `imageUrl` for any other URL or nothing uploaded yet, `productId` past 20 pictures. Emits
+   * `product.updated`.
+   */
+  attachProductImage: Product;
+  /**
    * ADMIN only. Adds a category under `parentId` (top level when absent); the slug is made from the
    * name and is unique.
    */
@@ -152,6 +187,15 @@ export type Mutation = {
    * Emits `product.created`.
    */
   createProduct: Product;
+  /**
+   * ADMIN only. A signed URL to upload one picture of the product to: JPEG, PNG or WebP
+   * (`contentType` "image/jpeg", "image/png" or "image/webp"), `byteSize` bytes exactly, at most
+   * 5 MB (5242880 bytes). The signature binds the type and the size: the store refuses any other
+   * Content-Type or length, and the URL after `expiresAt` (15 minutes). Anything else is
+   * BAD_USER_INPUT naming `contentType` or `byteSize`; an unknown product NOT_FOUND, an archived
+   * one BAD_USER_INPUT (`productId`). Then `attachProductImage` with the `imageUrl`.
+   */
+  createProductImageUpload: ImageUpload;
   /**
    * ADMIN only. Sets how many `to` one `from` is worth (a decimal above 0, up to 12 decimals),
    * replacing the rate of that direction; prices without a fixed price in `to` convert with it.
@@ -186,6 +230,13 @@ export type MutationArchiveProductArgs = {
 };
 
 
+export type MutationAttachProductImageArgs = {
+  alt?: InputMaybe<Scalars['String']['input']>;
+  imageUrl: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateCategoryArgs = {
   name: Scalars['String']['input'];
   parentId?: InputMaybe<Scalars['ID']['input']>;
@@ -195,6 +246,13 @@ export type MutationCreateCategoryArgs = {
 
 export type MutationCreateProductArgs = {
   input: ProductInput;
+};
+
+
+export type MutationCreateProductImageUploadArgs = {
+  byteSize: Scalars['Int']['input'];
+  contentType: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -682,8 +740,10 @@ export type ResolversTypes = ResolversObject<{
   DiscountInput: DiscountInput;
   DiscountType: DiscountType;
   ExchangeRate: ResolverTypeWrapper<ExchangeRateDocumentModel>;
+  HttpHeader: ResolverTypeWrapper<HttpHeader>;
   Image: ResolverTypeWrapper<Image>;
   ImageInput: ImageInput;
+  ImageUpload: ResolverTypeWrapper<ImageUpload>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -720,8 +780,10 @@ export type ResolversParentTypes = ResolversObject<{
   Discount: Discount;
   DiscountInput: DiscountInput;
   ExchangeRate: ExchangeRateDocumentModel;
+  HttpHeader: HttpHeader;
   Image: Image;
   ImageInput: ImageInput;
+  ImageUpload: ImageUpload;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -803,9 +865,22 @@ export type ExchangeRateResolvers<ContextType = ProductsContext, ParentType exte
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type HttpHeaderResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['HttpHeader'] = ResolversParentTypes['HttpHeader']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ImageResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Image'] = ResolversParentTypes['Image']> = ResolversObject<{
   alt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ImageUploadResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['ImageUpload'] = ResolversParentTypes['ImageUpload']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  headers?: Resolver<Array<ResolversTypes['HttpHeader']>, ParentType, ContextType>;
+  imageUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MoneyResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
@@ -816,8 +891,10 @@ export type MoneyResolvers<ContextType = ProductsContext, ParentType extends Res
 export type MutationResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationAddReviewArgs, 'productId' | 'rating'>>;
   archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  attachProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAttachProductImageArgs, 'imageUrl' | 'productId'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'name'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  createProductImageUpload?: Resolver<ResolversTypes['ImageUpload'], ParentType, ContextType, RequireFields<MutationCreateProductImageUploadArgs, 'byteSize' | 'contentType' | 'productId'>>;
   setExchangeRate?: Resolver<ResolversTypes['ExchangeRate'], ParentType, ContextType, RequireFields<MutationSetExchangeRateArgs, 'from' | 'rate' | 'to'>>;
   setProductPrice?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetProductPriceArgs, 'price' | 'productId'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
@@ -929,7 +1006,9 @@ export type Resolvers<ContextType = ProductsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Discount?: DiscountResolvers<ContextType>;
   ExchangeRate?: ExchangeRateResolvers<ContextType>;
+  HttpHeader?: HttpHeaderResolvers<ContextType>;
   Image?: ImageResolvers<ContextType>;
+  ImageUpload?: ImageUploadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
