@@ -11,6 +11,7 @@ import { OrderPage } from './pages/OrderPage.js';
 import { OrdersPage } from './pages/OrdersPage.js';
 import { ProductPage } from './pages/ProductPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { WishlistPage } from './pages/WishlistPage.js';
 import { useSession } from './session.js';
 
 /** The signed-in shopper's preferred locale formats money, dates and counts everywhere. */
@@ -36,6 +37,7 @@ export function App() {
           <Route path="/orders" element={<OrdersPage />} />
           <Route path="/orders/:id" element={<OrderPage />} />
           <Route path="/account" element={<AccountPage />} />
+          <Route path="/wishlist" element={<WishlistPage />} />
           <Route path="*" element={<Empty testid="not-found">There is no such page.</Empty>} />
         </Routes>
       </main>

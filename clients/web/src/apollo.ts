@@ -7,7 +7,7 @@ import { session } from './session.js';
  * /graphql, HTTP and WebSocket, to the router). The catalogue queries below go out as hashed
  * GETs without credentials, which the service worker keeps for offline visits.
  */
-export const PUBLIC_OPERATIONS = new Set(['Catalogue', 'Categories', 'ProductPage', 'ProductReviews']);
+export const PUBLIC_OPERATIONS = new Set(['Catalogue', 'Categories', 'ProductPage', 'ProductReviews', 'FrequentlyBoughtTogether']);
 
 const shop = createShopLink({
   session,

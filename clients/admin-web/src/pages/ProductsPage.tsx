@@ -3,6 +3,7 @@ import { money } from '@shop/client-core';
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, UpdateProductDocument, type AdminProductFragment } from '../gql/graphql.js';
+import { ImageUploader } from './ImageUploader.js';
 import { StockEditor } from './StockEditor.js';
 
 function CreateProduct() {
@@ -122,6 +123,7 @@ function ProductRow({ product }: { product: AdminProductFragment }) {
           <td colSpan={6}>
             <EditProduct product={product} />
             <StockEditor productId={product.id} name={product.name} />
+            <ImageUploader productId={product.id} name={product.name} />
             <button type="button" onClick={() => window.confirm(`Archive ${product.name}?`) && void run(() => archive({ variables: { id: product.id } }), 'Archived.')} data-testid="product-archive">
               Archive product
             </button>

@@ -87,6 +87,9 @@ function AccountMenu() {
   };
   return (
     <>
+      <NavLink to="/wishlist" data-testid="wishlist-link">
+        Wishlist
+      </NavLink>
       <NavLink to="/orders" data-testid="orders-link">
         My orders
       </NavLink>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
 import { money } from '@shop/client-core';
@@ -28,7 +29,8 @@ export const ProductCardFields = graphql(`
   }
 `);
 
-export function ProductCard(props: { product: FragmentType<typeof ProductCardFields> }) {
+/** `children`: extra controls at the foot of the card (e.g. the wishlist's "Remove"). */
+export function ProductCard(props: { product: FragmentType<typeof ProductCardFields>; children?: ReactNode }) {
   const product = useFragment(ProductCardFields, props.product);
   const reduced = product.basePrice.amount !== product.price.amount;
   return (
@@ -54,6 +56,7 @@ export function ProductCard(props: { product: FragmentType<typeof ProductCardFie
         </span>
       ) : null}
       <StockNote product={product} />
+      {props.children}
     </li>
   );
 }

@@ -13,3 +13,27 @@ export function ProductImage({ name, image, large = false }: { name: string; ima
     </span>
   );
 }
+
+type Picture = { url: string; alt?: string | null };
+
+/** The product page's pictures: one large, and a button per picture to show it instead. */
+export function ProductGallery({ name, images }: { name: string; images: readonly Picture[] }) {
+  const [shown, setShown] = useState(0);
+  const current = images[Math.min(shown, images.length - 1)];
+  return (
+    <div className="gallery" data-testid="gallery">
+      <ProductImage key={current?.url ?? 'none'} name={name} image={current} large />
+      {images.length > 1 ? (
+        <ul className="thumbs" aria-label="Pictures">
+          {images.map((image, i) => (
+            <li key={image.url}>
+              <button type="button" aria-pressed={i === shown} onClick={() => setShown(i)} data-testid="gallery-thumb">
+                <img src={image.url} alt={image.alt ?? `${name}, picture ${i + 1}`} loading="lazy" decoding="async" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -26,10 +26,16 @@ type Documents = {
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": typeof types.PayOrderDocument,
     "\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n": typeof types.ProductCardFragmentDoc,
+    "\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n": typeof types.FrequentlyBoughtTogetherDocument,
+    "\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n": typeof types.RecommendedForMeDocument,
     "\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n": typeof types.ReviewItemFragmentDoc,
     "\n  query ProductReviews($id: ID!, $first: Int, $after: String) {\n    product(id: $id) {\n      id\n      reviews(first: $first, after: $after) {\n        totalCount\n        edges {\n          cursor\n          node {\n            id\n            ...ReviewItem\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ProductReviewsDocument,
     "\n  mutation AddReview($productId: ID!, $rating: Int!, $title: String, $body: String) {\n    addReview(productId: $productId, rating: $rating, title: $title, body: $body) {\n      id\n      ...ReviewItem\n      product {\n        id\n        rating {\n          average\n          count\n        }\n      }\n    }\n  }\n": typeof types.AddReviewDocument,
     "\n  fragment StockNote on Product {\n    id\n    inStock\n    stock {\n      available\n    }\n  }\n": typeof types.StockNoteFragmentDoc,
+    "\n  query Wishlist {\n    me {\n      id\n      wishlist {\n        ...WishlistEntry\n      }\n    }\n  }\n": typeof types.WishlistDocument,
+    "\n  fragment WishlistEntry on WishlistItem {\n    addedAt\n    product {\n      id\n      name\n      ...ProductCard\n    }\n  }\n": typeof types.WishlistEntryFragmentDoc,
+    "\n  mutation AddToWishlist($productId: ID!) {\n    addToWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n": typeof types.AddToWishlistDocument,
+    "\n  mutation RemoveFromWishlist($productId: ID!) {\n    removeFromWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n": typeof types.RemoveFromWishlistDocument,
     "\n  query Account {\n    me {\n      id\n      email\n      name\n      preferences {\n        locale\n        marketingOptIn\n      }\n      addresses {\n        ...AddressFields\n      }\n    }\n  }\n": typeof types.AccountDocument,
     "\n  mutation UpdateProfile($name: String) {\n    updateProfile(name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  mutation UpdatePreferences($input: PreferencesInput!) {\n    updatePreferences(input: $input) {\n      locale\n      marketingOptIn\n    }\n  }\n": typeof types.UpdatePreferencesDocument,
@@ -66,10 +72,16 @@ const documents: Documents = {
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": types.PayOrderDocument,
     "\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n": types.ProductCardFragmentDoc,
+    "\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n": types.FrequentlyBoughtTogetherDocument,
+    "\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n": types.RecommendedForMeDocument,
     "\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n": types.ReviewItemFragmentDoc,
     "\n  query ProductReviews($id: ID!, $first: Int, $after: String) {\n    product(id: $id) {\n      id\n      reviews(first: $first, after: $after) {\n        totalCount\n        edges {\n          cursor\n          node {\n            id\n            ...ReviewItem\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ProductReviewsDocument,
     "\n  mutation AddReview($productId: ID!, $rating: Int!, $title: String, $body: String) {\n    addReview(productId: $productId, rating: $rating, title: $title, body: $body) {\n      id\n      ...ReviewItem\n      product {\n        id\n        rating {\n          average\n          count\n        }\n      }\n    }\n  }\n": types.AddReviewDocument,
     "\n  fragment StockNote on Product {\n    id\n    inStock\n    stock {\n      available\n    }\n  }\n": types.StockNoteFragmentDoc,
+    "\n  query Wishlist {\n    me {\n      id\n      wishlist {\n        ...WishlistEntry\n      }\n    }\n  }\n": types.WishlistDocument,
+    "\n  fragment WishlistEntry on WishlistItem {\n    addedAt\n    product {\n      id\n      name\n      ...ProductCard\n    }\n  }\n": types.WishlistEntryFragmentDoc,
+    "\n  mutation AddToWishlist($productId: ID!) {\n    addToWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n": types.AddToWishlistDocument,
+    "\n  mutation RemoveFromWishlist($productId: ID!) {\n    removeFromWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n": types.RemoveFromWishlistDocument,
     "\n  query Account {\n    me {\n      id\n      email\n      name\n      preferences {\n        locale\n        marketingOptIn\n      }\n      addresses {\n        ...AddressFields\n      }\n    }\n  }\n": types.AccountDocument,
     "\n  mutation UpdateProfile($name: String) {\n    updateProfile(name: $name) {\n      id\n      name\n    }\n  }\n": types.UpdateProfileDocument,
     "\n  mutation UpdatePreferences($input: PreferencesInput!) {\n    updatePreferences(input: $input) {\n      locale\n      marketingOptIn\n    }\n  }\n": types.UpdatePreferencesDocument,
@@ -159,6 +171,14 @@ export function graphql(source: "\n  fragment ProductCard on Product {\n    id\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n"): (typeof documents)["\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n"): (typeof documents)["\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -172,6 +192,22 @@ export function graphql(source: "\n  mutation AddReview($productId: ID!, $rating
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment StockNote on Product {\n    id\n    inStock\n    stock {\n      available\n    }\n  }\n"): (typeof documents)["\n  fragment StockNote on Product {\n    id\n    inStock\n    stock {\n      available\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Wishlist {\n    me {\n      id\n      wishlist {\n        ...WishlistEntry\n      }\n    }\n  }\n"): (typeof documents)["\n  query Wishlist {\n    me {\n      id\n      wishlist {\n        ...WishlistEntry\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WishlistEntry on WishlistItem {\n    addedAt\n    product {\n      id\n      name\n      ...ProductCard\n    }\n  }\n"): (typeof documents)["\n  fragment WishlistEntry on WishlistItem {\n    addedAt\n    product {\n      id\n      name\n      ...ProductCard\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddToWishlist($productId: ID!) {\n    addToWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n"): (typeof documents)["\n  mutation AddToWishlist($productId: ID!) {\n    addToWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFromWishlist($productId: ID!) {\n    removeFromWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveFromWishlist($productId: ID!) {\n    removeFromWishlist(productId: $productId) {\n      ...WishlistEntry\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,6 +3,7 @@ import { useLocation, useNavigate, useParams, useSearchParams } from 'react-rout
 import { CategoriesQuery } from '../components/Header.js';
 import { Facets } from '../components/Facets.js';
 import { ProductCard } from '../components/ProductCard.js';
+import { RecommendedForYou } from '../components/Recommendations.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
@@ -102,6 +103,7 @@ export function BrowsePage() {
         />
       ) : null}
       <section className="results" aria-labelledby="results-heading" aria-busy={result.loading}>
+        {!slug && !query && !after ? <RecommendedForYou /> : null}
         <div className="results-head">
           <h1 id="results-heading">{heading}</h1>
           <label className="sort">

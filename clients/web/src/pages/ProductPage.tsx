@@ -2,10 +2,12 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAddToCart } from '../cart.js';
-import { ProductImage } from '../components/ProductImage.js';
+import { ProductGallery } from '../components/ProductImage.js';
+import { FrequentlyBoughtTogether } from '../components/Recommendations.js';
 import { Reviews } from '../components/Reviews.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { StockNote } from '../components/StockNote.js';
+import { WishlistToggle } from '../components/Wishlist.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
@@ -101,7 +103,7 @@ export function ProductPage() {
 
   return (
     <article className="product" data-testid="product-detail" data-product-id={product.id}>
-      <ProductImage name={product.name} image={product.images[0]} large />
+      <ProductGallery name={product.name} images={product.images} />
       <div className="product-info">
         <nav aria-label="Breadcrumb" className="crumbs">
           <Link to={`/category/${encodeURIComponent(product.category.slug)}`}>{product.category.name}</Link>
@@ -155,6 +157,9 @@ export function ProductPage() {
             {adding.loading ? 'Adding…' : 'Add to cart'}
           </button>
         </form>
+        <p>
+          <WishlistToggle productId={product.id} productName={product.name} />
+        </p>
         {added ? (
           <p className="note" role="status" data-testid="added">
             {added} <Link to="/cart">View cart</Link>
@@ -166,6 +171,7 @@ export function ProductPage() {
           </p>
         ) : null}
       </div>
+      <FrequentlyBoughtTogether productId={product.id} />
       <Reviews productId={product.id} />
     </article>
   );
