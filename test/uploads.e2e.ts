@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { main as adminCli } from '../clients/admin/src/cli.js';
 import { createAdminClient, uploadProductImage, UPLOAD_REFUSED } from '../clients/admin/src/index.js';
 import { TINY_PNG, pngOfSize } from '../subgraphs/products/test/pictures.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
@@ -65,5 +69,35 @@ describe('product picture uploads through the router', () => {
     })).register.accessToken;
     expect(errorCodes(await graphql(sg.url, UPLOAD, { p: product.id, t: 'image/png', s: 10 }, { token: customer }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await graphql(sg.url, UPLOAD, { p: product.id, t: 'image/png', s: 10 }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('the admin CLI uploads a picture from a file path, and a GIF is refused with the API\'s reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upload-cli-'));
+    try {
+      const png = join(dir, 'side.png');
+      const gif = join(dir, 'animated.gif');
+      writeFileSync(png, TINY_PNG);
+      writeFileSync(gif, Buffer.from('GIF89a\x01\x00\x01\x00'));
+      const run = async (argv: string[]) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await adminCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { HOME: dir, SHOP_API_URL: sg.url, SHOP_ADMIN_TOKEN: admin } });
+        return { code, stdout, stderr };
+      };
+
+      const uploaded = await run(['products', 'upload-image', product.id, png, '--alt', 'Side view']);
+      expect(uploaded).toMatchObject({ code: 0, stderr: '' });
+      const seen = (await graphqlOk(sg.url, IMAGES, { id: product.id })).product.images.at(-1);
+      expect(seen.alt).toBe('Side view');
+      expect(uploaded.stdout).toContain(seen.url);
+      expect((await fetch(seen.url)).status).toBe(200);
+
+      const refused = await run(['products', 'upload-image', product.id, gif]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('BAD_USER_INPUT (contentType)');
+      expect((await run(['products', 'upload-image', product.id, join(dir, 'missing.png')])).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAdminClient, type AdminClient, type AdminResult } from './client.js';
 import { COMMERCE_COMMANDS, COMMERCE_USAGE } from './commerceCommands.js';
+import { IMAGE_COMMANDS, IMAGE_USAGE } from './imageCommands.js';
 import { readCredentials, writeCredentials } from './credentials.js';
 import type {
   AdminOrderDetailsFragment,
@@ -31,6 +32,7 @@ export const USAGE = `Usage: shop-admin <command> [options]
   products create --sku <sku> --name <name> --category <id|slug|name> --price <amount> [--currency EUR] [--description <text>]
   products update <id> [--name <name>] [--price <amount>] [--currency EUR] [--description <text>]
   products archive <id>
+${IMAGE_USAGE}
   stock set <productId> <quantity> [--warehouse <name>]
   orders list [--status <status>] [--first <n>]
   orders show <id>
@@ -98,6 +100,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
 
 const COMMANDS: Record<string, Handler> = {
   ...COMMERCE_COMMANDS,
+  ...IMAGE_COMMANDS,
   'products list': (args) => {
     const { values } = parse(args, ['search', 'first'], 0);
     const variables = {
