@@ -10,8 +10,9 @@ import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 13's features in both web apps, in headless Chromium on a desktop and a 390x844 phone:
-// uploaded pictures on the product page, the wishlist, "frequently bought together" and
-// "recommended for you"; the admin uploading a picture from the dashboard.
+// uploaded pictures on the product page, the wishlist, "frequently bought together",
+// "recommended for you" and a promotion code in the cart; the admin uploading a picture and
+// creating a promotion in the dashboard.
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const describeIfChromium = hasChromium || inCi ? describe : describe.skip;
 const PHONE = { width: 390, height: 844 };
@@ -50,6 +51,8 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
       async () => (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { frequentlyBoughtTogether { id } } }', { id: lamp.id })).product.frequentlyBoughtTogether,
       (list: Array<{ id: string }>) => list.some((p) => p.id === shade.id),
     );
+
+    await graphqlOk(sg.url, 'mutation($i: PromotionInput!) { createPromotion(input: $i) { id } }', { i: { code: 'SPRING10', kind: 'PERCENTAGE', value: '10' } }, { token: admin });
 
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
     dashboard = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url });
@@ -101,6 +104,24 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
     await page.getByRole('button', { name: `Remove ${lamp.name} from the wishlist` }).click();
     await page.getByTestId('wishlist-empty').waitFor();
 
+    // A promotion code in the cart: an unknown one is refused in words, a good one takes 10 % off.
+    await page.goto(`${web.url}product/${lamp.id}`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
+    await page.getByRole('link', { name: /^Cart, / }).click();
+    await page.getByLabel('Promotion code').fill('nosuchcode');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('promo-error').textContent()).resolves.toMatch(/NOSUCHCODE/i);
+    await page.getByLabel('Promotion code').fill('spring10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('promo-applied').filter({ hasText: 'SPRING10' }).waitFor();
+    const amount = async (testid: string) => Number((await page.getByTestId(testid).textContent())!.replace(/[^0-9.,]/g, '').replace(',', '.'));
+    await page.getByTestId('cart-discount').waitFor();
+    expect(await amount('cart-total')).toBeCloseTo((await amount('cart-subtotal')) - (await amount('cart-discount')), 2);
+    if (who.phone) await expectNoHorizontalOverflow(page);
+    await page.getByRole('button', { name: 'Remove code SPRING10' }).click();
+    await page.getByLabel('Promotion code').waitFor();
+
     // Home, signed in: suggestions before the catalogue (best sellers while this shopper has no orders).
     await page.getByRole('link', { name: 'Shop', exact: true }).click();
     const recommended = page.getByRole('region', { name: 'Recommended for you' });
@@ -122,7 +143,7 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
     expect(pageErrors).toEqual([]);
   });
 
-  it('the admin uploads a picture from the dashboard; a wrong type is refused with the reason', async () => {
+  it('the admin uploads a picture from the dashboard (a wrong type is refused with the reason) and creates a promotion', async () => {
     const { page, pageErrors } = await browser();
     await page.goto(dashboard.url);
     await page.getByLabel('Email').fill(ADMIN.email);
@@ -142,6 +163,17 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
     await uploader.getByRole('button', { name: 'Upload picture' }).click();
     await uploader.getByRole('status').filter({ hasText: 'Picture added.' }).waitFor();
     await uploader.getByRole('img', { name: 'The shade, folded' }).waitFor();
+
+    await page.getByRole('link', { name: 'Promotions' }).click();
+    await page.getByTestId('new-promotion').click();
+    const form = page.getByTestId('promotion-form');
+    await form.getByLabel('Code', { exact: true }).fill('DASH5');
+    await form.getByRole('combobox', { name: /^Kind/ }).selectOption({ label: 'Fixed amount off' });
+    await form.getByLabel('Amount off', { exact: true }).fill('5.00');
+    await form.getByLabel('Uses in all').fill('100');
+    await form.getByRole('button', { name: 'Create promotion' }).click();
+    await form.getByRole('status').filter({ hasText: 'Promotion created.' }).waitFor();
+    await page.getByTestId('promotion-row').filter({ hasText: 'DASH5' }).filter({ hasText: '5.00 EUR' }).waitFor();
 
     const shop = await browser(PHONE);
     await shop.page.goto(`${web.url}product/${shade.id}`);

@@ -7,6 +7,7 @@ import { LoginDocument } from './gql/graphql.js';
 import { OrderDetailPage } from './pages/OrderDetailPage.js';
 import { OrdersPage } from './pages/OrdersPage.js';
 import { ProductsPage } from './pages/ProductsPage.js';
+import { PromotionsPage } from './pages/PromotionsPage.js';
 import { SalesPage } from './pages/SalesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { session, useSession } from './session.js';
@@ -73,6 +74,7 @@ function Shell({ children }: { children: ReactNode }) {
         <nav aria-label="Sections">
           <NavLink to="/orders" data-testid="nav-orders">Orders</NavLink>
           <NavLink to="/products" data-testid="nav-products">Products</NavLink>
+          <NavLink to="/promotions" data-testid="nav-promotions">Promotions</NavLink>
           <NavLink to="/users" data-testid="nav-users">Users</NavLink>
           <NavLink to="/sales" data-testid="nav-sales">Sales</NavLink>
         </nav>
@@ -99,6 +101,7 @@ export function App() {
             <Route path="/orders" element={<OrdersPage />} />
             <Route path="/orders/:id" element={<OrderDetailPage />} />
             <Route path="/products" element={<ProductsPage />} />
+            <Route path="/promotions" element={<PromotionsPage />} />
             <Route path="/users" element={<UsersPage />} />
             <Route path="/sales" element={<SalesPage />} />
             <Route path="*" element={<p>There is no such page.</p>} />

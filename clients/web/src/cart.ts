@@ -33,6 +33,19 @@ export const CartFields = graphql(`
       amount
       currencyCode
     }
+    discount {
+      amount
+      currencyCode
+    }
+    total {
+      amount
+      currencyCode
+    }
+    promotion {
+      code
+      status
+      message
+    }
     items {
       product {
         id

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n": typeof types.CartFieldsFragmentDoc,
+    "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    discount {\n      amount\n      currencyCode\n    }\n    total {\n      amount\n      currencyCode\n    }\n    promotion {\n      code\n      status\n      message\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n": typeof types.CartFieldsFragmentDoc,
     "\n  query Cart($id: ID) {\n    cart(id: $id) {\n      ...CartFields\n    }\n  }\n": typeof types.CartDocument,
     "\n  mutation AddToCart($cartId: ID, $productId: ID!, $quantity: Int!) {\n    addToCart(cartId: $cartId, productId: $productId, quantity: $quantity) {\n      id\n      itemCount\n      ...CartFields\n    }\n  }\n": typeof types.AddToCartDocument,
     "\n  mutation MergeCart($guestCartId: ID!) {\n    mergeCart(guestCartId: $guestCartId) {\n      id\n      itemCount\n    }\n  }\n": typeof types.MergeCartDocument,
@@ -26,6 +26,8 @@ type Documents = {
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": typeof types.PayOrderDocument,
     "\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n": typeof types.ProductCardFragmentDoc,
+    "\n  mutation ApplyPromoCode($cartId: ID, $code: String!) {\n    applyPromoCode(cartId: $cartId, code: $code) {\n      ...CartFields\n    }\n  }\n": typeof types.ApplyPromoCodeDocument,
+    "\n  mutation RemovePromoCode($cartId: ID) {\n    removePromoCode(cartId: $cartId) {\n      ...CartFields\n    }\n  }\n": typeof types.RemovePromoCodeDocument,
     "\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n": typeof types.FrequentlyBoughtTogetherDocument,
     "\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n": typeof types.RecommendedForMeDocument,
     "\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n": typeof types.ReviewItemFragmentDoc,
@@ -60,7 +62,7 @@ type Documents = {
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
 };
 const documents: Documents = {
-    "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n": types.CartFieldsFragmentDoc,
+    "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    discount {\n      amount\n      currencyCode\n    }\n    total {\n      amount\n      currencyCode\n    }\n    promotion {\n      code\n      status\n      message\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n": types.CartFieldsFragmentDoc,
     "\n  query Cart($id: ID) {\n    cart(id: $id) {\n      ...CartFields\n    }\n  }\n": types.CartDocument,
     "\n  mutation AddToCart($cartId: ID, $productId: ID!, $quantity: Int!) {\n    addToCart(cartId: $cartId, productId: $productId, quantity: $quantity) {\n      id\n      itemCount\n      ...CartFields\n    }\n  }\n": types.AddToCartDocument,
     "\n  mutation MergeCart($guestCartId: ID!) {\n    mergeCart(guestCartId: $guestCartId) {\n      id\n      itemCount\n    }\n  }\n": types.MergeCartDocument,
@@ -72,6 +74,8 @@ const documents: Documents = {
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": types.PayOrderDocument,
     "\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n": types.ProductCardFragmentDoc,
+    "\n  mutation ApplyPromoCode($cartId: ID, $code: String!) {\n    applyPromoCode(cartId: $cartId, code: $code) {\n      ...CartFields\n    }\n  }\n": types.ApplyPromoCodeDocument,
+    "\n  mutation RemovePromoCode($cartId: ID) {\n    removePromoCode(cartId: $cartId) {\n      ...CartFields\n    }\n  }\n": types.RemovePromoCodeDocument,
     "\n  query FrequentlyBoughtTogether($id: ID!) {\n    product(id: $id) {\n      id\n      frequentlyBoughtTogether(first: 4) {\n        id\n        ...ProductCard\n      }\n    }\n  }\n": types.FrequentlyBoughtTogetherDocument,
     "\n  query RecommendedForMe {\n    recommendedForMe(first: 4) {\n      id\n      ...ProductCard\n    }\n  }\n": types.RecommendedForMeDocument,
     "\n  fragment ReviewItem on Review {\n    id\n    rating\n    title\n    body\n    createdAt\n    author {\n      id\n      name\n    }\n  }\n": types.ReviewItemFragmentDoc,
@@ -123,7 +127,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n"): (typeof documents)["\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n"];
+export function graphql(source: "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    discount {\n      amount\n      currencyCode\n    }\n    total {\n      amount\n      currencyCode\n    }\n    promotion {\n      code\n      status\n      message\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n"): (typeof documents)["\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    discount {\n      amount\n      currencyCode\n    }\n    total {\n      amount\n      currencyCode\n    }\n    promotion {\n      code\n      status\n      message\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -168,6 +172,14 @@ export function graphql(source: "\n  mutation PayOrder($orderId: ID!, $paymentMe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n"): (typeof documents)["\n  fragment ProductCard on Product {\n    id\n    name\n    price {\n      amount\n      currencyCode\n    }\n    basePrice {\n      amount\n      currencyCode\n    }\n    images {\n      url\n      alt\n    }\n    rating {\n      average\n      count\n    }\n    ...StockNote\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApplyPromoCode($cartId: ID, $code: String!) {\n    applyPromoCode(cartId: $cartId, code: $code) {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation ApplyPromoCode($cartId: ID, $code: String!) {\n    applyPromoCode(cartId: $cartId, code: $code) {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemovePromoCode($cartId: ID) {\n    removePromoCode(cartId: $cartId) {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation RemovePromoCode($cartId: ID) {\n    removePromoCode(cartId: $cartId) {\n      ...CartFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { guestCart, useCart } from '../cart.js';
 import { ProductImage } from '../components/ProductImage.js';
+import { PromoCode } from '../components/PromoCode.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
@@ -138,10 +139,22 @@ export function CartPage() {
           {failure}
         </p>
       ) : null}
-      <p className="subtotal">
-        Subtotal: <strong data-testid="cart-subtotal">{money(cart.subtotal)}</strong>
-        <span className="muted"> Shipping is added at checkout.</span>
-      </p>
+      <PromoCode promotion={cart.promotion ?? null} />
+      <dl className="totals">
+        <dt>Subtotal</dt>
+        <dd data-testid="cart-subtotal">{money(cart.subtotal)}</dd>
+        {Number(cart.discount.amount) > 0 ? (
+          <>
+            <dt>Discount</dt>
+            <dd data-testid="cart-discount">−{money(cart.discount)}</dd>
+          </>
+        ) : null}
+        <dt>Total</dt>
+        <dd>
+          <strong data-testid="cart-total">{money(cart.total)}</strong>
+        </dd>
+      </dl>
+      <p className="muted">Shipping is added at checkout.</p>
       <button type="button" className="primary" onClick={() => navigate(accessToken ? '/checkout' : '/signin?next=/checkout')} data-testid="checkout">
         Checkout
       </button>
