@@ -21,7 +21,7 @@ import {
 import type { CallerVerifier } from './auth.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
-import type { FastPathRequest } from './engine/fastPath.js';
+import { acceptsIncremental, type FastPathRequest, type StreamingAnswer } from './engine/fastPath.js';
 import { IDEMPOTENCY_KEY_HEADER, operationFingerprint, type Idempotency } from './idempotency.js';
 import type { OperationAnalyzer, OperationShape } from './limits.js';
 import type { RejectReason, RouterMetrics } from './metrics.js';
@@ -46,7 +46,7 @@ export interface HttpGraphQLDeps {
   /** Validation errors of a parsed operation against the API schema being served (cached per query text). */
   validate: (query: string, document: DocumentNode) => readonly GraphQLError[];
   /** Answers well-formed, valid operations straight from the engine; null leaves it to Apollo Server. */
-  fastPath?: (request: FastPathRequest) => Promise<GraphQLHttpAnswer | null>;
+  fastPath?: (request: FastPathRequest) => Promise<GraphQLHttpAnswer | StreamingAnswer | null>;
   /** Stores and replays mutations sent with an `Idempotency-Key`; null ignores the header. */
   idempotency?: Idempotency | null;
 }
@@ -146,9 +146,11 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     // Apollo Server answers in the same media type as the router (on a tie it would pick
     // application/json); a browser's GET still gets its landing page.
     if (!(method === 'GET' && prefersHtml(accept))) headers.set('accept', mediaType);
-    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner ? apiKey : null, context, mediaType);
+    // @defer answers in parts only outside batches and partner quotas (which settle on the whole answer).
+    const incremental = !batched && !partner && acceptsIncremental(accept);
+    const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner ? apiKey : null, context, mediaType, incremental);
     if (!batched) return send(res, requestId, await run(operations[0]));
-    const answers = await Promise.all(operations.map(run));
+    const answers = (await Promise.all(operations.map(run))) as Answer[]; // never streams: not incremental
     res.writeHead(200, { 'content-type': mediaType, 'x-request-id': requestId });
     res.end(`[${answers.map((a) => a.body.trimEnd()).join(',')}]`);
   };
@@ -164,7 +166,8 @@ async function runOperation(
   partnerKey: string | null,
   context: RouterContext,
   mediaType: GraphQLMediaType,
-): Promise<Answer> {
+  incremental: boolean,
+): Promise<Answer | StreamingAnswer> {
   const { metrics } = deps;
   const refused = (status: number, error: AppError, wellFormed: boolean, headers?: Record<string, string>) =>
     graphQLErrorAnswer(mediaType, refusalOf(status, error, wellFormed, headers));
@@ -226,19 +229,24 @@ async function runOperation(
     }
   }
   const started = performance.now();
-  const perform = async (context: RouterContext): Promise<Answer> => {
+  const perform = async (context: RouterContext, parts: boolean): Promise<Answer | StreamingAnswer> => {
     const fast =
       deps.fastPath && document && persisted.query !== undefined
-        ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context })
+        ? await deps.fastPath({ method, headers, mediaType, query: persisted.query, document, operationName, variables: request.variables, extensions: request.extensions, context, incremental: parts })
         : null;
     return fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
   };
   // Only mutations are made idempotent (and only they pass the key on); a query runs as usual.
+  // Stored and replayed answers are whole ones: an idempotent mutation never answers in parts.
   const { idempotency: scope, ...plain } = context;
   let answer =
     scope && deps.idempotency && shape?.operationType === 'mutation' && persisted.query !== undefined
-      ? await deps.idempotency.run(scope, operationFingerprint(persisted.query, operationName, request.variables), mediaType, () => perform(context))
-      : await perform(plain);
+      ? await deps.idempotency.run(scope, operationFingerprint(persisted.query, operationName, request.variables), mediaType, async () => (await perform(context, false)) as Answer)
+      : await perform(plain, incremental);
+  if ('stream' in answer) {
+    metrics.operation(name, (performance.now() - started) / 1000, true);
+    return answer;
+  }
   if (requestedCost !== null && document) answer = await deps.partnerQuota.settle(partnerKey!, requestedCost, answer, document, name);
   // Apollo Server writes `errors` first, so this tells a clean answer without parsing it.
   const ok = answer.status < 400 && !answer.body.startsWith('{"errors"');
@@ -269,9 +277,19 @@ async function execute(
   return { status: result.status ?? 200, headers: responseHeaders, body: text };
 }
 
-function send(res: ServerResponse, requestId: string, answer: Answer): void {
+async function send(res: ServerResponse, requestId: string, answer: Answer | StreamingAnswer): Promise<void> {
   res.writeHead(answer.status, { ...answer.headers, 'x-request-id': requestId });
-  res.end(answer.body);
+  if (!('stream' in answer)) {
+    res.end(answer.body);
+    return;
+  }
+  // Each part goes out as it is ready; a slow client holds the engine back rather than the heap.
+  const drained = () => new Promise<void>((resolve) => {
+    res.once('drain', resolve);
+    res.once('close', resolve);
+  });
+  await answer.stream((chunk) => (res.destroyed || res.write(chunk) ? Promise.resolve() : drained()));
+  res.end();
 }
 
 function baseContext(requestId: string, req: IncomingMessage, deps: HttpGraphQLDeps): RouterContext {

@@ -27,7 +27,7 @@ import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
 import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
-import { withEngineExecutor } from './engine/engineGateway.js';
+import { servedSchema, withEngineExecutor } from './engine/engineGateway.js';
 import { createFastPath } from './engine/fastPath.js';
 import { SubgraphClients } from './engine/SubgraphClients.js';
 import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
@@ -175,8 +175,8 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    runtime = new SupergraphRuntime(coreSupergraphSdl, apiSchema, urlOverrides, clients);
-    runtimes.set(apiSchema, runtime);
+    runtime = new SupergraphRuntime(coreSupergraphSdl, servedSchema(apiSchema), urlOverrides, clients);
+    runtimes.set(runtime.apiSchema, runtime);
   });
 
   const httpServer = createServer();

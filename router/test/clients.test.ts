@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql, type ApolloLink } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Client as UrqlClient, fetchExchange } from '@urql/core';
 import { ClientError, GraphQLClient } from 'graphql-request';
@@ -8,6 +9,7 @@ import { auditServer } from 'graphql-http';
 import type { SubgraphServer } from '@shop/subgraph-kit';
 import { createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
 import { FAKE_DATE_ONLY } from '@shop/testing';
+import { reviewsGate, startDeferSubgraphs } from './deferFixtures.js';
 import { keySet, logger, startCatalogAndPrices } from './fixtures.js';
 
 // The router driven by the client libraries people use, unchanged: what each of them shows a
@@ -113,6 +115,37 @@ describe('the router with real GraphQL clients', () => {
       expect(again.data).toEqual(first.data);
       // A hit by GET: Apollo Client sends a content-type, so CSRF prevention lets it through.
       expect(sent).toEqual([{ method: 'GET', query: false }]);
+    });
+
+    it('@defer: a product page shows the product first, and its reviews when a later part brings them', async () => {
+      const gate = reviewsGate();
+      const page = await startDeferSubgraphs(gate);
+      servers.push(...page.servers);
+      const client = new ApolloClient({ link: new HttpLink({ uri: await start({ supergraphSdl: page.supergraphSdl }) }), cache: new InMemoryCache(), incrementalHandler: new Defer20220824Handler() });
+      // The reviews subgraph holds its answer until the client has shown the product.
+      gate.hold();
+      const seen: Array<{ dataState: string; data: unknown }> = [];
+      let shownProduct: () => void = () => undefined;
+      const productShown = new Promise<void>((resolve) => (shownProduct = resolve));
+      const complete = new Promise<void>((resolve, reject) => {
+        client
+          .watchQuery({ query: gql('query Page($id: ID!) { product(id: $id) { id name ... @defer { reviews { id body } } } }'), variables: { id: 'p1' } })
+          .subscribe({
+            next: (result) => {
+              seen.push({ dataState: result.dataState, data: result.data });
+              if (result.dataState === 'streaming') shownProduct();
+              if (result.dataState === 'complete') resolve();
+            },
+            error: reject,
+          });
+      });
+      await productShown;
+      expect(seen.at(-1)).toEqual({ dataState: 'streaming', data: { product: { __typename: 'Product', id: 'p1', name: 'Kettle' } } });
+      gate.open();
+      await complete;
+      expect(seen.at(-1)!.data).toEqual({
+        product: { __typename: 'Product', id: 'p1', name: 'Kettle', reviews: [{ __typename: 'Review', id: 'r1', body: 'Boils fast' }, { __typename: 'Review', id: 'r2', body: 'Loud' }] },
+      });
     });
   });
 

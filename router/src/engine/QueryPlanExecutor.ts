@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from '../context.js';
 import { forwardedIdentity, subgraphRequestHeaders } from '../subgraphHeaders.js';
 import { CachePolicy } from './cachePolicy.js';
-import type { FetchStep, Step } from './compilePlan.js';
+import type { DeferredStep, DeferStep, FetchStep, Step } from './compilePlan.js';
 import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
 import type { ResponsePath } from './shapeResponse.js';
 import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
@@ -16,7 +16,27 @@ export interface ExecutionInput {
   context: RouterContext;
   /** Data already known before the plan runs (a subscription event's root fetch). */
   data?: DataObject;
+  /** Incremental delivery: told when the primary part and each deferred fragment are in. Without it, deferred fragments run as part of one answer. */
+  sink?: IncrementalSink;
 }
+
+/** The errors one part of an incremental answer brought, and what explains nulls in it. */
+export interface Part {
+  errors: GraphQLError[];
+  explained(path: ResponsePath): boolean;
+}
+
+/**
+ * Told when the primary part, then each deferred fragment, is in. `subselection`: what the part
+ * holds, as the planner printed it (undefined for the primary part: the whole operation, when no
+ * @defer applied).
+ */
+export interface IncrementalSink {
+  primary(part: Part, subselection: string | undefined): Promise<void> | void;
+  deferred(step: DeferredStep, part: Part, subselection: string | undefined): Promise<void> | void;
+}
+
+type PartDone = (subselection?: string) => Promise<void>;
 
 export interface Execution {
   data: DataObject;
@@ -39,9 +59,21 @@ interface Run {
   errors: GraphQLError[];
   /** Positions left null by an error that has no path (a subgraph's refusal): nothing more to report there. */
   nulled: ResponsePath[];
+  /** The runs of the parts this one's part came after (their errors explain nulls here too). */
+  earlier: readonly Run[];
   cachePolicy: CachePolicy;
   headers: Record<string, string> | undefined;
 }
+
+/** Runs `emit` once, however many times it is called. */
+const once = (emit: (subselection?: string) => Promise<void> | void): PartDone => {
+  let done = false;
+  return async (subselection) => {
+    if (done) return;
+    done = true;
+    await emit(subselection);
+  };
+};
 
 /**
  * Runs @apollo/query-planner's plans: Sequence, Parallel, Flatten, Condition and Fetch (a
@@ -57,13 +89,21 @@ export class QueryPlanExecutor {
 
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
-    const run: Run = { input, root, errors: [], nulled: [], cachePolicy: new CachePolicy(), headers: undefined };
-    if (input.step) await this.step(run, input.step, { path: [], data: root });
+    const run: Run = { input, root, errors: [], nulled: [], earlier: [], cachePolicy: new CachePolicy(), headers: undefined };
+    const { sink } = input;
+    // A plan whose @defer is switched off by `if:` has no DeferStep: the whole answer is the primary part.
+    const primary = sink ? once((subselection) => sink.primary(partOf(run), subselection)) : undefined;
+    if (input.step) await this.step(run, input.step, { path: [], data: root }, primary);
+    await primary?.();
     return { data: root, errors: run.errors, cachePolicy: run.cachePolicy, explained: explainedBy(run.errors, run.nulled) };
   }
 
-  private async step(run: Run, step: Step, cursor: Cursor): Promise<void> {
+  /** `primaryDone`: where the primary part of a DeferStep at this position reports (incremental delivery only). */
+  private async step(run: Run, step: Step, cursor: Cursor, primaryDone?: PartDone): Promise<void> {
     switch (step.kind) {
+      case 'Defer':
+        await this.defer(run, step, cursor, primaryDone);
+        return;
       case 'Sequence':
         for (const child of step.steps) await this.step(run, child, cursor);
         return;
@@ -75,7 +115,7 @@ export class QueryPlanExecutor {
         return;
       case 'Condition': {
         const chosen = run.input.coerced[step.variable] === true ? step.ifStep : step.elseStep;
-        if (chosen) await this.step(run, chosen, cursor);
+        if (chosen) await this.step(run, chosen, cursor, primaryDone);
         return;
       }
       case 'Fetch':
@@ -85,6 +125,30 @@ export class QueryPlanExecutor {
           run.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error }));
         }
     }
+  }
+
+  /**
+   * The primary part, then every deferred fragment at once: each reports when its own fetches are
+   * in (before fragments nested in it run). Without a sink, or where no part can report, it all
+   * runs into the current part.
+   */
+  private async defer(run: Run, step: DeferStep, cursor: Cursor, primaryDone: PartDone | undefined): Promise<void> {
+    if (step.primary.step) await this.step(run, step.primary.step, cursor);
+    const { sink } = run.input;
+    if (!sink || !primaryDone) {
+      await Promise.all(step.deferred.map((d) => (d.step ? this.step(run, d.step, cursor) : undefined)));
+      return;
+    }
+    await primaryDone(step.primary.subselection);
+    await Promise.all(
+      step.deferred.map(async (d) => {
+        const part: Run = { ...run, errors: [], nulled: [], earlier: [...run.earlier, run] };
+        // A fragment with fragments deferred inside it holds what its own primary part printed.
+        const done = once((subselection) => sink.deferred(d, partOf(part), subselection ?? d.subselection));
+        if (d.step) await this.step(part, d.step, cursor, done);
+        await done();
+      }),
+    );
   }
 
   private async fetch(run: Run, step: FetchStep, cursor: Cursor): Promise<void> {
@@ -214,6 +278,14 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
   if (extensions.code === undefined) extensions.code = 'DOWNSTREAM_SERVICE_ERROR';
   const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
   return new GraphQLError(message, { ...(path ? { path } : {}), extensions });
+}
+
+function partOf(run: Run): Part {
+  const earlier = run.earlier;
+  return {
+    errors: run.errors,
+    explained: explainedBy([...earlier.flatMap((r) => r.errors), ...run.errors], [...earlier.flatMap((r) => r.nulled), ...run.nulled]),
+  };
 }
 
 /** Errors with paths explain nulls on, above and below them; `nulled` positions, nulls on and below them. */

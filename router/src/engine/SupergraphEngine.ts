@@ -4,10 +4,13 @@ import {
   executeSync,
   getVariableValues,
   GraphQLError,
+  isObjectType,
   Kind,
+  parse,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -16,10 +19,11 @@ import { LRUCache } from 'lru-cache';
 import type { RouterContext } from '../context.js';
 import type { CachePolicy } from './cachePolicy.js';
 import { compileFetch, compilePlan, type FetchStep, type Step } from './compilePlan.js';
-import { TypeConditions, type DataObject } from './entityData.js';
-import { QueryPlanExecutor, type Execution } from './QueryPlanExecutor.js';
+import { pathsAt, TypeConditions, type DataObject } from './entityData.js';
+import { hasDefer, mergeDelivered, typeAtPath, valueAt } from './incremental.js';
+import { QueryPlanExecutor, type Execution, type IncrementalSink, type Part } from './QueryPlanExecutor.js';
 import { conditionVariables, SelectionShape, ShapeContext } from './selections.js';
-import { shapeResponse } from './shapeResponse.js';
+import { shapeResponse, type ResponsePath } from './shapeResponse.js';
 import type { SubgraphClient } from './SubgraphClient.js';
 
 /** One operation of one document, planned and ready to run; cached with its shapers. */
@@ -35,7 +39,14 @@ export interface PreparedOperation {
   conditions: readonly string[];
   shapers: Map<string, SelectionShape>;
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The plan defers fragments: answered incrementally when the client accepts it. */
+  deferred: boolean;
 }
+
+/** One payload of an incremental answer, in the `deferSpec=20220824` shape. */
+export type IncrementalPayload =
+  | { data: Record<string, unknown> | null; errors?: GraphQLError[]; hasNext: boolean }
+  | { incremental: Array<{ data: Record<string, unknown> | null; path: ResponsePath; label?: string; errors?: GraphQLError[] }>; hasNext: boolean };
 
 export interface EngineResult {
   data: Record<string, unknown> | null;
@@ -66,7 +77,7 @@ export class SupergraphEngine {
   ) {
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
     this.federationApiSchema = supergraph.apiSchema();
-    this.planner = new QueryPlanner(supergraph);
+    this.planner = new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.executor = new QueryPlanExecutor(clients, new TypeConditions(this.supergraphSchema));
     this.prepared = new LRUCache({ max: cacheSize });
@@ -97,6 +108,56 @@ export class SupergraphEngine {
     return this.shape(prepared, variables, coerced, execution);
   }
 
+  /**
+   * Runs an operation with deferred fragments, handing `send` the primary part as soon as its
+   * fetches are in, then each deferred fragment's objects as their fetches finish, then a last
+   * `hasNext: false`. Payloads go out one at a time, in the order they were ready.
+   */
+  async executeIncremental(
+    prepared: PreparedOperation,
+    variables: Record<string, unknown>,
+    coerced: Record<string, unknown>,
+    context: RouterContext,
+    send: (payload: IncrementalPayload) => Promise<void>,
+  ): Promise<void> {
+    const root: DataObject = {};
+    let delivered: DataObject | null = null;
+    let sending = Promise.resolve();
+    const enqueue = (payload: IncrementalPayload) => (sending = sending.then(() => send(payload)));
+    const options = (part: Part, at?: ResponsePath) => ({
+      schema: this.apiSchema,
+      explained: part.explained,
+      introspect: (node: FieldNode) => this.introspect(prepared, node, variables),
+      ...(at ? { at } : {}),
+    });
+    const sink: IncrementalSink = {
+      primary: (part, subselection) => {
+        const shaper = subselection ? this.partShaper(prepared, coerced, prepared.rootType, subselection) : this.shaperFor(prepared, coerced);
+        const shaped = shapeResponse(shaper, prepared.rootType, root, options(part));
+        delivered = shaped.data;
+        const errors = [...part.errors, ...shaped.errors];
+        return enqueue({ data: shaped.data, ...(errors.length > 0 ? { errors } : {}), hasNext: true });
+      },
+      deferred: (step, part, subselection) => {
+        const staticType = delivered ? typeAtPath(this.apiSchema, prepared.rootType, [prepared.operation.selectionSet], prepared.fragments, step.queryPath) : null;
+        if (!delivered || !staticType || !subselection) return;
+        const items = pathsAt(delivered, step.queryPath).map((path) => {
+          const object = valueAt(root, path) as DataObject;
+          const named = typeof object?.__typename === 'string' ? this.apiSchema.getType(object.__typename) : undefined;
+          const runtimeType = named && isObjectType(named) ? named : staticType;
+          const shaped = shapeResponse(this.partShaper(prepared, coerced, staticType, subselection), runtimeType, object ?? {}, options(part, path));
+          if (shaped.data) mergeDelivered(delivered!, path, shaped.data);
+          return { data: shaped.data, path, ...(step.label !== undefined ? { label: step.label } : {}), ...(shaped.errors.length > 0 ? { errors: shaped.errors } : {}) };
+        });
+        // The fetches' own errors go with the first object they came for (their paths say where).
+        if (items[0] && part.errors.length > 0) items[0].errors = [...part.errors, ...(items[0].errors ?? [])];
+        return items.length > 0 ? enqueue({ incremental: items, hasNext: true }) : undefined;
+      },
+    };
+    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink });
+    await enqueue({ hasNext: false } as IncrementalPayload);
+  }
+
   /** Completes one subscription event: its data stands for the primary fetch, the rest of the plan runs. */
   async executeEvent(
     prepared: PreparedOperation,
@@ -125,8 +186,20 @@ export class SupergraphEngine {
     return { data: shaped.data, errors, cachePolicy: execution.cachePolicy };
   }
 
+  /** The shaper of one part of an incremental answer (a selection the planner printed), cached with the operation. */
+  private partShaper(prepared: PreparedOperation, coerced: Record<string, unknown>, type: GraphQLCompositeType, subselection: string): SelectionShape {
+    const key = `${variantOf(prepared, coerced)}\n${type.name}\n${subselection}`;
+    let shaper = prepared.shapers.get(key);
+    if (!shaper) {
+      const operation = parse(subselection).definitions[0] as OperationDefinitionNode;
+      shaper = new SelectionShape(new ShapeContext(this.apiSchema, prepared.fragments, coerced), type, [operation.selectionSet]);
+      prepared.shapers.set(key, shaper);
+    }
+    return shaper;
+  }
+
   private shaperFor(prepared: PreparedOperation, coerced: Record<string, unknown>): SelectionShape {
-    const variant = prepared.conditions.length === 0 ? '' : prepared.conditions.map((name) => (coerced[name] === true ? '1' : '0')).join('');
+    const variant = variantOf(prepared, coerced);
     let shaper = prepared.shapers.get(variant);
     if (!shaper) {
       const context = new ShapeContext(this.apiSchema, prepared.fragments, coerced);
@@ -170,6 +243,7 @@ export class SupergraphEngine {
       conditions: conditionVariables([operation.selectionSet], fragments),
       shapers: new Map(),
       fragments,
+      deferred: hasDefer(step),
     };
   }
 
@@ -185,4 +259,9 @@ export class SupergraphEngine {
     const result = executeSync({ schema: this.apiSchema, document, rootValue: {}, variableValues: variables });
     return (result.data as Record<string, unknown> | undefined)?.[node.alias?.value ?? node.name.value] ?? null;
   }
+}
+
+/** Which `@skip`/`@include` variant of the operation these variables pick. */
+function variantOf(prepared: PreparedOperation, coerced: Record<string, unknown>): string {
+  return prepared.conditions.length === 0 ? '' : prepared.conditions.map((name) => (coerced[name] === true ? '1' : '0')).join('');
 }

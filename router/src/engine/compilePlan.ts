@@ -7,7 +7,26 @@ import { compileRepresentation, type RepresentationEncoder } from './representat
  * needs worked out once per plan (the static part of its request body, the fields it serves for
  * error paths) instead of once per request.
  */
-export type Step = SequenceStep | ParallelStep | FlattenStep | ConditionStep | FetchStep;
+export type Step = SequenceStep | ParallelStep | FlattenStep | ConditionStep | FetchStep | DeferStep;
+
+/**
+ * `@defer`: the primary part's fetches, then each deferred fragment's, which may start once the
+ * primary part is in (a deferred fragment's own step may be a DeferStep again, for nested defers).
+ */
+export interface DeferStep {
+  kind: 'Defer';
+  primary: { step: Step | undefined; subselection: string | undefined };
+  deferred: DeferredStep[];
+}
+
+export interface DeferredStep {
+  label: string | undefined;
+  /** Response names from the root to the objects the fragment completes (lists walked through). */
+  queryPath: readonly string[];
+  /** The fragment's selections, as the planner prints them: what its payload holds. */
+  subselection: string | undefined;
+  step: Step | undefined;
+}
 
 export interface SequenceStep {
   kind: 'Sequence';
@@ -70,8 +89,16 @@ export function compilePlan(node: PlanNode): Step {
     case 'Fetch':
       return compileFetch(node);
     case 'Defer':
-      // The planner only makes these when incremental delivery is enabled, which it is not yet.
-      throw new Error('@defer is not supported by this router yet');
+      return {
+        kind: 'Defer',
+        primary: { step: node.primary.node ? compilePlan(node.primary.node) : undefined, subselection: node.primary.subselection },
+        deferred: node.deferred.map((d) => ({
+          label: d.label,
+          queryPath: d.queryPath,
+          subselection: d.subselection,
+          step: d.node ? compilePlan(d.node) : undefined,
+        })),
+      };
   }
 }
 

@@ -1,5 +1,13 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  DirectiveLocation,
+  GraphQLBoolean,
+  GraphQLDirective,
+  GraphQLError,
+  GraphQLNonNull,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
 import type { RouterContext } from '../context.js';
 import type { SupergraphRuntime } from '../SupergraphRuntime.js';
 
@@ -24,11 +32,34 @@ export function withEngineExecutor(gateway: GatewayInterface, runtimeFor: (apiSc
     return result.errors.length > 0 ? { data: result.data, errors: result.errors } : { data: result.data };
   };
   return {
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate((update) => callback({ ...update, apiSchema: servedSchema(update.apiSchema) })),
     load: async (options) => {
       await gateway.load(options);
       return { executor };
     },
     stop: () => gateway.stop(),
   };
+}
+
+// graphql-js 16 has no @defer of its own; this is the incremental delivery RFC's definition.
+const DEFER = new GraphQLDirective({
+  name: 'defer',
+  description: 'Lets the fragment arrive in a later part of the answer (multipart/mixed; deferSpec=20220824).',
+  locations: [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
+  args: { label: { type: GraphQLString }, if: { type: new GraphQLNonNull(GraphQLBoolean), defaultValue: true } },
+});
+const served = new WeakMap<GraphQLSchema, GraphQLSchema>();
+
+/**
+ * The API schema clients are served (validation, introspection): the gateway's, plus `@defer`,
+ * which the engine plans and runs. One object per loaded supergraph, so it also keys the runtime.
+ */
+export function servedSchema(apiSchema: GraphQLSchema): GraphQLSchema {
+  let schema = served.get(apiSchema);
+  if (!schema) {
+    const config = apiSchema.toConfig();
+    schema = new GraphQLSchema({ ...config, directives: [...config.directives.filter((d) => d.name !== 'defer'), DEFER] });
+    served.set(apiSchema, schema);
+  }
+  return schema;
 }

@@ -17,6 +17,30 @@ export interface FastPathRequest {
   variables: unknown;
   extensions: unknown;
   context: RouterContext;
+  /** The client takes `multipart/mixed; deferSpec=20220824` (and this is not a batch): @defer may answer in parts. */
+  incremental: boolean;
+}
+
+/** An answer written part by part as the engine has them (incremental delivery). */
+export interface StreamingAnswer {
+  status: number;
+  headers: Record<string, string>;
+  stream(write: (chunk: string) => Promise<void>): Promise<void>;
+}
+
+// Each part is followed by the next boundary at once: a multipart reader (Apollo Client's)
+// hands a part on only when it sees the boundary after it.
+const BOUNDARY = '\r\n--graphql';
+const PART_HEAD = '\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
+
+/** Whether an `accept` header takes incremental delivery the way Apollo Client and Apollo Router speak it. */
+export function acceptsIncremental(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((entry) => {
+    const [type, ...params] = entry.split(';').map((p) => p.trim().toLowerCase());
+    if (type !== 'multipart/mixed') return false;
+    const spec = params.find((p) => p.startsWith('deferspec='));
+    return spec === undefined || spec === 'deferspec=20220824';
+  });
 }
 
 // Content types a browser may send without a CORS preflight: Apollo Server's CSRF prevention
@@ -44,7 +68,7 @@ export function createFastPath(options: {
 }) {
   const inFlight = new WeakMap<SupergraphRuntime, Map<string, Promise<GraphQLHttpAnswer>>>();
 
-  return async function answer(request: FastPathRequest): Promise<GraphQLHttpAnswer | null> {
+  return async function answer(request: FastPathRequest): Promise<GraphQLHttpAnswer | StreamingAnswer | null> {
     const runtime = options.runtime();
     if (!runtime || !acceptable(request)) return null;
     const { variables } = request;
@@ -58,6 +82,24 @@ export function createFastPath(options: {
     const coerced = engine.coerce(prepared, given);
     if (!coerced.ok) return null;
 
+    if (prepared.deferred && request.incremental) {
+      // Later parts may read subgraphs whose cache hints are not known when the headers go out.
+      return {
+        status: 200,
+        headers: { 'content-type': 'multipart/mixed; boundary="graphql"; deferSpec=20220824', 'cache-control': 'no-store' },
+        stream: async (write) => {
+          await write(BOUNDARY);
+          await engine.executeIncremental(prepared, given, coerced.values, request.context, (payload) => {
+            const formatted = 'incremental' in payload
+              ? { ...payload, incremental: payload.incremental.map((item) => (item.errors ? { ...item, errors: item.errors.map((e) => format(options.formatError, e)) } : item)) }
+              : payload.errors ? { ...payload, errors: payload.errors.map((e) => format(options.formatError, e)) } : payload;
+            return write(`${PART_HEAD}${JSON.stringify(formatted)}${BOUNDARY}`);
+          });
+          await write('--\r\n');
+        },
+      };
+    }
+    // Without incremental delivery, deferred fragments are simply part of the one answer.
     const run = async (): Promise<GraphQLHttpAnswer> => {
       const result = await engine.execute(prepared, given, coerced.values, request.context);
       const errors = result.errors.length > 0 ? result.errors.map((error) => format(options.formatError, error)) : undefined;

@@ -16,6 +16,8 @@ export interface ShapeOptions {
   explained(path: ResponsePath): boolean;
   /** Answers a `__schema`/`__type` root field. */
   introspect(node: FieldNode): unknown;
+  /** Where `input` sits in the response (a deferred fragment's object): the prefix of every error path. */
+  at?: ResponsePath;
 }
 
 export interface ShapeResult {
@@ -40,11 +42,13 @@ export function shapeResponse(root: SelectionShape, rootType: GraphQLCompositeTy
 
 class Shaping {
   readonly errors: GraphQLError[] = [];
-  private readonly path: ResponsePath = [];
+  private readonly path: ResponsePath;
   /** `Type.field` of the object being written, for errors about its type. */
   private parent = '';
 
-  constructor(private readonly options: ShapeOptions) {}
+  constructor(private readonly options: ShapeOptions) {
+    this.path = [...(options.at ?? [])];
+  }
 
   /** Writes `fields` of `input` into `output`; false when a non-null field is null (the object itself becomes null). */
   object(fields: readonly FieldShape[], runtimeType: GraphQLCompositeType, input: Record<string, unknown>, output: Record<string, unknown>): boolean {
