@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { federationSdl, type FederationSubgraph } from './federation/subgraphs.j
 import type { LoadRequest, LoadResult } from './loadGenerator.js';
 import { cpuSeconds, loadInProcess, pinHarness, sampleRss, startFederationSubgraphs, startGatewayProcess, stopProcess, type GatewayKind } from './processes.js';
 import { generateKeyJwk, importKeyRing, keySetOf } from '@shop/subgraph-kit';
-import { freePort, root, startBenchStack, table, writeResult } from './support.js';
+import { freePort, resultsDir, startBenchStack, table, writeResult } from './support.js';
 import { federationWorkloads, shopWorkloads, type Workload } from './workloads.js';
 
 const PEERS: Array<{ name: string; kind: GatewayKind }> = [
@@ -222,9 +222,9 @@ function report(cells: Cell[], soak: Awaited<ReturnType<typeof soakRouter>>, mac
   process.stdout.write('\nTargets\n');
   table(targets);
   if (soak) process.stdout.write(`\nsoak: ${soak.rps} req/s for ${soak.seconds} s; RSS ${soak.earlyMb} MB -> ${soak.lateMb} MB (peak ${soak.peakMb} MB)\n`);
-  const dir = join(root, 'bench', 'results');
-  writeFileSync(join(dir, 'router.svg'), renderChart(rows, `Router benchmark (${options.connections} connections, gateway on one core)`));
-  writeFileSync(join(dir, 'router.md'), `${text}\n`);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'router.svg'), renderChart(rows, `Router benchmark (${options.connections} connections, gateway on one core)`));
+  writeFileSync(join(resultsDir, 'router.md'), `${text}\n`);
   return { machine, options, rows: printable, targets, soak };
 }
 

@@ -1,18 +1,23 @@
 // `npm run bench [router|roundtrips|checkout|subscriptions ...]`: each prints a table and writes
-// JSON under bench/results/. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SOAK_SECONDS,
-// BENCH_HISTORY_CUSTOMERS, BENCH_BUYERS and BENCH_SUBSCRIBERS scale the runs.
+// JSON under bench/results/ (the router bench an SVG chart too); then docs/performance.md is
+// written from every result there. `npm run bench -- report` only rewrites that page.
+// BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SOAK_SECONDS, BENCH_HISTORY_CUSTOMERS,
+// BENCH_BUYERS and BENCH_SUBSCRIBERS scale the runs; BENCH_RESULTS_DIR sends everything elsewhere.
 import { runCheckoutBench } from './checkout.bench.js';
 import { runRoundTripsBench } from './roundtrips.bench.js';
 import { runRouterBench } from './router.bench.js';
 import { runSubscriptionsBench } from './subscriptions.bench.js';
+import { writePerformanceDoc } from './performanceDoc.js';
+import { performanceDocPath, resultsDir } from './support.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const all = ['roundtrips', 'router', 'checkout', 'subscriptions'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const selected = chosen.length > 0 ? chosen : all;
+const reportOnly = chosen.length === 1 && chosen[0] === 'report';
+const selected = reportOnly ? [] : chosen.length > 0 ? chosen : all;
 const unknown = selected.filter((name) => !all.includes(name));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${all.join(', ')}\n`);
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${all.join(', ')} (or report)\n`);
   process.exit(2);
 }
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -33,4 +38,5 @@ for (const name of selected) {
   else path = await runSubscriptionsBench(env('BENCH_SUBSCRIBERS', 1000), 5);
   process.stdout.write(`-> ${path}\n`);
 }
+process.stdout.write(`-> ${writePerformanceDoc(resultsDir, performanceDocPath)}\n`);
 process.exit(0);

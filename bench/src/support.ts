@@ -8,6 +8,12 @@ import { generateStackKeys, startStack, STACK_SUBGRAPHS, type Stack } from '@sho
 export { freePort };
 
 export const root = resolve(new URL('.', import.meta.url).pathname, '..', '..');
+/**
+ * Where results go: bench/results, or BENCH_RESULTS_DIR (a trial run that must not replace the
+ * recorded figures; docs/performance.md is then written there too, as performance.md).
+ */
+export const resultsDir = process.env.BENCH_RESULTS_DIR ? resolve(process.env.BENCH_RESULTS_DIR) : join(root, 'bench', 'results');
+export const performanceDocPath = process.env.BENCH_RESULTS_DIR ? join(resultsDir, 'performance.md') : join(root, 'docs', 'performance.md');
 export const ADMIN = { email: 'admin@bench.local', password: 'bench-admin-password' };
 
 export interface BenchStack {
@@ -96,9 +102,8 @@ export function table(rows: Array<Record<string, string | number>>): string {
 }
 
 export function writeResult(name: string, result: unknown): string {
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.json`);
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${name}.json`);
   writeFileSync(path, `${JSON.stringify({ name, at: new Date().toISOString(), node: process.version, result }, null, 2)}\n`);
   return path;
 }
