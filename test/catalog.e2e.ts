@@ -103,7 +103,7 @@ describe('catalog and search through the router', () => {
 
     const seen: string[] = [];
     let after: string | null = null;
-    let total = 0;
+    let total: number;
     do {
       const page: any = (await graphqlOk(sg.url, SEARCH, { first: 40, after })).searchProducts;
       total = page.totalCount;

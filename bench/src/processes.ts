@@ -42,7 +42,10 @@ export async function startGatewayProcess(kind: GatewayKind, env: Record<string,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  if (process.env.BENCH_DEBUG) child.stderr!.pipe(process.stderr), child.stdout!.pipe(process.stderr);
+  if (process.env.BENCH_DEBUG) {
+    child.stderr!.pipe(process.stderr);
+    child.stdout!.pipe(process.stderr);
+  }
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${env.PORT}/graphql`;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBus } from '@shop/events';
 import { headerValue, sendJson, type Logger } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
+import type { ErrorCode } from '@shop/errors';
 
 export const EVENTS_ADMIN_PREFIX = '/admin/events/';
 
@@ -40,6 +41,6 @@ export function createEventsAdmin(options: { bus: EventBus; verifier: CallerVeri
 }
 
 /** An error in the GraphQL shape the admin client reads (`errors[].extensions.code`). */
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }

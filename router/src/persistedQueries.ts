@@ -21,7 +21,7 @@ export async function readPersistedQueryManifest(path: string): Promise<Map<stri
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the persisted query manifest at ${path}: ${(error as Error).message}`);
+    throw new Error(`Cannot read the persisted query manifest at ${path}: ${(error as Error).message}`, { cause: error });
   }
   return manifestOperations(parsed, path);
 }

@@ -25,7 +25,7 @@ export async function readSupergraph(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the supergraph at ${path} (${(error as Error).message}); run \`npm run compose\` or set SUPERGRAPH_PATH`);
+    throw new Error(`Cannot read the supergraph at ${path} (${(error as Error).message}); run \`npm run compose\` or set SUPERGRAPH_PATH`, { cause: error });
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, readConfig, type Env } from '@shop/config';
+import { type ConfigError, readConfig, type Env } from '@shop/config';
 import { DEFAULT_JWKS_URL } from '@shop/subgraph-kit';
 import { buildRouterConfig, DEFAULT_LIMITS } from '../src/index.js';
 

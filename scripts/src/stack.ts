@@ -153,7 +153,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   /** How each subgraph was started, to start it again. */
   const launches = new Map<string, () => Promise<RunningSubgraph>>();
   let router: Router | undefined;
-  let supergraphSdl = '';
+  let supergraphSdl: string;
 
   const stop = async () => {
     await router?.stop();

@@ -97,7 +97,7 @@ export function createSession(options: SessionOptions) {
     /** Loads a stored session (call once at start; synchronous storage is read at once). */
     async restore(): Promise<void> {
       const [access, refresh, user] = await Promise.all([options.storage.getItem(keys.access), options.storage.getItem(keys.refresh), options.storage.getItem(keys.user)]);
-      let parsed: SessionUser | null = null;
+      let parsed: SessionUser | null;
       try {
         parsed = user ? (JSON.parse(user) as SessionUser) : null;
       } catch {

@@ -57,7 +57,12 @@ function movableClock() {
     /** The router's time becomes `at`; tasks due by then run now. */
     moveTo(at: number) {
       offset = at - Date.now();
-      for (const entry of [...tasks]) if (entry.at <= at) (clearTimeout(entry.timer), tasks.delete(entry), entry.task());
+      for (const entry of [...tasks]) {
+        if (entry.at > at) continue;
+        clearTimeout(entry.timer);
+        tasks.delete(entry);
+        entry.task();
+      }
     },
   };
 }

@@ -1,4 +1,7 @@
 import { GraphQLError } from 'graphql';
+import type { ErrorReason } from './reasons.js';
+
+export * from './reasons.js';
 
 /**
  * The one registry of error codes clients can see in `extensions.code`. Each code is defined
@@ -19,6 +22,13 @@ export const ERROR_CODES = {
   SUBGRAPH_UNAVAILABLE:
     'A subgraph the operation needs could not be reached (`extensions.serviceName` names it); fields it serves are null. Retry later.',
   INTERNAL_SERVER_ERROR: 'Something failed on our side; the details are in the server log, never in the response.',
+  GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax (Apollo Server and the WebSocket endpoints alike).',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not fit the schema: an unknown field, a missing argument, a value of the wrong type.',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'This endpoint takes no persisted queries (a subgraph sent only a hash); send the full query.',
+  OPERATION_RESOLUTION_FAILURE: 'The request names an operation its document does not hold, or holds several and names none.',
+  BAD_GATEWAY: 'The storefront server could not reach the router (HTTP 502); retry later.',
+  DOWNSTREAM_SERVICE_ERROR:
+    'A subgraph answered with an error that carried no code of its own; `extensions.serviceName` names the subgraph.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -30,6 +40,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export interface AppErrorExtensions {
   field?: string;
   retryAfter?: number;
+  /** Which business rule refused the request, for clients to act on (registry: ERROR_REASONS). */
+  reason?: ErrorReason;
   [key: string]: unknown;
 }
 

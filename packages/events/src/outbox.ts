@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 import type { EventBus, EventEnvelope } from './types.js';
 
 /**
@@ -42,18 +42,18 @@ export const inboxMigration: Migration = {
 
 interface OutboxTables {
   event_outbox: {
-    seq: import('kysely').Generated<number>;
+    seq: Generated<number>;
     id: string;
     type: string;
     event: unknown;
-    created_at: import('kysely').Generated<Date>;
+    created_at: Generated<Date>;
     published_at: Date | null;
   };
   event_inbox: {
     consumer: string;
     event_id: string;
     event_type: string;
-    handled_at: import('kysely').Generated<Date>;
+    handled_at: Generated<Date>;
   };
 }
 

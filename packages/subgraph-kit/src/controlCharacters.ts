@@ -4,6 +4,7 @@ import { AppError } from '@shop/errors';
 
 // C0 control characters but tab, line feed and carriage return, and DEL. No input of ours takes
 // them, and PostgreSQL refuses NUL in text outright.
+// eslint-disable-next-line no-control-regex -- matching control characters is this file's purpose
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**

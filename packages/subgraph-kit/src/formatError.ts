@@ -3,17 +3,6 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError, isErrorCode } from '@shop/errors';
 import type { Logger } from './logger.js';
 
-// Codes Apollo Server itself produces for client mistakes; their messages are safe to show.
-const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
 const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value/;
 
 /**
@@ -30,7 +19,8 @@ export function createErrorFormatter(logger: Logger) {
       return { ...base, message: original.message, extensions: { ...extensions, code: original.code } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (CLIENT_CODES.has(code) || (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR'))) {
+    // Registered codes (Apollo Server's own for client mistakes among them) pass; anything else is masked.
+    if (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       // A variable a scalar refused (a DateTime that is none) is named, as resolvers name their arguments.
       const variable = code === 'BAD_USER_INPUT' && extensions.field === undefined ? INVALID_VARIABLE.exec(formatted.message)?.[1] : undefined;

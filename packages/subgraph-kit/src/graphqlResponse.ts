@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
+import type { ErrorCode } from '@shop/errors';
 
 /** The media types a GraphQL response is written in (GraphQL over HTTP), as `content-type` values. */
 export const GRAPHQL_MEDIA_TYPES = {
@@ -34,7 +35,7 @@ export function prefersHtml(accept: string | undefined): boolean {
 export interface GraphQLRefusal {
   /** The status that says what went wrong (4xx, 5xx), sent with application/graphql-response+json. */
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   /** More `extensions` beside `code` (e.g. `retryAfter`, `limit`). */
   extensions?: Record<string, unknown>;

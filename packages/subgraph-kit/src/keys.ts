@@ -95,7 +95,7 @@ function privateAndPublicJwks(text: string): NodeJwk[] {
       const object = typeof jwk.d === 'string' ? createPrivateKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: jwk, format: 'jwk' });
       return { ...toJwk(object), ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}) };
     } catch (error) {
-      throw new Error(`key ${index + 1} is not a usable JWK: ${(error as Error).message}`);
+      throw new Error(`key ${index + 1} is not a usable JWK: ${(error as Error).message}`, { cause: error });
     }
   });
 }

@@ -23,6 +23,7 @@ import { connectionParam, openWebSocketEndpoint } from './webSocketEndpoint.js';
 import type { Logger } from './logger.js';
 import type { RequestBase } from './server.js';
 import type { ServiceCaller } from './serviceAuth.js';
+import type { ErrorCode } from '@shop/errors';
 
 export interface GraphQLWebSocketOptions<TContext> {
   httpServer: Server;
@@ -152,7 +153,7 @@ function mapEvents<S>(
 }
 
 // The codes Apollo Server gives the same failures over HTTP.
-function withCode(error: GraphQLError, code: string): GraphQLError {
+function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
 }
 

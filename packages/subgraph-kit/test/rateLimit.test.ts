@@ -42,7 +42,7 @@ describe('rate limits', () => {
     expect(await limiter.consume('ip:a')).toEqual({ allowed: true });
     jest.setSystemTime((now += 15_000));
     expect(await limiter.consume('ip:a')).toEqual({ allowed: false, retryAfterSeconds: 45 });
-    jest.setSystemTime((now += 45_000));
+    jest.setSystemTime(now + 45_000);
     expect(await limiter.consume('ip:a')).toEqual({ allowed: true });
   });
 

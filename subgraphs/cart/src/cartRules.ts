@@ -45,6 +45,7 @@ export function subtotalOf(lines: readonly PricedLine[], emptyCurrency: string =
   if (foreign) {
     throw conflict(
       `The cart mixes currencies (${currency} and ${foreign.unitPrice.currency}); remove product ${JSON.stringify(foreign.productId)}`,
+      { reason: 'CURRENCY_MISMATCH' },
     );
   }
   return sum(
@@ -76,7 +77,7 @@ export function addLine(cart: Cart, productId: string, quantity: number, prices:
     return changed(cart, lines.map((line) => (line === existing ? { productId, quantity: total } : line)), now);
   }
   if (lines.length >= CART_LIMITS.maxLines) {
-    throw conflict(`A cart holds at most ${CART_LIMITS.maxLines} different products`, { field: 'productId' });
+    throw conflict(`A cart holds at most ${CART_LIMITS.maxLines} different products`, { reason: 'LIMIT_REACHED', field: 'productId' });
   }
   return changed(cart, [...lines, { productId, quantity }], now);
 }

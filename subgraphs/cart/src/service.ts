@@ -347,7 +347,7 @@ function productIdsOf(cart: Cart | null): string[] {
 }
 
 function busyCart(): AppError {
-  return conflict('The cart is being changed by another request; try again');
+  return conflict('The cart is being changed by another request; try again', { reason: 'CONCURRENT_UPDATE' });
 }
 
 function cartNotFound(id: string, field: string): AppError {

@@ -64,7 +64,7 @@ export function createReservationService(deps: {
           throw conflict(`Order ${JSON.stringify(orderId)} already holds another customer's reservation`, { field: 'orderId' });
         case 'short': {
           const names = result.shortages.map((s) => `${s.productId} (${s.available} available, ${s.requested} asked)`);
-          throw conflict(`Not enough stock: ${names.join(', ')}`, { field: 'items', products: result.shortages });
+          throw conflict(`Not enough stock: ${names.join(', ')}`, { reason: 'OUT_OF_STOCK', field: 'items', products: result.shortages });
         }
       }
     },

@@ -48,7 +48,7 @@ export function createInventoryService(repository: StockRepository): InventorySe
       throw conflict(
         `Cannot set ${blocked.productId} in warehouse "${blocked.warehouse}" to ${blocked.quantity}: ` +
           `${result.reserved} units are reserved there`,
-        { field: field(result.index, 'quantity'), reserved: result.reserved },
+        { reason: 'STOCK_RESERVED', field: field(result.index, 'quantity'), reserved: result.reserved },
       );
     }
     // This request may already have read the old stock; later fields must see the new one.

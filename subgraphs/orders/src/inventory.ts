@@ -45,7 +45,7 @@ export function createInventoryClient(options: { url: string; timeoutMs?: number
       const body = await post<Data>(authorization, RESERVE_MUTATION, { orderId, items });
       const error = body.errors[0];
       if (error) {
-        if (error.extensions?.code === 'CONFLICT' && Array.isArray(error.extensions.products)) {
+        if (error.extensions?.reason === 'OUT_OF_STOCK' && Array.isArray(error.extensions.products)) {
           return { ok: false, shortages: error.extensions.products as StockShortage[] };
         }
         throw new InventoryUnavailableError(`reserveStock failed: ${String(error.extensions?.code)} ${error.message}`);

@@ -1,4 +1,4 @@
-import { AppError, badUserInput, conflict } from '@shop/errors';
+import { type AppError, badUserInput, conflict } from '@shop/errors';
 import { fromOutput, money, MoneyError, type Money } from '@shop/money';
 import { decodeCursor, encodeCursor, pageSize, requireAdmin, toConnection, type Connection } from '@shop/subgraph-kit';
 import type { OrdersContext } from './context.js';
@@ -12,7 +12,7 @@ import {
   type PromotionInput,
   type Quote,
 } from './promotionRules.js';
-import { PromotionRefusedError, type PromotionCursor, type PromotionsRepository } from './promotionsRepository.js';
+import { type PromotionRefusedError, type PromotionCursor, type PromotionsRepository } from './promotionsRepository.js';
 
 export type PromotionConnection = Connection<Promotion, () => Promise<number>>;
 

@@ -63,7 +63,7 @@ export function createOrdersService(deps: {
       existing.cartId === input.cartId &&
       existing.shippingAddress.addressId === input.shippingAddressId &&
       existing.shippingMethodId === input.shippingMethodId;
-    if (!same) throw conflict('This idempotency key was already used for a different order', { field: 'input.idempotencyKey' });
+    if (!same) throw conflict('This idempotency key was already used for a different order', { reason: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
     ctx.loaders.orderById.prime(existing.id, existing);
     return existing;
   }
@@ -91,7 +91,7 @@ export function createOrdersService(deps: {
         ctx.loaders.historyByOrderId.clear(id);
         return changed;
       }
-      if (attempt === TRANSITION_ATTEMPTS) throw conflict('The order is changing right now; try again');
+      if (attempt === TRANSITION_ATTEMPTS) throw conflict('The order is changing right now; try again', { reason: 'CONCURRENT_UPDATE' });
       // Someone moved it meanwhile: decide again on its fresh status.
       [order = null] = await repository.findByIds([order.id]);
     }
@@ -207,6 +207,7 @@ export function createOrdersService(deps: {
       if (!reservation.ok) {
         const productIds = reservation.shortages.map((s) => s.productId);
         throw conflict(`Out of stock: ${productIds.join(', ')}`, {
+          reason: 'OUT_OF_STOCK',
           field: 'input.cartId',
           productIds,
           products: reservation.shortages,
@@ -215,6 +216,7 @@ export function createOrdersService(deps: {
       if (!sameUnits(reservation.items, lines)) {
         // A concurrent checkout with this key reserved a different cart under the same order id.
         throw conflict('A checkout with this idempotency key is already under way for other items; try again', {
+          reason: 'IDEMPOTENCY_KEY_REUSED',
           field: 'input.idempotencyKey',
         });
       }
@@ -264,7 +266,10 @@ export function createOrdersService(deps: {
         check: (caller, order) => {
           if (caller.role !== 'ADMIN' && !CUSTOMER_CANCELLABLE.includes(order.status)) {
             throw conflict(`An order that is ${order.status} can no longer be cancelled; please contact support`, {
+              reason: 'ILLEGAL_TRANSITION',
               status: order.status,
+              from: order.status,
+              to: 'CANCELLED',
             });
           }
         },

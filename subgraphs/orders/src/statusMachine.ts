@@ -50,6 +50,6 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** Throws CONFLICT naming both statuses when `to` may not follow `from`. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
-    throw conflict(`An order that is ${from} cannot become ${to}`, { status: from });
+    throw conflict(`An order that is ${from} cannot become ${to}`, { reason: 'ILLEGAL_TRANSITION', status: from, from, to });
   }
 }

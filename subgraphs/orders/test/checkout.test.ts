@@ -212,7 +212,7 @@ describe('checkout', () => {
     ]) {
       const result = await graphql(stack.orders.url, CHECKOUT, { input: other }, { token: alice });
       expect(errorCodes(result)).toEqual(['CONFLICT']);
-      expect(result.errors?.[0]?.extensions?.field).toBe('input.idempotencyKey');
+      expect(result.errors?.[0]?.extensions).toMatchObject({ reason: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
       expect(result.data).toBeNull();
     }
     expect(await stack.orders.rowCounts()).toEqual(before);
@@ -303,6 +303,7 @@ describe('checkout', () => {
       { token: alice },
     );
     expect(errorCodes(result)).toEqual(['CONFLICT']);
+    expect(result.errors?.[0]?.extensions?.reason).toBe('OUT_OF_STOCK');
     expect(result.errors?.[0]?.extensions?.productIds).toEqual(['p-scarce', 'p-none']);
     expect(result.errors?.[0]?.extensions?.products).toEqual([
       { productId: 'p-scarce', requested: 2, available: 1 },

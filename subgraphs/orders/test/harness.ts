@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { readConfig } from '@shop/config';
@@ -41,7 +41,7 @@ function close(server: Server): Promise<void> {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-function readJson(req: import('node:http').IncomingMessage): Promise<any> {
+function readJson(req: IncomingMessage): Promise<any> {
   return new Promise((resolve) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -142,7 +142,7 @@ export async function startRouterStandIn(): Promise<RouterStandIn> {
     const send = (status: number, payload: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
     if (standIn.failing) return send(503, { errors: [{ message: 'router unavailable' }] });
-    let userId: string | null = null;
+    let userId: string | null;
     try {
       userId = authorization ? (await (await testTokenIssuer()).verify(authorization.replace(/^Bearer /, ''))).userId : null;
     } catch {

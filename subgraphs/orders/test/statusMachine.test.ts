@@ -44,6 +44,7 @@ describe('order status machine', () => {
     }
     expect(thrown).toBeInstanceOf(AppError);
     expect((thrown as AppError).code).toBe('CONFLICT');
+    expect((thrown as AppError).extensions).toMatchObject({ reason: 'ILLEGAL_TRANSITION', from, to });
     expect((thrown as AppError).message).toBe(`An order that is ${from} cannot become ${to}`);
   });
 

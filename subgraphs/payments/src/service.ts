@@ -173,7 +173,7 @@ export function createPaymentsService(deps: {
       const order = await orderReader.read(orderId, ctx.authorization);
       if (!order) throw notFound('Order', orderId);
       if (order.status !== PAYABLE_ORDER_STATUS) {
-        throw conflict(`An order that is ${order.status} cannot be paid`, { status: order.status });
+        throw conflict(`An order that is ${order.status} cannot be paid`, { reason: 'ILLEGAL_TRANSITION', status: order.status, from: order.status, to: 'PAID' });
       }
       ctx.loaders.paymentsByOrderId.clear(order.id);
       for (let round = 1; round <= ATTEMPT_ROUNDS; round += 1) {
@@ -284,5 +284,5 @@ function canSee(caller: Caller, payment: Payment): boolean {
 }
 
 function busy() {
-  return conflict('Another payment for this order is being processed; try again in a moment');
+  return conflict('Another payment for this order is being processed; try again in a moment', { reason: 'CONCURRENT_UPDATE' });
 }

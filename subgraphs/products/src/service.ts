@@ -176,7 +176,7 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
         ctx.loaders.categoryById.prime(category._id, category);
         return category;
       }
-      throw conflict('No free slug could be found for this name; choose another name', { field: 'name' });
+      throw conflict('No free slug could be found for this name; choose another name', { reason: 'ALREADY_EXISTS', field: 'name' });
     },
 
     async createProduct(ctx: ProductsContext, args: { input: ProductInput }): Promise<ProductDocument> {
@@ -199,12 +199,12 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
         } catch (error) {
           if (!(error instanceof DuplicateKeyError)) throw error;
           if (error.index === 'slug_unique') continue;
-          throw conflict(`The SKU ${JSON.stringify(fields.sku)} is already in use`, { field: 'input.sku' });
+          throw conflict(`The SKU ${JSON.stringify(fields.sku)} is already in use`, { reason: 'ALREADY_EXISTS', field: 'input.sku' });
         }
         await relay.afterWrite();
         return remember(ctx, product);
       }
-      throw conflict('No free slug could be found for this name; choose another name', { field: 'input.name' });
+      throw conflict('No free slug could be found for this name; choose another name', { reason: 'ALREADY_EXISTS', field: 'input.name' });
     },
 
     async updateProduct(ctx: ProductsContext, args: { id: string; input: ProductUpdateInput }): Promise<ProductDocument> {
@@ -260,7 +260,7 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
         // A review changes the product's rating, so it announces a product update.
         updated = await repository.insertReview(review, pendingEvent('product.updated', now));
       } catch (error) {
-        if (error instanceof DuplicateKeyError) throw conflict('You have already reviewed this product', { field: 'productId' });
+        if (error instanceof DuplicateKeyError) throw conflict('You have already reviewed this product', { reason: 'ALREADY_EXISTS', field: 'productId' });
         throw error;
       }
       if (!updated) throw archivedError(productId, 'productId');

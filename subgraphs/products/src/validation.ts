@@ -174,7 +174,7 @@ function images(input: readonly ImageInput[], field: string): ImageDocument[] {
   if (input.length > LIMITS.images) throw badUserInput(`\`${field}\` may hold at most ${LIMITS.images} images`, field);
   return input.map((image, i) => {
     const url = image.url.trim();
-    let parsed: URL | null = null;
+    let parsed: URL | null;
     try {
       parsed = new URL(url);
     } catch {

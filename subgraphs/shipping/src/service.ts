@@ -102,7 +102,10 @@ export function createShippingService(rules: PricingRules, deps: ShipmentDeps): 
       if (!order) throw notFound('Order', args.orderId);
       if (!SHIPPABLE_ORDER_STATUSES.has(order.status)) {
         throw conflict(`Order ${JSON.stringify(args.orderId)} is ${order.status}: only PAID or FULFILLING orders ship`, {
+          reason: 'ILLEGAL_TRANSITION',
           status: order.status,
+          from: order.status,
+          to: 'SHIPPED',
         });
       }
       const shipment = await deps.repository.createShipment({
@@ -111,7 +114,7 @@ export function createShippingService(rules: PricingRules, deps: ShipmentDeps): 
         trackingNumber: args.trackingNumber,
         createdBy: admin.userId,
       });
-      if (!shipment) throw conflict(`Order ${JSON.stringify(args.orderId)} already has an active shipment`);
+      if (!shipment) throw conflict(`Order ${JSON.stringify(args.orderId)} already has an active shipment`, { reason: 'ALREADY_EXISTS' });
       deps.published();
       return shipment;
     },
@@ -123,7 +126,10 @@ export function createShippingService(rules: PricingRules, deps: ShipmentDeps): 
       if (!outcome) throw notFound('Shipment', shipmentId);
       if (!outcome.changed) {
         throw conflict(`Shipment ${JSON.stringify(shipmentId)} is ${outcome.shipment.status}: only a SHIPPED one can be delivered`, {
+          reason: 'ILLEGAL_TRANSITION',
           status: outcome.shipment.status,
+          from: outcome.shipment.status,
+          to: 'DELIVERED',
         });
       }
       deps.published();

@@ -115,7 +115,7 @@ export async function createUsersService(deps: { repository: UsersRepository; si
       const passwordHash = await hashPassword(input.password);
       const payload = await repository.transaction(async (tx) => {
         const user = await tx.insertUser({ email, passwordHash, name });
-        if (user === null) throw conflict('An account with this email already exists', { field: 'email' });
+        if (user === null) throw conflict('An account with this email already exists', { reason: 'ALREADY_EXISTS', field: 'email' });
         return issueTokens(tx, user);
       });
       ctx.logger.info('account registered', { userId: payload.user.id });
@@ -289,7 +289,7 @@ export async function createUsersService(deps: { repository: UsersRepository; si
       const address = await withAddressesLocked(caller.userId, async (tx) => {
         const count = await tx.countAddresses(caller.userId);
         if (count >= MAX_ADDRESSES_PER_USER) {
-          throw conflict(`An account can keep at most ${MAX_ADDRESSES_PER_USER} addresses: remove one first`);
+          throw conflict(`An account can keep at most ${MAX_ADDRESSES_PER_USER} addresses: remove one first`, { reason: 'LIMIT_REACHED' });
         }
         return tx.insertAddress(caller.userId, fields, count === 0);
       });

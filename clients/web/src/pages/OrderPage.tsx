@@ -4,7 +4,6 @@ import { Link, Navigate, useParams } from 'react-router';
 import { socket } from '../apollo.js';
 import { addressLine } from '../components/AddressForm.js';
 import { OrderActions } from '../components/OrderActions.js';
-import { OrderStatusBadge } from '../components/OrderStatusBadge.js';
 import { PaymentForm } from '../components/PaymentForm.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { dateTime, money, orderStatus } from '@shop/client-core';

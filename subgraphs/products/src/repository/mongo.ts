@@ -67,6 +67,7 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
     throw new Error(
       `Could not reach MongoDB at ${redactMongoUrl(options.url)}: ${(error as Error).message}. ` +
         'Start MongoDB, or unset MONGO_URL to use the embedded store (development only).',
+      { cause: error },
     );
   }
   const db = client.db(options.dbName);

@@ -88,6 +88,7 @@ async function ensureIndex(client: Client, index: string, url: string): Promise<
     throw new Error(
       `Could not reach Elasticsearch at ${redactUrl(url)}: ${describe(error)}. ` +
         'Start Elasticsearch, or unset ELASTICSEARCH_URL to use the embedded index (development only).',
+      { cause: error },
     );
   }
   if (!exists) {
