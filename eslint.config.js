@@ -54,7 +54,7 @@ export default tseslint.config(
   {
     // `Kysely<any>`, Kysely's own idiom where the schema is not this code's to type (migrations
     // run against the schema as it was; the outbox writes into its caller's database), and
-    // clients reading untyped GraphQL responses (tests, benchmarks, the demo seed, the storefront's
+    // clients reading untyped GraphQL responses (tests, benchmarks, soak load, the demo seed, the storefront's
     // proxy to the router).
     files: [
       '**/db/migrations/**/*.ts',
@@ -67,6 +67,7 @@ export default tseslint.config(
       'scripts/src/seedDemo.ts',
       'scripts/src/sessionEndpoints.ts',
       'scripts/src/storefront.ts',
+      'scripts/src/soak/**/*.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
