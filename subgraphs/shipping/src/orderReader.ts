@@ -4,6 +4,8 @@ import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit
 export interface OrderSnapshot {
   id: string;
   status: string;
+  /** Whose order it is. */
+  userId: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export class OrderReaderUnavailableError extends ServiceUnavailableError {
 }
 
 /** The one query shipping sends about orders, word for word. */
-export const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status } }';
+export const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status user { id } } }';
 
 /**
  * The router's public API, with the caller's own `Authorization` header: the orders subgraph
@@ -30,12 +32,13 @@ export function createRouterOrderReader(options: { url: string; timeoutMs?: numb
   const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...options });
   return {
     async read(orderId, authorization) {
-      const order = await router.field<{ id?: unknown; status?: unknown }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });
+      const order = await router.field<{ id?: unknown; status?: unknown; user?: { id?: unknown } | null }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });
       if (!order) return null;
-      if (typeof order.id !== 'string' || typeof order.status !== 'string') {
+      const userId = order.user?.id;
+      if (typeof order.id !== 'string' || typeof order.status !== 'string' || typeof userId !== 'string') {
         throw new OrderReaderUnavailableError(`Router returned an unusable order: ${JSON.stringify(order)}`);
       }
-      return { id: order.id, status: order.status };
+      return { id: order.id, status: order.status, userId };
     },
   };
 }

@@ -9,6 +9,8 @@ import type { Carrier, Shipment } from './shipments.js';
 
 export interface NewShipment {
   orderId: string;
+  /** The order's owner, as orders said. */
+  customerId: string;
   carrier: Carrier;
   trackingNumber: string;
   /** The ADMIN's user id. */
@@ -52,6 +54,7 @@ function toShipment(row: Selectable<ShipmentsTable>): Shipment {
   return {
     id: row.id,
     orderId: row.order_id,
+    customerId: row.customer_id,
     carrier: row.carrier as Carrier,
     trackingNumber: row.tracking_number,
     status: row.status,
@@ -115,6 +118,7 @@ export function createShippingRepository(db: Kysely<ShippingDatabase>): Shipping
               tracking_number: input.trackingNumber,
               status: 'SHIPPED',
               created_by: input.createdBy,
+              customer_id: input.customerId,
             })
             .returningAll()
             .executeTakeFirstOrThrow();

@@ -5,6 +5,8 @@ export type ShipmentStatus = 'SHIPPED' | 'DELIVERED';
 export interface Shipment {
   id: string;
   orderId: string;
+  /** The user whose order it is: they and admins see it, nobody else. Null: admins only. */
+  customerId: string | null;
   /** One of `CARRIERS`. */
   carrier: Carrier;
   trackingNumber: string;

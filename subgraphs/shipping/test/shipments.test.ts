@@ -57,7 +57,7 @@ function answerOrders(orderBook: Map<string, StandInOrder>) {
     if (!order || (caller.role !== 'ADMIN' && caller.userId !== order.userId)) {
       return { body: { data: { order: null }, errors: [{ message: `Order ${JSON.stringify(id)} not found`, path: ['order'], extensions: { code: 'NOT_FOUND' } }] } };
     }
-    return { body: { data: { order: { id, status: order.status } } } };
+    return { body: { data: { order: { id, status: order.status, user: { id: order.userId } } } } };
   };
 }
 
@@ -164,7 +164,7 @@ describe('shipments over HTTP (real PostgreSQL, in-process bus, stand-in router)
       shipping.url,
       ORDER_SHIPMENTS,
       { r: orders(['order-fulfilling', 'order-without', 'order-paid']) },
-      { token: alice },
+      { token: admin },
     );
     expect(shipping.subgraph.sqlStats.queries).toBe(1);
     expect(_entities).toEqual([
@@ -172,6 +172,19 @@ describe('shipments over HTTP (real PostgreSQL, in-process bus, stand-in router)
       { id: 'order-without', shipments: [] },
       { id: 'order-paid', shipments: [{ id: paid!.id, carrier: 'DHL', trackingNumber: '00340434161094042557', status: 'SHIPPED' }] },
     ]);
+  });
+
+  it("shows another customer neither an order's shipments nor a shipment by id, though the request carries the router's token", async () => {
+    orderBook.set('order-bob', { userId: 'bob', status: 'PAID' });
+    const { createShipment } = await graphqlOk(shipping.url, CREATE, { orderId: 'order-bob', carrier: 'DHL', trackingNumber: 'BOB12345' }, { token: admin });
+    const mallory = await token('mallory');
+    const byOrder = await graphqlOk(shipping.url, ORDER_SHIPMENTS, { r: orders(['order-bob']) }, { token: mallory });
+    expect(byOrder._entities).toEqual([{ id: 'order-bob', shipments: [] }]);
+    const byId = await graphqlOk(shipping.url, SHIPMENTS, { r: shipmentRefs([createShipment.id]) }, { token: mallory });
+    expect(byId._entities).toEqual([null]);
+    // Its customer still sees it.
+    const own = await graphqlOk(shipping.url, SHIPMENTS, { r: shipmentRefs([createShipment.id]) }, { token: await token('bob') });
+    expect(own._entities).toEqual([{ id: createShipment.id, orderId: 'order-bob', status: 'SHIPPED' }]);
   });
 
   it('resolves Shipment references in one SQL statement, in key order, null for an unknown id', async () => {

@@ -50,6 +50,8 @@ export interface ShipmentsTable {
   status: 'SHIPPED' | 'DELIVERED';
   /** The ADMIN's user id. */
   created_by: string;
+  /** The user whose order it is (as orders said when it shipped); null for shipments older than the column. */
+  customer_id: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   /** Set exactly when status is DELIVERED. */
   delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;

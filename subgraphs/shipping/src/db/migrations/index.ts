@@ -4,6 +4,7 @@ import { shippingTariff } from './0001_shipping_tariff.js';
 import { defaultTariff } from './0002_default_tariff.js';
 import { shipments } from './0004_shipments.js';
 import { tariffCurrencies } from './0005_tariff_currencies.js';
+import { shipmentCustomer } from './0006_shipment_customer.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_event_outbox': outboxMigration,
   '0004_shipments': shipments,
   '0005_tariff_currencies': tariffCurrencies,
+  '0006_shipment_customer': shipmentCustomer,
 };
