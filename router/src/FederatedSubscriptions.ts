@@ -113,7 +113,10 @@ export class FederatedSubscriptions {
     const resolveEvent = async (event: FormattedExecutionResult<Record<string, unknown>, unknown>): Promise<ExecutionResult> => {
       if (!coerced.ok) return { errors: [...coerced.errors] };
       const result = await engine.executeEvent(prepared, event, variables, coerced.values, context);
-      return result.errors.length > 0 ? { data: result.data, errors: result.errors } : { data: result.data };
+      // The subgraph's event id goes on to the client, which resumes `after` it (see eventLog in the kit).
+      const eventId = (event.extensions as { eventId?: unknown } | undefined)?.eventId;
+      const extensions = typeof eventId === 'string' ? { extensions: { eventId } } : {};
+      return result.errors.length > 0 ? { data: result.data, errors: result.errors, ...extensions } : { data: result.data, ...extensions };
     };
 
     const dispose = lease.client.subscribe(

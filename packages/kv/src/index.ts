@@ -5,7 +5,7 @@ import type { KeyValueStore } from './types.js';
 export { createMemoryStore, createRedisStore };
 export * from './server.js';
 export { openJournal, type Journal, type JournalOptions } from './journal.js';
-export type { KeyValueStore };
+export { compareStreamIds, type KeyValueStore } from './types.js';
 
 /**
  * Redis when a URL is given, the in-process stand-in otherwise (kept on disk under

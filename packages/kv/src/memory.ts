@@ -1,5 +1,5 @@
 import { openJournal } from './journal.js';
-import type { KeyValueStore } from './types.js';
+import { compareStreamIds, type KeyValueStore } from './types.js';
 
 interface Entry {
   value: string;
@@ -19,6 +19,15 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
   const now = options.now ?? Date.now;
   const data = new Map<string, Entry>();
   const channels = new Map<string, Set<(message: string) => void>>();
+  // Logs live in memory only, also with persistPath: entries from before this store was made
+  // count as dropped, so a reader who asks for them is told (rather than silently missing them).
+  const createdAt = now();
+  const streams = new Map<string, { entries: Array<{ id: string; message: string }>; last: [number, number] }>();
+  const streamOf = (name: string) => {
+    let log = streams.get(name);
+    if (!log) streams.set(name, (log = { entries: [], last: [createdAt, 0] }));
+    return log;
+  };
   const live = (key: string): Entry | undefined => {
     const entry = data.get(key);
     if (entry && entry.expiresAt !== null && entry.expiresAt <= now()) {
@@ -111,12 +120,35 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
         if (set.size === 0) channels.delete(channel);
       };
     },
+    async append(stream, message, opts) {
+      const log = streamOf(stream);
+      const ms = Math.max(now(), log.last[0]);
+      log.last = [ms, ms === log.last[0] ? log.last[1] + 1 : 0];
+      const id = `${log.last[0]}-${log.last[1]}`;
+      log.entries.push({ id, message });
+      const oldest = now() - opts.retainMs;
+      let dropped = 0;
+      while (dropped < log.entries.length && Number(log.entries[dropped]!.id.split('-')[0]) < oldest) dropped += 1;
+      log.entries.splice(0, dropped);
+      return id;
+    },
+    async readAfter(stream, afterId, count) {
+      const log = streamOf(stream);
+      const entries = log.entries.filter((entry) => compareStreamIds(entry.id, afterId) > 0).slice(0, count);
+      // As with Redis: complete when the reader got up to the oldest entry kept (the newest id if none is).
+      const firstKept = log.entries[0]?.id ?? `${log.last[0]}-${log.last[1]}`;
+      return { entries, complete: compareStreamIds(afterId, firstKept) >= 0 };
+    },
+    async lastId(stream) {
+      return streams.get(stream)?.entries.at(-1)?.id ?? '0-0';
+    },
     async ping() {},
     async close() {
       clearInterval(sweep);
       await journal?.close();
       data.clear();
       channels.clear();
+      streams.clear();
     },
   };
 }

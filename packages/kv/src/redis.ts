@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { traceRedisClient } from '@shop/telemetry';
-import type { KeyValueStore } from './types.js';
+import { compareStreamIds, type KeyValueStore } from './types.js';
 
 // Sets the TTL only when INCRBY created the key, atomically, so a window never loses its expiry.
 const INCR_WITH_TTL = `
@@ -82,6 +82,32 @@ export function createRedisStore(url: string, options: { keyPrefix?: string } = 
           await subscriber?.unsubscribe(name);
         }
       };
+    },
+    async append(stream, message, opts) {
+      const oldest = Math.max(0, Date.now() - Math.round(opts.retainMs));
+      // Exact trimming (not `~`): readers are told precisely which ids are gone.
+      return (await client.xadd(k(stream), 'MINID', String(oldest), '*', 'm', message)) as string;
+    },
+    async readAfter(stream, afterId, count) {
+      const [range, info] = (await client
+        .multi()
+        .xrange(k(stream), `(${afterId}`, '+', 'COUNT', count)
+        .xinfo('STREAM', k(stream))
+        .exec()) as [[Error | null, Array<[string, string[]]>], [Error | null, unknown[]]];
+      if (range[0]) throw range[0];
+      const entries = range[1].map(([id, values]) => ({ id, message: values[values.indexOf('m') + 1] ?? '' }));
+      // No stream: nothing was dropped. Trimming drops from the front, so a reader misses nothing
+      // when nothing was dropped or it read up to the oldest entry kept (up to the newest id if none is).
+      if (info[0]) return { entries, complete: true };
+      const fields = info[1];
+      const field = (name: string) => fields[fields.indexOf(name) + 1];
+      const dropped = Number(field('entries-added')) > Number(field('length'));
+      const firstKept = Number(field('length')) > 0 ? String(field('recorded-first-entry-id')) : String(field('last-generated-id'));
+      return { entries, complete: !dropped || compareStreamIds(afterId, firstKept) >= 0 };
+    },
+    async lastId(stream) {
+      const newest = (await client.xrevrange(k(stream), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+      return newest[0]?.[0] ?? '0-0';
     },
     async ping() {
       await client.ping();

@@ -26,7 +26,27 @@ export interface KeyValueStore {
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes to a channel; resolves once subscribed, to an unsubscribe function. */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Appends to an append-only log (a Redis Stream) and drops its entries older than
+   * `retainMs`; resolves to the new entry's id, `<ms>-<seq>`, greater than every id before it.
+   */
+  append(stream: string, message: string, options: { retainMs: number }): Promise<string>;
+  /**
+   * Up to `count` entries after `afterId`, oldest first. `complete` is false when entries after
+   * `afterId` were already dropped (retention), so the caller cannot have them all.
+   */
+  readAfter(stream: string, afterId: string, count: number): Promise<{ entries: Array<{ id: string; message: string }>; complete: boolean }>;
+  /** The id of the newest entry (`0-0` for an empty log). */
+  lastId(stream: string): Promise<string>;
   /** Throws unless the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Orders two stream ids (`<ms>-<seq>`) numerically: negative, zero or positive. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }

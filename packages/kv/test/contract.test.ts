@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
+import { compareStreamIds, createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
 import { eventually } from '@shop/testing';
 
 // The same contract for the real Redis adapter (against the suite's redis-server) and the
@@ -100,6 +100,35 @@ describe.each(adapters)('key-value store contract: %s', (_name, adapter) => {
     expect(a).toEqual(['one', 'after ignored']);
     expect(b).toEqual(['one', 'after ignored', 'two']);
     await offB();
+  });
+
+  it('appends to a log in order and reads after an id, telling when older entries were dropped', async () => {
+    const stream = `log-${randomUUID()}`;
+    expect(await kv.lastId(stream)).toBe('0-0');
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push(await kv.append(stream, `event ${n}`, { retainMs: 60_000 }));
+    expect([...ids].sort(compareStreamIds)).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+    expect(await kv.lastId(stream)).toBe(ids[2]);
+    expect(await kv.readAfter(stream, ids[0]!, 10)).toEqual({
+      entries: [
+        { id: ids[1], message: 'event 2' },
+        { id: ids[2], message: 'event 3' },
+      ],
+      complete: true,
+    });
+    expect((await kv.readAfter(stream, ids[0]!, 1)).entries).toEqual([{ id: ids[1], message: 'event 2' }]);
+
+    // Appended with no retention: everything older than now goes, and a reader after it is told.
+    const trimmed = `log-${randomUUID()}`;
+    const first = await kv.append(trimmed, 'old', { retainMs: 60_000 });
+    // The next entry must be in a later millisecond than `first`, so retention 0 drops `first` only.
+    await eventually(async () => Date.now(), (now) => now > Number(first.split('-')[0]) + 1);
+    const second = await kv.append(trimmed, 'new', { retainMs: 0 });
+    // Whoever read only up to `first` (or less) may have missed entries: it is told so.
+    expect(await kv.readAfter(trimmed, first, 10)).toEqual({ entries: [{ id: second, message: 'new' }], complete: false });
+    expect((await kv.readAfter(trimmed, '0-0', 10)).complete).toBe(false);
+    expect(await kv.readAfter(trimmed, second, 10)).toEqual({ entries: [], complete: true });
   });
 });
 

@@ -19,6 +19,11 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     private readonly options: {
       /** Oldest events are dropped beyond this many unread ones (a consumer that cannot keep up). */
       maxBuffered?: number;
+      /**
+       * Instead of dropping the oldest, end the iteration with this error once more than
+       * `maxBuffered` are unread (for streams that must not lose events: the consumer resumes).
+       */
+      onOverflow?: () => unknown;
       /** Runs once when the consumer stops early (`return`/`throw`): release upstream resources. */
       onClose?: () => void | Promise<void>;
     } = {},
@@ -44,7 +49,9 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     }
     this.buffer.push(value);
     const max = this.options.maxBuffered ?? 1000;
-    if (this.buffer.length > max) {
+    if (this.buffer.length > max && this.options.onOverflow) {
+      this.end(this.options.onOverflow());
+    } else if (this.buffer.length > max) {
       this.buffer.shift();
       this.dropped += 1;
     }

@@ -2,6 +2,7 @@ export * from './auth.js';
 export * from './channelIterator.js';
 export * from './controlCharacters.js';
 export * from './EventQueue.js';
+export * from './eventLog.js';
 export * from './formatError.js';
 export * from './graphqlResponse.js';
 export * from './http.js';

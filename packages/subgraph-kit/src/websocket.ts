@@ -18,6 +18,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { callerFromAuthorization, type AccessTokenVerifier, type AuthContext } from './auth.js';
 import { EventQueue } from './EventQueue.js';
+import { isLoggedEvent } from './eventLog.js';
 import { controlCharacterError, controlCharacterInput } from './controlCharacters.js';
 import { connectionParam, openWebSocketEndpoint } from './webSocketEndpoint.js';
 import type { Logger } from './logger.js';
@@ -114,9 +115,11 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
         const base = args.contextValue as RequestBase;
         const stream = await createSourceEventStream({ ...args, contextValue: await options.context(base) });
         if (!(Symbol.asyncIterator in stream)) return stream;
-        return mapEvents(stream[Symbol.asyncIterator](), async (payload) =>
-          execute({ ...args, rootValue: payload, contextValue: await options.context(base) }),
-        );
+        return mapEvents(stream[Symbol.asyncIterator](), async (payload) => {
+          const result = await execute({ ...args, rootValue: payload, contextValue: await options.context(base) });
+          // An event from an event log carries its id to the client, which resumes `after` it.
+          return isLoggedEvent(payload) ? { ...result, extensions: { ...result.extensions, eventId: payload.eventId } } : result;
+        });
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,

@@ -1,8 +1,11 @@
 import {
   createPostgresSubgraph,
   loadSchema,
+<<<<<<< HEAD
   startPrivacyParticipant,
   publishEvent,
+=======
+>>>>>>> 4c10d32 (Lossless resumable subscriptions: orderStatusChanged and stockChanged read from an event log (a Redis Stream in the kv store, in memory for the stand-in), every next carries extensions.eventId (sorts in event order), after: resumes with the missed events then live ones, none twice; older than the 24 h window is EVENTS_EXPIRED)
   type PostgresSubgraph,
   type SubgraphDefinition,
   type SubgraphDeps,
@@ -17,7 +20,7 @@ import { createReservationRepository } from './reservationRepository.js';
 import { createReservationService } from './reservationService.js';
 import { createResolvers } from './resolvers.js';
 import { createInventoryService } from './service.js';
-import { publishingStockChanges, STOCK_CHANNEL, stockChangedField, type StockChangedEvent } from './stockEvents.js';
+import { publishingStockChanges, stockChangedField, stockLog } from './stockEvents.js';
 import { startReservationSweeper } from './sweeper.js';
 import { createInventoryPrivacy } from './privacyRepository.js';
 
@@ -42,14 +45,13 @@ export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphD
     migrations,
     async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
       // After a commit that moved stock: the outbox events go out now, subscribers hear of it.
+      const stock = stockLog(kv, logger);
       const onStockChanged = (productIds: readonly string[]) => {
         if (productIds.length === 0) return;
         wakeRelay();
-        for (const productId of productIds) {
-          void publishEvent(kv, STOCK_CHANNEL, { productId } satisfies StockChangedEvent, logger);
-        }
+        for (const productId of productIds) void stock.append({ productId });
       };
-      const repository = publishingStockChanges(wakingRelay(createStockRepository(db), wakeRelay), kv, logger);
+      const repository = publishingStockChanges(wakingRelay(createStockRepository(db), wakeRelay), stock);
       const reservations = createReservationService({
         repository: createReservationRepository(db),
         defaultTtlSeconds: config.reservationTtlSeconds,
@@ -63,7 +65,7 @@ export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphD
       );
       const resolvers = createResolvers(createInventoryService(repository), reservations);
       return {
-        resolvers: { ...resolvers, Subscription: { stockChanged: stockChangedField(kv) } },
+        resolvers: { ...resolvers, Subscription: { stockChanged: stockChangedField(stock) } },
         context: (base) => createInventoryContext(base, repository),
         extras: { sweepReservations: () => sweeper.sweep() },
       };

@@ -13,7 +13,7 @@ import { createOrdersRepository, type OrdersRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { startSagaConsumers } from './saga.js';
 import { createOrdersService } from './service.js';
-import { orderStatusChangedField, publishingStatusChanges } from './statusEvents.js';
+import { orderStatusChangedField, orderStatusLog, publishingStatusChanges } from './statusEvents.js';
 import { createRouterStorefront, type Storefront } from './storefront.js';
 
 export type OrdersSubgraph = PostgresSubgraph;
@@ -43,7 +43,8 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
     deps,
     migrations,
     async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
-      const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), kv, logger);
+      const statusLog = orderStatusLog(kv, logger);
+      const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), statusLog);
       const repository = repositoryOn(db);
       worker(await startSagaConsumers({ bus, repository: repositoryOn(background), logger }));
       worker(await startPrivacyParticipant({ bus, service: 'orders', participant: createOrdersPrivacy(background), logger }));
@@ -57,8 +58,13 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
         inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl }),
       });
       return {
+<<<<<<< HEAD
         resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(kv, service) } },
         context: (base) => ({ ...base, loaders: createOrdersLoaders(repository, promotionsRepository) }),
+=======
+        resolvers: { ...createResolvers(service), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },
+        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository) }),
+>>>>>>> 4c10d32 (Lossless resumable subscriptions: orderStatusChanged and stockChanged read from an event log (a Redis Stream in the kv store, in memory for the stand-in), every next carries extensions.eventId (sorts in event order), after: resumes with the missed events then live ones, none twice; older than the 24 h window is EVENTS_EXPIRED)
       };
     },
   });

@@ -1,12 +1,12 @@
-import { channelIterator, publishEvent, requireCaller, type Logger, type PubSub } from '@shop/subgraph-kit';
+import { createEventLog, requireCaller, type EventLog, type EventLogStore, type LoggedEvent, type Logger } from '@shop/subgraph-kit';
 import type { OrdersContext } from './context.js';
 import type { Order } from './model.js';
 import type { OrdersRepository } from './repository.js';
 import type { OrdersService } from './service.js';
 import type { OrderStatus } from './statusMachine.js';
 
-/** The key-value store channel every orders replica publishes status changes to. */
-export const ORDER_STATUS_CHANNEL = 'orders.status-changed';
+/** The event log (a Redis Stream in the key-value store) every orders replica appends status changes to. */
+export const ORDER_STATUS_STREAM = 'orders.status-changed';
 
 export interface OrderStatusEvent {
   orderId: string;
@@ -14,19 +14,23 @@ export interface OrderStatusEvent {
   status: OrderStatus;
 }
 
+export function orderStatusLog(store: EventLogStore, logger: Logger): EventLog<OrderStatusEvent> {
+  return createEventLog<OrderStatusEvent>({ store, stream: ORDER_STATUS_STREAM, logger });
+}
+
 /**
  * Publishes every committed status transition, whoever makes it (cancel today, payments and
  * shipping later): `transition` resolves after its transaction committed, so subscribers never
  * hear of a change that was rolled back.
  */
-export function publishingStatusChanges(repository: OrdersRepository, pubsub: PubSub, logger: Logger): OrdersRepository {
+export function publishingStatusChanges(repository: OrdersRepository, log: EventLog<OrderStatusEvent>): OrdersRepository {
   return {
     ...repository,
     async transition(orderId, from, to, actor, reason) {
       const order = await repository.transition(orderId, from, to, actor, reason);
       if (order) {
         const event: OrderStatusEvent = { orderId: order.id, userId: order.userId, status: order.status };
-        await publishEvent(pubsub, ORDER_STATUS_CHANNEL, event, logger);
+        await log.append(event);
       }
       return order;
     },
@@ -36,7 +40,7 @@ export function publishingStatusChanges(repository: OrdersRepository, pubsub: Pu
       const order = outcome.changed;
       if (order) {
         const published: OrderStatusEvent = { orderId: order.id, userId: order.userId, status: order.status };
-        await publishEvent(pubsub, ORDER_STATUS_CHANNEL, published, logger);
+        await log.append(published);
       }
       return outcome;
     },
@@ -44,22 +48,22 @@ export function publishingStatusChanges(repository: OrdersRepository, pubsub: Pu
 }
 
 /** `Subscription.orderStatusChanged`: own orders for a customer, every order for an ADMIN. */
-export function orderStatusChangedField(pubsub: PubSub, orders: OrdersService) {
+export function orderStatusChangedField(log: EventLog<OrderStatusEvent>, orders: OrdersService) {
   return {
-    subscribe: async (_root: unknown, args: { orderId?: string | null }, ctx: OrdersContext) => {
+    subscribe: async (_root: unknown, args: { orderId?: string | null; after?: string | null }, ctx: OrdersContext) => {
       const caller = requireCaller(ctx);
       const orderId = args.orderId ?? null;
       // The same answer as Query.order: NOT_FOUND for an order the caller may not see.
       if (orderId !== null) await orders.order(ctx, orderId);
-      return channelIterator<OrderStatusEvent>(pubsub, ORDER_STATUS_CHANNEL, {
-        logger: ctx.logger,
+      return log.subscribe({
+        after: args.after ?? null,
         filter: (event) =>
           (caller.role === 'ADMIN' || event.userId === caller.userId) && (orderId === null || event.orderId === orderId),
       });
     },
     // Each event runs with a fresh context, so this reads the order as it is now; the status
     // is the one the event announces, so a quick second change does not hide the first.
-    resolve: async (event: OrderStatusEvent, _args: unknown, ctx: OrdersContext): Promise<Order | null> => {
+    resolve: async ({ event }: LoggedEvent<OrderStatusEvent>, _args: unknown, ctx: OrdersContext): Promise<Order | null> => {
       const order = await orders.reference(ctx, event.orderId);
       return order && { ...order, status: event.status };
     },
