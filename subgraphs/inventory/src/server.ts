@@ -1,11 +1,7 @@
 import {
   createPostgresSubgraph,
   loadSchema,
-<<<<<<< HEAD
   startPrivacyParticipant,
-  publishEvent,
-=======
->>>>>>> 4c10d32 (Lossless resumable subscriptions: orderStatusChanged and stockChanged read from an event log (a Redis Stream in the kv store, in memory for the stand-in), every next carries extensions.eventId (sorts in event order), after: resumes with the missed events then live ones, none twice; older than the 24 h window is EVENTS_EXPIRED)
   type PostgresSubgraph,
   type SubgraphDefinition,
   type SubgraphDeps,

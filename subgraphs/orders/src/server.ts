@@ -58,13 +58,8 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
         inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl }),
       });
       return {
-<<<<<<< HEAD
-        resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(kv, service) } },
+        resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },
         context: (base) => ({ ...base, loaders: createOrdersLoaders(repository, promotionsRepository) }),
-=======
-        resolvers: { ...createResolvers(service), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },
-        context: (base) => ({ ...base, loaders: createOrdersLoaders(repository) }),
->>>>>>> 4c10d32 (Lossless resumable subscriptions: orderStatusChanged and stockChanged read from an event log (a Redis Stream in the kv store, in memory for the stand-in), every next carries extensions.eventId (sorts in event order), after: resumes with the missed events then live ones, none twice; older than the 24 h window is EVENTS_EXPIRED)
       };
     },
   });
