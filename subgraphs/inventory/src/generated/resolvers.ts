@@ -168,14 +168,16 @@ export type StockReservation = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * Pushes a product each time its stock is set (`setStock`, `setStockLevels`); its fields,
-   * from any subgraph, are read after the change. Open to everyone.
+   * Pushes a product each time its stock changes (`setStock`, `setStockLevels`, reservations);
+   * its fields, from any subgraph, are read after the change. Open to everyone. Each event
+   * carries `extensions.eventId` (ids sort in event order).
    */
   stockChanged: Product;
 };
 
 
 export type SubscriptionStockChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 

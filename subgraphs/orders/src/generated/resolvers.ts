@@ -427,13 +427,15 @@ export type Subscription = {
   __typename?: 'Subscription';
   /**
    * Pushes an order each time its status changes, with the new status. Needs a signed-in
-   * caller: a customer receives only their own orders, an ADMIN every order.
+   * caller: a customer receives only their own orders, an ADMIN every order. Each event carries
+   * `extensions.eventId` (ids sort in event order).
    */
   orderStatusChanged: Order;
 };
 
 
 export type SubscriptionOrderStatusChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   orderId?: InputMaybe<Scalars['ID']['input']>;
 };
 
