@@ -127,12 +127,12 @@ describe('stockChanged through the router', () => {
     const sub = subscribe(client(), 'subscription($ids: [ID!]) { stockChanged(productIds: $ids) { id name stock { available onHand } inStock } }', {
       ids: [productId],
     });
-    await listening('inventory.stock-changed');
+    await listening('inventory.stock-changed:appended');
     // Another product's change is not for this subscriber.
     await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 3) { id } }', { p: productIds[1] }, { token: adminToken });
     await graphqlOk(sg.url, 'mutation($p: ID!) { setStock(productId: $p, quantity: 42) { id } }', { p: productId }, { token: adminToken });
     const event = await sub.next(1);
-    expect(event?.result).toEqual({ data: { stockChanged: { id: productId, name, stock: { available: 42, onHand: 42 }, inStock: true } } });
+    expect(event?.result).toEqual({ data: { stockChanged: { id: productId, name, stock: { available: 42, onHand: 42 }, inStock: true } }, extensions: { eventId: expect.stringMatching(/^\d{15}-\d{10}$/) } });
     expect(sub.received).toHaveLength(1);
     sub.dispose();
   });
@@ -148,10 +148,10 @@ describe('stockChanged through the router', () => {
     try {
       const productId = productIds[2]!;
       const sub = subscribe(client(), 'subscription($ids: [ID!]) { stockChanged(productIds: $ids) { id stock { onHand } } }', { ids: [productId] });
-      await listening('inventory.stock-changed');
+      await listening('inventory.stock-changed:appended');
       // Straight to the replica, which the router is not connected to.
       await graphqlOk(replicaUrl, 'mutation($p: ID!) { setStock(productId: $p, quantity: 17) { id } }', { p: productId }, { token: adminToken });
-      expect((await sub.next(1))?.result).toEqual({ data: { stockChanged: { id: productId, stock: { onHand: 17 } } } });
+      expect((await sub.next(1))?.result).toEqual({ data: { stockChanged: { id: productId, stock: { onHand: 17 } } }, extensions: { eventId: expect.stringMatching(/^\d{15}-\d{10}$/) } });
       sub.dispose();
     } finally {
       await replica.stop();
@@ -177,7 +177,7 @@ describe('orderStatusChanged through the router', () => {
     const upstream = sg.router.subscriptionStats().upstreamSubscriptions;
     const mine = subscribe(client(buyer.accessToken), query, { id: orderId });
     const all = subscribe(client(adminToken), query);
-    await listening('orders.status-changed', upstream + 2);
+    await listening('orders.status-changed:appended', upstream + 2);
 
     await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: orderId }, { token: buyer.accessToken });
     const expected = {
@@ -192,6 +192,7 @@ describe('orderStatusChanged through the router', () => {
           ],
         },
       },
+      extensions: { eventId: expect.stringMatching(/^\d{15}-\d{10}$/) },
     };
     const event = await mine.next(1);
     expect(event?.result).toEqual(expected);
@@ -207,7 +208,7 @@ describe('orderStatusChanged through the router', () => {
     const sub = subscribe(client(buyer.accessToken), 'subscription($id: ID) { orderStatusChanged(orderId: $id) { status user { email } items { product { name } } } }', {
       id: orderId,
     });
-    await listening('orders.status-changed', upstream + 1);
+    await listening('orders.status-changed:appended', upstream + 1);
     await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: orderId }, {
       token: buyer.accessToken,
     });
@@ -232,7 +233,7 @@ describe('orderStatusChanged through the router', () => {
     // A stranger listening to "all my orders" hears nothing of someone else's: the buyer's change
     // is published first, so by the time the stranger's own arrives it would have come too.
     const theirs = subscribe(client(stranger.accessToken), query);
-    await listening('orders.status-changed');
+    await listening('orders.status-changed:appended');
     await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: orderId }, { token: buyer.accessToken });
     await graphqlOk(sg.url, 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: strangersOwn }, { token: stranger.accessToken });
     await theirs.next(1);
@@ -246,14 +247,14 @@ describe('orderStatusChanged through the router', () => {
     const c = client(adminToken);
     subscribe(c, query);
     subscribe(c, 'subscription { stockChanged { id } }');
-    await listening('orders.status-changed', before.upstreamSubscriptions + 2);
+    await listening('orders.status-changed:appended', before.upstreamSubscriptions + 2);
     // One socket to orders and one to inventory, for this caller.
     expect(sg.router.subscriptionStats().upstreamConnections).toBe(before.upstreamConnections + 2);
     await c.dispose();
     await eventually(async () => sg.router.subscriptionStats().upstreamConnections, (n) => n <= before.upstreamConnections);
     expect(sg.router.subscriptionStats()).toMatchObject({ upstreamSubscriptions: before.upstreamSubscriptions, upstreamConnections: before.upstreamConnections });
     const remaining = await eventually(
-      async () => Number(((await redis.pubsub('NUMSUB', `${prefix}orders.status-changed`)) as [string, number])[1]),
+      async () => Number(((await redis.pubsub('NUMSUB', `${prefix}orders.status-changed:appended`)) as [string, number])[1]),
       (n) => n === 0,
     );
     expect(remaining).toBe(0);

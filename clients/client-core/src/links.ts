@@ -4,9 +4,9 @@ import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { RetryLink } from '@apollo/client/link/retry';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { OperationTypeNode } from 'graphql';
+import { Kind, OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
-import { from, mergeMap } from 'rxjs';
+import { from, mergeMap, tap } from 'rxjs';
 import type { AuthPayload, Session } from './session.js';
 
 /**
@@ -109,7 +109,7 @@ export function createShopLink(options: ShopLinkOptions): ShopLink {
     delay: { initial: options.retryDelayMs ?? 300, max: 10_000, jitter: true },
     attempts: { max: Infinity, retryIf: (error) => !CombinedGraphQLErrors.is(error) },
   });
-  const socketLink = resubscribe.concat(new GraphQLWsLink(wsClient));
+  const socketLink = ApolloLink.from([resubscribe, resumeAfterLastEvent(), new GraphQLWsLink(wsClient)]);
 
   const publicOperations = options.publicOperations;
   const requestLink =
@@ -134,6 +134,29 @@ export function createShopLink(options: ShopLinkOptions): ShopLink {
       },
     },
   };
+}
+
+/**
+ * Lossless resubscription: a subscription that declares `$after` (orderStatusChanged,
+ * stockChanged) remembers the `extensions.eventId` of each event, and when the retry link
+ * subscribes again after a dropped socket, it asks for the events `after` the last one: the
+ * router sends the missed ones first, then live ones, none twice (README, "For client developers").
+ */
+function resumeAfterLastEvent(): ApolloLink {
+  const lastEventIds = new WeakMap<ApolloLink.Operation, string>();
+  const declaresAfter = (operation: ApolloLink.Operation) =>
+    operation.query.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.variableDefinitions?.some((v) => v.variable.name.value === 'after'));
+  return new ApolloLink((operation, forward) => {
+    const last = lastEventIds.get(operation);
+    if (last !== undefined) operation.variables = { ...operation.variables, after: last };
+    if (!declaresAfter(operation)) return forward(operation);
+    return forward(operation).pipe(
+      tap((result) => {
+        const eventId = (result.extensions as { eventId?: unknown } | undefined)?.eventId;
+        if (typeof eventId === 'string') lastEventIds.set(operation, eventId);
+      }),
+    );
+  });
 }
 
 /**

@@ -94,8 +94,8 @@ const OrderLiveFields = graphql(`
 `);
 
 const OrderStatusLive = graphql(`
-  subscription OrderStatusLive($id: ID) {
-    orderStatusChanged(orderId: $id) {
+  subscription OrderStatusLive($id: ID, $after: String) {
+    orderStatusChanged(orderId: $id, after: $after) {
       id
       ...OrderLive
     }
