@@ -68,9 +68,15 @@ export async function startCheckoutStack(
   // One key-value store for both, as Redis would be: what the subscriptions hear.
   const kv = createMemoryStore();
   const messages = new Map<string, unknown[]>();
-  for (const channel of ['orders.status-changed', 'inventory.stock-changed']) {
-    messages.set(channel, []);
-    await kv.subscribe(channel, (message) => void messages.get(channel)!.push(JSON.parse(message)));
+  // Each event log wakes its readers with the new entry's id; the entry holds the event.
+  for (const stream of ['orders.status-changed', 'inventory.stock-changed']) {
+    messages.set(stream, []);
+    await kv.subscribe(`${stream}:appended`, (id) => {
+      void kv.readAfter(stream, '0-0', 10_000).then(({ entries }) => {
+        const entry = entries.find((e) => e.id === id);
+        if (entry) messages.get(stream)!.push(JSON.parse(entry.message));
+      });
+    });
   }
 
   const products = await startProductsStandIn(options.prices ?? {});
