@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '@shop/errors';
 import { HttpError, readBody, sendGraphQLError, type RouteHandler } from '@shop/subgraph-kit';
 import { UPLOAD_TTL_SECONDS, looksLike, parseImageKey, type ImageObject } from './rules.js';
 import { keyUnder, type ImageStore, type SignedUpload } from './store.js';
@@ -129,7 +130,7 @@ function preflight(res: ServerResponse): void {
   res.end();
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   // The client may still be sending a body we will not read: close instead of draining it.
   res.setHeader('connection', 'close');
   for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
