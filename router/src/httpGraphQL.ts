@@ -64,7 +64,7 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
 
   const refuse = (res: ServerResponse, requestId: string, mediaType: GraphQLMediaType | null, refusal: GraphQLRefusal, reason: RejectReason) => {
     metrics.rejected(reason);
-    send(res, requestId, graphQLErrorAnswer(mediaType, refusal));
+    return send(res, requestId, graphQLErrorAnswer(mediaType, refusal));
   };
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
