@@ -189,10 +189,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (subgraph.postgres) await ensureDatabase(env.DATABASE_URL!);
       const kv = options.kv ?? createKeyValueStore({ redisUrl: options.redisUrl, keyPrefix: `${name}:`, ...kvPath(name) });
       if (!options.kv) stores.push(kv);
+      // A reserved socket is taken over (and closed) by the first server: a restart binds its port again.
+      let target: ListenTarget = ports[name]!;
+      const port = portOf(target);
       const launch = async () => {
         const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
         try {
-          await running.listen(ports[name]!, host);
+          await running.listen(target, host);
+          target = port;
         } catch (error) {
           await running.stop();
           throw error;

@@ -10,6 +10,11 @@ import manifest from '../src/persisted-query-manifest.json' with { type: 'json' 
 
 // The mobile client module under Node against the real router: operations by persisted id,
 // a refreshed session, and a subscription that survives a dropped connection.
+
+// React Native and browsers have a global WebSocket, and Apollo's GraphQLWsLink reads it to tell
+// a failed connection (an error event) from a GraphQL error; Node 20 has none, so the link would
+// throw a ReferenceError instead of handing the failure to the retry link.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 const PASSWORD = 'a-strong-password-1';
 
 /**
