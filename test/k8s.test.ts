@@ -33,12 +33,12 @@ const containerOf = (name: string) => containersOf(find('Deployment', name)!)[0]
 
 /**
  * Who calls a subgraph directly: the subgraphs whose config reads `<NAME>_URL`, and for users
- * every subgraph that verifies access tokens against its public keys (`readJwksUrl`: JWKS_URL).
+ * every subgraph that verifies access tokens against its public keys (`readServiceTrust`: JWKS_URL).
  */
 function callersOf(subgraph: string): string[] {
   return subgraphs.filter((caller) => {
     const config = readFileSync(join(root, 'subgraphs', caller, 'src', 'config.ts'), 'utf8');
-    return config.includes(`'${subgraph.toUpperCase()}_URL'`) || (subgraph === 'users' && config.includes('readJwksUrl(env)'));
+    return config.includes(`'${subgraph.toUpperCase()}_URL'`) || (subgraph === 'users' && /readServiceTrust\(env\)|readJwksUrl\(env\)/.test(config));
   });
 }
 

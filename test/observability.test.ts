@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { createMemoryBus, type EventBus } from '@shop/events';
 import { composeSupergraph, createRouter, type Router } from '@shop/router';
 import { createLogger } from '@shop/subgraph-kit';
+import { testRouterKey } from '@shop/testing';
 
 // deploy/observability only names metrics the code exports: the ones a Prometheus scraping the
 // router's /metrics sees (router, process and event-bus metrics), plus Prometheus's own `up`.
@@ -38,7 +39,7 @@ beforeAll(async () => {
   bus = createMemoryBus();
   const typeDefs = parseGraphQL('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { ping: String }');
   const { supergraphSdl } = composeSupergraph([{ name: 'pings', url: 'http://127.0.0.1:1/graphql', typeDefs }]);
-  router = createRouter({ supergraphSdl, logger: createLogger({ service: 'test', level: 'silent' }), processMetrics: true, events: bus, metricsPort: 0 });
+  router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger: createLogger({ service: 'test', level: 'silent' }), processMetrics: true, events: bus, metricsPort: 0 });
   await router.listen(0, '127.0.0.1');
   const text = await (await fetch(router.metricsUrl!)).text();
   exported = new Set();

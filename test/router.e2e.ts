@@ -28,7 +28,7 @@ beforeAll(async () => {
       typeDefs: readFileSync(join(root, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
     })),
   );
-  plain = await startStockGateway(supergraphSdl);
+  plain = await startStockGateway(supergraphSdl, sg.routerKey);
 
   const login = await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password });
   tokens.admin = login.login.accessToken;

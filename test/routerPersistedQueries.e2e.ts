@@ -35,7 +35,7 @@ const manifest = JSON.parse(readFileSync(join(root, PARTNER_MANIFEST_PATH), 'utf
 async function startRouter(): Promise<string> {
   const kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: prefix });
   stores.push(kv);
-  const router = createRouter({
+  const router = createRouter({ serviceKey: sg.routerKey,
     supergraphSdl,
     logger: createLogger({ service: 'router', level: 'silent' }),
     accessTokens: sg.jwksUrl,

@@ -4,6 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createRedisStore, type KeyValueStore } from '@shop/kv';
+import { createServiceCredentials, ROUTER_SERVICE } from '@shop/subgraph-kit';
 import { eventually, graphqlOk } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
@@ -141,7 +142,10 @@ describe('stockChanged through the router', () => {
     const { createInventorySubgraph } = await import('../subgraphs/inventory/src/server.js');
     const { buildInventoryConfig } = await import('../subgraphs/inventory/src/config.js');
     const { readConfig } = await import('@shop/config');
-    const { config } = readConfig({ DATABASE_URL: sg.databases.inventory, JWKS_URL: sg.jwksUrl, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+    const { config } = readConfig(
+      { DATABASE_URL: sg.databases.inventory, JWKS_URL: sg.jwksUrl, SERVICE_JWKS_URL: sg.serviceJwksUrl, SERVICE_PRIVATE_KEY: sg.keys.services.inventory!, LOG_LEVEL: 'silent' },
+      buildInventoryConfig,
+    );
     const replicaKv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: prefix });
     const replica = await createInventorySubgraph(config, { kv: replicaKv });
     const replicaUrl = (await replica.listen(0, '127.0.0.1')).url;
@@ -150,7 +154,8 @@ describe('stockChanged through the router', () => {
       const sub = subscribe(client(), 'subscription($ids: [ID!]) { stockChanged(productIds: $ids) { id stock { onHand } } }', { ids: [productId] });
       await listening('inventory.stock-changed:appended');
       // Straight to the replica, which the router is not connected to.
-      await graphqlOk(replicaUrl, 'mutation($p: ID!) { setStock(productId: $p, quantity: 17) { id } }', { p: productId }, { token: adminToken });
+      const asRouter = await createServiceCredentials({ name: ROUTER_SERVICE, key: sg.routerKey.signing }).headers('inventory');
+      await graphqlOk(replicaUrl, 'mutation($p: ID!) { setStock(productId: $p, quantity: 17) { id } }', { p: productId }, { token: adminToken, headers: asRouter });
       expect((await sub.next(1))?.result).toEqual({ data: { stockChanged: { id: productId, stock: { onHand: 17 } } }, extensions: { eventId: expect.stringMatching(/^\d{15}-\d{10}$/) } });
       sub.dispose();
     } finally {

@@ -57,7 +57,17 @@ export async function routerBench(options: RouterBenchOptions) {
   const jwks = await serveJwks(keySetOf(keys.published));
   const federation = await startFederationSubgraphs();
   const bench = options.stacks.includes('shop') ? await startBenchStack({ jwtPrivateKey: privateJwk }) : null;
-  const gatewayEnv = (supergraph: string, port: number) => ({ PORT: String(port), SUPERGRAPH_PATH: supergraph, JWKS_URL: jwks.url, RATE_LIMIT_PER_MINUTE: '0', SUPERGRAPH_WATCH: 'false' });
+  // Subgraphs serve the router alone: every peer signs as the shop stack's router (the
+  // federation fixtures take any caller).
+  const routerKey = bench ? bench.stack.keys.services.router! : JSON.stringify(await generateKeyJwk());
+  const gatewayEnv = (supergraph: string, port: number) => ({
+    PORT: String(port),
+    SUPERGRAPH_PATH: supergraph,
+    JWKS_URL: jwks.url,
+    SERVICE_PRIVATE_KEY: routerKey,
+    RATE_LIMIT_PER_MINUTE: '0',
+    SUPERGRAPH_WATCH: 'false',
+  });
   try {
     const supergraphs = {
       federation: writeSupergraph(dir, 'federation', composeSupergraph(Object.entries(federation.urls).map(([name, url]) => ({ name, url, typeDefs: federationSdl[name as FederationSubgraph] }))).supergraphSdl),

@@ -29,6 +29,8 @@ export class UpstreamPool {
       retry: UpstreamRetry;
       logger: Logger;
       onSocket?: (subgraph: string, delta: 1 | -1) => void;
+      /** Headers of every socket's upgrade request that prove the router opened it (a fresh service token for the subgraph). */
+      credentials?: (subgraph: string) => Promise<Record<string, string>>;
     },
   ) {}
 
@@ -68,11 +70,21 @@ export class UpstreamPool {
   }
 
   private connect(subgraph: string, httpUrl: string, authorization: string | undefined): Client {
-    const { retry, logger, onSocket } = this.options;
+    const { retry, logger, onSocket, credentials } = this.options;
     let open = false;
+    // graphql-ws awaits `url` before every (re)connection: the moment to take a token that is still valid.
+    let headers: Record<string, string> = {};
+    const url = webSocketUrlOf(httpUrl);
     return createClient({
-      url: webSocketUrlOf(httpUrl),
-      webSocketImpl: WebSocket,
+      url: async () => {
+        headers = credentials ? await credentials(subgraph) : {};
+        return url;
+      },
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers });
+        }
+      },
       lazy: true,
       lazyCloseTimeout: 0,
       connectionParams: authorization ? { authorization } : {},

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
-import { DEFAULT_JWKS_URL, LOG_LEVELS, type LogLevel } from '@shop/subgraph-kit';
+import { DEFAULT_JWKS_URL, LOG_LEVELS, readPrivateKey, type LogLevel, type PrivateKeySetting } from '@shop/subgraph-kit';
 import type { TrustProxy } from './request.js';
 
 
@@ -39,6 +39,11 @@ export interface RouterConfig {
   redisUrl: string | undefined;
   /** The users subgraph's JWK Set (JWKS_URL): access tokens are verified against it and it is published again. */
   jwksUrl: string;
+  /**
+   * SERVICE_PRIVATE_KEY(_FILE): the router's own key, which signs its token to each subgraph
+   * (subgraphs serve nobody else); unset in development: a key under `.data/keys/`.
+   */
+  servicePrivateKey: PrivateKeySetting | undefined;
   /** Keys (`x-api-key`) whose requests may run only operations of the partner manifest. */
   partnerApiKeys: string[];
   partnerManifestPath: string;
@@ -91,6 +96,7 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: env.url('REDIS_URL', { protocols: ['redis', 'rediss'] }),
     jwksUrl: env.url('JWKS_URL', { requiredInProduction: true, protocols: ['http', 'https'] }) ?? DEFAULT_JWKS_URL,
+    servicePrivateKey: readPrivateKey(env, 'SERVICE_PRIVATE_KEY'),
     partnerApiKeys: env.list('PARTNER_API_KEYS'),
     partnerManifestPath: resolve(env.string('PARTNER_MANIFEST_PATH', 'clients/partner/persisted-query-manifest.json')),
     limits: {

@@ -16,6 +16,7 @@ import {
   type GraphQLMediaType,
   type GraphQLRefusal,
   type Logger,
+  type RateDecision,
   type RateLimiter,
 } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
@@ -28,6 +29,7 @@ import type { RejectReason, RouterMetrics } from './metrics.js';
 import { withCost, type PartnerQuota } from './partnerQuota.js';
 import type { GraphQLRequestBody, PersistedQueries } from './persistedQueries.js';
 import { clientAddress, isRecord, requestFromSearch, searchFromRequest, type TrustProxy } from './request.js';
+import type { RouterServiceIdentity } from './serviceIdentity.js';
 
 export interface HttpGraphQLDeps {
   apollo: ApolloServer<RouterContext>;
@@ -39,6 +41,8 @@ export interface HttpGraphQLDeps {
   rateLimiter: RateLimiter;
   /** Null: tokens are not verified here (subgraphs still verify them). */
   verifier: CallerVerifier | null;
+  /** The internal caller a request proves (`x-service-token`); see RouterServiceIdentity. */
+  serviceOf: RouterServiceIdentity['serviceOf'];
   partnerApiKeys: ReadonlySet<string>;
   /** Cost points per partner key (PARTNER_COST_BUDGET, PARTNER_COST_RESTORE_RATE). */
   partnerQuota: PartnerQuota;
@@ -59,6 +63,8 @@ type Answer = GraphQLHttpAnswer;
  * query, depth/alias/cost limits (measured once per distinct query string). The rest is the
  * gateway's own pipeline, so accepted operations answer exactly as a plain gateway would.
  */
+const ALLOWED: RateDecision = { allowed: true };
+
 export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
   const { metrics, limits } = deps;
 
@@ -113,8 +119,13 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     const clientIp = clientAddress(req, deps.trustProxy);
     const apiKey = headerValue(req, 'x-api-key');
     const partner = apiKey !== undefined && deps.partnerApiKeys.has(apiKey);
+    const internal = await deps.serviceOf(req);
+    if (internal.error) return refuse(res, requestId, mediaType, refusalOf(401, internal.error, true), 'unauthenticated');
+    // A service's calls carry many clients' work (one checkout each): never one client's bucket.
     // Unknown keys count against the IP: a client must not mint itself fresh buckets.
-    const decision = await deps.rateLimiter.consume(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
+    const decision = internal.service
+      ? ALLOWED
+      : await deps.rateLimiter.consume(partner ? `key:${apiKey}` : `ip:${clientIp}`, operations.length);
     if (!decision.allowed) {
       const retryAfter = { 'retry-after': String(decision.retryAfterSeconds) };
       return refuse(res, requestId, mediaType, refusalOf(429, rateLimited(decision.retryAfterSeconds), true, retryAfter), 'rate_limited');

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '@shop/config';
 import { createRedisBus } from '@shop/events';
 import { createKeyValueStore } from '@shop/kv';
 import { readTelemetryConfig, startTelemetry } from '@shop/telemetry';
-import { createLogger, readShutdownConfig, serveUntilSignal, supervisorReports } from '@shop/subgraph-kit';
+import { createLogger, readShutdownConfig, serveUntilSignal, serviceKeyRing, supervisorReports } from '@shop/subgraph-kit';
 import { buildRouterConfig } from './config.js';
 import { readPersistedQueryManifest } from './persistedQueries.js';
 import { createRouter } from './server.js';
@@ -40,6 +40,7 @@ try {
     introspection: config.introspection,
     limits: config.limits,
     accessTokens: config.jwksUrl,
+    serviceKey: await serviceKeyRing('router', config.servicePrivateKey, (message) => logger.warn(message)),
     kv,
     redisUrl: config.redisUrl,
     partnerApiKeys: config.partnerApiKeys,

@@ -15,6 +15,7 @@ import {
   sendGraphQLError,
   sendJson,
   type AccessTokenVerifier,
+  type KeyRing,
   type KeySource,
   type ListenTarget,
   type Logger,
@@ -40,7 +41,7 @@ import { createOperationAnalyzer } from './limits.js';
 import { createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import type { TrustProxy } from './request.js';
-import { createServiceKeyDirectory } from './serviceKeys.js';
+import { createRouterServiceIdentity } from './serviceIdentity.js';
 import { healthUrlOf, probeHealth, subgraphsOf, watchSupergraphFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
 import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';
@@ -64,6 +65,13 @@ export interface RouterOptions {
    * at /.well-known/jwks.json. Without it the router only forwards tokens; subgraphs verify in any case.
    */
   accessTokens?: KeySource | AccessTokenVerifier;
+  /**
+   * The router's own key (SERVICE_PRIVATE_KEY): every subgraph fetch and subscription socket
+   * carries a token signed with it for that subgraph alone, and subgraphs serve nobody else.
+   */
+  serviceKey: KeyRing;
+  /** The services that may call on the internal path, with their scopes (default ROUTER_SERVICE_CALLERS). */
+  serviceCallers?: Readonly<Record<string, readonly string[]>>;
   /** The APQ cache: Redis to share it between replicas. Default: in-process. */
   kv?: KeyValueStore;
   /** Redis for the rate limits, shared by every replica (an in-memory limit per process while it fails). Default: in-process. */
@@ -150,7 +158,14 @@ export function createRouter(options: RouterOptions): Router {
   const formatError = createRouterErrorFormatter(logger);
 
   const clock = options.clock ?? systemClock;
+  const identity = createRouterServiceIdentity({
+    key: options.serviceKey,
+    subgraphs: () => runtime?.subgraphs ?? initialSubgraphs,
+    logger,
+    ...(options.serviceCallers ? { callers: options.serviceCallers } : {}),
+  });
   const clients = new SubgraphClients({
+    credentials: (subgraph) => identity.credentials.headers(subgraph),
     timeoutMs: (name) => options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
     breaker: { ...DEFAULT_CIRCUIT_BREAKER, now: clock.now, ...options.circuitBreaker },
     connections: options.subgraphConnections ?? 32,
@@ -217,6 +232,7 @@ export function createRouter(options: RouterOptions): Router {
     retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
     logger,
     onSocket: (subgraph, delta) => metrics.upstreamSockets(subgraph, delta),
+    credentials: (subgraph) => identity.credentials.headers(subgraph),
   });
   const subscriptions = new FederatedSubscriptions({ pool, logger, onActive: (delta) => metrics.subscriptions(delta) });
 
@@ -229,6 +245,7 @@ export function createRouter(options: RouterOptions): Router {
     persisted,
     rateLimiter,
     verifier,
+    serviceOf: identity.serviceOf,
     partnerApiKeys,
     partnerQuota: createPartnerQuota(costBuckets),
     trustProxy: options.trustProxy ?? false,
@@ -295,8 +312,6 @@ export function createRouter(options: RouterOptions): Router {
     });
   };
 
-  const serviceKeyDirectory = createServiceKeyDirectory({ subgraphs: () => runtime?.subgraphs ?? initialSubgraphs, own: [], logger });
-
   const handleKeySet = async (res: ServerResponse) => {
     if (!verifier) return sendJson(res, 404, { error: 'not found' });
     try {
@@ -320,7 +335,7 @@ export function createRouter(options: RouterOptions): Router {
     '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', pid: process.pid }),
     '/health/ready': async (_req, res) => handleReadiness(res),
     '/.well-known/jwks.json': async (_req, res) => handleKeySet(res),
-    [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await serviceKeyDirectory.keySet(), { 'cache-control': 'no-cache' }),
+    [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await identity.directory.keySet(), { 'cache-control': 'no-cache' }),
   };
 
   const metricsServer =

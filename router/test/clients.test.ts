@@ -8,7 +8,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { auditServer } from 'graphql-http';
 import type { SubgraphServer } from '@shop/subgraph-kit';
 import { createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
-import { FAKE_DATE_ONLY } from '@shop/testing';
+import { FAKE_DATE_ONLY, testRouterKey } from '@shop/testing';
 import { reviewsGate, startDeferSubgraphs } from './deferFixtures.js';
 import { keySet, logger, startCatalogAndPrices } from './fixtures.js';
 
@@ -25,7 +25,7 @@ describe('the router with real GraphQL clients', () => {
   let url: string;
 
   async function start(options: Partial<RouterOptions> = {}) {
-    const router = createRouter({ supergraphSdl, logger, accessTokens: keySet, limits: { maxCost: 20 }, ...options });
+    const router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, accessTokens: keySet, limits: { maxCost: 20 }, ...options });
     routers.push(router);
     return (await router.listen(0, '127.0.0.1')).url;
   }

@@ -67,9 +67,10 @@ describe('router configuration', () => {
     expect(problems).toEqual([
       expect.stringMatching(/REDIS_URL/),
       expect.stringMatching(/JWKS_URL is required/),
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
       expect.stringMatching(/MAX_DEPTH/),
       expect.stringMatching(/TRUST_PROXY/),
     ]);
-    expect(load({ NODE_ENV: 'production', JWKS_URL: 'https://users.internal/.well-known/jwks.json' }).config.introspection).toBe(false);
+    expect(load({ NODE_ENV: 'production', JWKS_URL: 'https://users.internal/.well-known/jwks.json', SERVICE_PRIVATE_KEY_FILE: '/keys/router.jwk' }).config.introspection).toBe(false);
   });
 });

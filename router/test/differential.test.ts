@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, type GraphQLResponse } from '@shop/testing';
+import { graphql, type GraphQLResponse, testRouterKey } from '@shop/testing';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { freePort } from '@shop/testing';
 import { fixtureSdls, fixtureSubgraphs } from './federationFixtures.js';
@@ -19,11 +19,11 @@ const stops: Array<() => Promise<void>> = [];
 
 async function pair(urlOf: (name: Name) => string): Promise<{ ours: string; stock: string; viaApollo: string }> {
   const { supergraphSdl } = composeSupergraph(names.map((name) => ({ name, url: urlOf(name), typeDefs: fixtureSdls[name] })));
-  const router: Router = createRouter({ supergraphSdl, logger, subgraphTimeoutMs: 2000 });
-  const withoutHotPath: Router = createRouter({ supergraphSdl, logger, subgraphTimeoutMs: 2000, hotPath: false });
+  const router: Router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, subgraphTimeoutMs: 2000 });
+  const withoutHotPath: Router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, subgraphTimeoutMs: 2000, hotPath: false });
   const ours = (await router.listen(0, '127.0.0.1')).url;
   const viaApollo = (await withoutHotPath.listen(0, '127.0.0.1')).url;
-  const stock = await startStockGateway(supergraphSdl);
+  const stock = await startStockGateway(supergraphSdl, await testRouterKey());
   stops.push(() => router.stop(), () => withoutHotPath.stop(), () => stock.stop());
   return { ours, stock: stock.url, viaApollo };
 }

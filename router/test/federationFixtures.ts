@@ -2,6 +2,7 @@ import { parse } from 'graphql';
 import { notFound } from '@shop/errors';
 import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
 import { keySet, logger } from './fixtures.js';
+import { TEST_INTERNAL_CALLS } from '@shop/testing';
 
 // Four small subgraphs exercising what federation can express, for the differential tests:
 // catalog (Book/Film behind interface Media, Author, compound-key Warehouse, a union),
@@ -62,7 +63,7 @@ const warehouses = [
 ];
 
 const server = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+  createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS, name, typeDefs, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
 
 const typed = (book: (typeof books)[number] | undefined) => (book ? { __typename: 'Book', ...book } : null);
 

@@ -12,6 +12,7 @@ import {
   type SubgraphServer,
 } from '@shop/subgraph-kit';
 import { composeSupergraph } from '../src/index.js';
+import { TEST_INTERNAL_CALLS } from '@shop/testing';
 
 // Fixture subgraphs are built while suites are declared, so the users key set is made synchronously.
 const privateJwk = { ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: 'fixture-key' };
@@ -40,7 +41,7 @@ export const pricesSdl = parse(`
 `);
 
 export function catalog() {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'catalog',
     typeDefs: catalogSdl,
     accessTokens: keySet,
@@ -60,7 +61,7 @@ export function catalog() {
 }
 
 export function prices() {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'prices',
     typeDefs: pricesSdl,
     accessTokens: keySet,

@@ -5,7 +5,7 @@ import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import { createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { keySet, tokenFor } from './fixtures.js';
-import { until } from '@shop/testing';
+import { TEST_INTERNAL_CALLS, testRouterKey, until } from '@shop/testing';
 
 // What an orchestrator and an operator see: liveness apart from readiness on a subgraph and on
 // the router, and the event bus's dead letters and metrics through the router.
@@ -26,7 +26,7 @@ let routerKv: KeyValueStore;
 
 beforeAll(async () => {
   bus = createMemoryBus({ retry: { maxAttempts: 2, delayMs: () => 0 } });
-  subgraph = createSubgraphServer<RequestBase>({
+  subgraph = createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'pings',
     typeDefs,
     accessTokens: keySet,
@@ -48,7 +48,7 @@ beforeAll(async () => {
     },
   };
   const { supergraphSdl } = composeSupergraph([{ name: 'pings', url, typeDefs }]);
-  router = createRouter({ supergraphSdl, logger, accessTokens: keySet, kv: routerKv, events: bus, metricsPort: 0 });
+  router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, accessTokens: keySet, kv: routerKv, events: bus, metricsPort: 0 });
   routerBase = (await router.listen(0, '127.0.0.1')).url.replace(/\/graphql$/, '');
 });
 

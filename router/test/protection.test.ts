@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import type { SubgraphServer } from '@shop/subgraph-kit';
-import { errorCodes, graphql } from '@shop/testing';
+import { errorCodes, graphql, testRouterKey } from '@shop/testing';
 import { composeSupergraph, createRouter, manifestOperations, sha256Hex, type Router, type RouterOptions } from '../src/index.js';
 import { clientAddress } from '../src/request.js';
 import { catalog, catalogSdl, json, keySet, logger, prices, pricesSdl, tokenFor } from './fixtures.js';
@@ -26,7 +26,7 @@ describe('router protection over fixture subgraphs', () => {
   let fetches = 0;
 
   async function start(options: Partial<RouterOptions> = {}) {
-    const router = createRouter({ supergraphSdl, logger, accessTokens: keySet, ...options });
+    const router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, accessTokens: keySet, ...options });
     routers.push(router);
     return (await router.listen(0, '127.0.0.1')).url;
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@shop/subgraph-kit';
-import { eventually, graphql } from '@shop/testing';
+import { eventually, graphql, testRouterKey } from '@shop/testing';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { catalog, catalogSdl, prices, pricesSdl } from './fixtures.js';
 
@@ -32,7 +32,7 @@ describe('supergraph hot reload', () => {
       { name: 'prices', url: p!.url, typeDefs: pricesSdl },
     ]).supergraphSdl;
     writeFileSync(path, catalogOnly);
-    router = createRouter({ supergraphSdl: catalogOnly, logger, watchSupergraphPath: path });
+    router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl: catalogOnly, logger, watchSupergraphPath: path });
     url = (await router.listen(0, '127.0.0.1')).url;
   });
 

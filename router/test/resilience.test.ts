@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { graphql } from '@shop/testing';
+import { graphql, testRouterKey } from '@shop/testing';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { catalog, catalogSdl, logger, manualClock, prices, pricesSdl } from './fixtures.js';
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
     { name: 'catalog', url: c!.url, typeDefs: catalogSdl },
     { name: 'prices', url: pricesHost.url, typeDefs: pricesSdl },
   ]);
-  router = createRouter({
+  router = createRouter({ serviceKey: await testRouterKey(),
     supergraphSdl,
     logger,
     clock,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createLogger, createSubgraphServer, requireCaller, type RequestBase } from '@shop/subgraph-kit';
-import { errorCodes, graphql } from '@shop/testing';
+import { errorCodes, graphql, TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 import { composeSupergraph, CompositionError, createRouter, subgraphsOf, type Router } from '../src/index.js';
 import { keySet, tokenFor } from './fixtures.js';
 
@@ -24,7 +24,7 @@ const seenHeaders: Array<Record<string, string | undefined>> = [];
 const referenceCalls: string[][] = [];
 
 function accounts() {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'accounts',
     typeDefs: accountsSdl,
     accessTokens: keySet,
@@ -49,7 +49,7 @@ function accounts() {
 }
 
 function notes() {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'notes',
     typeDefs: notesSdl,
     accessTokens: keySet,
@@ -87,7 +87,7 @@ describe('router over fixture subgraphs', () => {
       { name: 'accounts', url: a!.url, typeDefs: accountsSdl },
       { name: 'notes', url: n!.url, typeDefs: notesSdl },
     ]);
-    router = createRouter({ supergraphSdl, logger, onSubgraphFetch: (e) => fetches.push(e.service) });
+    router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, onSubgraphFetch: (e) => fetches.push(e.service) });
     url = (await router.listen(0, '127.0.0.1')).url;
     base = url.replace(/\/graphql$/, '');
   });
@@ -202,7 +202,7 @@ describe('router with a subgraph down', () => {
     const { supergraphSdl } = composeSupergraph([
       { name: 'accounts', url: 'http://127.0.0.1:1/graphql', typeDefs: accountsSdl },
     ]);
-    const router = createRouter({ supergraphSdl, logger });
+    const router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger });
     const { url } = await router.listen(0, '127.0.0.1');
     try {
       const result = await graphql(url, '{ account(id: "1") { handle } }');

@@ -1,22 +1,29 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createServiceCredentials, ROUTER_SERVICE, type KeyRing } from '@shop/subgraph-kit';
 
 type Context = { authorization?: string };
 
 /**
  * A plain @apollo/gateway in @apollo/server, set up as its docs say and forwarding the caller's
- * token: what the router's answers are compared with.
+ * token: what the router's answers are compared with. It signs with the router's key (`routerKey`),
+ * since subgraphs serve the router alone.
  */
-export async function startStockGateway(supergraphSdl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startStockGateway(supergraphSdl: string, routerKey: KeyRing): Promise<{ url: string; stop(): Promise<void> }> {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const credentials = createServiceCredentials({ name: ROUTER_SERVICE, key: routerKey.signing });
   class Forwarding extends RemoteGraphQLDataSource<Context> {
-    override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]) {
+    constructor(private readonly subgraph: string, url: string) {
+      super({ url });
+    }
+    override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]) {
       if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+      for (const [header, value] of Object.entries(await credentials.headers(this.subgraph))) request.http?.headers.set(header, value);
     }
   }
   const server = new ApolloServer<Context>({
-    gateway: new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new Forwarding({ url }) }) as never,
+    gateway: new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => new Forwarding(name, url!) }) as never,
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },

@@ -13,6 +13,7 @@ import {
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '../src/index.js';
 import { countingStore, keySet, tokenFor } from './fixtures.js';
+import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,7 +44,7 @@ const entityBatches: string[][] = [];
 const { kv, listening } = countingStore();
 
 function accounts() {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'accounts',
     typeDefs: accountsSdl,
     accessTokens: keySet,
@@ -68,7 +69,7 @@ function notes() {
     author: { __typename: 'Account', id: event.authorId },
     mentions: event.mentions.map((id) => ({ __typename: 'Account', id })),
   });
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'notes',
     typeDefs: notesSdl,
     accessTokens: keySet,
@@ -112,7 +113,7 @@ describe('federated subscriptions through the router', () => {
       { name: 'accounts', url: a.url, typeDefs: accountsSdl },
       { name: 'notes', url: n.url, typeDefs: notesSdl },
     ]);
-    router = createRouter({
+    router = createRouter({ serviceKey: await testRouterKey(),
       supergraphSdl,
       logger,
       accessTokens: keySet,

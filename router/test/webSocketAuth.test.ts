@@ -13,7 +13,7 @@ import {
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { countingStore, keySet, logger, manualClock, tokenFor } from './fixtures.js';
-import { until } from '@shop/testing';
+import { TEST_INTERNAL_CALLS, testRouterKey, until } from '@shop/testing';
 
 // WebSocket authentication the way client libraries send it, and what happens when the access
 // token of an open socket expires (a manual clock moves time; nothing sleeps).
@@ -27,7 +27,7 @@ const feedSdl = parse(`
 const { kv, listening } = countingStore();
 
 function feed(): SubgraphServer {
-  return createSubgraphServer<RequestBase>({
+  return createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
     name: 'feed',
     typeDefs: feedSdl,
     accessTokens: keySet,
@@ -71,7 +71,7 @@ describe('WebSocket authentication', () => {
   beforeAll(async () => {
     const { url } = await server.listen(0, '127.0.0.1');
     const { supergraphSdl } = composeSupergraph([{ name: 'feed', url, typeDefs: feedSdl }]);
-    router = createRouter({ supergraphSdl, logger, accessTokens: keySet, clock });
+    router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, accessTokens: keySet, clock });
     wsUrl = (await router.listen(0, '127.0.0.1')).url.replace(/^http/, 'ws');
   });
 

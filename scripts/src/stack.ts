@@ -8,6 +8,7 @@ import {
   createLogger,
   generateKeyJwk,
   portOf,
+  serviceKeyRing,
   type ListenTarget,
   type LogLevel,
   type ProcessConfig,
@@ -101,7 +102,7 @@ export interface StackOptions {
   env?: Env;
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
   /** Router settings (limits, partner keys and manifest, rate limits) beyond the defaults. */
-  routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'accessTokens' | 'kv'>>;
+  routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'accessTokens' | 'kv' | 'serviceKey'>>;
 }
 
 export interface Stack {
@@ -117,6 +118,8 @@ export interface Stack {
    * consumer groups take up the events published while it was down (tests of an outage).
    */
   restart(name: string): Promise<RunningSubgraph>;
+  /** The keys it runs with: another gateway over the same subgraphs signs with `services.router`. */
+  keys: StackKeys;
   stop(): Promise<void>;
 }
 
@@ -220,6 +223,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       supergraphSdl,
       logger: createLogger({ service: 'router', level }),
       accessTokens: jwksUrl,
+      serviceKey: await serviceKeyRing('router', { text: options.keys.services.router! }, () => undefined),
       kv: routerKv,
       events: bus,
       redisUrl: options.redisUrl,
@@ -244,5 +248,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     subgraphs[name] = running;
     return running;
   };
-  return { routerUrl, supergraphSdl, urls, subgraphs, router, bus, restart, stop };
+  return { routerUrl, supergraphSdl, urls, subgraphs, router, bus, keys: options.keys, restart, stop };
 }

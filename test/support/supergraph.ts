@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createTestDatabase } from '@shop/testing';
 import type { KeyValueStore } from '@shop/kv';
 import type { SubgraphFetchEvent } from '@shop/router';
-import { reservePort } from '@shop/subgraph-kit';
+import { reservePort, ROUTER_SERVICE, serviceKeyRing } from '@shop/subgraph-kit';
 import { generateStackKeys, startStack, STACK_SUBGRAPHS, type StackKeys, type StackOptions } from '../../scripts/src/stack.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
@@ -58,6 +58,10 @@ export async function startSupergraph(
     /** The users subgraph's JWK Set: what JWKS_URL points at. */
     jwksUrl: new URL('/.well-known/jwks.json', stack.urls.users!).toString(),
     keys,
+    /** The router's key: another gateway over these subgraphs signs with it. */
+    routerKey: await serviceKeyRing(ROUTER_SERVICE, { text: keys.services.router! }, () => undefined),
+    /** The router's service keys (SERVICE_JWKS_URL): what another replica of a subgraph trusts. */
+    serviceJwksUrl: new URL('/.well-known/service-jwks.json', stack.routerUrl).toString(),
     fetches,
     stack,
     router: stack.router,

@@ -1,18 +1,23 @@
 // A plain @apollo/gateway inside @apollo/server's standalone server: the baseline our router is
-// compared with. It forwards the Authorization header, as any real deployment must.
+// compared with. It forwards the Authorization header, as any real deployment must, and signs
+// as the router (SERVICE_PRIVATE_KEY), since subgraphs serve nobody else.
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createServiceCredentials, ROUTER_SERVICE, serviceKeyRing } from '@shop/subgraph-kit';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+const key = await serviceKeyRing(ROUTER_SERVICE, { text: process.env.SERVICE_PRIVATE_KEY! }, () => undefined);
+const credentials = createServiceCredentials({ name: ROUTER_SERVICE, key: key.signing });
 const gateway = new ApolloGateway({
   supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
-  buildService: ({ url }) =>
+  buildService: ({ name, url }) =>
     new RemoteGraphQLDataSource<{ authorization?: string }>({
       url,
-      willSendRequest({ request, context }) {
+      async willSendRequest({ request, context }) {
         if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+        for (const [header, value] of Object.entries(await credentials.headers(name))) request.http?.headers.set(header, value);
       },
     }),
 });

@@ -24,6 +24,7 @@ import {
   SERVICE_TOKEN_HEADER,
   type ServiceAuthContext,
   type ServiceCaller,
+  type ServiceVerifierOptions,
 } from './serviceAuth.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
@@ -70,19 +71,21 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   routes?: Record<string, RouteHandler>;
   introspection?: boolean;
   bodyLimitBytes?: number;
-  /** Internal callers: how their service tokens are checked, and which services besides the router may call. */
-  internalCalls?: InternalCallOptions;
+  /**
+   * Who may call at all: the router and the named services, each proving itself with a service
+   * token. Every GraphQL request and WebSocket without a valid one is refused (401 UNAUTHENTICATED),
+   * whatever user token it carries, `_service`, `_entities` and introspection included.
+   */
+  internalCalls: InternalCallOptions;
   /** This service's own keys (SERVICE_PRIVATE_KEY), published at /.well-known/service-jwks.json for the services it calls. */
   serviceKeys?: KeyRing;
 }
 
 export interface InternalCallOptions {
-  /** SERVICE_JWKS_URL (the router's set of every service's public keys), or a set in hand. */
-  keys: KeySource;
+  /** SERVICE_JWKS_URL (the router's set of every service's public keys), a set in hand, or where to get one. */
+  keys: ServiceVerifierOptions['keys'];
   /** Named services allowed besides the router, with the scopes this subgraph grants each. */
   callers?: Readonly<Record<string, readonly string[]>>;
-  /** Refuse (401 UNAUTHENTICATED) every GraphQL request and WebSocket without a valid service token. */
-  required?: boolean;
 }
 
 export interface SubgraphServer {
@@ -126,19 +129,15 @@ export function createSubgraphServer<TContext extends RequestBase>(
   const formatError = createErrorFormatter(logger);
   const accessTokens = verifierOf(options.accessTokens);
   const internal = options.internalCalls;
-  const services = internal
-    ? createServiceVerifier({ audience: options.name, keys: internal.keys, callers: { [ROUTER_SERVICE]: [], ...internal.callers } })
-    : null;
-  // A bad service token is refused even where none is required: whoever sent it meant to be trusted.
-  const serviceCallerOf = async (req: IncomingMessage): Promise<ServiceCaller | null> => {
+  const services = createServiceVerifier({ audience: options.name, keys: internal.keys, callers: { [ROUTER_SERVICE]: [], ...internal.callers } });
+  // The port may be reachable from anywhere (a container network, 0.0.0.0): a user token alone
+  // proves nothing about the path a request took, so the router's word is needed too.
+  const serviceCallerOf = async (req: IncomingMessage): Promise<ServiceCaller> => {
     const token = headerValue(req, SERVICE_TOKEN_HEADER);
-    if (token === undefined || !services) {
-      if (internal?.required) throw unauthenticated('This subgraph serves the router and named services only');
-      return null;
-    }
+    if (token === undefined) throw unauthenticated('This subgraph serves the router and named services only');
     return services.verify(token);
   };
-  const socketCallers = new WeakMap<IncomingMessage, ServiceCaller | null>();
+  const socketCallers = new WeakMap<IncomingMessage, ServiceCaller>();
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: options.introspection ?? true,
@@ -171,11 +170,13 @@ export function createSubgraphServer<TContext extends RequestBase>(
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
-    let service: ServiceCaller | null;
+    let service: ServiceCaller;
     try {
       service = await serviceCallerOf(req);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      // Read what was sent first, so a fetch client gets the 401 rather than a broken pipe.
+      if (req.method === 'POST') await readBody(req, bodyLimit).catch(() => undefined);
       sendGraphQLError(req, res, { status: 401, code: error.code, message: error.message });
       return;
     }

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
 import type { KeySource } from './auth.js';
 import { SIGNING_ALGORITHMS, type KeyRing, type SigningKey } from './keys.js';
@@ -51,13 +51,15 @@ export interface ServiceCredentials {
  * calls, bound to the one subgraph it is sent to, so a token seen by one subgraph is useless at another.
  */
 export function createServiceCredentials(identity: ServiceIdentity, options: { ttlSeconds?: number; now?: () => number } = {}): ServiceCredentials {
-  const now = options.now ?? Date.now;
+  // Read at each call, not captured: a test that moves the system clock moves the verifier's too.
+  const now = options.now ?? (() => Date.now());
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-  const cached = new Map<string, { token: Promise<string>; renewAt: number }>();
+  const cached = new Map<string, { token: Promise<string>; signedAt: number; renewAt: number }>();
   const token = (audience: string) => {
     const time = now();
     const entry = cached.get(audience);
-    if (entry && entry.renewAt > time) return entry.token;
+    // A clock set back (NTP, a test) would make a cached token look issued in the future.
+    if (entry && entry.renewAt > time && entry.signedAt <= time) return entry.token;
     const issuedAt = Math.floor(time / 1000);
     const signed = new SignJWT({})
       .setProtectedHeader({ alg: identity.key.alg, kid: identity.key.kid, typ: TOKEN_TYPE })
@@ -67,7 +69,7 @@ export function createServiceCredentials(identity: ServiceIdentity, options: { t
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttl)
       .sign(identity.key.privateKey);
-    cached.set(audience, { token: signed, renewAt: time + (ttl * 1000) / 2 });
+    cached.set(audience, { token: signed, signedAt: time, renewAt: time + (ttl * 1000) / 2 });
     signed.catch(() => cached.delete(audience));
     return signed;
   };
@@ -86,8 +88,12 @@ export interface ServiceVerifier {
 export interface ServiceVerifierOptions {
   /** The name of the subgraph being called: a token for any other audience is refused. */
   audience: string;
-  /** The services' public keys (SERVICE_JWKS_URL, the router's set; or a set in hand), each `kid` led by its service's name. */
-  keys: KeySource;
+  /**
+   * The services' public keys (SERVICE_JWKS_URL, the router's set; a set in hand; or, for the
+   * router, its own directory of them, asked with the `kid` a token names), each `kid` led by
+   * its service's name.
+   */
+  keys: KeySource | ((kid: string | undefined) => Promise<JSONWebKeySet>);
   /**
    * The services allowed to call, each with the scopes it is granted here. Granting is the
    * called subgraph's decision: a caller's token says who it is, never what it may do.
@@ -102,11 +108,7 @@ export interface ServiceVerifierOptions {
  * router checks against the subgraph that published the key, so no service can sign as another.
  */
 export function createServiceVerifier(options: ServiceVerifierOptions): ServiceVerifier {
-  const keys: JWTVerifyGetKey =
-    typeof options.keys === 'string'
-      ? // A restarted service may bring a new key: look again soon, not after jose's default 30 s.
-        createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 5_000 })
-      : createLocalJWKSet(options.keys);
+  const keys = serviceKeysOf(options.keys);
   return {
     async verify(token) {
       let issuer: unknown;
@@ -142,6 +144,13 @@ export function createServiceVerifier(options: ServiceVerifierOptions): ServiceV
       return { name: issuer, scopes: options.callers[issuer] ?? [] };
     },
   };
+}
+
+function serviceKeysOf(source: ServiceVerifierOptions['keys']): JWTVerifyGetKey {
+  // A restarted service may bring a new key: look again soon, not after jose's default 30 s.
+  if (typeof source === 'string') return createRemoteJWKSet(new URL(source), { cooldownDuration: 5_000 });
+  if (typeof source === 'function') return async (header, token) => createLocalJWKSet(await source(header.kid))(header, token);
+  return createLocalJWKSet(source);
 }
 
 export interface ServiceAuthContext {

@@ -6,7 +6,7 @@ import type { KeyRing } from './keys.js';
 import type { ListenTarget } from './listen.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { createSubgraphServer, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
-import { createServiceCredentials, type ServiceCredentials } from './serviceAuth.js';
+import { createServiceCredentials, type ServiceCredentials, type ServiceVerifierOptions } from './serviceAuth.js';
 import { serviceKeyRing, type PrivateKeySetting } from './trustConfig.js';
 
 /** What a process runs: `listen` to serve, `stop` to drain and release everything. */
@@ -34,8 +34,8 @@ export interface SubgraphConfig {
   logLevel: LogLevel;
   /** JWKS_URL: the users subgraph's public keys, which access tokens are verified against (unless `wire` gives its own). */
   jwksUrl?: string;
-  /** SERVICE_JWKS_URL: the public keys of the services that may call (the router's set), or a set in hand. */
-  serviceKeys?: KeySource;
+  /** SERVICE_JWKS_URL: the public keys of the services that may call (the router's set), a set in hand, or where to get one. */
+  serviceKeys: ServiceVerifierOptions['keys'];
   /** SERVICE_PRIVATE_KEY(_FILE): the key this service proves itself with when it calls another (development: one under .data/keys). */
   servicePrivateKey?: PrivateKeySetting | undefined;
 }
@@ -163,7 +163,7 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     resolvers: wiring.resolvers,
     context: wiring.context,
     accessTokens: accessTokensOf(options.name, wiring.accessTokens, options.config.jwksUrl),
-    ...(options.config.serviceKeys ? { internalCalls: { keys: options.config.serviceKeys, callers: options.callers ?? {} } } : {}),
+    internalCalls: { keys: options.config.serviceKeys, callers: options.callers ?? {} },
     ...(own.keys ? { serviceKeys: await own.keys } : {}),
     logger,
     // The bus's lag, retry and dead-letter metrics on this subgraph's /metrics.

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EnvReader } from '@shop/config';
-import { DEFAULT_JWKS_URL } from './auth.js';
+import { DEFAULT_JWKS_URL, type KeySource } from './auth.js';
 import { generateKeyJwk, importKeyRing, keyTextProblem, type KeyRing } from './keys.js';
 import { namedKeyRing, SERVICE_KEYS_PATH } from './serviceAuth.js';
 
@@ -61,4 +61,18 @@ export async function keyFileText(path: string): Promise<string> {
     }
   }
   return readFileSync(path, 'utf8');
+}
+
+/** What every subgraph reads about trust: whose tokens it accepts, who may call it, and who it is when it calls. */
+export interface ServiceTrustConfig {
+  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
+  jwksUrl: string;
+  /** SERVICE_JWKS_URL: the public keys of the router and the services that may call (the router publishes them). */
+  serviceKeys: KeySource;
+  /** SERVICE_PRIVATE_KEY(_FILE): proves who this service is when it calls another; unset in development: a key under `.data/keys/`. */
+  servicePrivateKey: PrivateKeySetting | undefined;
+}
+
+export function readServiceTrust(env: EnvReader): ServiceTrustConfig {
+  return { jwksUrl: readJwksUrl(env), serviceKeys: readServiceJwksUrl(env), servicePrivateKey: readPrivateKey(env, 'SERVICE_PRIVATE_KEY') };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { controlCharacterInput, createLogger, createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
-import { errorCodes, graphql } from '@shop/testing';
+import { errorCodes, graphql, TEST_INTERNAL_CALLS, callAsRouter } from '@shop/testing';
 
 describe('control characters in string inputs', () => {
   const document = parse('mutation($note: String, $items: [In!]) { order(cartId: "c-1", note: $note, items: $items) }');
@@ -22,7 +22,7 @@ describe('the kit refuses them before any resolver runs', () => {
   const called: string[] = [];
 
   beforeAll(async () => {
-    server = createSubgraphServer<RequestBase>({
+    server = createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
       name: 'tiny',
       typeDefs: parse('type Query { echo(text: String!): String }  type Mutation { reserve(id: ID!): Boolean }'),
       resolvers: {
@@ -39,6 +39,7 @@ describe('the kit refuses them before any resolver runs', () => {
       logger: createLogger({ service: 'test', level: 'silent' }),
     });
     url = (await server.listen(0, '127.0.0.1')).url;
+    callAsRouter(url, 'tiny');
   });
   afterAll(() => server.stop());
 

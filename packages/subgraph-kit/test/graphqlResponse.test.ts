@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { createLogger, createSubgraphServer, negotiateGraphQLMediaType, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { once } from 'node:events';
 import WebSocket from 'ws';
+import { callAsRouter, routerHeadersFor, TEST_INTERNAL_CALLS } from '@shop/testing';
 
 describe('negotiateGraphQLMediaType', () => {
   it('takes what the client ranks first; the spec’s own type on a tie or without Accept; null when neither is acceptable', () => {
@@ -29,7 +30,7 @@ describe('refusals of the subgraph server kit', () => {
   let url: string;
 
   beforeAll(async () => {
-    server = createSubgraphServer<RequestBase>({
+    server = createSubgraphServer<RequestBase>({ internalCalls: TEST_INTERNAL_CALLS,
       name: 'tiny',
       typeDefs: parse('type Query { ping: String }'),
       resolvers: { Query: { ping: () => 'pong' } } as never,
@@ -39,11 +40,12 @@ describe('refusals of the subgraph server kit', () => {
       bodyLimitBytes: 64,
     });
     url = (await server.listen(0, '127.0.0.1')).url;
+    callAsRouter(url, 'tiny');
   });
   afterAll(() => server.stop());
 
-  const post = (body: string, accept: string) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+  const post = async (body: string, accept: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...(await routerHeadersFor(url)) }, body });
 
   it('answers a body that is not JSON, or too large, in the negotiated media type with a coded error', async () => {
     for (const accept of ['application/graphql-response+json', 'application/json']) {
@@ -67,7 +69,7 @@ describe('refusals of the subgraph server kit', () => {
   });
 
   it('closes a WebSocket whose message is larger than the body limit (1009, Message Too Big)', async () => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: await routerHeadersFor(url) });
     await once(socket, 'open');
     socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(1024) } }));
     const [code] = (await once(socket, 'close')) as [number];

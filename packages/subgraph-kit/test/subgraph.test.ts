@@ -2,9 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createMemoryBus } from '@shop/events';
 import { createLogger, createSubgraph, type RequestBase } from '@shop/subgraph-kit';
+import { callAsRouter, routerHeadersFor, TEST_INTERNAL_CALLS } from '@shop/testing';
 
 const typeDefs = parse('type Query { hello: String }');
-const config = { jwksUrl: 'http://127.0.0.1:1/.well-known/jwks.json', logLevel: 'silent' as const };
+const config = { jwksUrl: 'http://127.0.0.1:1/.well-known/jwks.json', serviceKeys: TEST_INTERNAL_CALLS.keys, logLevel: 'silent' as const };
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 describe('createSubgraph', () => {
@@ -25,7 +26,9 @@ describe('createSubgraph', () => {
     });
     expect(subgraph.answer).toBe(42);
     const { url } = await subgraph.listen(0, '127.0.0.1');
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    callAsRouter(url, 'lifecycle');
+    const headers = { 'content-type': 'application/json', ...(await routerHeadersFor(url)) };
+    const response = await fetch(url, { method: 'POST', headers, body: '{"query":"{ hello }"}' });
     expect(await response.json()).toEqual({ data: { hello: 'world' } });
 
     await Promise.all([subgraph.stop(), subgraph.stop()]);

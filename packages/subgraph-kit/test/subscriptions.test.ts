@@ -18,6 +18,7 @@ import {
   type RequestBase,
   type SubgraphServer,
 } from '@shop/subgraph-kit';
+import { TEST_INTERNAL_CALLS, callAsRouter, routerHeadersFor } from '@shop/testing';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -128,10 +129,11 @@ describe('createSubgraphServer over WebSocket', () => {
   `);
 
   let keys: KeyRing;
+  let RouterSocket: new (address: string, protocols?: string | string[]) => WebSocket;
 
   beforeAll(async () => {
     keys = await generateKeyRing();
-    server = createSubgraphServer<RequestBase & { built: number }>({
+    server = createSubgraphServer<RequestBase & { built: number }>({ internalCalls: TEST_INTERNAL_CALLS,
       name: 'ticker',
       typeDefs,
       accessTokens: keySetOf(keys.published),
@@ -158,7 +160,16 @@ describe('createSubgraphServer over WebSocket', () => {
         Tick: { context: (_: unknown, __: unknown, ctx: { built: number }) => ctx.built },
       } as never,
     });
-    url = (await server.listen(0, '127.0.0.1')).url.replace(/^http/, 'ws');
+    const httpUrl = (await server.listen(0, '127.0.0.1')).url;
+    url = httpUrl.replace(/^http/, 'ws');
+    callAsRouter(httpUrl, 'ticker');
+    const headers = await routerHeadersFor(httpUrl);
+    // The router opens every subscription socket to a subgraph, its token on the upgrade request.
+    RouterSocket = class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    };
   });
 
   afterAll(async () => {
@@ -168,7 +179,7 @@ describe('createSubgraphServer over WebSocket', () => {
   });
 
   function client(connectionParams: Record<string, unknown> = {}): Client {
-    const c = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+    const c = createClient({ url, webSocketImpl: RouterSocket, connectionParams, retryAttempts: 0, lazy: true });
     clients.push(c);
     return c;
   }

@@ -1,3 +1,5 @@
+import { routerHeadersFor } from './services.js';
+
 export interface GraphQLResponse<T = any> {
   status: number;
   data?: T | null;
@@ -5,14 +7,26 @@ export interface GraphQLResponse<T = any> {
   headers: Headers;
 }
 
-/** A plain HTTP GraphQL client, as a storefront would call the endpoint. */
+export interface GraphQLCallOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** False: no router token even to a subgraph under test (`callAsRouter`), as a stranger calling its port. */
+  viaRouter?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * A plain HTTP GraphQL client, as a storefront would call the endpoint; to a subgraph under test
+ * (`callAsRouter`) it also carries the test router's token, as the router's own fetches do.
+ */
 export async function graphql<T = any>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  options: GraphQLCallOptions = {},
 ): Promise<GraphQLResponse<T>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  const router = options.viaRouter === false ? {} : await routerHeadersFor(url);
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...router, ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), ...(options.signal ? { signal: options.signal } : {}) });
   const text = await response.text();
@@ -30,7 +44,7 @@ export async function graphqlOk<T = any>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: GraphQLCallOptions = {},
 ): Promise<T> {
   const result = await graphql<T>(url, query, variables, options);
   if (result.errors?.length || !result.data) {

@@ -4,5 +4,6 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './clock.js';
 export * from './tokens.js';
+export * from './services.js';
 export * from './eventually.js';
 export * from './until.js';

@@ -79,6 +79,8 @@ export function testTokenIssuer(): Promise<TokenIssuer> {
 export interface TestServiceKey {
   name: string;
   privateKey: string;
+  /** The key as a service holds it (e.g. RouterOptions.serviceKey). */
+  ring: KeyRing;
   keySet: JSONWebKeySet;
   credentials: ServiceCredentials;
 }
@@ -86,5 +88,5 @@ export interface TestServiceKey {
 export async function testServiceKey(name: string): Promise<TestServiceKey> {
   const privateKey = JSON.stringify(await generateKeyJwk());
   const ring = await serviceKeyRing(name, { text: privateKey }, () => undefined);
-  return { name, privateKey, keySet: keySetOf(ring.published), credentials: createServiceCredentials({ name, key: ring.signing }) };
+  return { name, privateKey, ring, keySet: keySetOf(ring.published), credentials: createServiceCredentials({ name, key: ring.signing }) };
 }

@@ -31,6 +31,8 @@ export interface SubgraphClientOptions {
   connections: number;
   onFetch?: (event: SubgraphFetchEvent) => void;
   onCircuit?: (service: string, state: CircuitState) => void;
+  /** Headers that prove the router sent the request (a service token for this subgraph). */
+  credentials?: (service: string) => Promise<Record<string, string>>;
 }
 
 type Raw =
@@ -103,10 +105,11 @@ export class SubgraphClient {
     const { timeoutMs } = this.options;
     let raw: Raw;
     try {
+      const credentials = this.options.credentials ? await this.options.credentials(this.name) : null;
       const response = await this.pool.request({
         path: this.path,
         method: 'POST',
-        headers,
+        headers: credentials ? { ...headers, ...credentials } : headers,
         body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

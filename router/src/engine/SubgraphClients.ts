@@ -8,6 +8,8 @@ export interface SubgraphClientsOptions {
   connections: number;
   onFetch?: (event: SubgraphFetchEvent) => void;
   onCircuit?: (subgraph: string, state: CircuitState) => void;
+  /** The router's credentials for one subgraph (its service-token header), added to every fetch. */
+  credentials?: (subgraph: string) => Promise<Record<string, string>>;
 }
 
 /**
@@ -27,8 +29,8 @@ export class SubgraphClients {
       const key = `${name}\n${url}`;
       let client = this.clients.get(key);
       if (!client) {
-        const { breaker, connections, onFetch, onCircuit } = this.options;
-        client = new SubgraphClient(name, url, { timeoutMs: this.options.timeoutMs(name), breaker, connections, onFetch, onCircuit });
+        const { breaker, connections, onFetch, onCircuit, credentials } = this.options;
+        client = new SubgraphClient(name, url, { timeoutMs: this.options.timeoutMs(name), breaker, connections, onFetch, onCircuit, credentials });
         this.clients.set(key, client);
       }
       byName.set(name, client);

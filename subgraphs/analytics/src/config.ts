@@ -1,11 +1,11 @@
 import { ConfigError, type EnvReader } from '@shop/config';
 import { isCurrencyCode } from '@shop/money';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_STORE_CURRENCY = 'EUR';
 
-export interface AnalyticsConfig {
+export interface AnalyticsConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
   databaseUrl: string | undefined;
@@ -13,8 +13,6 @@ export interface AnalyticsConfig {
   redisUrl: string | undefined;
   /** The one currency reports are in; sales in any other currency are kept but not reported. */
   storeCurrency: string;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -27,7 +25,7 @@ export function buildAnalyticsConfig(env: EnvReader): AnalyticsConfig {
     // Required in production: the in-process bus would never see the other services' events.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     storeCurrency,
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   // The reader has no hook for a check of our own, so this problem is reported on its own

@@ -38,6 +38,8 @@ describe('buildAnalyticsConfig', () => {
       redisUrl: 'redis://cache:6379',
       storeCurrency: 'USD',
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'warn',
     });
   });
@@ -47,6 +49,8 @@ describe('buildAnalyticsConfig', () => {
       'DATABASE_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
       'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createLogger, type CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk, testTokenIssuer, until } from '@shop/testing';
+import { callAsRouter, createTestDatabase, graphqlOk, serviceTrustEnv, testTokenIssuer, until } from '@shop/testing';
 import { buildAnalyticsConfig } from '../src/config.js';
 import type { AnalyticsDatabase } from '../src/db/schema.js';
 import { rebuildAggregates } from '../src/rebuild.js';
@@ -77,10 +77,11 @@ export interface Harness {
 /** The analytics subgraph on a fresh database and a free port, fed by an in-process bus. */
 export async function startAnalytics(env: Record<string, string> = {}): Promise<Harness> {
   const databaseUrl = await createTestDatabase('analytics');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env }, buildAnalyticsConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('analytics')), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env }, buildAnalyticsConfig);
   const bus = createMemoryBus();
   const subgraph = await createAnalyticsSubgraph(config, { bus });
   const { url } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'analytics');
   const store = createPostgres<AnalyticsDatabase>({ url: databaseUrl, maxConnections: 2 });
   const admin = await token('user-admin', 'ADMIN');
   return {

@@ -1,5 +1,5 @@
 import { fromOutput, isCurrencyCode, type Money } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** A product's current price in integer minor units. */
 export type CatalogPrice = Money;
@@ -21,8 +21,9 @@ export class CatalogUnavailableError extends ServiceUnavailableError {
  * The products subgraph as a catalog: ONE `_entities` request per call, straight to the
  * subgraph. A product it cannot price is never guessed: an odd answer fails the whole call.
  */
-export function createProductsCatalog(options: { url: string; timeoutMs?: number }): Catalog {
-  const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...options });
+export function createProductsCatalog(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): Catalog {
+  const { credentials, ...where } = options;
+  const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...where, as: { credentials, audience: 'products' } });
   return {
     pricesFor(ids, currency) {
       // Inlined, not a variable: the service client's _entities query takes representations only.

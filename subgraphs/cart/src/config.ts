@@ -1,12 +1,12 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_ORDERS_URL = 'http://localhost:4004/graphql';
 export const DEFAULT_USERS_URL = 'http://localhost:4001/graphql';
 export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
 
-export interface CartConfig {
+export interface CartConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "keep carts in process" (lost on restart). */
   redisUrl: string | undefined;
@@ -18,8 +18,6 @@ export interface CartConfig {
   usersUrl: string;
   /** How long a cart lives after its last change or read. */
   cartTtlSeconds: number;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -32,7 +30,7 @@ export function buildCartConfig(env: EnvReader): CartConfig {
     ordersUrl: env.url('ORDERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ORDERS_URL,
     usersUrl: env.url('USERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_USERS_URL,
     cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '@shop/errors';
 import { fromOutput, toOutput, type Money } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** What a promotion code is worth for a subtotal, as orders (the owner of promotions) says. */
 export interface PromoQuote {
@@ -40,8 +40,9 @@ const QUOTES_QUERY = `query CartPromotionQuotes($requests: [PromotionQuoteReques
   promotionQuotes(requests: $requests) { code status message discount { amount currencyCode } freeShipping }
 }`;
 
-export function createOrdersPromotions(options: { url: string; timeoutMs?: number }): Promotions {
-  const orders = createServiceClient({ service: 'Orders subgraph', unavailableError: PromotionsUnavailableError, ...options });
+export function createOrdersPromotions(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): Promotions {
+  const { credentials, ...where } = options;
+  const orders = createServiceClient({ service: 'Orders subgraph', unavailableError: PromotionsUnavailableError, ...where, as: { credentials, audience: 'orders' } });
   return {
     async quotes(requests, authorization) {
       if (requests.length === 0) return [];

@@ -29,11 +29,12 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
-    async wire({ kv, bus, logger, worker }) {
+    async wire({ kv, bus, logger, worker, serviceCredentials }) {
       const repository = createCartRepository(kv, { ttlSeconds: config.cartTtlSeconds });
-      const prices = catalog ?? createProductsCatalog({ url: config.productsUrl });
-      const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl });
-      const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl });
+      const credentials = await serviceCredentials();
+      const prices = catalog ?? createProductsCatalog({ url: config.productsUrl, credentials });
+      const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl, credentials });
+      const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl, credentials });
       const service = createCartService({ repository });
       worker(await startPrivacyParticipant({ bus, service: 'cart', participant: createCartPrivacy(repository), logger }));
       return {

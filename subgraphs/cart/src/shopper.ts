@@ -1,5 +1,5 @@
 import { isCurrencyCode } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /**
  * Which currency a signed-in shopper's cart is in: their preference, as the users subgraph keeps
@@ -16,8 +16,9 @@ export class PreferencesUnavailableError extends ServiceUnavailableError {
 
 const PREFERENCES_QUERY = 'query CartShopperCurrency { me { preferences { currency } } }';
 
-export function createUsersPreferences(options: { url: string; timeoutMs?: number }): ShopperPreferences {
-  const users = createServiceClient({ service: 'Users subgraph', unavailableError: PreferencesUnavailableError, ...options });
+export function createUsersPreferences(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): ShopperPreferences {
+  const { credentials, ...where } = options;
+  const users = createServiceClient({ service: 'Users subgraph', unavailableError: PreferencesUnavailableError, ...where, as: { credentials, audience: 'users' } });
   return {
     async currency(authorization) {
       if (!authorization) return null;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogUnavailableError, createProductsCatalog } from '../src/catalog.js';
 import { startProductsStandIn, type ProductsStandIn } from './harness.js';
+import { testServiceKey } from '@shop/testing';
 
 /** A products subgraph that answers every request with `body`, to see how odd answers are taken. */
 async function answering(status: number, body: unknown): Promise<{ url: string; stop(): Promise<void> }> {
@@ -30,7 +31,7 @@ describe('products catalog', () => {
   });
 
   it('asks for all prices in one request and returns them in minor units, null for unknown products', async () => {
-    const catalog = createProductsCatalog({ url: products.url });
+    const catalog = createProductsCatalog({ url: products.url, credentials: (await testServiceKey('cart')).credentials });
     const before = products.requests.length;
     const prices = await catalog.pricesFor(['p-1', 'p-2', 'p-unknown', 'p-1', 'p-jpy']);
     expect(products.requests.slice(before)).toEqual([['p-1', 'p-2', 'p-unknown', 'p-jpy']]);
@@ -46,7 +47,7 @@ describe('products catalog', () => {
 
   it('does not call products for no products', async () => {
     const before = products.requests.length;
-    expect(await createProductsCatalog({ url: products.url }).pricesFor([])).toEqual(new Map());
+    expect(await createProductsCatalog({ url: products.url, credentials: (await testServiceKey('cart')).credentials }).pricesFor([])).toEqual(new Map());
     expect(products.requests.length).toBe(before);
   });
 
@@ -56,7 +57,7 @@ describe('products catalog', () => {
       errors: [{ message: 'Product not found', path: ['_entities', 1], extensions: { code: 'NOT_FOUND' } }],
     });
     try {
-      const prices = await createProductsCatalog({ url: server.url }).pricesFor(['p-1', 'p-2']);
+      const prices = await createProductsCatalog({ url: server.url, credentials: (await testServiceKey('cart')).credentials }).pricesFor(['p-1', 'p-2']);
       expect(prices).toEqual(new Map([['p-1', { minor: 100, currency: 'EUR' }], ['p-2', null]]));
     } finally {
       await server.stop();
@@ -71,7 +72,7 @@ describe('products catalog', () => {
   ])('fails loudly on %s instead of guessing a price', async (_name, status, body) => {
     const server = await answering(status, body);
     try {
-      await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'])).rejects.toThrow(CatalogUnavailableError);
+      await expect(createProductsCatalog({ url: server.url, credentials: (await testServiceKey('cart')).credentials }).pricesFor(['p-1'])).rejects.toThrow(CatalogUnavailableError);
     } finally {
       await server.stop();
     }
@@ -80,6 +81,6 @@ describe('products catalog', () => {
   it('fails when the products subgraph does not answer', async () => {
     const server = await answering(200, {});
     await server.stop();
-    await expect(createProductsCatalog({ url: server.url }).pricesFor(['p-1'])).rejects.toThrow(/did not answer/);
+    await expect(createProductsCatalog({ url: server.url, credentials: (await testServiceKey('cart')).credentials }).pricesFor(['p-1'])).rejects.toThrow(/did not answer/);
   });
 });

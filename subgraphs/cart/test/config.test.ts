@@ -13,6 +13,8 @@ describe('cart config', () => {
       usersUrl: 'http://localhost:4001/graphql',
       cartTtlSeconds: 604_800,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -40,6 +42,8 @@ describe('cart config', () => {
       usersUrl: 'https://users.internal/graphql',
       cartTtlSeconds: 86_400,
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -76,6 +80,8 @@ describe('cart config', () => {
       expect((error as ConfigError).problems).toEqual([
         'REDIS_URL is required when NODE_ENV=production',
         'JWKS_URL is required when NODE_ENV=production',
+        'SERVICE_JWKS_URL is required when NODE_ENV=production',
+        'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
       ]);
     }
   });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readConfig } from '@shop/config';
 import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { testTokenIssuer } from '@shop/testing';
+import { testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { buildCartConfig } from '../src/config.js';
 import { createCartSubgraph, type CartSubgraph } from '../src/server.js';
@@ -121,7 +121,7 @@ export interface Harness {
 export async function startCart(options: { kv: KeyValueStore; productsUrl?: string; catalog?: Catalog; unreachable?: boolean }): Promise<Harness> {
   if (!options.unreachable) await options.kv.ping();
   const { config } = readConfig(
-    { PRODUCTS_URL: options.productsUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    { PRODUCTS_URL: options.productsUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('cart')), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     buildCartConfig,
   );
   const kv = counting(options.kv);
@@ -129,7 +129,9 @@ export async function startCart(options: { kv: KeyValueStore; productsUrl?: stri
   const preferences = { currency: async (authorization: string | undefined) => (authorization ? 'EUR' : null) };
   const start = async () => {
     const subgraph = await createCartSubgraph(config, { kv, preferences, ...(options.catalog ? { catalog: options.catalog } : {}) });
-    return { subgraph, url: (await subgraph.listen(0, '127.0.0.1')).url };
+    const { url } = await subgraph.listen(0, '127.0.0.1');
+    callAsRouter(url, 'cart');
+    return { subgraph, url };
   };
   const { subgraph, url } = await start();
   return {

@@ -1,12 +1,10 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
-export interface InventoryConfig {
+export interface InventoryConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts); required in production. */
   databaseUrl: string | undefined;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
   /** Redis for the event bus (and the key-value store); unset in development means in-process. */
   redisUrl: string | undefined;
@@ -25,7 +23,7 @@ export function buildInventoryConfig(env: EnvReader): InventoryConfig {
   return {
     port: env.port('PORT', 4003),
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     reservationTtlSeconds: env.int('RESERVATION_TTL_SECONDS', DEFAULT_RESERVATION_TTL_SECONDS, {

@@ -1,5 +1,5 @@
 import { badUserInput, conflict } from '@shop/errors';
-import { requireCaller } from '@shop/subgraph-kit';
+import { requireCaller, requireServiceScope } from '@shop/subgraph-kit';
 import { MAX_RESERVATION_TTL_SECONDS } from './config.js';
 import type { InventoryContext } from './context.js';
 import type { ReservationRepository } from './reservationRepository.js';
@@ -8,6 +8,12 @@ import { MAX_QUANTITY, PRODUCT_ID } from './service.js';
 
 /** The most distinct products one reservation may hold. */
 export const MAX_RESERVATION_ITEMS = 100;
+
+/**
+ * What orders is granted (see SERVICE_CALLERS in server.ts): holding and giving back stock for
+ * an order. A customer's token alone never reserves stock, whoever forwards it.
+ */
+export const RESERVE_STOCK_SCOPE = 'stock:reserve';
 
 // Order ids belong to the orders subgraph (uuids today); we only insist they are sane to store.
 const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -46,6 +52,7 @@ export function createReservationService(deps: {
 
   return {
     async reserveStock(ctx, args) {
+      requireServiceScope(ctx, RESERVE_STOCK_SCOPE);
       const caller = requireCaller(ctx);
       const orderId = validOrderId(args.orderId);
       const items = validItems(args.items);
@@ -70,6 +77,7 @@ export function createReservationService(deps: {
     },
 
     async releaseReservation(ctx, orderId) {
+      requireServiceScope(ctx, RESERVE_STOCK_SCOPE);
       const caller = requireCaller(ctx);
       const result = await repository.settle(validOrderId(orderId), 'release', caller.role === 'ADMIN' ? null : caller.userId);
       changed(ctx, result.changedProductIds);

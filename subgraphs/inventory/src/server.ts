@@ -13,7 +13,7 @@ import type { InventoryDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { createStockRepository, type StockRepository } from './repository.js';
 import { createReservationRepository } from './reservationRepository.js';
-import { createReservationService } from './reservationService.js';
+import { createReservationService, RESERVE_STOCK_SCOPE } from './reservationService.js';
 import { createResolvers } from './resolvers.js';
 import { createInventoryService } from './service.js';
 import { publishingStockChanges, stockChangedField, stockLog } from './stockEvents.js';
@@ -24,6 +24,12 @@ export interface InventorySubgraph extends PostgresSubgraph {
   /** Expires every reservation that is due now, without waiting for the sweeper's next turn. */
   sweepReservations(): Promise<number>;
 }
+
+/** The services besides the router that call inventory, and what inventory lets each of them do. */
+export const SERVICE_CALLERS = {
+  // Checkout holds stock for the order it is placing, and gives it back when that fails.
+  orders: [RESERVE_STOCK_SCOPE],
+} as const;
 
 /**
  * Stock and reservations. Runs the `order.status_changed` consumers and the reservation sweeper
@@ -39,6 +45,7 @@ export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphD
     config,
     deps,
     migrations,
+    callers: SERVICE_CALLERS,
     async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
       // After a commit that moved stock: the outbox events go out now, subscribers hear of it.
       const stock = stockLog(kv, logger);

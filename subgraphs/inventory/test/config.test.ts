@@ -23,6 +23,8 @@ describe('inventory config', () => {
       port: 4003,
       databaseUrl: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
       redisUrl: undefined,
       reservationTtlSeconds: 900,
@@ -47,6 +49,8 @@ describe('inventory config', () => {
         port: 5003,
         databaseUrl: env.DATABASE_URL,
         jwksUrl: env.JWKS_URL,
+        serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+        servicePrivateKey: undefined,
         logLevel: 'warn',
         redisUrl: env.REDIS_URL,
         reservationTtlSeconds: 600,
@@ -56,11 +60,13 @@ describe('inventory config', () => {
     });
   });
 
-  it('in production, names a missing DATABASE_URL, JWKS_URL and REDIS_URL at once', () => {
+  it('in production, names a missing DATABASE_URL, JWKS_URL, service keys and REDIS_URL at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
       expect.stringContaining('DATABASE_URL'),
-      expect.stringContaining('JWKS_URL'),
+      'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
       expect.stringContaining('REDIS_URL'),
     ]);
   });

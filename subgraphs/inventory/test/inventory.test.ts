@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, startTokenIssuer, testTokenIssuer, type GraphQLResponse, type TokenIssuer } from '@shop/testing';
+import { createTestDatabase, errorCodes, graphql, graphqlOk, startTokenIssuer, testTokenIssuer, type GraphQLResponse, type TokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
@@ -78,9 +78,10 @@ let issuer: TokenIssuer;
 beforeAll(async () => {
   issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('inventory')), LOG_LEVEL: 'silent' }, buildInventoryConfig);
   subgraph = await createInventorySubgraph(config);
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
+  callAsRouter(url, 'inventory');
   pool = new pg.Pool({ connectionString: databaseUrl });
   adminToken = await issuer.sign(ADMIN_ID, 'ADMIN');
   customerToken = await issuer.sign('customer-1', 'CUSTOMER');

@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, type GraphQLResponse, testTokenIssuer, until } from '@shop/testing';
+import {
+  callAsRouter,
+  createTestDatabase,
+  errorCodes,
+  graphql,
+  graphqlOk,
+  serviceHeaders,
+  serviceTrustEnv,
+  testTokenIssuer,
+  until,
+  type GraphQLResponse,
+} from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
@@ -41,13 +52,14 @@ beforeAll(async () => {
   const issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory_reservations');
   const { config } = readConfig(
-    { DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent', RESERVATION_SWEEP_MS: '60000' },
+    { DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('inventory')), LOG_LEVEL: 'silent', RESERVATION_SWEEP_MS: '60000' },
     buildInventoryConfig,
   );
   bus = createMemoryBus();
   await bus.subscribe({ group: 'test.observer', types: '*', handler: async (event) => void events.push(event) });
   subgraph = await createInventorySubgraph(config, { bus });
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
+  callAsRouter(url, 'inventory');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   admin = await issuer.sign('admin-1', 'ADMIN');
   alice = await issuer.sign('alice', 'CUSTOMER');
@@ -73,8 +85,9 @@ async function stock(productId: string): Promise<{ onHand: number; reserved: num
   return data._entities[0].stock;
 }
 
-function reserve(orderId: string, items: Array<{ productId: string; quantity: number }>, token = alice, ttlSeconds?: number) {
-  return graphql<{ reserveStock: Reservation }>(url, RESERVE, { orderId, items, ttlSeconds }, { token });
+// Checkout (the orders service) is the one caller inventory lets reserve and release stock.
+async function reserve(orderId: string, items: Array<{ productId: string; quantity: number }>, token = alice, ttlSeconds?: number) {
+  return graphql<{ reserveStock: Reservation }>(url, RESERVE, { orderId, items, ttlSeconds }, { token, headers: await serviceHeaders('orders', 'inventory') });
 }
 
 async function reserved(orderId: string, items: Array<{ productId: string; quantity: number }>, token = alice, ttlSeconds?: number) {
@@ -108,6 +121,19 @@ function expectError(result: GraphQLResponse, code: string, field?: string) {
 }
 
 describe('reserveStock', () => {
+  it("refuses a customer's own token, through the router but not from the orders service: FORBIDDEN, nothing held", async () => {
+    const lamp = fresh('lamp');
+    await setStock(lamp, 5);
+    const orderId = fresh('order');
+    for (const headers of [{} as Record<string, string>, await serviceHeaders('cart', 'inventory')]) {
+      const direct = await graphql(url, RESERVE, { orderId, items: [{ productId: lamp, quantity: 5 }] }, { token: alice, headers });
+      expect(errorCodes(direct)).toEqual(headers['x-service-token'] ? ['UNAUTHENTICATED'] : ['FORBIDDEN']);
+      expect(errorCodes(await graphql(url, RELEASE, { orderId }, { token: alice, headers }))).toEqual(headers['x-service-token'] ? ['UNAUTHENTICATED'] : ['FORBIDDEN']);
+    }
+    expect(await statusOf(orderId)).toBeUndefined();
+    expect(await stock(lamp)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
   it('holds units for an order and says where they are held', async () => {
     const [a, b] = [fresh('lamp'), fresh('bulb')];
     await setStock(a, 5);
@@ -247,7 +273,7 @@ describe('reserveStock', () => {
 
   it('needs a signed-in caller', async () => {
     expectError(await reserve('o-anon', [{ productId: 'p', quantity: 1 }], ''), 'UNAUTHENTICATED');
-    expectError(await graphql(url, RELEASE, { orderId: 'o-anon' }), 'UNAUTHENTICATED');
+    expectError(await graphql(url, RELEASE, { orderId: 'o-anon' }, { headers: await serviceHeaders('orders', 'inventory') }), 'UNAUTHENTICATED');
   });
 });
 
@@ -257,11 +283,11 @@ describe('releaseReservation', () => {
     await setStock(id, 4);
     const orderId = fresh('order');
     await reserved(orderId, [{ productId: id, quantity: 3 }]);
-    expect((await graphqlOk(url, RELEASE, { orderId }, { token: bob })).releaseReservation).toBe(false);
+    expect((await graphqlOk(url, RELEASE, { orderId }, { token: bob, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(false);
     expect(await stock(id)).toEqual({ onHand: 4, reserved: 3, available: 1 });
-    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice })).releaseReservation).toBe(true);
-    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice })).releaseReservation).toBe(false);
-    expect((await graphqlOk(url, RELEASE, { orderId: fresh('unknown') }, { token: alice })).releaseReservation).toBe(false);
+    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(true);
+    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(false);
+    expect((await graphqlOk(url, RELEASE, { orderId: fresh('unknown') }, { token: alice, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(false);
     expect(await stock(id)).toEqual({ onHand: 4, reserved: 0, available: 4 });
     expect(await statusOf(orderId)).toBe('RELEASED');
     await published();
@@ -321,7 +347,7 @@ describe('order.status_changed consumer', () => {
     await published();
     expect(eventsAbout(orderId, 'stock.reservation_committed').map((e) => e.data)).toEqual([{ orderId }]);
     // Committed units are sold: a later releaseReservation does not bring them back.
-    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice })).releaseReservation).toBe(false);
+    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(false);
   });
 
   it('releases on a cancellation before fulfilment: held units, or paid units back on the shelf', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readConfig } from '@shop/config';
-import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer, callAsRouter, serviceTrustEnv, serviceHeaders } from '@shop/testing';
 import { buildInventoryConfig } from '../src/config.js';
 import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
 
@@ -21,9 +21,10 @@ let customer: string;
 beforeAll(async () => {
   const issuer = await testTokenIssuer();
   const databaseUrl = await createTestDatabase('inventory_events');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, LOG_LEVEL: 'silent' }, buildInventoryConfig);
+  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('inventory')), LOG_LEVEL: 'silent' }, buildInventoryConfig);
   subgraph = await createInventorySubgraph(config);
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
+  callAsRouter(url, 'inventory');
   pool = new pg.Pool({ connectionString: databaseUrl });
   admin = await issuer.sign('admin-1', 'ADMIN');
   customer = await issuer.sign('customer-1');
@@ -45,8 +46,8 @@ async function changesOf(productId: string) {
 describe('stock.changed', () => {
   it('says what was available before each set, reservation and release', async () => {
     await graphqlOk(url, SET_STOCK, { p: 'kettle', q: 3 }, { token: admin });
-    await graphqlOk(url, RESERVE, { o: 'order-kettle', items: [{ productId: 'kettle', quantity: 3 }] }, { token: customer });
-    await graphqlOk(url, RELEASE, { o: 'order-kettle' }, { token: customer });
+    await graphqlOk(url, RESERVE, { o: 'order-kettle', items: [{ productId: 'kettle', quantity: 3 }] }, { token: customer, headers: await serviceHeaders('orders', 'inventory') });
+    await graphqlOk(url, RELEASE, { o: 'order-kettle' }, { token: customer, headers: await serviceHeaders('orders', 'inventory') });
     await graphqlOk(url, SET_STOCK, { p: 'kettle', q: 0 }, { token: admin });
 
     expect(await changesOf('kettle')).toEqual([

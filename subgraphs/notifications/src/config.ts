@@ -1,11 +1,11 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, readPrivateKey, type LogLevel, type PrivateKeySetting } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4009;
 export const DEFAULT_USERS_URL = 'http://localhost:4001/graphql';
 export const DEFAULT_MAIL_FROM = 'Shop <no-reply@shop.local>';
 
-export interface NotificationsConfig {
+export interface NotificationsConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
   databaseUrl: string | undefined;
@@ -21,10 +21,6 @@ export interface NotificationsConfig {
   usersUrl: string;
   /** Redis Streams for domain events; unset (development only) means the in-process bus. */
   redisUrl: string | undefined;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
-  /** SERVICE_PRIVATE_KEY(_FILE): proves to users that a call comes from this service; unset in development: a key under `.data/keys/`. */
-  servicePrivateKey: PrivateKeySetting | undefined;
   logLevel: LogLevel;
 }
 
@@ -40,8 +36,7 @@ export function buildNotificationsConfig(env: EnvReader): NotificationsConfig {
     usersUrl: env.url('USERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_USERS_URL,
     // Required in production: the in-process bus would never see the other subgraphs' events.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwksUrl: readJwksUrl(env),
-    servicePrivateKey: readPrivateKey(env, 'SERVICE_PRIVATE_KEY'),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -27,6 +27,7 @@ describe('notifications config', () => {
       usersUrl: 'http://localhost:4001/graphql',
       redisUrl: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       servicePrivateKey: undefined,
       logLevel: 'info',
     });
@@ -60,6 +61,7 @@ describe('notifications config', () => {
       usersUrl: 'http://users:4001/graphql',
       redisUrl: 'redis://redis:6379',
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       servicePrivateKey: { text: KEY },
       logLevel: 'debug',
     });
@@ -87,6 +89,7 @@ describe('notifications config', () => {
       'SMTP_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
       'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
       'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });

@@ -3,7 +3,7 @@ import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, testServiceKey, testTokenIssuer, until } from '@shop/testing';
+import { callAsRouter, createTestDatabase, serviceTrustEnv, testServiceKey, testTokenIssuer, until } from '@shop/testing';
 import { buildNotificationsConfig } from '../src/config.js';
 import type { NotificationsDatabase } from '../src/db/schema.js';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from '../src/server.js';
@@ -45,7 +45,7 @@ export async function startNotifications(options: { smtp?: boolean; env?: Record
     {
       DATABASE_URL: databaseUrl,
       USERS_URL: usersStandIn.url,
-      JWKS_URL: (await testTokenIssuer()).jwksUrl,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('notifications')),
       SERVICE_PRIVATE_KEY: serviceKey.privateKey,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       MAIL_RETRY_BASE_MS: '20',
@@ -57,6 +57,7 @@ export async function startNotifications(options: { smtp?: boolean; env?: Record
   const bus = createMemoryBus();
   const subgraph = await createNotificationsSubgraph(config, { bus });
   const { url } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'notifications');
   const store = createPostgres<NotificationsDatabase>({ url: databaseUrl, maxConnections: 2 });
   return {
     url,

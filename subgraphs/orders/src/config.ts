@@ -1,11 +1,11 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
 export const DEFAULT_INVENTORY_URL = 'http://localhost:4003/graphql';
 
-export interface OrdersConfig {
+export interface OrdersConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
   databaseUrl: string | undefined;
@@ -17,8 +17,6 @@ export interface OrdersConfig {
   inventoryUrl: string;
   /** Redis for the event bus and status-change pub/sub; unset in development means in-process. */
   redisUrl: string | undefined;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -31,7 +29,7 @@ export function buildOrdersConfig(env: EnvReader): OrdersConfig {
     routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
     inventoryUrl: env.url('INVENTORY_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_INVENTORY_URL,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,4 +1,4 @@
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** A product checkout could not reserve in the quantity asked for. */
 export interface StockShortage {
@@ -34,8 +34,14 @@ export const RESERVE_MUTATION = `mutation OrdersReserveStock($orderId: ID!, $ite
 
 export const RELEASE_MUTATION = 'mutation OrdersReleaseReservation($orderId: ID!) { releaseReservation(orderId: $orderId) }';
 
-export function createInventoryClient(options: { url: string; timeoutMs?: number }): Inventory {
-  const inventory = createServiceClient({ service: 'Inventory', url: options.url, timeoutMs: options.timeoutMs ?? 10_000, unavailableError: InventoryUnavailableError });
+export function createInventoryClient(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): Inventory {
+  const inventory = createServiceClient({
+    service: 'Inventory',
+    url: options.url,
+    as: { credentials: options.credentials, audience: 'inventory' },
+    timeoutMs: options.timeoutMs ?? 10_000,
+    unavailableError: InventoryUnavailableError,
+  });
   const post = <T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) =>
     inventory.request<T>(query, variables, { forward: { authorization } });
 

@@ -18,6 +18,12 @@ import { createRouterStorefront, type Storefront } from './storefront.js';
 
 export type OrdersSubgraph = PostgresSubgraph;
 
+/** The services besides the router that call orders, and what orders lets each of them do. */
+export const SERVICE_CALLERS = {
+  // Asks what a promotion code is worth for a cart, with the shopper's own token: no scope.
+  cart: [],
+} as const;
+
 export interface OrdersSubgraphOptions extends SubgraphDeps {
   /** Replaces the products subgraph (prices) in tests; default: `config.productsUrl`. */
   catalog?: Catalog;
@@ -42,7 +48,8 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
     config,
     deps,
     migrations,
-    async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
+    callers: SERVICE_CALLERS,
+    async wire({ db, background, bus, kv, logger, worker, wakeRelay, serviceCredentials }) {
       const statusLog = orderStatusLog(kv, logger);
       const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), statusLog);
       const repository = repositoryOn(db);
@@ -53,9 +60,9 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
       const service = createOrdersService({
         promotions,
         repository,
-        catalog: catalog ?? createProductsCatalog({ url: config.productsUrl }),
-        storefront: storefront ?? createRouterStorefront({ url: config.routerUrl }),
-        inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl }),
+        catalog: catalog ?? createProductsCatalog({ url: config.productsUrl, credentials: await serviceCredentials() }),
+        storefront: storefront ?? createRouterStorefront({ url: config.routerUrl, credentials: await serviceCredentials() }),
+        inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl, credentials: await serviceCredentials() }),
       });
       return {
         resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },

@@ -1,5 +1,5 @@
 import { parseAmount } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 import type { AddressSnapshot } from './model.js';
 
 /** What checkout reads about the caller's cart, address and shipping choice. */
@@ -50,8 +50,9 @@ interface DetailsData {
   shippingRate?: { id?: unknown; name?: unknown; price?: { amount?: unknown; currencyCode?: unknown }; estimatedDays?: unknown } | null;
 }
 
-export function createRouterStorefront(options: { url: string; timeoutMs?: number }): Storefront {
-  const router = createServiceClient({ service: 'Router', unavailableError: StorefrontUnavailableError, ...options });
+export function createRouterStorefront(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): Storefront {
+  const { credentials, ...where } = options;
+  const router = createServiceClient({ service: 'Router', unavailableError: StorefrontUnavailableError, ...where, as: { credentials, audience: 'router' } });
   const post = <T>(authorization: string | undefined, query: string, variables: Record<string, unknown>) =>
     router.request<T>(query, variables, { forward: { authorization } });
 

@@ -13,6 +13,8 @@ describe('orders config', () => {
       inventoryUrl: 'http://localhost:4003/graphql',
       redisUrl: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -40,6 +42,8 @@ describe('orders config', () => {
       inventoryUrl: 'http://inventory:4003/graphql',
       redisUrl: 'redis://cache:6379',
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -81,6 +85,8 @@ describe('orders config', () => {
         'DATABASE_URL is required when NODE_ENV=production',
         'REDIS_URL is required when NODE_ENV=production',
         'JWKS_URL is required when NODE_ENV=production',
+        'SERVICE_JWKS_URL is required when NODE_ENV=production',
+        'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
       ]);
     }
   });

@@ -6,7 +6,7 @@ import type { EventBus, EventEnvelope } from '@shop/events';
 import type { KeyValueStore } from '@shop/kv';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, graphqlOk, testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { buildOrdersConfig } from '../src/config.js';
 import type { OrdersDatabase } from '../src/db/schema.js';
@@ -245,7 +245,7 @@ export async function startOrders(options: OrdersOptions): Promise<Harness> {
       PRODUCTS_URL: options.productsUrl,
       ROUTER_URL: options.routerUrl,
       INVENTORY_URL: options.inventoryUrl,
-      JWKS_URL: (await testTokenIssuer()).jwksUrl,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('orders')),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     },
     buildOrdersConfig,
@@ -259,6 +259,7 @@ export async function startOrders(options: OrdersOptions): Promise<Harness> {
     ...(kv ? { kv } : {}),
   });
   const { url } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'orders');
   const store = createPostgres<OrdersDatabase>({ url: databaseUrl, maxConnections: 2 });
   return {
     url,

@@ -3,7 +3,7 @@ import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from 
 import { createMemoryStore } from '@shop/kv';
 import { sql } from 'kysely';
 import { createPostgres } from '@shop/postgres';
-import { createTestDatabase, graphqlOk, testTokenIssuer, until } from '@shop/testing';
+import { callAsRouter, createTestDatabase, graphqlOk, serviceTrustEnv, testTokenIssuer, until } from '@shop/testing';
 // Checkout is a conversation between two services: these tests run the real inventory
 // subgraph next to orders, each on its own database, talking over HTTP and one event bus.
 import { buildInventoryConfig } from '../../inventory/src/config.js';
@@ -86,6 +86,7 @@ export async function startCheckoutStack(
     {
       DATABASE_URL: inventoryDb,
       JWKS_URL: (await testTokenIssuer()).jwksUrl,
+      ...(await serviceTrustEnv('inventory')),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       RESERVATION_TTL_SECONDS: String(options.reservationTtlSeconds ?? 900),
       RESERVATION_SWEEP_MS: String(options.reservationSweepMs ?? 60_000),
@@ -94,6 +95,7 @@ export async function startCheckoutStack(
   );
   const inventorySubgraph = await createInventorySubgraph(inventoryConfig, { bus, kv });
   const inventoryUrl = (await inventorySubgraph.listen(0, '127.0.0.1')).url;
+  callAsRouter(inventoryUrl, 'inventory');
   const orders = await startOrders({ productsUrl: products.url, routerUrl: router.url, inventoryUrl, bus, kv });
   const inventoryStore = createPostgres({ url: inventoryDb, maxConnections: 2 });
   const adminToken = await token('admin-1', 'ADMIN');

@@ -1,10 +1,10 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4005;
 export const DEFAULT_ROUTER_URL = 'http://localhost:4000/graphql';
 
-export interface PaymentsConfig {
+export interface PaymentsConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts resolves it). */
   databaseUrl: string | undefined;
@@ -24,8 +24,6 @@ export interface PaymentsConfig {
   stripeApiBase: string | undefined;
   /** Redis Streams for domain events; unset (development only) means the in-process bus. */
   redisUrl: string | undefined;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -52,7 +50,7 @@ export function buildPaymentsConfig(env: EnvReader): PaymentsConfig {
     stripeApiBase: env.url('STRIPE_API_BASE', { protocols: ['http', 'https'] }),
     // Required in production: the in-process bus would keep payment events inside this process.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,5 +1,5 @@
 import { fromOutput, type Money } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** What paying needs to know about an order, as the caller is allowed to see it. */
 export interface OrderSnapshot {
@@ -27,8 +27,9 @@ const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status total { amount
  * The router's public API, with the caller's own `Authorization` header: the orders subgraph
  * enforces owner-or-ADMIN exactly as it does for the storefront.
  */
-export function createRouterOrderReader(options: { url: string; timeoutMs?: number }): OrderReader {
-  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...options });
+export function createRouterOrderReader(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): OrderReader {
+  const { credentials, ...where } = options;
+  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...where, as: { credentials, audience: 'router' } });
   return {
     async read(orderId, authorization) {
       const order = await router.field<{ id?: unknown; status?: unknown; total?: unknown }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });

@@ -46,12 +46,12 @@ export function createPaymentsSubgraph(config: PaymentsConfig, options: Payments
     config,
     deps,
     migrations,
-    async wire({ db, bus, logger, worker, wakeRelay }) {
+    async wire({ db, bus, logger, worker, wakeRelay, serviceCredentials }) {
       const repository = createPaymentsRepository(db);
       const service = createPaymentsService({
         repository,
         provider: provider ?? chooseProvider(config, logger),
-        orderReader: orderReader ?? createRouterOrderReader({ url: config.routerUrl }),
+        orderReader: orderReader ?? createRouterOrderReader({ url: config.routerUrl, credentials: await serviceCredentials() }),
         published: wakeRelay,
         logger,
       });

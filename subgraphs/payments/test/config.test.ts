@@ -25,6 +25,8 @@ describe('payments config', () => {
       stripeApiBase: undefined,
       redisUrl: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -55,6 +57,8 @@ describe('payments config', () => {
       stripeApiBase: 'http://stripe-mock:12111',
       redisUrl: 'redis://redis:6379',
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'debug',
     });
     expect(warnings).toEqual([]);
@@ -85,11 +89,20 @@ describe('payments config', () => {
       'DATABASE_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
       'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });
 
   it('runs production without Stripe keys only on the explicit PAYMENTS_SIMULATED=true opt-in', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/shop_payments', REDIS_URL: 'redis://redis:6379', JWKS_URL: 'http://users:4001/.well-known/jwks.json' };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/shop_payments',
+      REDIS_URL: 'redis://redis:6379',
+      JWKS_URL: 'http://users:4001/.well-known/jwks.json',
+      SERVICE_JWKS_URL: 'http://router:4000/.well-known/service-jwks.json',
+      SERVICE_PRIVATE_KEY_FILE: '/keys/payments.jwk',
+    };
     expect(problems(production)).toEqual([
       'STRIPE_SECRET_KEY is required when NODE_ENV=production',
       'STRIPE_WEBHOOK_SECRET is required when NODE_ENV=production',

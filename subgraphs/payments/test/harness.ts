@@ -6,7 +6,7 @@ import { createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events
 import { formatAmount } from '@shop/money';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, testTokenIssuer, until } from '@shop/testing';
+import { callAsRouter, createTestDatabase, serviceTrustEnv, testTokenIssuer, until } from '@shop/testing';
 import { buildPaymentsConfig } from '../src/config.js';
 import type { PaymentsDatabase } from '../src/db/schema.js';
 import { createPaymentsSubgraph, WEBHOOK_PATH, type PaymentsSubgraph } from '../src/server.js';
@@ -123,7 +123,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
     {
       DATABASE_URL: databaseUrl,
       ROUTER_URL: router.url,
-      JWKS_URL: (await testTokenIssuer()).jwksUrl,
+      JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('payments')),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       ...(stripe ? { STRIPE_SECRET_KEY: STAND_IN_SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url } : {}),
     },
@@ -134,6 +134,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
   await bus.subscribe({ group: 'test-observer', types: ['payment.succeeded', 'payment.failed', 'payment.refunded'], handler: async (e) => void events.push(e) });
   const subgraph = await createPaymentsSubgraph(config, { bus });
   const { url, port } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'payments');
   const store = createPostgres<PaymentsDatabase>({ url: databaseUrl, maxConnections: 2 });
   return {
     url,

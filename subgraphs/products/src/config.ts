@@ -1,7 +1,7 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
-export interface ProductsConfig {
+export interface ProductsConfig extends ServiceTrustConfig {
   port: number;
   /** MongoDB connection string; undefined selects the embedded in-process store (development only). */
   mongoUrl: string | undefined;
@@ -19,8 +19,6 @@ export interface ProductsConfig {
   redisUrl?: string | undefined;
   /** How long a product stays in the cache; 1 h unless set. */
   productCacheTtlSeconds?: number;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   /** Load the demo catalog into an empty store on start. */
   seedDemo: boolean;
   logLevel: LogLevel;
@@ -49,7 +47,7 @@ export function buildProductsConfig(env: EnvReader): ProductsConfig {
     dataDir: env.optional('DATA_DIR'),
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     productCacheTtlSeconds: env.int('PRODUCT_CACHE_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     // The embedded store is seeded when empty unless told not to (in memory: on every start);
     // a real MongoDB is only ever seeded on request.
     seedDemo: env.bool('SEED_DEMO', mongoUrl === undefined),

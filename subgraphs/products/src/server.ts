@@ -39,6 +39,13 @@ export interface ProductsSubgraph extends RunnableSubgraph {
 }
 
 /**
+ * The services besides the router that read the catalog directly (prices for carts and orders,
+ * names for wishlists, every product for a search rebuild). They read what any shopper may, so
+ * no scope is granted; being named here is what lets them in.
+ */
+export const SERVICE_CALLERS = { cart: [], orders: [], search: [], users: [] } as const;
+
+/**
  * Layers, inside out: the store (MongoDB or embedded), a call counter (`storeStats`), the
  * product cache, a second call counter (`repositoryStats`), then loaders and the service. The
  * relay reads the store directly, so its polls neither touch the cache nor count as requests.
@@ -50,6 +57,7 @@ export function createProductsSubgraph(config: ProductsConfig, options: Products
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
+    callers: SERVICE_CALLERS,
     async wire({ bus, kv, logger, resource, worker }) {
       const store = givenStore ?? (await openStore(config, logger));
       if (!givenStore) resource(() => store.close());

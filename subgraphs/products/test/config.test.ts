@@ -23,6 +23,8 @@ describe('buildProductsConfig', () => {
       redisUrl: undefined,
       productCacheTtlSeconds: 3600,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       seedDemo: true,
       logLevel: 'info',
       images: { kind: 'local', publicUrl: 'http://localhost:4002' },

@@ -1,7 +1,7 @@
 import { readConfig } from '@shop/config';
 import type { EventBus, EventEnvelope } from '@shop/events';
 import { createLogger, type CallerRole } from '@shop/subgraph-kit';
-import { testTokenIssuer } from '@shop/testing';
+import { testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import { buildProductsConfig } from '../src/config.js';
 import { createProductsSubgraph, type ProductsSubgraph, type ProductsSubgraphOptions } from '../src/server.js';
 
@@ -22,11 +22,12 @@ export async function startProducts(
   options: Omit<ProductsSubgraphOptions, 'logger'> = {},
 ): Promise<RunningProducts> {
   const issuer = await testTokenIssuer();
-  const { config } = readConfig({ LOG_LEVEL: 'silent', JWKS_URL: issuer.jwksUrl, ...env }, buildProductsConfig);
+  const { config } = readConfig({ LOG_LEVEL: 'silent', JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('products')), ...env }, buildProductsConfig);
   const logger = createLogger({ service: 'products', level: 'silent' });
   const subgraph = await createProductsSubgraph(config, { logger, ...options });
   // A PORT in `env` is listened on (upload and picture URLs name it); otherwise any free port.
   const { url } = await subgraph.listen(env.PORT === undefined ? 0 : Number(env.PORT), '127.0.0.1');
+  callAsRouter(url, 'products');
   return {
     url,
     subgraph,

@@ -1,7 +1,7 @@
 import type { EnvReader } from '@shop/config';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
-export interface SearchConfig {
+export interface SearchConfig extends ServiceTrustConfig {
   port: number;
   /** Elasticsearch node URL; undefined selects the embedded in-process repository (development only). */
   elasticsearchUrl: string | undefined;
@@ -16,8 +16,6 @@ export interface SearchConfig {
   reindexSourceUrl: string;
   /** Redis for the event bus; undefined selects the in-process bus (development only). */
   redisUrl: string | undefined;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -34,7 +32,7 @@ export function buildSearchConfig(env: EnvReader): SearchConfig {
     productsUrl,
     reindexSourceUrl: env.url('REINDEX_SOURCE_URL', { protocols: ['http', 'https'] }) ?? productsUrl,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,5 +1,5 @@
 import { MoneyError, parseAmount } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 import type { ProductSnapshot } from './snapshot.js';
 
 /**
@@ -71,8 +71,15 @@ export function productsPageQuery(withRating: boolean, withStock = false): strin
   );
 }
 
+/** Who search is to the source: its service credentials, and the source's name (`products`, or `router`). */
+export interface SourceIdentity {
+  credentials: ServiceCredentials;
+  audience: string;
+}
+
 export interface ProductsSourceOptions {
   url: string;
+  as: SourceIdentity;
   pageSize?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -86,6 +93,7 @@ export async function* readProductSnapshots(options: ProductsSourceOptions): Asy
   const source = createServiceClient({
     service: 'Catalog source',
     url: options.url,
+    as: options.as,
     timeoutMs: options.timeoutMs ?? 10_000,
     unavailableError: ProductsUnavailableError,
   });

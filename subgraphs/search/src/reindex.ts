@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfigOrExit } from '@shop/config';
-import { createLogger, type Logger } from '@shop/subgraph-kit';
-import { buildSearchConfig } from './config.js';
+import { createLogger, createServiceCredentials, serviceKeyRing, type Logger } from '@shop/subgraph-kit';
+import { buildSearchConfig, type SearchConfig } from './config.js';
 import type { IndexOperation, SearchRepository } from './repository.js';
 import { createElasticsearchRepository } from './repository/elasticsearch.js';
-import { ProductsUnavailableError, readProductSnapshots } from './productsSource.js';
+import { ProductsUnavailableError, readProductSnapshots, type SourceIdentity } from './productsSource.js';
 import { SnapshotError, toIndexedProduct } from './snapshot.js';
 
 export interface ReindexResult {
@@ -29,6 +29,7 @@ export interface ReindexResult {
 export async function reindexFromProducts(options: {
   repository: SearchRepository;
   sourceUrl: string;
+  as: SourceIdentity;
   logger: Logger;
   pageSize?: number;
   signal?: AbortSignal;
@@ -38,7 +39,7 @@ export async function reindexFromProducts(options: {
   let indexed = 0;
   let skipped = 0;
   let stockFlags = 0;
-  for await (const page of readProductSnapshots({ url: options.sourceUrl, pageSize: options.pageSize, signal: options.signal })) {
+  for await (const page of readProductSnapshots({ url: options.sourceUrl, as: options.as, pageSize: options.pageSize, signal: options.signal })) {
     const operations: IndexOperation[] = [];
     for (const snapshot of page.snapshots) {
       try {
@@ -71,6 +72,7 @@ export async function reindexFromProducts(options: {
 export async function rebuildOnStart(options: {
   repository: SearchRepository;
   sourceUrl: string;
+  as: SourceIdentity;
   logger: Logger;
   signal: AbortSignal;
   /** How long to keep trying while products does not answer. */
@@ -82,7 +84,7 @@ export async function rebuildOnStart(options: {
     if (repository.kind !== 'embedded' && (await repository.countListed()) > 0) return;
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const result = await reindexFromProducts({ repository, sourceUrl: options.sourceUrl, logger, signal });
+        const result = await reindexFromProducts({ repository, sourceUrl: options.sourceUrl, as: options.as, logger, signal });
         logger.info('search index rebuilt from products', { ...result, sourceUrl: options.sourceUrl });
         return;
       } catch (error) {
@@ -112,6 +114,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Who a rebuild source is: the products subgraph at PRODUCTS_URL, otherwise the router (REINDEX_SOURCE_URL). */
+export function sourceAudience(config: Pick<SearchConfig, 'productsUrl'>, sourceUrl: string): string {
+  return sourceUrl === config.productsUrl ? 'products' : 'router';
+}
+
 /** `npm run reindex`: rebuilds the Elasticsearch index named by the environment, then exits. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('search-reindex', process.env, buildSearchConfig);
@@ -125,7 +132,9 @@ async function main(): Promise<void> {
   }
   const repository = await createElasticsearchRepository({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
   try {
-    const result = await reindexFromProducts({ repository, sourceUrl: config.reindexSourceUrl, logger });
+    const keys = await serviceKeyRing('search', config.servicePrivateKey, (message) => logger.warn(message));
+    const as = { credentials: createServiceCredentials({ name: 'search', key: keys.signing }), audience: sourceAudience(config, config.reindexSourceUrl) };
+    const result = await reindexFromProducts({ repository, sourceUrl: config.reindexSourceUrl, as, logger });
     logger.info('search index rebuilt from products', { ...result, index: config.elasticsearchIndex, sourceUrl: config.reindexSourceUrl });
   } finally {
     await repository.close();

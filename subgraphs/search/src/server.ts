@@ -5,7 +5,7 @@ import type { SearchRepository } from './repository.js';
 import { createElasticsearchRepository, redactUrl } from './repository/elasticsearch.js';
 import { createEmbeddedSearchRepository } from './repository/embedded.js';
 import { startIndexer } from './indexer.js';
-import { rebuildOnStart, reindexFromProducts, type ReindexResult } from './reindex.js';
+import { rebuildOnStart, reindexFromProducts, sourceAudience, type ReindexResult } from './reindex.js';
 import { createResolvers } from './resolvers.js';
 import { createSearchService } from './service.js';
 
@@ -38,13 +38,15 @@ export function createSearchSubgraph(config: SearchConfig, options: SearchSubgra
     typeDefs: loadSchema(import.meta.url),
     config,
     deps,
-    async wire({ bus, logger, worker, resource, stopping }) {
+    async wire({ bus, logger, worker, resource, stopping, serviceCredentials }) {
       const repository = givenEngine ?? (await openEngine(config, logger));
       if (!givenEngine) resource(() => repository.close());
       worker(await startIndexer({ bus, repository, logger }));
       let rebuilding: Promise<void> = Promise.resolve();
       // Stopping aborts a rebuild under way; this waits for it to let go of the repository.
       worker({ stop: () => rebuilding });
+      const credentials = await serviceCredentials();
+      const as = (sourceUrl: string) => ({ credentials, audience: sourceAudience(config, sourceUrl) });
       return {
         resolvers: createResolvers(createSearchService(repository)),
         context: (base) => base,
@@ -52,12 +54,12 @@ export function createSearchSubgraph(config: SearchConfig, options: SearchSubgra
         extras: {
           repository,
           async reindex(sourceUrl = config.reindexSourceUrl) {
-            const result = await reindexFromProducts({ repository, sourceUrl, logger, signal: stopping });
+            const result = await reindexFromProducts({ repository, sourceUrl, as: as(sourceUrl), logger, signal: stopping });
             logger.info('search index rebuilt', { ...result, sourceUrl });
             return result;
           },
           rebuildInBackground() {
-            rebuilding = rebuildOnStart({ repository, sourceUrl: config.reindexSourceUrl, logger, signal: stopping });
+            rebuilding = rebuildOnStart({ repository, sourceUrl: config.reindexSourceUrl, as: as(config.reindexSourceUrl), logger, signal: stopping });
           },
         },
       };

@@ -24,6 +24,8 @@ describe('buildSearchConfig', () => {
       reindexSourceUrl: 'http://localhost:4002/graphql',
       redisUrl: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -48,6 +50,8 @@ describe('buildSearchConfig', () => {
       reindexSourceUrl: 'http://router:4000/graphql',
       redisUrl: 'redis://redis:6379',
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'warn',
     });
   });
@@ -62,6 +66,8 @@ describe('buildSearchConfig', () => {
       'ELASTICSEARCH_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
       'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
 import { createLogger, type Logger } from '@shop/subgraph-kit';
-import { graphql, type GraphQLResponse } from '@shop/testing';
+import { graphql, type GraphQLResponse, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import { buildSearchConfig } from '../src/config.js';
 import type { SearchRepository } from '../src/repository.js';
 import { createSearchSubgraph, type SearchSubgraph } from '../src/server.js';
@@ -19,11 +19,12 @@ export interface RunningSearch {
  * what these tests run against).
  */
 export async function startSearch(options: { env?: Record<string, string>; bus?: EventBus; repository?: SearchRepository; logger?: Logger } = {}): Promise<RunningSearch> {
-  const { config } = readConfig({ LOG_LEVEL: 'silent', ...options.env }, buildSearchConfig);
+  const { config } = readConfig({ LOG_LEVEL: 'silent', ...(await serviceTrustEnv('search')), ...options.env }, buildSearchConfig);
   const logger = options.logger ?? createLogger({ service: 'search', level: 'silent' });
   const bus = options.bus ?? createMemoryBus();
   const subgraph = await createSearchSubgraph(config, { logger, bus, ...(options.repository ? { repository: options.repository } : {}) });
   const { url } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'search');
   return {
     url,
     bus,

@@ -9,6 +9,7 @@ import { rebuildOnStart, reindexFromProducts } from '../src/reindex.js';
 import { tokenize } from '../src/text.js';
 import { CATALOG, CATEGORIES, pid, productOperation } from './fixtures.js';
 import { eventually, searchProducts, startSearch } from './harness.js';
+import { testServiceTrust } from '@shop/testing';
 
 /**
  * A stand-in for the products subgraph (or, with `stock` set, for the router's supergraph, where
@@ -83,6 +84,11 @@ async function startProductsStandIn(listed = CATALOG): Promise<StandIn> {
   return standIn;
 }
 
+/** Who search is to the source: a service key the test services trust. */
+async function sourceIdentity(audience: string) {
+  return { credentials: (await (await testServiceTrust()).serviceKey('search')).credentials, audience };
+}
+
 function recordingLogger(level: LogLevel = 'debug') {
   const lines: { level: string; msg: string; [key: string]: unknown }[] = [];
   const logger = createLogger({ service: 'search', level, write: (line) => lines.push(JSON.parse(line)) });
@@ -109,7 +115,7 @@ describe('reindexFromProducts', () => {
   it('pages through products and indexes every listed product as its snapshot', async () => {
     const repository = createEmbeddedSearchRepository();
     const { logger } = recordingLogger();
-    const result = await reindexFromProducts({ repository, sourceUrl: products.url, logger, pageSize: 5 });
+    const result = await reindexFromProducts({ repository, sourceUrl: products.url, as: await sourceIdentity('products'), logger, pageSize: 5 });
     expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: 0 });
     expect(products.requests.every((r) => !r.query.includes('stock'))).toBe(true);
     expect(products.requests.map((r) => r.variables)).toEqual([{}, {}, { first: 5, after: null }, { first: 5, after: pid(5) }, { first: 5, after: pid(10) }]);
@@ -124,7 +130,7 @@ describe('reindexFromProducts', () => {
   it('indexes ratings as 0 when products does not serve them yet', async () => {
     products.withRating = false;
     const repository = createEmbeddedSearchRepository();
-    await reindexFromProducts({ repository, sourceUrl: products.url, logger: recordingLogger().logger });
+    await reindexFromProducts({ repository, sourceUrl: products.url, as: await sourceIdentity('products'), logger: recordingLogger().logger });
     const page = await repository.search({ terms: null, sort: 'RATING', first: 100 });
     expect(page.hits.map((h) => h.sortKey[0])).toEqual(CATALOG.map(() => 0));
   });
@@ -134,7 +140,7 @@ describe('reindexFromProducts', () => {
     const gone = { ...CATALOG[0]!, id: 'prod-80', name: 'Withdrawn Lantern' };
     const fresh = { ...CATALOG[0]!, id: 'prod-81', name: 'Brand New Kayak' };
     await repository.apply([productOperation(gone, Date.now() - 60_000), productOperation(fresh, Date.now() + 60_000)]);
-    const result = await reindexFromProducts({ repository, sourceUrl: products.url, logger: recordingLogger().logger });
+    const result = await reindexFromProducts({ repository, sourceUrl: products.url, as: await sourceIdentity('products'), logger: recordingLogger().logger });
     expect(result.unlisted).toBe(1);
     expect((await repository.search({ terms: tokenize('lantern'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(0);
     expect((await repository.search({ terms: tokenize('kayak'), sort: 'RELEVANCE', first: 10 })).totalCount).toBe(1);
@@ -167,7 +173,7 @@ describe('reindexFromProducts through the router (Product.stock served)', () => 
       [pid(5), 0],
     ]);
     const repository = createEmbeddedSearchRepository();
-    const result = await reindexFromProducts({ repository, sourceUrl: router.url, logger: recordingLogger().logger, pageSize: 5 });
+    const result = await reindexFromProducts({ repository, sourceUrl: router.url, as: await sourceIdentity('router'), logger: recordingLogger().logger, pageSize: 5 });
     expect(result).toEqual({ indexed: CATALOG.length, skipped: 0, unlisted: 0, stockFlags: CATALOG.length });
     const pages = router.requests.filter((r) => r.query.startsWith('query SearchReindexPage'));
     expect(pages).toHaveLength(3);
@@ -183,7 +189,7 @@ describe('reindexFromProducts through the router (Product.stock served)', () => 
       { kind: 'stock', id: pid(1), inStock: false, version: Date.now() - 60_000 },
       { kind: 'stock', id: pid(2), inStock: true, version: Date.now() + 60_000 },
     ]);
-    await reindexFromProducts({ repository, sourceUrl: router.url, logger: recordingLogger().logger });
+    await reindexFromProducts({ repository, sourceUrl: router.url, as: await sourceIdentity('router'), logger: recordingLogger().logger });
     expect(await inStockIds(repository)).toEqual([pid(1), pid(2)]);
   });
 
@@ -231,7 +237,7 @@ describe('rebuildOnStart', () => {
     const search = await startSearch();
     const { logger, lines } = recordingLogger();
     try {
-      await rebuildOnStart({ repository: search.subgraph.repository, sourceUrl: products.url, logger, signal: new AbortController().signal });
+      await rebuildOnStart({ repository: search.subgraph.repository, sourceUrl: products.url, as: await sourceIdentity('products'), logger, signal: new AbortController().signal });
       expect(lines.filter((l) => l.msg === 'products not answering yet, retrying')).toHaveLength(2);
       expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'search index rebuilt from products', indexed: CATALOG.length });
       const result = await searchProducts(search.url, { query: 'skilet' });
@@ -248,7 +254,7 @@ describe('rebuildOnStart', () => {
     await products.close();
     const repository = createEmbeddedSearchRepository();
     const { logger, lines } = recordingLogger('warn');
-    await rebuildOnStart({ repository, sourceUrl: url, logger, signal: new AbortController().signal, retryForMs: 300 });
+    await rebuildOnStart({ repository, sourceUrl: url, as: await sourceIdentity('products'), logger, signal: new AbortController().signal, retryForMs: 300 });
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'warn',
@@ -266,6 +272,7 @@ describe('rebuildOnStart', () => {
     const rebuild = rebuildOnStart({
       repository: createEmbeddedSearchRepository(),
       sourceUrl: products.url,
+      as: await sourceIdentity('products'),
       logger: recordingLogger('silent').logger,
       signal: abort.signal,
     });

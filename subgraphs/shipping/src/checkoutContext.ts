@@ -1,6 +1,6 @@
 import { unauthenticated } from '@shop/errors';
 import { MoneyError, parseAmount, type Money } from '@shop/money';
-import { createServiceClient, ServiceUnavailableError, type ServiceError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceError, type ServiceCredentials } from '@shop/subgraph-kit';
 import type { CartLine } from './rates.js';
 
 /** A saved address of the caller, as far as shipping cares. */
@@ -66,8 +66,9 @@ interface ContextData {
 }
 
 /** The router's public GraphQL API as the reader: one POST per call. */
-export function createRouterCheckoutContextReader(options: { url: string; timeoutMs?: number }): CheckoutContextReader {
-  const router = createServiceClient({ service: 'Router', unavailableError: RouterUnavailableError, ...options });
+export function createRouterCheckoutContextReader(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): CheckoutContextReader {
+  const { credentials, ...where } = options;
+  const router = createServiceClient({ service: 'Router', unavailableError: RouterUnavailableError, ...where, as: { credentials, audience: 'router' } });
   return {
     async read(request) {
       const body = await router.request<ContextData>(

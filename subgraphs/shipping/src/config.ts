@@ -1,8 +1,8 @@
 import type { EnvReader } from '@shop/config';
 import { MoneyError, parseAmount, type Money } from '@shop/money';
-import { LOG_LEVELS, readJwksUrl, type LogLevel } from '@shop/subgraph-kit';
+import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
-export interface ShippingConfig {
+export interface ShippingConfig extends ServiceTrustConfig {
   port: number;
   /** Unset in development means "start an embedded PostgreSQL" (main.ts); required in production. */
   databaseUrl: string | undefined;
@@ -14,8 +14,6 @@ export interface ShippingConfig {
   defaultWeightGrams: number;
   /** A cart subtotal at or above this ships standard for free; null: never free. */
   freeShippingThreshold: Money | null;
-  /** JWKS_URL: the users subgraph's public keys, which callers' access tokens are checked against. */
-  jwksUrl: string;
   logLevel: LogLevel;
 }
 
@@ -35,7 +33,7 @@ export function buildShippingConfig(env: EnvReader): ShippingConfig {
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     defaultWeightGrams: env.int('DEFAULT_WEIGHT_GRAMS', DEFAULT_WEIGHT_GRAMS, { min: 0, max: 1_000_000 }),
     freeShippingThreshold: readThreshold(env),
-    jwksUrl: readJwksUrl(env),
+    ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

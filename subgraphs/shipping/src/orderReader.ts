@@ -1,4 +1,4 @@
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** What shipping needs to know about an order before shipping it. */
 export interface OrderSnapshot {
@@ -28,8 +28,9 @@ export const ORDER_QUERY = 'query($id: ID!) { order(id: $id) { id status user { 
  * The router's public API, with the caller's own `Authorization` header: the orders subgraph
  * applies owner-or-ADMIN exactly as it does for the storefront.
  */
-export function createRouterOrderReader(options: { url: string; timeoutMs?: number }): OrderReader {
-  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...options });
+export function createRouterOrderReader(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): OrderReader {
+  const { credentials, ...where } = options;
+  const router = createServiceClient({ service: 'Router', unavailableError: OrderReaderUnavailableError, ...where, as: { credentials, audience: 'router' } });
   return {
     async read(orderId, authorization) {
       const order = await router.field<{ id?: unknown; status?: unknown; user?: { id?: unknown } | null }>('order', ORDER_QUERY, { id: orderId }, { forward: { authorization } });

@@ -27,12 +27,13 @@ export function createShippingSubgraph(config: ShippingConfig, options: Shipping
     config,
     deps,
     migrations,
-    wire({ db, wakeRelay }) {
+    async wire({ db, wakeRelay, serviceCredentials }) {
       const repository = createShippingRepository(db);
-      const checkoutReader = reader ?? createRouterCheckoutContextReader({ url: config.routerUrl });
+      const router = { url: config.routerUrl, credentials: await serviceCredentials() };
+      const checkoutReader = reader ?? createRouterCheckoutContextReader(router);
       const service = createShippingService(
         { defaultWeightGrams: config.defaultWeightGrams, freeShippingThreshold: config.freeShippingThreshold },
-        { repository, orderReader: orderReader ?? createRouterOrderReader({ url: config.routerUrl }), published: wakeRelay },
+        { repository, orderReader: orderReader ?? createRouterOrderReader(router), published: wakeRelay },
       );
       return {
         resolvers: createResolvers(service),

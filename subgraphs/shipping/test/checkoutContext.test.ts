@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppError } from '@shop/errors';
-import { freePort } from '@shop/testing';
+import { freePort, testServiceKey } from '@shop/testing';
 import {
   CHECKOUT_CONTEXT_QUERY,
   createRouterCheckoutContextReader,
@@ -25,7 +25,7 @@ describe('the router checkout-context reader', () => {
 
   beforeAll(async () => {
     router = await startRouterStandIn(() => next);
-    reader = createRouterCheckoutContextReader({ url: router.url, timeoutMs: 2_000 });
+    reader = createRouterCheckoutContextReader({ url: router.url, credentials: (await testServiceKey('shipping')).credentials, timeoutMs: 2_000 });
   });
 
   afterAll(async () => {
@@ -111,7 +111,7 @@ describe('the router checkout-context reader', () => {
   });
 
   it('fails with RouterUnavailableError when nothing listens', async () => {
-    const nowhere = createRouterCheckoutContextReader({ url: `http://127.0.0.1:${await freePort()}/graphql` });
+    const nowhere = createRouterCheckoutContextReader({ url: `http://127.0.0.1:${await freePort()}/graphql`, credentials: (await testServiceKey('shipping')).credentials });
     await expect(nowhere.read({ cartId: 'c', authorization: 'Bearer t' })).rejects.toBeInstanceOf(RouterUnavailableError);
   });
 });

@@ -23,6 +23,8 @@ describe('shipping config', () => {
       defaultWeightGrams: 500,
       freeShippingThreshold: null,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'info',
     });
     expect(warnings).toEqual([]);
@@ -50,6 +52,8 @@ describe('shipping config', () => {
       defaultWeightGrams: 750,
       freeShippingThreshold: { minor: 5000, currency: 'EUR' },
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
+      serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
+      servicePrivateKey: undefined,
       logLevel: 'warn',
     });
     expect(warnings).toEqual([]);
@@ -88,6 +92,8 @@ describe('shipping config', () => {
       'ROUTER_URL is required when NODE_ENV=production',
       'REDIS_URL is required when NODE_ENV=production',
       'JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_JWKS_URL is required when NODE_ENV=production',
+      'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
     ]);
   });
 });

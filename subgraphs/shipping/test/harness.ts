@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readConfig, type Env } from '@shop/config';
 import type { EventBus } from '@shop/events';
 import type { CallerRole } from '@shop/subgraph-kit';
-import { createTestDatabase, testTokenIssuer } from '@shop/testing';
+import { createTestDatabase, testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import type { CheckoutContextReader } from '../src/checkoutContext.js';
 import { buildShippingConfig } from '../src/config.js';
 import { createShippingSubgraph, type ShippingSubgraph } from '../src/server.js';
@@ -124,7 +124,7 @@ export async function startShipping(options: { env?: Env; reader?: CheckoutConte
 }> {
   const databaseUrl = await createTestDatabase('shipping');
   const { config } = readConfig(
-    { DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env },
+    { DATABASE_URL: databaseUrl, JWKS_URL: (await testTokenIssuer()).jwksUrl, ...(await serviceTrustEnv('shipping')), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env },
     buildShippingConfig,
   );
   const subgraph = await createShippingSubgraph(config, {
@@ -132,5 +132,6 @@ export async function startShipping(options: { env?: Env; reader?: CheckoutConte
     ...(options.bus ? { bus: options.bus } : {}),
   });
   const { url } = await subgraph.listen(0, '127.0.0.1');
+  callAsRouter(url, 'shipping');
   return { url, databaseUrl, subgraph };
 }

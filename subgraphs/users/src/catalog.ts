@@ -1,4 +1,4 @@
-import { createServiceClient, ServiceUnavailableError } from '@shop/subgraph-kit';
+import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 
 /** What the wishlist needs to know of a product: the products subgraph owns it. */
 export interface CatalogProduct {
@@ -16,8 +16,9 @@ export class CatalogUnavailableError extends ServiceUnavailableError {
 }
 
 /** The products subgraph's `_entities` at `url`: ONE request per call, whatever the number of ids. */
-export function createProductsCatalog(options: { url: string; timeoutMs?: number }): Catalog {
-  const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...options });
+export function createProductsCatalog(options: { url: string; credentials: ServiceCredentials; timeoutMs?: number }): Catalog {
+  const { credentials, ...where } = options;
+  const products = createServiceClient({ service: 'Products subgraph', unavailableError: CatalogUnavailableError, ...where, as: { credentials, audience: 'products' } });
   return {
     describe: (ids) =>
       products.entitiesById('Product', 'name archivedAt', ids, (product) => {

@@ -21,6 +21,8 @@ export interface UsersConfig {
   jwtPrivateKey: PrivateKeySetting | undefined;
   /** SERVICE_JWKS_URL: the public keys of the services that call users (see SERVICE_CALLERS in server.ts). */
   serviceKeys: KeySource;
+  /** SERVICE_PRIVATE_KEY(_FILE): proves to products that a call comes from users; unset in development: a key under `.data/keys/`. */
+  servicePrivateKey: PrivateKeySetting | undefined;
   /** The ADMIN account that must exist after start, when ADMIN_EMAIL and ADMIN_PASSWORD are set. */
   admin: AdminAccount | null;
   loginRateLimit: LoginRateLimit;
@@ -46,6 +48,7 @@ export function buildUsersConfig(env: EnvReader): UsersConfig {
     // Required in production: in-process counters would give each replica its own allowance.
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
     jwtPrivateKey: readPrivateKey(env, 'JWT_PRIVATE_KEY'),
+    servicePrivateKey: readPrivateKey(env, 'SERVICE_PRIVATE_KEY'),
     serviceKeys: readServiceJwksUrl(env),
     admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail, password: adminPassword } : null,
     loginRateLimit: {

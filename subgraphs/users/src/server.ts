@@ -28,6 +28,8 @@ export type UsersSubgraph = PostgresSubgraph;
 export const SERVICE_CALLERS = {
   // Addresses a message: email, name and preferences of any user, with no user signed in.
   notifications: [READ_CONTACT_SCOPE],
+  // Asks for the signed-in shopper's currency, with the shopper's own token: no scope.
+  cart: [],
 } as const;
 import { createWishlistService, WISHLIST_CONSUMER } from './wishlist.js';
 import { createWishlistRepository } from './wishlistRepository.js';
@@ -50,7 +52,7 @@ export function createUsersSubgraph(config: UsersConfig, options: UsersSubgraphO
     deps,
     migrations,
     callers: SERVICE_CALLERS,
-    async wire({ db, background, bus, logger, resource, worker, wakeRelay }) {
+    async wire({ db, background, bus, logger, resource, worker, wakeRelay, serviceCredentials }) {
       const keys = await privateKeyRing(config.jwtPrivateKey, DEV_KEY_PATH, (message) => logger.warn(`JWT_PRIVATE_KEY: ${message}`)).catch(
         (error: Error) => {
           throw new Error(`JWT_PRIVATE_KEY ${error.message}`);
@@ -67,7 +69,7 @@ export function createUsersSubgraph(config: UsersConfig, options: UsersSubgraphO
       });
       if (config.admin) await service.ensureAdmin(config.admin, logger);
       const wishlistRepository = createWishlistRepository(db);
-      const wishlistCatalog = catalog ?? createProductsCatalog({ url: config.productsUrl });
+      const wishlistCatalog = catalog ?? createProductsCatalog({ url: config.productsUrl, credentials: await serviceCredentials() });
       const wishlist = createWishlistService({ repository: wishlistRepository, catalog: wishlistCatalog, alerted: wakeRelay, logger });
       // Consumers write on the background pool, so a burst of stock events never queues requests.
       const alerts = createWishlistService({ repository: createWishlistRepository(background), catalog: wishlistCatalog, alerted: wakeRelay, logger });

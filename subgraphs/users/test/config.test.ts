@@ -69,11 +69,12 @@ describe('users configuration', () => {
         expect.stringMatching(/^PORT must be a port number/),
         'JWT_PRIVATE_KEY is required when NODE_ENV=production',
         'SERVICE_JWKS_URL is required when NODE_ENV=production',
+        'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
         'DATABASE_URL is required when NODE_ENV=production',
         'REDIS_URL is required when NODE_ENV=production',
       ]),
     );
-    expect(problemsOf({ NODE_ENV: 'production', PORT: 'http' })).toHaveLength(5);
+    expect(problemsOf({ NODE_ENV: 'production', PORT: 'http' })).toHaveLength(6);
   });
 
   it('refuses a non-Redis REDIS_URL and rate limits that are not positive whole numbers', () => {

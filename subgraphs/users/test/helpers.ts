@@ -1,7 +1,7 @@
 import type { EventBus } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
 import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type KeySource } from '@shop/subgraph-kit';
-import { createTestDatabase, graphqlOk } from '@shop/testing';
+import { createTestDatabase, graphqlOk, callAsRouter, testServiceTrust } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import type { AdminAccount } from '../src/config.js';
 import type { UsersDatabase } from '../src/db/schema.js';
@@ -35,7 +35,7 @@ export interface StartUsersOptions {
   jwtPrivateKeyFile?: string;
   /** Default a free one. */
   port?: number;
-  /** SERVICE_JWKS_URL: the public keys of the services that may call; default none. */
+  /** SERVICE_JWKS_URL: the public keys of the services that may call besides the test router; default none. */
   serviceKeys?: KeySource;
   /** The catalog the wishlist asks; default: an address nothing answers on. */
   productsUrl?: string;
@@ -48,13 +48,15 @@ export interface StartUsersOptions {
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
 export async function startUsers(options: StartUsersOptions = {}): Promise<RunningUsers> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase('users'));
+  const trust = await testServiceTrust();
   const subgraph = await createUsersSubgraph(
     {
       port: 0,
       databaseUrl,
       redisUrl: options.redisUrl,
       jwtPrivateKey: options.jwtPrivateKeyFile ? { file: options.jwtPrivateKeyFile } : { text: options.jwtPrivateKey ?? JSON.stringify(await generateKeyJwk()) },
-      serviceKeys: options.serviceKeys ?? { keys: [] },
+      serviceKeys: typeof options.serviceKeys === 'string' ? options.serviceKeys : { keys: [...trust.router.keySet.keys, ...(options.serviceKeys?.keys ?? [])] },
+      servicePrivateKey: { text: (await trust.serviceKey('users')).privateKey },
       admin: options.admin ?? null,
       loginRateLimit: options.loginRateLimit ?? RELAXED_LOGIN_RATE_LIMIT,
       productsUrl: options.productsUrl ?? 'http://127.0.0.1:9/graphql',
@@ -67,6 +69,7 @@ export async function startUsers(options: StartUsersOptions = {}): Promise<Runni
     },
   );
   const { url } = await subgraph.listen(options.port ?? 0, '127.0.0.1');
+  callAsRouter(url, 'users');
   const jwksUrl = new URL('/.well-known/jwks.json', url).toString();
   return { url, jwksUrl, verifier: createAccessTokenVerifier(jwksUrl), databaseUrl, subgraph, stop: () => subgraph.stop() };
 }
