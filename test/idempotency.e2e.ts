@@ -62,6 +62,7 @@ beforeAll(async () => {
     supergraphSdl: sg.stack.supergraphSdl,
     logger: createLogger({ service: 'router-b', level: 'silent' }),
     accessTokens: sg.jwksUrl,
+    serviceKey: sg.routerKey,
     kv: store(),
     subgraphTimeoutMs: 30_000,
   });
@@ -102,7 +103,7 @@ describe('Idempotency-Key on mutations', () => {
 
     // A router that never saw the key (its record expired after 24 h): payments still answers
     // the first payment instead of charging again.
-    const forgetful = createRouter({ supergraphSdl: sg.stack.supergraphSdl, logger: createLogger({ service: 'router-c', level: 'silent' }), accessTokens: sg.jwksUrl });
+    const forgetful = createRouter({ supergraphSdl: sg.stack.supergraphSdl, logger: createLogger({ service: 'router-c', level: 'silent' }), accessTokens: sg.jwksUrl, serviceKey: sg.routerKey });
     try {
       const late = await send((await forgetful.listen(0, '127.0.0.1')).url, PAY, { id: orderId, m: 'pm_card_visa' }, token, 'pay-key-1');
       expect(replayed(late)).toBe(false);

@@ -51,6 +51,7 @@ beforeAll(async () => {
       supergraphSdl,
       logger: createLogger({ service: 'router', level: 'silent' }),
       accessTokens: sg.jwksUrl,
+      serviceKey: sg.routerKey,
       redisUrl: process.env.SHOP_TEST_REDIS_URL,
       partnerApiKeys: PARTNER_KEYS,
       partnerManifest,

@@ -55,7 +55,7 @@ const setStock = (quantity: number) =>
 beforeAll(async () => {
   kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: prefix });
   sg = await startSupergraph({ kv, router: { kv } });
-  replica = createRouter({ supergraphSdl: sg.stack.supergraphSdl, logger: createLogger({ service: 'router-b', level: 'silent' }), accessTokens: sg.jwksUrl, kv });
+  replica = createRouter({ supergraphSdl: sg.stack.supergraphSdl, logger: createLogger({ service: 'router-b', level: 'silent' }), accessTokens: sg.jwksUrl, serviceKey: sg.routerKey, kv });
   replicaWsUrl = (await replica.listen(0, '127.0.0.1')).url.replace(/^http/, 'ws');
   adminToken = (await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login
     .accessToken;

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import { sendJson, type Logger } from '@shop/subgraph-kit';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type RejectReason =
@@ -102,4 +104,21 @@ export function createRouterMetrics(options: { processMetrics?: boolean } = {}):
     upstreamSockets: (subgraph, delta) => upstream.inc({ subgraph }, delta),
     subscriptions: (delta) => activeSubscriptions.inc(delta),
   };
+}
+
+/** `/metrics` on a port of its own (METRICS_PORT), so the public endpoint never shows it. */
+export function createMetricsServer(registries: Registry[], logger: Logger): Server {
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/metrics') return void sendJson(res, 404, { error: 'not found' });
+    // Merged at each scrape: the bus registers metrics as consumers start.
+    const registry = registries.length === 1 ? registries[0]! : Registry.merge(registries);
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (error: unknown) => {
+        logger.error('metrics failed', { error });
+        if (!res.headersSent) sendJson(res, 500, { error: 'metrics failed' });
+      },
+    );
+  });
 }

@@ -3,7 +3,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { ExecutionResult } from 'graphql';
-import { Registry } from 'prom-client';
 import type { EventBus } from '@shop/events';
 import { traceRequest } from '@shop/telemetry';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
@@ -38,7 +37,7 @@ import { createRouterErrorFormatter } from './formatError.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createIdempotency } from './idempotency.js';
 import { createOperationAnalyzer } from './limits.js';
-import { createRouterMetrics } from './metrics.js';
+import { createMetricsServer, createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import type { TrustProxy } from './request.js';
 import { createRouterServiceIdentity } from './serviceIdentity.js';
@@ -322,12 +321,6 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
-  const handleMetrics = async (res: ServerResponse) => {
-    const registry = options.events ? Registry.merge([metrics.registry, options.events.metrics]) : metrics.registry;
-    const text = await registry.metrics();
-    res.writeHead(200, { 'content-type': registry.contentType });
-    res.end(text);
-  };
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>> = {
     '/graphql': handleGraphQL,
@@ -339,15 +332,7 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   const metricsServer =
-    options.metricsPort === undefined
-      ? null
-      : createServer((req, res) => {
-          const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-          (path === '/metrics' ? handleMetrics(res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }))).catch((error: unknown) => {
-            logger.error('metrics failed', { error });
-            if (!res.headersSent) sendJson(res, 500, { error: 'metrics failed' });
-          });
-        });
+    options.metricsPort === undefined ? null : createMetricsServer(options.events ? [metrics.registry, options.events.metrics] : [metrics.registry], logger);
   let metricsUrl: string | null = null;
 
   httpServer.on('request', (req, res) => {

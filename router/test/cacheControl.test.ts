@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { keySet, logger } from './fixtures.js';
+import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 
 // Cache-Control at the router comes from the subgraphs' `@cacheControl` hints: each subgraph's
 // Apollo Server turns its hints into a `cache-control` header, and the router keeps the
@@ -28,7 +29,7 @@ const stockSdl = parse(`${LINK} ${HINTS}
 
 const books = [{ id: 'b1', title: 'Dune' }, { id: 'b2', title: 'Emma' }];
 const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
 const servers = [
   subgraph('shelf', shelfSdl, {
     Query: { books: () => books, shelfOf: () => books.slice(0, 1), noHint: () => 'x' },
@@ -46,7 +47,7 @@ beforeAll(async () => {
     { name: 'shelf', url: a!.url, typeDefs: shelfSdl },
     { name: 'stock', url: b!.url, typeDefs: stockSdl },
   ]);
-  router = createRouter({ supergraphSdl, logger });
+  router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey() });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 

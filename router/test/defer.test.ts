@@ -3,6 +3,7 @@ import type { SubgraphServer } from '@shop/subgraph-kit';
 import { createRouter, sha256Hex, type Router } from '../src/index.js';
 import { reviewsGate, startDeferSubgraphs } from './deferFixtures.js';
 import { logger } from './fixtures.js';
+import { testRouterKey } from '@shop/testing';
 
 // @defer over HTTP as Apollo Router and Apollo Client speak it (multipart/mixed,
 // deferSpec=20220824): the primary part first, each deferred fragment in a later part with its
@@ -18,7 +19,7 @@ let url: string;
 
 beforeAll(async () => {
   ({ supergraphSdl, servers } = await startDeferSubgraphs(gate));
-  router = createRouter({ supergraphSdl, logger });
+  router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey() });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 
@@ -131,7 +132,7 @@ describe('@defer', () => {
   });
 
   it('limits count the deferred fragments: one too deep in a fragment is refused before anything runs', async () => {
-    const strict = createRouter({ supergraphSdl, logger, limits: { maxDepth: 2 } });
+    const strict = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey(), limits: { maxDepth: 2 } });
     const strictUrl = (await strict.listen(0, '127.0.0.1')).url;
     const send = (query: string) => fetch(strictUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: MULTIPART }, body: JSON.stringify({ query }) });
     try {

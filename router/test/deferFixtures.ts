@@ -2,6 +2,7 @@ import { parse } from 'graphql';
 import { createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { composeSupergraph } from '../src/index.js';
 import { keySet, logger } from './fixtures.js';
+import { TEST_INTERNAL_CALLS } from '@shop/testing';
 
 // A product page across two subgraphs for @defer: the catalog owns products, reviews adds
 // Product.reviews. Reviews can be held back until a test lets them go, so a test knows the
@@ -41,7 +42,7 @@ export function reviewsGate() {
 
 export async function startDeferSubgraphs(gate: ReturnType<typeof reviewsGate>): Promise<{ supergraphSdl: string; servers: SubgraphServer[] }> {
   const server = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-    createSubgraphServer<RequestBase>({ name, typeDefs, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+    createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
   const servers = [
     server('catalog', deferCatalogSdl, {
       Query: { product: (_: unknown, args: { id: string }) => products.find((p) => p.id === args.id) ?? null, products: () => products },

@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { keySet, logger, tokenFor } from './fixtures.js';
+import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 
 // Identical queries in flight merge only when they carry the same forwarded identity. A gate in
 // the subgraph holds every call until the test has seen what reached it.
@@ -15,6 +16,7 @@ let arrived: (() => void) | null = null;
 const subgraph = createSubgraphServer<RequestBase>({
   name: 'gated',
   typeDefs: sdl,
+  internalCalls: TEST_INTERNAL_CALLS,
   accessTokens: keySet,
   logger,
   context: (base) => base,
@@ -34,7 +36,7 @@ let url: string;
 beforeAll(async () => {
   const { url: subgraphUrl } = await subgraph.listen(0, '127.0.0.1');
   const { supergraphSdl } = composeSupergraph([{ name: 'gated', url: subgraphUrl, typeDefs: sdl }]);
-  router = createRouter({ supergraphSdl, logger, accessTokens: keySet });
+  router = createRouter({ supergraphSdl, logger, accessTokens: keySet, serviceKey: await testRouterKey() });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, type GraphQLResponse } from '@shop/testing';
+import { graphql, testRouterKey, type GraphQLResponse } from '@shop/testing';
 import { composeSupergraph, createRouter, type Router } from '../src/index.js';
 import { logger } from './fixtures.js';
 import { chainSdls, chainSubgraphs, salesOracle, salesSdl, startLaxSales, type ChainName } from './semanticsFixtures.js';
@@ -22,9 +22,10 @@ beforeAll(async () => {
     ...names.map((name, i) => ({ name, url: listening[i]!.url, typeDefs: chainSdls[name] })),
     { name: 'sales', url: sales.url, typeDefs: salesSdl },
   ]);
-  const router: Router = createRouter({ supergraphSdl, logger });
+  const routerKey = await testRouterKey();
+  const router: Router = createRouter({ supergraphSdl, logger, serviceKey: routerKey });
   ours = (await router.listen(0, '127.0.0.1')).url;
-  const gateway = await startStockGateway(supergraphSdl);
+  const gateway = await startStockGateway(supergraphSdl, routerKey);
   stock = gateway.url;
   stops.push(() => router.stop(), () => gateway.stop());
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql, GraphQLError, GraphQLScalarType, Kind, parse } from 'graphql';
 import { createSubgraphServer, type RequestBase, type SubgraphServer } from '@shop/subgraph-kit';
 import { keySet, logger } from './fixtures.js';
+import { TEST_INTERNAL_CALLS } from '@shop/testing';
 
 // Subgraphs for the federation semantics the stock gateway gets wrong or leaves out: keys that
 // chain through four subgraphs, subgraphs refusing a variable, and a subgraph that breaks its
@@ -43,7 +44,7 @@ const items = [
   { id: 'i2', sku: 'SKU-2', upc: '0002', name: 'Teapot' },
 ];
 const server = (name: string, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs: chainSdls[name as keyof typeof chainSdls], accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+  createSubgraphServer<RequestBase>({ name, typeDefs: chainSdls[name as keyof typeof chainSdls], internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
 const find = (ref: Record<string, string>) => items.find((item) => Object.entries(ref).every(([key, value]) => key === '__typename' || item[key as 'id'] === value)) ?? null;
 
 export const chainSubgraphs = {
