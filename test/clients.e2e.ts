@@ -178,6 +178,42 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await close();
   }, LONG);
 
+  it('keeps the refresh token in an HttpOnly cookie the page cannot read: nothing in localStorage, a reload stays signed in, sign-out revokes it', async () => {
+    const email = 'cookie-shopper@e2e.test';
+    await graphqlOk(sg.url, 'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }', { input: { email, password: 'a-strong-password-1', name: 'Cookie' } });
+    const { page, context, pageErrors, close } = await browser();
+    await page.goto(new URL('/signin?next=/orders', web.url).toString());
+    const form = page.getByTestId('sign-in-form');
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Password').fill('a-strong-password-1');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('orders-page').waitFor();
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'shop_refresh');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth/refresh' });
+    const stored = await page.evaluate(() => {
+      const g = globalThis as unknown as { localStorage: Record<string, string>; sessionStorage: Record<string, string>; document: { cookie: string } };
+      return JSON.stringify([Object.entries(g.localStorage), Object.entries(g.sessionStorage), g.document.cookie]);
+    });
+    expect(stored).not.toContain(cookie!.value);
+    expect(stored).not.toMatch(/eyJ[\w-]+\.eyJ/);
+
+    // A reload keeps the shopper on their orders: the page asks /auth/refresh for a new access token.
+    await page.reload();
+    await page.getByTestId('orders-page').waitFor();
+    expect(await page.getByTestId('account-email').textContent()).toBe(email);
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in-link').waitFor();
+    expect((await context.cookies()).filter((c) => c.name === 'shop_refresh')).toEqual([]);
+    // The old cookie's session is revoked on the server too, not only forgotten by the browser.
+    const replay = await fetch(new URL('/auth/refresh', web.url), { method: 'POST', headers: { cookie: `shop_refresh=${cookie!.value}`, 'x-csrf-protection': '1' } });
+    expect(replay.status).toBe(401);
+    await page.goto(new URL('/orders', web.url).toString());
+    await page.getByTestId('sign-in-form').waitFor();
+    expect(pageErrors).toEqual([]);
+    await close();
+  }, LONG);
+
   it('keeps the shell and the last catalogue page offline (web app manifest and service worker)', async () => {
     const { page, context, pageErrors } = await browser({ serviceWorkers: 'allow' });
     await page.goto(web.url);

@@ -2,8 +2,11 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-// `vite build` writes dist/; `vite` (dev) proxies /graphql, HTTP and WebSocket, to the router.
+// `vite build` writes dist/; `vite` (dev, :5173) proxies /graphql, HTTP and WebSocket, to the
+// router, and the session endpoints (/auth/*: the refresh-token cookie) to the storefront server
+// of `npm start`, which owns them.
 const router = process.env.ROUTER_ORIGIN ?? 'http://localhost:4000';
+const storefront = process.env.STOREFRONT_ORIGIN ?? 'http://localhost:3000';
 
 export default defineConfig({
   build: {
@@ -13,7 +16,7 @@ export default defineConfig({
     // Libraries change less often than the app: their own chunk stays cached across releases.
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
   },
-  server: { port: 3000, proxy: { '/graphql': { target: router, ws: true } } },
+  server: { port: 5173, proxy: { '/graphql': { target: router, ws: true }, '/auth': { target: storefront } } },
   plugins: [
     react(),
     VitePWA({

@@ -30,7 +30,7 @@ export const CSRF_HEADER = 'x-csrf-protection';
 const REFRESH_COOKIE_MAX_AGE = 30 * 24 * 3600;
 const MAX_BODY_BYTES = 16 * 1024;
 
-const AUTH_FIELDS = 'accessToken refreshToken user { id email }';
+const AUTH_FIELDS = 'accessToken refreshToken user { id email name }';
 const LOGIN = `mutation StorefrontLogin($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`;
 const REGISTER = `mutation StorefrontRegister($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
 const REFRESH = `mutation StorefrontRefresh($token: String!) { refreshToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
@@ -39,7 +39,7 @@ const LOGOUT = 'mutation StorefrontLogout($token: String!) { logout(refreshToken
 interface AuthPayload {
   accessToken: string;
   refreshToken: string;
-  user: { id: string; email: string };
+  user: { id: string; email: string; name: string | null };
 }
 
 type Failure = { message: string; extensions?: { code?: string } };

@@ -65,7 +65,7 @@ export function createShopLink(options: ShopLinkOptions): ShopLink {
   });
   const refreshOnce = new ErrorLink(({ error, operation, forward }) => {
     const unauthenticated = CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
-    if (!unauthenticated || !session.refreshToken || operation.getContext().refreshed) return;
+    if (!unauthenticated || !session.canRefresh || operation.getContext().refreshed) return;
     operation.setContext({ refreshed: true });
     return from(session.refresh()).pipe(
       mergeMap((token) => {
@@ -164,7 +164,8 @@ function resumeAfterLastEvent(): ApolloLink {
  * Apollo Client, whose auth link is what waits for it. Its one root field returns an AuthPayload.
  */
 export function refreshExchange(options: { uri: string; query: string; fetch?: typeof fetch; headers?: Record<string, string> }) {
-  return async (refreshToken: string): Promise<AuthPayload | null> => {
+  return async (refreshToken: string | null): Promise<AuthPayload | null> => {
+    if (refreshToken === null) return null;
     const response = await (options.fetch ?? fetch)(options.uri, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options.headers },

@@ -1,8 +1,10 @@
 /**
  * Who is signed in, for any client (browser, React Native, Node). Tokens sit in memory and in a
- * `TokenStorage` the app provides (localStorage, AsyncStorage, a keychain), so a restart keeps
- * the session. One refresh runs at a time: concurrent callers share it, because the server
- * rotates refresh tokens and refuses a reused one.
+ * `TokenStorage` the app provides (AsyncStorage, a keychain), so a restart keeps the session. A
+ * browser page leaves the refresh token to the server instead (`refreshInCookie`): an HttpOnly
+ * cookie script cannot read, the access token in memory only, and a reload asks the server again.
+ * One refresh runs at a time: concurrent callers share it, because the server rotates refresh
+ * tokens and refuses a reused one.
  */
 export interface SessionUser {
   id: string;
@@ -13,7 +15,8 @@ export interface SessionUser {
 
 export interface AuthPayload {
   accessToken: string;
-  refreshToken: string;
+  /** Absent when the server keeps it (`refreshInCookie`). */
+  refreshToken?: string | null;
   user: SessionUser;
 }
 
@@ -30,11 +33,17 @@ export interface TokenStorage {
 }
 
 export interface SessionOptions {
-  storage: TokenStorage;
+  /** Where the session outlives a restart; without one it lives in memory only. */
+  storage?: TokenStorage;
   /** Prefix of the storage keys, so two apps on one origin keep separate sessions. */
   keyPrefix?: string;
-  /** Trades a refresh token for a new pair; null when the server refuses it. Throws when offline. */
-  exchange(refreshToken: string): Promise<AuthPayload | null>;
+  /**
+   * Trades a refresh token for a new pair; null when the server refuses it. Throws when offline.
+   * With `refreshInCookie` it gets null: the browser sends the cookie itself.
+   */
+  exchange(refreshToken: string | null): Promise<AuthPayload | null>;
+  /** The refresh token is an HttpOnly cookie the app never sees: `restore` asks the server for a session. */
+  refreshInCookie?: boolean;
   /** Seconds before expiry at which a token counts as expired (default 30). */
   earlySeconds?: number;
   now?: () => number;
@@ -58,13 +67,15 @@ export function createSession(options: SessionOptions) {
   const prefix = options.keyPrefix ?? 'shop';
   const keys = { access: `${prefix}.accessToken`, refresh: `${prefix}.refreshToken`, user: `${prefix}.user` };
   const now = options.now ?? Date.now;
+  const inCookie = options.refreshInCookie ?? false;
+  const storage = options.storage ?? memoryStorage();
   const early = options.earlySeconds ?? 30;
   const listeners = new Set<() => void>();
   let state: SessionState = { accessToken: null, user: null };
   let refreshToken: string | null = null;
   let refreshing: Promise<string | null> | null = null;
 
-  const persist = (key: string, value: string | null) => (value === null ? options.storage.removeItem(key) : options.storage.setItem(key, value));
+  const persist = (key: string, value: string | null) => (value === null ? storage.removeItem(key) : storage.setItem(key, value));
 
   const set = (next: SessionState, nextRefresh: string | null): Promise<void> => {
     state = next;
@@ -90,13 +101,25 @@ export function createSession(options: SessionOptions) {
     get refreshToken(): string | null {
       return refreshToken;
     },
+    /** Whether `refresh` can get a new access token (a refresh token in hand, or a signed-in cookie session). */
+    get canRefresh(): boolean {
+      return inCookie ? state.user !== null : refreshToken !== null;
+    },
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Loads a stored session (call once at start; synchronous storage is read at once). */
+    /**
+     * Loads a stored session (call once at start; synchronous storage is read at once), or with
+     * `refreshInCookie` the server's: signed out when it has none or cannot be reached.
+     */
     async restore(): Promise<void> {
-      const [access, refresh, user] = await Promise.all([options.storage.getItem(keys.access), options.storage.getItem(keys.refresh), options.storage.getItem(keys.user)]);
+      if (inCookie) {
+        const auth = await options.exchange(null).catch(() => null);
+        if (auth) await session.signIn(auth);
+        return;
+      }
+      const [access, refresh, user] = await Promise.all([storage.getItem(keys.access), storage.getItem(keys.refresh), storage.getItem(keys.user)]);
       let parsed: SessionUser | null;
       try {
         parsed = user ? (JSON.parse(user) as SessionUser) : null;
@@ -108,7 +131,7 @@ export function createSession(options: SessionOptions) {
       for (const listener of listeners) listener();
     },
     signIn(auth: AuthPayload): Promise<void> {
-      return set({ accessToken: auth.accessToken, user: auth.user }, auth.refreshToken);
+      return set({ accessToken: auth.accessToken, user: auth.user }, auth.refreshToken ?? null);
     },
     signOut(): Promise<void> {
       return set({ accessToken: null, user: null }, null);
@@ -117,10 +140,10 @@ export function createSession(options: SessionOptions) {
     refresh(): Promise<string | null> {
       refreshing ??= (async () => {
         const token = refreshToken;
-        if (!token) return null;
+        if (!session.canRefresh) return null;
         let auth: AuthPayload | null;
         try {
-          auth = await options.exchange(token);
+          auth = await options.exchange(inCookie ? null : token);
         } catch {
           // Offline or the server is down: keep the session; the next request tries again.
           return state.accessToken;
@@ -146,4 +169,13 @@ export function createSession(options: SessionOptions) {
     },
   };
   return session;
+}
+
+function memoryStorage(): TokenStorage {
+  const items = new Map<string, string>();
+  return {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
 }

@@ -1,33 +1,15 @@
-import { createSession, refreshExchange } from '@shop/client-core';
-import { print } from 'graphql';
+import { cookieSessionClient, createSession } from '@shop/client-core';
 import { useSyncExternalStore } from 'react';
-import { graphql } from './gql/index.js';
-
-const RefreshSession = graphql(`
-  mutation RefreshSession($refreshToken: String!) {
-    refreshToken(refreshToken: $refreshToken) {
-      accessToken
-      refreshToken
-      user {
-        id
-        email
-        name
-      }
-    }
-  }
-`);
 
 /**
- * The shopper's session. Tokens are kept in localStorage until issue 12 moves the refresh token
- * into an HttpOnly cookie; then only `storage` and `exchange` change here.
+ * The storefront server's session endpoints (/auth/*): the refresh token is an HttpOnly,
+ * SameSite=Strict cookie for /auth/refresh that this page never sees; the access token lives in
+ * memory only, so a reload asks /auth/refresh for a new one (main.tsx waits for that answer).
  */
-export const session = createSession({
-  storage: localStorage,
-  keyPrefix: 'shop',
-  exchange: refreshExchange({ uri: '/graphql', query: print(RefreshSession) }),
-});
-// localStorage answers synchronously: the stored session is there before the first render.
-void session.restore();
+export const auth = cookieSessionClient();
+
+/** The shopper's session. */
+export const session = createSession({ refreshInCookie: true, exchange: () => auth.exchange() });
 
 /** The signed-in user for a component, re-rendering on sign-in and sign-out. */
 export function useSession() {

@@ -1,11 +1,11 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { useCart } from '../cart.js';
 import { plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
-import { session, useSession } from '../session.js';
+import { auth, session, useSession } from '../session.js';
 
 export const CategoriesQuery = graphql(`
   query Categories {
@@ -17,12 +17,6 @@ export const CategoriesQuery = graphql(`
         id
       }
     }
-  }
-`);
-
-const SignOut = graphql(`
-  mutation SignOut($refreshToken: String!) {
-    logout(refreshToken: $refreshToken)
   }
 `);
 
@@ -69,7 +63,6 @@ function CartLink() {
 function AccountMenu() {
   const { user } = useSession();
   const navigate = useNavigate();
-  const [logout] = useMutation(SignOut);
   if (!user) {
     return (
       <Link to="/signin" data-testid="sign-in-link">
@@ -78,9 +71,8 @@ function AccountMenu() {
     );
   }
   const signOut = async () => {
-    const refreshToken = session.refreshToken;
-    // Revoke the refresh token on the server; signing out locally must not wait for it to work.
-    if (refreshToken) await logout({ variables: { refreshToken } }).catch(() => undefined);
+    // Revoke the session on the server (and its cookie); signing out locally must not wait for it to work.
+    await auth.logout().catch(() => undefined);
     await session.signOut();
     await resetForNewUser();
     navigate('/');

@@ -21,7 +21,6 @@ type Documents = {
     "\n  fragment AddressFields on Address {\n    id\n    name\n    line1\n    line2\n    city\n    postalCode\n    country\n    isDefault\n  }\n": typeof types.AddressFieldsFragmentDoc,
     "\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n": typeof types.AddAddressDocument,
     "\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n": typeof types.CategoriesDocument,
-    "\n  mutation SignOut($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.SignOutDocument,
     "\n  mutation CancelMyOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelMyOrderDocument,
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": typeof types.PayOrderDocument,
@@ -57,9 +56,6 @@ type Documents = {
     "\n  query MyOrders($first: Int, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        totalCount\n        edges {\n          node {\n            id\n            orderNumber\n            status\n            createdAt\n            total {\n              amount\n              currencyCode\n            }\n            items {\n              quantity\n              product {\n                id\n                name\n              }\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.MyOrdersDocument,
     "\n  query ProductPage($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      price {\n        amount\n        currencyCode\n      }\n      basePrice {\n        amount\n        currencyCode\n      }\n      category {\n        id\n        name\n        slug\n      }\n      images {\n        url\n        alt\n      }\n      attributes {\n        brand\n        color\n        size\n        dimensions\n      }\n      variants {\n        id\n        sku\n        name\n        size\n        color\n        price {\n          amount\n          currencyCode\n        }\n      }\n      rating {\n        average\n        count\n      }\n      inStock\n      ...StockNote\n    }\n  }\n": typeof types.ProductPageDocument,
     "\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n": typeof types.StockLiveDocument,
-    "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignInDocument,
-    "\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
 };
 const documents: Documents = {
     "\n  fragment CartFields on Cart {\n    id\n    itemCount\n    subtotal {\n      amount\n      currencyCode\n    }\n    discount {\n      amount\n      currencyCode\n    }\n    total {\n      amount\n      currencyCode\n    }\n    promotion {\n      code\n      status\n      message\n    }\n    items {\n      product {\n        id\n      }\n      ...CartLine\n    }\n  }\n": types.CartFieldsFragmentDoc,
@@ -69,7 +65,6 @@ const documents: Documents = {
     "\n  fragment AddressFields on Address {\n    id\n    name\n    line1\n    line2\n    city\n    postalCode\n    country\n    isDefault\n  }\n": types.AddressFieldsFragmentDoc,
     "\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n": types.AddAddressDocument,
     "\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n": types.CategoriesDocument,
-    "\n  mutation SignOut($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.SignOutDocument,
     "\n  mutation CancelMyOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelMyOrderDocument,
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.RequestReturnDocument,
     "\n  mutation PayOrder($orderId: ID!, $paymentMethod: String!) {\n    payOrder(orderId: $orderId, paymentMethod: $paymentMethod) {\n      id\n      status\n      failureReason\n    }\n  }\n": types.PayOrderDocument,
@@ -105,9 +100,6 @@ const documents: Documents = {
     "\n  query MyOrders($first: Int, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        totalCount\n        edges {\n          node {\n            id\n            orderNumber\n            status\n            createdAt\n            total {\n              amount\n              currencyCode\n            }\n            items {\n              quantity\n              product {\n                id\n                name\n              }\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.MyOrdersDocument,
     "\n  query ProductPage($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      price {\n        amount\n        currencyCode\n      }\n      basePrice {\n        amount\n        currencyCode\n      }\n      category {\n        id\n        name\n        slug\n      }\n      images {\n        url\n        alt\n      }\n      attributes {\n        brand\n        color\n        size\n        dimensions\n      }\n      variants {\n        id\n        sku\n        name\n        size\n        color\n        price {\n          amount\n          currencyCode\n        }\n      }\n      rating {\n        average\n        count\n      }\n      inStock\n      ...StockNote\n    }\n  }\n": types.ProductPageDocument,
     "\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n": types.StockLiveDocument,
-    "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignInDocument,
-    "\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.RefreshSessionDocument,
 };
 
 /**
@@ -152,10 +144,6 @@ export function graphql(source: "\n  mutation AddAddress($input: AddressInput!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SignOut($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation SignOut($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -296,18 +284,6 @@ export function graphql(source: "\n  query ProductPage($id: ID!) {\n    product(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n"): (typeof documents)["\n  subscription StockLive($ids: [ID!]) {\n    stockChanged(productIds: $ids) {\n      id\n      ...StockNote\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      accessToken\n      refreshToken\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,39 +1,10 @@
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useApolloClient } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { guestCart, MergeCart } from '../cart.js';
-import { describeError } from '@shop/client-core';
-import { graphql } from '../gql/index.js';
-import { session } from '../session.js';
-
-const SignIn = graphql(`
-  mutation SignIn($email: String!, $password: String!) {
-    login(email: $email, password: $password) {
-      accessToken
-      refreshToken
-      user {
-        id
-        email
-        name
-      }
-    }
-  }
-`);
-
-const SignUp = graphql(`
-  mutation SignUp($input: RegisterInput!) {
-    register(input: $input) {
-      accessToken
-      refreshToken
-      user {
-        id
-        email
-        name
-      }
-    }
-  }
-`);
+import { describeError, type AuthPayload } from '@shop/client-core';
+import { auth, session } from '../session.js';
 
 /** Where to go after signing in: only a path on this site. */
 function safeNext(next: string | null): string {
@@ -44,12 +15,11 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const client = useApolloClient();
-  const [login, signingIn] = useMutation(SignIn);
-  const [register, signingUp] = useMutation(SignUp);
+  const [busy, setBusy] = useState<'in' | 'up' | null>(null);
   const [failure, setFailure] = useState<{ form: 'in' | 'up'; message: string } | null>(null);
 
-  const finish = async (auth: Parameters<typeof session.signIn>[0]) => {
-    await session.signIn(auth);
+  const finish = async (signedIn: AuthPayload) => {
+    await session.signIn(signedIn);
     await resetForNewUser();
     const guest = guestCart.id;
     if (guest) {
@@ -64,12 +34,14 @@ export function SignInPage() {
     event.preventDefault();
     setFailure(null);
     const form = new FormData(event.currentTarget);
+    setBusy('in');
     try {
-      const result = await login({ variables: { email: String(form.get('email')), password: String(form.get('password')) } });
-      if (result.data) await finish(result.data.login);
+      await finish(await auth.login(String(form.get('email')), String(form.get('password'))));
     } catch (e) {
       const { code, message } = describeError(e);
       setFailure({ form: 'in', message: code === 'UNAUTHENTICATED' ? 'That email and password do not match an account.' : message });
+    } finally {
+      setBusy(null);
     }
   };
   const onSignUp = async (event: FormEvent<HTMLFormElement>) => {
@@ -77,11 +49,13 @@ export function SignInPage() {
     setFailure(null);
     const form = new FormData(event.currentTarget);
     const name = String(form.get('name') ?? '').trim();
+    setBusy('up');
     try {
-      const result = await register({ variables: { input: { name: name || null, email: String(form.get('email')), password: String(form.get('password')) } } });
-      if (result.data) await finish(result.data.register);
+      await finish(await auth.register({ name: name || null, email: String(form.get('email')), password: String(form.get('password')) }));
     } catch (e) {
       setFailure({ form: 'up', message: describeError(e).message });
+    } finally {
+      setBusy(null);
     }
   };
 
@@ -105,7 +79,7 @@ export function SignInPage() {
           <input name="password" type="password" autoComplete="current-password" required data-testid="sign-in-password" />
         </label>
         {error('in')}
-        <button type="submit" className="primary" disabled={signingIn.loading} data-testid="sign-in-submit">
+        <button type="submit" className="primary" disabled={busy !== null} data-testid="sign-in-submit">
           Sign in
         </button>
       </form>
@@ -127,7 +101,7 @@ export function SignInPage() {
           At least 8 characters.
         </p>
         {error('up')}
-        <button type="submit" className="primary" disabled={signingUp.loading} data-testid="sign-up-submit">
+        <button type="submit" className="primary" disabled={busy !== null} data-testid="sign-up-submit">
           Create account
         </button>
       </form>
