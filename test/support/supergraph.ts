@@ -76,6 +76,11 @@ export async function startSupergraph(
         subgraphFetches: fetches.length,
       };
     },
+    /** The same, for one request only (its `x-request-id`, watched with `watchRequest` before it was sent). */
+    workOf(requestId: string) {
+      const sql = { users: users!.sqlStats!.forRequest(requestId), inventory: inventory!.sqlStats!.forRequest(requestId), orders: orders!.sqlStats!.forRequest(requestId) };
+      return { sql: sql.users + sql.inventory + sql.orders, sqlBySubgraph: sql, productStore: products!.repositoryStats!.forRequest(requestId) };
+    },
     resetCounters() {
       for (const s of [users, inventory, orders]) s!.sqlStats!.reset();
       products!.repositoryStats!.reset();

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
-import { recordSpan, SpanKind, tracingEnabled } from '@shop/telemetry';
+import { createWorkCounter, recordSpan, SpanKind, tracingEnabled } from '@shop/telemetry';
 
 // Return BIGINT (int8) and NUMERIC as JS numbers only where safe: we keep money in integer
 // minor units inside INTEGER/BIGINT columns, so parse int8 as a number (values stay < 2^53).
@@ -8,7 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 
 export interface QueryStats {
   /** SQL statements sent since the last reset. */
-  queries: number;
+  readonly queries: number;
+  /** SQL statements sent on behalf of a watched request (`watchRequest` in @shop/telemetry). */
+  forRequest(requestId: string): number;
   reset(): void;
 }
 
@@ -38,16 +40,18 @@ export function createPostgres<DB>(options: {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const database = new URL(options.url).pathname.slice(1);
+  const statements = createWorkCounter();
   const stats: QueryStats = {
-    queries: 0,
-    reset() {
-      stats.queries = 0;
+    get queries() {
+      return statements.total;
     },
+    forRequest: (requestId) => statements.forRequest(requestId),
+    reset: () => statements.reset(),
   };
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
-      stats.queries += 1;
+      statements.count();
       // Reported after the statement ran, still in the caller's context: a span in its trace.
       if (tracingEnabled()) {
         recordSpan(`SQL ${firstWord(event.query.sql)}`, {

@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import { AppError, unauthenticated } from '@shop/errors';
-import { traceRequest } from '@shop/telemetry';
+import { inRequestScope, traceRequest } from '@shop/telemetry';
 import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
 import { controlCharacterRule } from './controlCharacters.js';
 import { createErrorFormatter } from './formatError.js';
@@ -190,7 +190,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
         return;
       }
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const result = await inRequestScope(requestId, () => apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body },
       context: async () => {
         const authorization = headerValue(req, 'authorization');
@@ -206,7 +206,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
       },
-    });
+    }));
     const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) responseHeaders[key] = value;
     res.writeHead(result.status ?? 200, responseHeaders);
