@@ -31,7 +31,7 @@ import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 
 interface RunningSubgraph extends RunnableSubgraph {
   sqlStats?: QueryStats;
-  repositoryStats?: { readonly calls: number; reset(): void };
+  repositoryStats?: { readonly calls: number; forRequest(requestId: string): number; reset(): void };
   /** Search only: rebuilds its index from this GraphQL endpoint. */
   reindex?(sourceUrl: string): Promise<unknown>;
 }

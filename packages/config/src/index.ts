@@ -193,3 +193,14 @@ export function loadConfigOrExit<T>(service: string, env: Env, build: (env: EnvR
     throw error;
   }
 }
+
+/** A connection URL without its password, safe for an error message or a log line; `name` is the variable it came from. */
+export function redactUrl(url: string, name: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return `(unparseable ${name})`;
+  }
+}

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { redactUrl } from '@shop/config';
 import { createWorkCounter, recordSpan, SpanKind, tracingEnabled } from '@shop/telemetry';
 
 // Return BIGINT (int8) and NUMERIC as JS numbers only where safe: we keep money in integer
@@ -103,21 +104,11 @@ export async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  const where = redactUrl(url);
+  const where = redactUrl(url, 'DATABASE_URL');
   throw new Error(
     `PostgreSQL at ${where} did not answer within ${timeoutMs / 1000} s (${(lastError as Error)?.message}). ` +
       'Start it (or unset DATABASE_URL to use the embedded PostgreSQL of `npm start`).',
   );
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
 }
 
 /** Creates the database named in `url` when missing, connecting to the server's `postgres` database. */

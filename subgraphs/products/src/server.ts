@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { redactUrl } from '@shop/config';
 import { createSubgraph, loadSchema, startPrivacyParticipant, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildProductsConfig, type ProductsConfig } from './config.js';
 import type { ProductsContext } from './context.js';
@@ -9,7 +10,7 @@ import type { ProductRepository } from './repository.js';
 import { withProductCache, type CacheStats } from './repository/cached.js';
 import { countRepositoryCalls, type RepositoryStats } from './repository/counting.js';
 import { createEmbeddedProductRepository } from './repository/embedded.js';
-import { createMongoProductRepository, redactMongoUrl } from './repository/mongo.js';
+import { createMongoProductRepository } from './repository/mongo.js';
 import { createLocalImageStore } from './images/local.js';
 import { createImageService } from './images/service.js';
 import type { ImageStore } from './images/store.js';
@@ -112,6 +113,6 @@ async function openStore(config: ProductsConfig, logger: Logger): Promise<Produc
     return createEmbeddedProductRepository({ persistPath });
   }
   const repository = await createMongoProductRepository({ url: config.mongoUrl, dbName: config.mongoDb });
-  logger.info('connected to MongoDB', { url: redactMongoUrl(config.mongoUrl), db: config.mongoDb });
+  logger.info('connected to MongoDB', { url: redactUrl(config.mongoUrl, 'MONGO_URL'), db: config.mongoDb });
   return repository;
 }

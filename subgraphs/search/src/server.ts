@@ -1,8 +1,9 @@
+import { redactUrl } from '@shop/config';
 import { createSubgraph, loadSchema, type Logger, type RunnableSubgraph, type SubgraphDefinition, type SubgraphDeps } from '@shop/subgraph-kit';
 import { buildSearchConfig, type SearchConfig } from './config.js';
 import type { SearchContext } from './context.js';
 import type { SearchRepository } from './repository.js';
-import { createElasticsearchRepository, redactUrl } from './repository/elasticsearch.js';
+import { createElasticsearchRepository } from './repository/elasticsearch.js';
 import { createEmbeddedSearchRepository } from './repository/embedded.js';
 import { startIndexer } from './indexer.js';
 import { rebuildOnStart, reindexFromProducts, sourceAudience, type ReindexResult } from './reindex.js';
@@ -80,6 +81,6 @@ async function openEngine(config: SearchConfig, logger: Logger): Promise<SearchR
     return createEmbeddedSearchRepository();
   }
   const repository = await createElasticsearchRepository({ url: config.elasticsearchUrl, index: config.elasticsearchIndex });
-  logger.info('connected to Elasticsearch', { url: redactUrl(config.elasticsearchUrl), index: config.elasticsearchIndex });
+  logger.info('connected to Elasticsearch', { url: redactUrl(config.elasticsearchUrl, 'ELASTICSEARCH_URL'), index: config.elasticsearchIndex });
   return repository;
 }

@@ -1,3 +1,4 @@
+import { redactUrl } from '@shop/config';
 import { traceMethods } from '@shop/telemetry';
 import { MongoClient, MongoServerError, type Collection, type Document, type Filter, type UpdateFilter } from 'mongodb';
 import {
@@ -43,17 +44,6 @@ export interface MongoRepositoryOptions {
   serverSelectionTimeoutMS?: number;
 }
 
-/** The URL without its password, safe to put in an error message or a log line. */
-export function redactMongoUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable MONGO_URL)';
-  }
-}
-
 /** Connects, creates the indexes of `queries.ts` (idempotent), and serves the repository. */
 export async function createMongoProductRepository(options: MongoRepositoryOptions): Promise<ProductRepository> {
   const client = new MongoClient(options.url, {
@@ -65,7 +55,7 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new Error(
-      `Could not reach MongoDB at ${redactMongoUrl(options.url)}: ${(error as Error).message}. ` +
+      `Could not reach MongoDB at ${redactUrl(options.url, 'MONGO_URL')}: ${(error as Error).message}. ` +
         'Start MongoDB, or unset MONGO_URL to use the embedded store (development only).',
       { cause: error },
     );

@@ -1,4 +1,5 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { redactUrl } from '@shop/config';
 import type { SearchRepository } from '../repository.js';
 import {
   INDEX_SCHEMA_VERSION,
@@ -17,17 +18,6 @@ export interface ElasticsearchRepositoryOptions {
   requestTimeoutMs?: number;
   /** Retries of a request on connection errors; the client's default is 3. */
   maxRetries?: number;
-}
-
-/** The URL without its password, safe to put in an error message or a log line. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable ELASTICSEARCH_URL)';
-  }
 }
 
 /**
@@ -86,7 +76,7 @@ async function ensureIndex(client: Client, index: string, url: string): Promise<
     exists = await client.indices.exists({ index });
   } catch (error) {
     throw new Error(
-      `Could not reach Elasticsearch at ${redactUrl(url)}: ${describe(error)}. ` +
+      `Could not reach Elasticsearch at ${redactUrl(url, 'ELASTICSEARCH_URL')}: ${describe(error)}. ` +
         'Start Elasticsearch, or unset ELASTICSEARCH_URL to use the embedded index (development only).',
       { cause: error },
     );
