@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { graphqlOk } from '@shop/testing';
+import { graphqlOk, until } from '@shop/testing';
 import { startSupergraph, type Supergraph } from '../../../test/support/supergraph.js';
 import { tokenExpiry } from '@shop/client-core';
 import { createMobileClient, type MobileClient } from '../src/mobileClient.js';
@@ -125,11 +125,8 @@ describe('the mobile client module', () => {
     return order.checkout.id as string;
   }
 
-  /** Resolves once `condition` holds, checking every 20 ms (bounded: 30 s on a loaded machine). */
-  async function waitFor(condition: () => boolean, what: string): Promise<void> {
-    for (let i = 0; i < 1500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    if (!condition()) throw new Error(`gave up waiting for ${what}`);
-  }
+  /** Resolves once `condition` holds (bounded: 30 s on a loaded machine). */
+  const waitFor = (condition: () => boolean, what: string) => until(condition, what, 30_000);
 
   it('sends operations by their persisted-query-list id, the text only once for a router that has not seen it', async () => {
     const c = await client();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, graphql, graphqlOk } from '@shop/testing';
+import { errorCodes, graphql, graphqlOk, until } from '@shop/testing';
 import { event, paymentSucceeded, startAnalytics, token, type Harness } from './harness.js';
 
 // Recommendations from paid orders only; archived and out-of-stock products left out, as the
@@ -113,10 +113,6 @@ let markers = 0;
 async function deliverCatalog(...events: ReturnType<typeof stock>[]): Promise<void> {
   const marker = `marker-${++markers}`;
   await h.bus.publish([...events, stock(marker, true, 0)]);
-  const deadline = Date.now() + 10_000;
-  const seen = () => h.store.db.selectFrom('catalog_status').select('product_id').where('product_id', '=', marker).executeTakeFirst();
-  while (!(await seen())) {
-    if (Date.now() > deadline) throw new Error('analytics.catalog did not handle the events in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const seen = async () => (await h.store.db.selectFrom('catalog_status').select('product_id').where('product_id', '=', marker).executeTakeFirst()) !== undefined;
+  await until(seen, 'analytics.catalog to handle the events');
 }
