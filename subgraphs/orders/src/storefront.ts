@@ -1,4 +1,4 @@
-import { parseAmount } from '@shop/money';
+import { fromOutput, type Money } from '@shop/money';
 import { createServiceClient, ServiceUnavailableError, type ServiceCredentials } from '@shop/subgraph-kit';
 import type { AddressSnapshot } from './model.js';
 
@@ -135,21 +135,12 @@ function toAddress(addresses: Array<Record<string, unknown>> | undefined, addres
 
 function toRate(rate: DetailsData['shippingRate']): CheckoutDetails['rate'] {
   if (!rate) return null;
-  const { amount, currencyCode } = rate.price ?? {};
-  if (
-    typeof rate.id !== 'string' ||
-    typeof rate.name !== 'string' ||
-    typeof amount !== 'string' ||
-    typeof currencyCode !== 'string' ||
-    !Number.isInteger(rate.estimatedDays)
-  ) {
-    malformed('shipping rate');
-  }
-  let priceMinor: number;
+  if (typeof rate.id !== 'string' || typeof rate.name !== 'string' || !Number.isInteger(rate.estimatedDays)) malformed('shipping rate');
+  let price: Money;
   try {
-    priceMinor = parseAmount(amount, currencyCode);
+    price = fromOutput(rate.price);
   } catch {
     malformed('shipping price');
   }
-  return { id: rate.id, name: rate.name, priceMinor, currency: currencyCode, estimatedDays: rate.estimatedDays as number };
+  return { id: rate.id, name: rate.name, priceMinor: price.minor, currency: price.currency, estimatedDays: rate.estimatedDays as number };
 }

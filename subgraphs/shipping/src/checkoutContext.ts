@@ -1,5 +1,5 @@
 import { unauthenticated } from '@shop/errors';
-import { MoneyError, parseAmount, type Money } from '@shop/money';
+import { fromOutput, MoneyError, type Money } from '@shop/money';
 import { createServiceClient, ServiceUnavailableError, type ServiceError, type ServiceCredentials } from '@shop/subgraph-kit';
 import type { CartLine } from './rates.js';
 
@@ -119,14 +119,11 @@ function readAddresses(me: unknown): ShippingAddress[] {
 }
 
 function readCart(cart: unknown): CartSnapshot {
-  const { items, subtotal } = (cart ?? {}) as { items?: unknown; subtotal?: { amount?: unknown; currencyCode?: unknown } };
+  const { items, subtotal: output } = (cart ?? {}) as { items?: unknown; subtotal?: unknown };
   if (!Array.isArray(items)) throw malformed('cart.items is not a list');
-  if (typeof subtotal?.amount !== 'string' || typeof subtotal.currencyCode !== 'string') {
-    throw malformed('cart.subtotal is not Money');
-  }
-  let subtotalMinor: number;
+  let subtotal: Money;
   try {
-    subtotalMinor = parseAmount(subtotal.amount, subtotal.currencyCode);
+    subtotal = fromOutput(output);
   } catch (error) {
     if (error instanceof MoneyError) throw malformed(`cart.subtotal: ${error.message}`);
     throw error;
@@ -144,7 +141,7 @@ function readCart(cart: unknown): CartSnapshot {
     }
     return { productId, quantity, weightGrams: weight };
   });
-  return { lines, subtotal: { minor: subtotalMinor, currency: subtotal.currencyCode } };
+  return { lines, subtotal };
 }
 
 function malformed(what: string): RouterUnavailableError {
