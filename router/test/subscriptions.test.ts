@@ -13,10 +13,9 @@ import {
 } from '@shop/subgraph-kit';
 import { composeSupergraph, createRouter, type Router, type SubgraphFetchEvent } from '../src/index.js';
 import { countingStore, keySet, tokenFor } from './fixtures.js';
-import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+import { eventually, TEST_INTERNAL_CALLS, testRouterKey, until } from '@shop/testing';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // "accounts" owns Account; "notes" owns Note and the subscriptions, and only knows Account's key.
 const accountsSdl = parse(`
@@ -163,24 +162,21 @@ describe('federated subscriptions through the router', () => {
         return done;
       },
       dispose,
-      async until(count: number, timeoutMs = 3000) {
-        const deadline = Date.now() + timeoutMs;
-        while (results.length < count && !done && Date.now() < deadline) await wait(10);
-        return results;
-      },
+      /** The results once `count` arrived or the subscription ended (as they are, after `timeoutMs`). */
+      until: (count: number, timeoutMs = 3000) => eventually(async () => results, () => results.length >= count || done, timeoutMs),
     };
   }
 
   /** Waits until the subscriptions of earlier tests are gone, upstream too. */
   async function settled() {
-    for (let i = 0; i < 200 && (router.subscriptionStats().upstreamSubscriptions > 0 || notesServer.openWebSockets() > 0); i++) await wait(10);
+    await until(() => router.subscriptionStats().upstreamSubscriptions === 0 && notesServer.openWebSockets() === 0, 'earlier subscriptions to end');
   }
 
   /** Waits until the router holds `subscriptions` upstream subscriptions and the subgraph listens. */
   async function upstreamReady(subscriptions: number) {
-    for (let i = 0; i < 200 && router.subscriptionStats().upstreamSubscriptions < subscriptions; i++) await wait(10);
+    await until(() => router.subscriptionStats().upstreamSubscriptions >= subscriptions, 'upstream subscriptions');
     // The subgraph subscribes to its channel right after the router's subscribe message arrives.
-    for (let i = 0; i < 500 && listening() < subscriptions; i++) await wait(10);
+    await until(() => listening() >= subscriptions, 'the subgraph to listen');
   }
 
   it('completes each event with fields from another subgraph, in one batched entity fetch', async () => {
@@ -208,7 +204,8 @@ describe('federated subscriptions through the router', () => {
     const a = collect(client(), query, { author: 'ada' });
     const b = collect(client(), query, { author: 'ada' });
     await upstreamReady(1);
-    await wait(50);
+    // Both client subscriptions are in place (the second joined the first's upstream, or opened its own).
+    await until(async () => /^router_subscriptions_active 2$/m.test(await (await fetch(router.metricsUrl!)).text()), 'both subscriptions');
     expect(router.subscriptionStats().upstreamSubscriptions).toBe(1);
     await publishEvent(kv, 'notes', { id: 'n2', text: 'from bob', authorId: 'bob', mentions: [] } satisfies NoteEvent);
     await publishEvent(kv, 'notes', { id: 'n3', text: 'from ada', authorId: 'ada', mentions: [] } satisfies NoteEvent);
@@ -226,7 +223,7 @@ describe('federated subscriptions through the router', () => {
     await upstreamReady(1);
     expect(notesServer.openWebSockets()).toBe(before.subgraph + 1);
     await c.dispose();
-    for (let i = 0; i < 100 && notesServer.openWebSockets() > before.subgraph; i++) await wait(20);
+    await until(() => notesServer.openWebSockets() === before.subgraph, 'the upstream socket to close');
     expect(notesServer.openWebSockets()).toBe(before.subgraph);
     expect(router.subscriptionStats()).toMatchObject({ upstreamSubscriptions: 0, upstreamConnections: 0 });
     const metrics = await (await fetch(router.metricsUrl!)).text();
@@ -268,11 +265,11 @@ describe('federated subscriptions through the router', () => {
     const sub = collect(client(), 'subscription { noteAdded { text author { handle } } }');
     await upstreamReady(1);
     await notesServer.stop();
-    for (let i = 0; i < 300 && listening() > 0; i++) await wait(10);
+    await until(() => listening() === 0, 'the stopped subgraph to stop listening');
     notesServer = notes();
     await notesServer.listen(notesPort, '127.0.0.1');
-    for (let i = 0; i < 300 && notesServer.openWebSockets() === 0; i++) await wait(10);
-    for (let i = 0; i < 500 && listening() === 0; i++) await wait(10);
+    await until(() => notesServer.openWebSockets() > 0, 'the router to reconnect');
+    await until(() => listening() > 0, 'the restarted subgraph to listen');
     await publishEvent(kv, 'notes', { id: 'n6', text: 'after restart', authorId: 'ada', mentions: [] } satisfies NoteEvent);
     expect(await sub.until(1)).toEqual([{ data: { noteAdded: { text: 'after restart', author: { handle: '@ada' } } } }]);
 

@@ -92,6 +92,8 @@ export interface SubgraphServer {
   readonly httpServer: Server;
   /** Open GraphQL-over-WebSocket client connections (the router's upstream subscription sockets). */
   openWebSockets(): number;
+  /** Subscriptions in effect over those sockets (each listening to its source of events). */
+  activeSubscriptions(): number;
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   /** Readiness false from now on; requests are still served until `stop`. */
   drain(): void;
@@ -274,6 +276,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
   return {
     httpServer,
     openWebSockets: () => webSocket.openSockets(),
+    activeSubscriptions: () => webSocket.activeSubscriptions(),
     async listen(target, host = '0.0.0.0') {
       started ??= apollo.start();
       await started;

@@ -14,6 +14,8 @@ export interface RunnableSubgraph {
   listen(target: ListenTarget, host?: string): Promise<{ url: string; port: number }>;
   /** Readiness false from now on (`/health/ready` answers 503), while requests are still served. */
   drain(): void;
+  /** Subscriptions in effect right now, each listening to its source of events. */
+  activeSubscriptions(): number;
   /** Readiness false, background work stopped, in-flight requests drained, then what the subgraph opened closed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -177,6 +179,7 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     ...(wiring.extras as TExtra),
     listen: (port, host) => server.listen(port, host),
     drain: () => server.drain(),
+    activeSubscriptions: () => server.activeSubscriptions(),
     stop() {
       server.drain();
       stopped ??= stopAll(server);

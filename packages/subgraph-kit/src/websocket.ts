@@ -49,6 +49,8 @@ export interface GraphQLWebSocketOptions<TContext> {
 export interface GraphQLWebSocket {
   /** Open client sockets right now. */
   openSockets(): number;
+  /** Subscriptions listening right now: their source streams are open (a client's subscribe is in effect). */
+  activeSubscriptions(): number;
   /** Closes every socket (1012, Service Restart: clients reconnect) and stops accepting new ones. */
   close(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((error) => options.formatError(error.toJSON(), error));
 
+  let active = 0;
   const server = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       onConnect: async (ctx) => {
@@ -115,7 +118,9 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
         const base = args.contextValue as RequestBase;
         const stream = await createSourceEventStream({ ...args, contextValue: await options.context(base) });
         if (!(Symbol.asyncIterator in stream)) return stream;
-        return mapEvents(stream[Symbol.asyncIterator](), async (payload) => {
+        active += 1;
+        const source = onEnd(stream[Symbol.asyncIterator](), () => (active -= 1));
+        return mapEvents(source, async (payload) => {
           const result = await execute({ ...args, rootValue: payload, contextValue: await options.context(base) });
           // An event from an event log carries its id to the client, which resumes `after` it.
           return isLoggedEvent(payload) ? { ...result, extensions: { ...result.extensions, eventId: payload.eventId } } : result;
@@ -130,7 +135,34 @@ export function serveGraphQLOverWebSocket<TContext>(options: GraphQLWebSocketOpt
 
   return {
     openSockets: endpoint.openSockets,
+    activeSubscriptions: () => active,
     close: () => endpoint.close(() => server.dispose()),
+  };
+}
+
+/** `listening`, calling `ended` once when it ends, fails or is ended. */
+function onEnd<S>(listening: AsyncIterator<S>, ended: () => void): AsyncIterator<S> {
+  let open = true;
+  const close = () => {
+    if (open) ended();
+    open = false;
+  };
+  return {
+    next: () =>
+      listening.next().then(
+        (result) => {
+          if (result.done) close();
+          return result;
+        },
+        (error: unknown) => {
+          close();
+          throw error;
+        },
+      ),
+    return: async () => {
+      close();
+      return (await listening.return?.()) ?? { done: true, value: undefined };
+    },
   };
 }
 

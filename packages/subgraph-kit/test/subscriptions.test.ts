@@ -18,7 +18,7 @@ import {
   type RequestBase,
   type SubgraphServer,
 } from '@shop/subgraph-kit';
-import { TEST_INTERNAL_CALLS, callAsRouter, routerHeadersFor } from '@shop/testing';
+import { TEST_INTERNAL_CALLS, callAsRouter, routerHeadersFor, until } from '@shop/testing';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,8 +99,12 @@ describe.each(stores)('channelIterator over %s', (_name, create) => {
     const pending = events.next();
     await events.return!();
     await expect(pending).resolves.toEqual({ value: undefined, done: true });
+    // Messages on one connection arrive in publish order: once the marker is here, 6 came first.
+    const markers = await channelIterator<{ n: number }>(subscriber, `${channel}-marker`);
     await publishEvent(source, channel, { n: 6 });
-    await wait(20);
+    await publishEvent(source, `${channel}-marker`, { n: 7 });
+    await expect(markers.next()).resolves.toEqual({ value: { n: 7 }, done: false });
+    await markers.return!();
     await expect(events.next()).resolves.toEqual({ value: undefined, done: true });
   });
 
@@ -245,11 +249,10 @@ describe('createSubgraphServer over WebSocket', () => {
     const c = client();
     const iterator = c.iterate({ query: 'subscription { ticks { n } }' });
     void iterator.next();
-    for (let i = 0; i < 500 && server.openWebSockets() === 0; i++) await wait(10);
-    expect(server.openWebSockets()).toBeGreaterThan(0);
+    await until(() => server.openWebSockets() > 0 && server.activeSubscriptions() === 1, 'the subscription to be in effect');
     await iterator.return?.();
     await Promise.all(clients.map((x) => x.dispose()));
-    for (let i = 0; i < 50 && server.openWebSockets() > 0; i++) await wait(20);
-    expect(server.openWebSockets()).toBe(0);
+    await until(() => server.openWebSockets() === 0, 'every socket to close');
+    expect(server.activeSubscriptions()).toBe(0);
   });
 });

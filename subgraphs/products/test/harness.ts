@@ -1,7 +1,7 @@
 import { readConfig } from '@shop/config';
 import type { EventBus, EventEnvelope } from '@shop/events';
 import { createLogger, type CallerRole } from '@shop/subgraph-kit';
-import { testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
+import { testTokenIssuer, callAsRouter, serviceTrustEnv, until } from '@shop/testing';
 import { buildProductsConfig } from '../src/config.js';
 import { createProductsSubgraph, type ProductsSubgraph, type ProductsSubgraphOptions } from '../src/server.js';
 
@@ -52,11 +52,9 @@ export async function recordEvents(bus: EventBus, group = 'products-test') {
     /** Events about one product (the event key), in publication order. */
     about: (productId: string) => events.filter((event) => event.key === productId),
     async waitFor(predicate: (events: EventEnvelope[]) => boolean, timeoutMs = 5000): Promise<EventEnvelope[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`expected events did not arrive; got ${JSON.stringify(events.map((e) => [e.type, e.key]))}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await until(() => predicate(events), 'the expected events', timeoutMs).catch(() => {
+        throw new Error(`expected events did not arrive; got ${JSON.stringify(events.map((e) => [e.type, e.key]))}`);
+      });
       return events;
     },
     stop: () => subscription.stop(),

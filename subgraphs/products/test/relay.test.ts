@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
 import { createLogger } from '@shop/subgraph-kit';
+import { until } from '@shop/testing';
 import { pendingEvent } from '../src/events.js';
 import { startPendingEventRelay, type PendingEventRelay } from '../src/relay.js';
 import type { ProductRepository } from '../src/repository.js';
@@ -110,8 +111,7 @@ describe('pending event relay', () => {
     const bus = recordingBus();
     start(store, bus, { pollMs: 20 });
     await store.insertProducts([{ ...product(50, { sku: 'LATE-1', name: 'Late', categoryId: fixtureId('category', 1), minor: 1 }), pendingEvents: [pendingEvent('product.created', at)] }]);
-    const deadline = Date.now() + 3000;
-    while (bus.published.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => bus.published.length > 0, 'the poll to publish');
     expect(bus.published.map((e) => e.key)).toEqual([fixtureId('product', 50)]);
   });
 

@@ -1,7 +1,7 @@
 import { readConfig } from '@shop/config';
 import { createEvent, createMemoryBus, type EventBus } from '@shop/events';
 import { createLogger, type Logger } from '@shop/subgraph-kit';
-import { graphql, type GraphQLResponse, callAsRouter, serviceTrustEnv } from '@shop/testing';
+import { eventually as readUntil, graphql, type GraphQLResponse, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import { buildSearchConfig } from '../src/config.js';
 import type { SearchRepository } from '../src/repository.js';
 import { createSearchSubgraph, type SearchSubgraph } from '../src/server.js';
@@ -42,15 +42,13 @@ export function publish(bus: EventBus, source: string, type: string, key: string
 
 /** Retries `check` until it passes or `withinMs` is over, then fails with its last error. */
 export async function eventually<T>(check: () => Promise<T>, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const last = await readUntil(
+    () => check().then((value) => ({ value }), (error: unknown) => ({ error })),
+    (outcome) => !('error' in outcome),
+    withinMs,
+  );
+  if ('error' in last) throw last.error;
+  return last.value;
 }
 
 export const SEARCH = `

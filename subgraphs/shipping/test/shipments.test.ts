@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { sql } from 'kysely';
 import { createMemoryBus, type EventBus, type EventEnvelope, type Subscription } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { errorCodes, graphql, graphqlOk, testTokenIssuer } from '@shop/testing';
+import { errorCodes, graphql, graphqlOk, testTokenIssuer, until } from '@shop/testing';
 import type { ShippingDatabase } from '../src/db/schema.js';
 import { ORDER_QUERY } from '../src/orderReader.js';
 import type { ShippingSubgraph } from '../src/server.js';
@@ -100,11 +100,13 @@ describe('shipments over HTTP (real PostgreSQL, in-process bus, stand-in router)
     router.requests.length = 0;
   });
 
-  /** Waits for `count` events, then a little longer than the relay's poll to see no more come. */
+  /**
+   * The events published since `before`, once the relay has sent every row of the outbox: a
+   * mutation writes its events there in its own transaction, so nothing it caused can come later.
+   */
   async function eventsAfter(before: number, count: number): Promise<EventEnvelope[]> {
-    const deadline = Date.now() + 5_000;
-    while (published.length < before + count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 400));
+    const unsent = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL`.execute(store.db)).rows[0]!.n);
+    await until(async () => published.length >= before + count && (await unsent()) === 0, `${count} event(s) relayed`);
     return published.slice(before);
   }
 
