@@ -83,13 +83,6 @@ export default tseslint.config(
   },
   ...subgraphBoundaries,
   {
-    // The one cross-subgraph conversation test left inside a subgraph: orders' checkout and saga
-    // tests start the real inventory next to orders. It belongs under test/ with the other
-    // end-to-end suites; until it moves, it is the only exception.
-    files: ['subgraphs/orders/test/stack.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['packages/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -6,8 +6,8 @@ import { createPostgres } from '@shop/postgres';
 import { callAsRouter, createTestDatabase, graphqlOk, serviceTrustEnv, testTokenIssuer, until } from '@shop/testing';
 // Checkout is a conversation between two services: these tests run the real inventory
 // subgraph next to orders, each on its own database, talking over HTTP and one event bus.
-import { buildInventoryConfig } from '../../inventory/src/config.js';
-import { createInventorySubgraph, type InventorySubgraph } from '../../inventory/src/server.js';
+import { buildInventoryConfig } from '../../subgraphs/inventory/src/config.js';
+import { createInventorySubgraph, type InventorySubgraph } from '../../subgraphs/inventory/src/server.js';
 import {
   startOrders,
   startProductsStandIn,
@@ -16,7 +16,7 @@ import {
   type Harness,
   type ProductsStandIn,
   type RouterStandIn,
-} from './harness.js';
+} from '../../subgraphs/orders/test/harness.js';
 
 export interface Stock {
   onHand: number;

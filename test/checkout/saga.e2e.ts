@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
-import { CHECKOUT, checkoutInput, token } from './harness.js';
+import { CHECKOUT, checkoutInput, token } from '../../subgraphs/orders/test/harness.js';
 import { startCheckoutStack, until, type CheckoutStack } from './stack.js';
 
 const ORDER = 'query($id: ID!) { order(id: $id) { id status paymentFailures statusHistory { status reason } } }';

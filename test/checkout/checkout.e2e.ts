@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { errorCodes, graphql, graphqlOk } from '@shop/testing';
-import { orderIdFor } from '../src/orderId.js';
+import { orderIdFor } from '../../subgraphs/orders/src/orderId.js';
 import {
   CHECKOUT,
   checkoutInput,
@@ -15,7 +15,7 @@ import {
   type Item,
   type ProductsStandIn,
   type RouterStandIn,
-} from './harness.js';
+} from '../../subgraphs/orders/test/harness.js';
 import { startCheckoutStack, type CheckoutStack } from './stack.js';
 
 const PRICES = { 'p-shirt': '19.99', 'p-socks': '5.00', 'p-cap': '12.50', 'p-hat': '10.00' };
