@@ -68,10 +68,10 @@ describe('a subgraph port', () => {
     const router = await credentialsOf('router');
     const forProducts = await router.headers('products');
     expect(errorCodes(await graphql(sg.stack.urls.users!, '{ __typename }', {}, { headers: forProducts }))).toEqual(['UNAUTHENTICATED']);
-    // cart may read products, but inventory does not serve cart.
-    const cart = await credentialsOf('cart');
-    expect(errorCodes(await graphql(sg.stack.urls.products!, '{ __typename }', {}, { headers: await cart.headers('products') }))).toEqual([]);
-    expect(errorCodes(await graphql(sg.stack.urls.inventory!, '{ __typename }', {}, { headers: await cart.headers('inventory') }))).toEqual(['UNAUTHENTICATED']);
+    // search may read products, but inventory does not serve search.
+    const search = await credentialsOf('search');
+    expect(errorCodes(await graphql(sg.stack.urls.products!, '{ __typename }', {}, { headers: await search.headers('products') }))).toEqual([]);
+    expect(errorCodes(await graphql(sg.stack.urls.inventory!, '{ __typename }', {}, { headers: await search.headers('inventory') }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it("refuses inventory's reserveStock to the router even with a customer's token: only the orders service holds stock", async () => {

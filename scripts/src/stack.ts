@@ -101,6 +101,8 @@ export interface StackOptions {
   /** Extra environment for every subgraph (e.g. FREE_SHIPPING_THRESHOLD). */
   env?: Env;
   onSubgraphFetch?: (event: SubgraphFetchEvent) => void;
+  /** The time subgraphs judge scheduled work by (cart holds); tests move it instead of waiting. */
+  clock?: () => Date;
   /** Router settings (limits, partner keys and manifest, rate limits) beyond the defaults. */
   routerOptions?: Partial<Omit<RouterOptions, 'supergraphSdl' | 'logger' | 'accessTokens' | 'kv' | 'serviceKey'>>;
 }
@@ -196,7 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       let target: ListenTarget = ports[name]!;
       const port = portOf(target);
       const launch = async () => {
-        const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus });
+        const running = await subgraph.start(env, { logger: createLogger({ service: name, level }), kv, bus, ...(options.clock ? { clock: options.clock } : {}) });
         try {
           await running.listen(target, host);
           target = port;

@@ -29,6 +29,8 @@ export interface SubgraphDeps {
   logger?: Logger;
   bus?: EventBus;
   kv?: KeyValueStore;
+  /** The time scheduled domain work is judged by (inventory's cart holds); tests move it instead of waiting. */
+  clock?: () => Date;
 }
 
 /** The part of every subgraph's config the kit reads. */

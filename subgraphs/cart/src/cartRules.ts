@@ -31,7 +31,7 @@ export function assertQuantity(quantity: number, options: { allowZero: boolean }
 }
 
 /** The lines clients see: those the catalog prices now, in cart order. */
-export function pricedLines(cart: Cart, prices: Prices): PricedLine[] {
+export function pricedLines(cart: Pick<Cart, 'lines'>, prices: Prices): PricedLine[] {
   return cart.lines.flatMap((line) => {
     const price = priceOf(prices, line.productId);
     return price ? [{ productId: line.productId, quantity: line.quantity, unitPrice: money(price.minor, price.currency) }] : [];

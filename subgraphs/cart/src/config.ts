@@ -4,6 +4,7 @@ import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } 
 export const DEFAULT_PRODUCTS_URL = 'http://localhost:4002/graphql';
 export const DEFAULT_ORDERS_URL = 'http://localhost:4004/graphql';
 export const DEFAULT_USERS_URL = 'http://localhost:4001/graphql';
+export const DEFAULT_INVENTORY_URL = 'http://localhost:4003/graphql';
 export const DEFAULT_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface CartConfig extends ServiceTrustConfig {
@@ -16,6 +17,8 @@ export interface CartConfig extends ServiceTrustConfig {
   ordersUrl: string;
   /** The users subgraph's GraphQL endpoint, asked for a signed-in shopper's currency. */
   usersUrl: string;
+  /** The inventory subgraph's GraphQL endpoint, where `holdCart` holds stock. */
+  inventoryUrl: string;
   /** How long a cart lives after its last change or read. */
   cartTtlSeconds: number;
   logLevel: LogLevel;
@@ -29,6 +32,7 @@ export function buildCartConfig(env: EnvReader): CartConfig {
     productsUrl: env.url('PRODUCTS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_PRODUCTS_URL,
     ordersUrl: env.url('ORDERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ORDERS_URL,
     usersUrl: env.url('USERS_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_USERS_URL,
+    inventoryUrl: env.url('INVENTORY_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_INVENTORY_URL,
     cartTtlSeconds: env.int('CART_TTL_SECONDS', DEFAULT_CART_TTL_SECONDS, { min: 60, max: 365 * 24 * 60 * 60 }),
     ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,12 +1,13 @@
 import { money, multiply, toOutput } from '@shop/money';
 import type { Resolvers } from './generated/resolvers.js';
+import type { CartHold, CartHolds } from './holds.js';
 import type { CartService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export function createResolvers(service: CartService): Resolvers {
+export function createResolvers(service: CartService, holds: CartHolds): Resolvers {
   return {
     Query: {
       cart: (_, args, ctx) => service.cart(ctx, args.id),
@@ -19,6 +20,16 @@ export function createResolvers(service: CartService): Resolvers {
       clearCart: (_, args, ctx) => service.clearCart(ctx, args),
       applyPromoCode: (_, args, ctx) => service.applyPromoCode(ctx, args),
       removePromoCode: (_, args, ctx) => service.removePromoCode(ctx, args),
+      holdCart: (_, args, ctx) => holds.holdCart(ctx, args),
+    },
+    Subscription: {
+      reservationExpiring: {
+        subscribe: (_, args, ctx) => holds.subscribe(ctx, args.cartId),
+        resolve: (hold: CartHold) => hold,
+      },
+    },
+    CartHold: {
+      items: (hold, _, ctx) => service.items(ctx, hold),
     },
     Cart: {
       __resolveReference: (reference, ctx) => service.reference(ctx, reference.id),

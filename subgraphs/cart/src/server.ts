@@ -9,6 +9,8 @@ import { createCartRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createUsersPreferences, type ShopperPreferences } from './shopper.js';
 import { createCartService } from './service.js';
+import { createCartHolds } from './holds.js';
+import { createInventoryHolds, type StockHolds } from './stockHolds.js';
 
 export type CartSubgraph = RunnableSubgraph;
 
@@ -19,11 +21,13 @@ export interface CartSubgraphOptions extends SubgraphDeps {
   promotions?: Promotions;
   /** Replaces the users subgraph as the source of shoppers' currencies (tests). */
   preferences?: ShopperPreferences;
+  /** Replaces the inventory subgraph as the keeper of holds (tests). */
+  stockHolds?: StockHolds;
 }
 
 /** Carts live in `kv`: Redis in production, in process otherwise (lost on restart, not shared between replicas). */
 export function createCartSubgraph(config: CartConfig, options: CartSubgraphOptions = {}): Promise<CartSubgraph> {
-  const { catalog, promotions, preferences, ...deps } = options;
+  const { catalog, promotions, preferences, stockHolds, ...deps } = options;
   return createSubgraph<CartContext>({
     name: 'cart',
     typeDefs: loadSchema(import.meta.url),
@@ -36,9 +40,12 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
       const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl, credentials });
       const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl, credentials });
       const service = createCartService({ repository });
+      const stock = stockHolds ?? createInventoryHolds({ url: config.inventoryUrl, credentials });
+      const holds = createCartHolds({ service, repository, stock, kv, logger });
       worker(await startPrivacyParticipant({ bus, service: 'cart', participant: createCartPrivacy(repository), logger }));
+      worker(await holds.startWarnings(bus));
       return {
-        resolvers: createResolvers(service),
+        resolvers: createResolvers(service, holds),
         context: (base) => ({ ...base, loaders: createCartLoaders(repository, prices, quotes, { authorization: base.authorization, preferences: shoppers }) }),
         readiness: () => repository.ping(),
       };

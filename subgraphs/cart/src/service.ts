@@ -126,8 +126,8 @@ export function createCartService(deps: { repository: CartRepository }) {
     return subtotalOf(lines, (await ctx.loaders.shopperCurrency()) ?? EMPTY_CART_CURRENCY);
   }
 
-  /** The lines clients see, at current prices. */
-  async function items(ctx: CartContext, cart: Cart): Promise<PricedLine[]> {
+  /** The lines clients see (of a cart or a hold), at current prices. */
+  async function items(ctx: CartContext, cart: Pick<Cart, 'lines'>): Promise<PricedLine[]> {
     return pricedLines(cart, await pricesFor(ctx, productIdsOf(cart)));
   }
 
@@ -342,7 +342,7 @@ export function createCartService(deps: { repository: CartRepository }) {
   };
 }
 
-function productIdsOf(cart: Cart | null): string[] {
+function productIdsOf(cart: Pick<Cart, 'lines'> | null): string[] {
   return cart ? cart.lines.map((line) => line.productId) : [];
 }
 

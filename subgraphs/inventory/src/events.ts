@@ -47,3 +47,12 @@ export function reservationReleased(orderId: string, reason: ReleaseReason): Eve
 export function reservationCommitted(orderId: string): EventEnvelope {
   return createEvent(SOURCE, 'stock.reservation_committed', orderId, { orderId });
 }
+
+/** A cart's hold has a fifth of its time left: the cart subgraph warns its shopper (`reservationExpiring`). */
+export function stockHoldExpiring(cartId: string, items: readonly ReservationItem[], expiresAt: Date): EventEnvelope {
+  return createEvent(SOURCE, 'stock.hold_expiring', cartId, {
+    cartId,
+    items: items.map(({ productId, quantity }) => ({ productId, quantity })),
+    expiresAt: expiresAt.toISOString(),
+  });
+}

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { InventoryDatabase, StockEventKind, StockReservationsTable } from './db/schema.js';
-import { reservationCommitted, reservationReleased, stockChanged, stockReserved } from './events.js';
+import { reservationCommitted, reservationReleased, stockReserved } from './events.js';
+import { convertHold, lockActiveHold, releaseOf } from './holdRepository.js';
 import {
   allocate,
   sortAllocations,
@@ -13,6 +14,7 @@ import {
   type Shortage,
 } from './reservations.js';
 import type { StockLevel } from './stock.js';
+import { afterChanges, applyMoves, lockLevels, type LevelChange } from './stockMoves.js';
 
 export interface ReserveRequest {
   orderId: string;
@@ -21,6 +23,8 @@ export interface ReserveRequest {
   /** Distinct products, quantities above zero. */
   items: readonly ReservationItem[];
   ttlSeconds: number;
+  /** The cart whose active hold (holdCart) the order takes over: its units count as free for this reservation. */
+  cartId?: string | null;
 }
 
 export type ReserveResult =
@@ -57,14 +61,6 @@ export type ReservationRepository = ReturnType<typeof createReservationRepositor
 
 type Db = Kysely<InventoryDatabase>;
 
-/** One change to one stock level, and why. */
-interface LevelChange {
-  productId: string;
-  warehouse: string;
-  onHandDelta: number;
-  reservedDelta: number;
-}
-
 class Short extends Error {
   constructor(readonly shortages: Shortage[]) {
     super('insufficient stock');
@@ -98,77 +94,6 @@ export function createReservationRepository(db: Db) {
       expiresAt: row.expires_at,
       createdAt: row.created_at,
       items: await loadItems(trx, row.order_id),
-    };
-  }
-
-  /** Every level of these products, locked, in the one order all writers use. */
-  async function lockLevels(trx: Db, productIds: readonly string[]): Promise<StockLevel[]> {
-    if (productIds.length === 0) return [];
-    const rows = await trx
-      .selectFrom('stock_levels')
-      .select(['product_id', 'warehouse', 'on_hand', 'reserved'])
-      .where('product_id', 'in', [...new Set(productIds)])
-      .orderBy('product_id')
-      .orderBy('warehouse')
-      .forUpdate()
-      .execute();
-    return rows.map((row) => ({ productId: row.product_id, warehouse: row.warehouse, onHand: row.on_hand, reserved: row.reserved }));
-  }
-
-  /**
-   * Applies changes to locked levels, records them in the stock history and returns the
-   * `stock.changed` events (totals over every warehouse of each product touched).
-   */
-  async function applyChanges(
-    trx: Db,
-    locked: readonly StockLevel[],
-    changes: readonly LevelChange[],
-    kind: StockEventKind,
-    orderId: string,
-    actorId: string | null,
-  ): Promise<{ events: EventEnvelope[]; productIds: string[] }> {
-    if (changes.length === 0) return { events: [], productIds: [] };
-    const values = sql.join(
-      changes.map((c) => sql`(${c.productId}, ${c.warehouse}, ${c.onHandDelta}::int, ${c.reservedDelta}::int)`),
-    );
-    const { rows } = await sql<{ product_id: string; warehouse: string; on_hand: number; reserved: number; delta: number }>`
-      UPDATE stock_levels AS l
-         SET on_hand = l.on_hand + v.on_hand_delta, reserved = l.reserved + v.reserved_delta, updated_at = now()
-        FROM (VALUES ${values}) AS v (product_id, warehouse, on_hand_delta, reserved_delta)
-       WHERE l.product_id = v.product_id AND l.warehouse = v.warehouse
-   RETURNING l.product_id, l.warehouse, l.on_hand, l.reserved, v.on_hand_delta AS delta`.execute(trx);
-    if (rows.length !== changes.length) throw new Error(`stock levels of order ${orderId} vanished inside its transaction`);
-    await trx
-      .insertInto('stock_events')
-      .values(
-        rows.map((row) => ({
-          product_id: row.product_id,
-          warehouse: row.warehouse,
-          kind,
-          delta: row.delta,
-          on_hand: row.on_hand,
-          reserved: row.reserved,
-          actor_id: actorId,
-          order_id: orderId,
-        })),
-      )
-      .execute();
-
-    // Every level of these products is locked, so the totals below are exact.
-    const after = new Map(rows.map((row) => [`${row.product_id}\u0000${row.warehouse}`, row]));
-    const totals = new Map<string, { onHand: number; reserved: number; previousAvailable: number }>();
-    for (const level of locked) {
-      const row = after.get(`${level.productId}\u0000${level.warehouse}`);
-      const total = totals.get(level.productId) ?? { onHand: 0, reserved: 0, previousAvailable: 0 };
-      total.onHand += row?.on_hand ?? level.onHand;
-      total.reserved += row?.reserved ?? level.reserved;
-      total.previousAvailable += level.onHand - level.reserved;
-      totals.set(level.productId, total);
-    }
-    const productIds = [...new Set(changes.map((c) => c.productId))].sort();
-    return {
-      productIds,
-      events: productIds.map((productId) => stockChanged({ productId, ...totals.get(productId)! })),
     };
   }
 
@@ -239,7 +164,7 @@ export function createReservationRepository(db: Db) {
       return unchanged();
     }
 
-    const applied = await applyChanges(trx, locked, changes, kind, orderId, null);
+    const applied = await applyMoves(trx, locked, [{ kind, orderId, changes }]);
     await setStatus(trx, orderId, next);
     await enqueueEvents(trx, [outcome, ...applied.events]);
     return { status: next, changed: true, changedProductIds: applied.productIds };
@@ -291,9 +216,13 @@ export function createReservationRepository(db: Db) {
             }
           }
 
-          const locked = await lockLevels(trx, request.items.map((i) => i.productId));
-          const allocation = allocate(request.items, locked);
+          // The cart's hold, if any, is given back in this same transaction: its units count as free here.
+          const hold = request.cartId ? await lockActiveHold(trx, request.cartId) : null;
+          const release = releaseOf(hold ?? []);
+          const locked = await lockLevels(trx, [...request.items.map((i) => i.productId), ...(hold ?? []).map((i) => i.productId)]);
+          const allocation = allocate(request.items, afterChanges(locked, release));
           if (!allocation.ok) throw new Short(allocation.shortages);
+          if (hold) await convertHold(trx, request.cartId!, request.orderId);
 
           const row = await trx
             .updateTable('stock_reservations')
@@ -312,7 +241,10 @@ export function createReservationRepository(db: Db) {
             onHandDelta: 0,
             reservedDelta: a.quantity,
           }));
-          const applied = await applyChanges(trx, locked, changes, 'reserve', request.orderId, request.userId);
+          const applied = await applyMoves(trx, locked, [
+            { kind: 'release', cartId: request.cartId ?? undefined, changes: release },
+            { kind: 'reserve', orderId: request.orderId, actorId: request.userId, changes },
+          ]);
           await enqueueEvents(trx, [
             stockReserved(request.orderId, unitsPerProduct(allocation.allocations), row.expires_at),
             ...applied.events,

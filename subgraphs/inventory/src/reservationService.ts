@@ -17,11 +17,15 @@ export const RESERVE_STOCK_SCOPE = 'stock:reserve';
 
 // Order ids belong to the orders subgraph (uuids today); we only insist they are sane to store.
 const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// Cart ids belong to the cart subgraph (32 URL-safe characters today); likewise.
+export const CART_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface ReserveStockArgs {
   orderId: string;
   items: ReservationItem[];
   ttlSeconds?: number | null;
+  /** The cart whose hold the order takes over (checkout passes the cart it places). */
+  cartId?: string | null;
 }
 
 export interface ReservationService {
@@ -60,7 +64,9 @@ export function createReservationService(deps: {
       if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_RESERVATION_TTL_SECONDS) {
         throw badUserInput(`ttlSeconds must be 1 to ${MAX_RESERVATION_TTL_SECONDS}`, 'ttlSeconds');
       }
-      const result = await repository.reserve({ orderId, userId: caller.userId, items, ttlSeconds });
+      const cartId = args.cartId ?? null;
+      if (cartId !== null && !CART_ID.test(cartId)) throw badUserInput('cartId must be 1 to 64 letters, digits, "_" or "-"', 'cartId');
+      const result = await repository.reserve({ orderId, userId: caller.userId, items, ttlSeconds, cartId });
       switch (result.outcome) {
         case 'reserved':
           changed(ctx, result.changedProductIds);
@@ -91,7 +97,8 @@ function validOrderId(orderId: string): string {
   return orderId;
 }
 
-function validItems(items: readonly ReservationItem[]): ReservationItem[] {
+/** Items as checkout and holds accept them: sane ids, 1 to MAX_QUANTITY units, repeats merged, at most MAX_RESERVATION_ITEMS products. */
+export function validItems(items: readonly ReservationItem[]): ReservationItem[] {
   if (items.length === 0) throw badUserInput('A reservation needs at least one item', 'items');
   items.forEach((item, index) => {
     if (!PRODUCT_ID.test(item.productId)) {

@@ -1,9 +1,10 @@
 import type { Resolvers } from './generated/resolvers.js';
+import type { HoldService } from './holdService.js';
 import type { ReservationService } from './reservationService.js';
 import type { InventoryService } from './service.js';
 
 /** Typed by codegen from schema.graphql: a schema change that breaks a resolver breaks the build. */
-export function createResolvers(service: InventoryService, reservations: ReservationService): Resolvers {
+export function createResolvers(service: InventoryService, reservations: ReservationService, holds: HoldService): Resolvers {
   return {
     Product: {
       // No query here: stock is loaded per field through the request's batching loader.
@@ -16,6 +17,10 @@ export function createResolvers(service: InventoryService, reservations: Reserva
       setStockLevels: (_root, args, ctx) => service.setStockLevels(ctx, args.levels),
       reserveStock: (_root, args, ctx) => reservations.reserveStock(ctx, args),
       releaseReservation: (_root, args, ctx) => reservations.releaseReservation(ctx, args.orderId),
+      holdStock: (_root, args, ctx) => holds.holdStock(ctx, args),
+    },
+    StockHold: {
+      expiresAt: (hold) => hold.expiresAt.toISOString(),
     },
     StockReservation: {
       expiresAt: (reservation) => reservation.expiresAt.toISOString(),

@@ -14,6 +14,8 @@ import { migrations } from './db/migrations/index.js';
 import { createStockRepository, type StockRepository } from './repository.js';
 import { createReservationRepository } from './reservationRepository.js';
 import { createReservationService, RESERVE_STOCK_SCOPE } from './reservationService.js';
+import { createHoldRepository } from './holdRepository.js';
+import { createHoldService, HOLD_STOCK_SCOPE } from './holdService.js';
 import { createResolvers } from './resolvers.js';
 import { createInventoryService } from './service.js';
 import { publishingStockChanges, stockChangedField, stockLog } from './stockEvents.js';
@@ -29,13 +31,17 @@ export interface InventorySubgraph extends PostgresSubgraph {
 export const SERVICE_CALLERS = {
   // Checkout holds stock for the order it is placing, and gives it back when that fails.
   orders: [RESERVE_STOCK_SCOPE],
+  // holdCart holds the stock of a shopper's cart while they check out.
+  cart: [HOLD_STOCK_SCOPE],
 } as const;
 
 /**
  * Stock and reservations. Runs the `order.status_changed` consumers and the reservation sweeper
  * on the background pool; `kv` carries stock-change events to subscribers on every replica.
  */
-export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphDeps = {}): Promise<InventorySubgraph> {
+export function createInventorySubgraph(config: InventoryConfig, options: SubgraphDeps = {}): Promise<InventorySubgraph> {
+  // Cart holds are made and expired by `clock` (tests move it instead of waiting).
+  const { clock = () => new Date(), ...deps } = options;
   if (!(config.reservationTtlSeconds > 0) || !(config.reservationSweepMs > 0)) {
     throw new Error('inventory needs reservationTtlSeconds and reservationSweepMs (buildInventoryConfig sets them)');
   }
@@ -60,13 +66,22 @@ export function createInventorySubgraph(config: InventoryConfig, deps: SubgraphD
         defaultTtlSeconds: config.reservationTtlSeconds,
         onStockChanged,
       });
+      const holds = createHoldService({ repository: createHoldRepository(db), clock, onStockChanged });
       const backgroundReservations = createReservationRepository(background);
       worker(await startPrivacyParticipant({ bus, service: 'inventory', participant: createInventoryPrivacy(background), logger }));
       worker(await startInventoryConsumers({ bus, repository: backgroundReservations, logger, onStockChanged }));
       const sweeper = worker(
-        startReservationSweeper({ repository: backgroundReservations, intervalMs: config.reservationSweepMs, logger, onStockChanged }),
+        startReservationSweeper({
+          repository: backgroundReservations,
+          holds: createHoldRepository(background),
+          clock,
+          intervalMs: config.reservationSweepMs,
+          logger,
+          onStockChanged,
+          onEvents: wakeRelay,
+        }),
       );
-      const resolvers = createResolvers(createInventoryService(repository), reservations);
+      const resolvers = createResolvers(createInventoryService(repository), reservations, holds);
       return {
         resolvers: { ...resolvers, Subscription: { stockChanged: stockChangedField(stock) } },
         context: (base) => createInventoryContext(base, repository),

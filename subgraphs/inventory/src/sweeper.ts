@@ -1,22 +1,30 @@
 import type { Logger } from '@shop/subgraph-kit';
+import type { HoldRepository } from './holdRepository.js';
 import type { ReservationRepository } from './reservationRepository.js';
 
 export interface ReservationSweeper {
-  /** Expires every reservation that is due now; resolves to how many it expired. */
+  /** Expires every reservation and hold that is due now (and warns holds due their warning); resolves to how many it expired. */
   sweep(): Promise<number>;
   /** Stops the loop, waiting for a sweep in progress. */
   stop(): Promise<void>;
 }
 
 /**
- * Gives back the stock of reservations whose time ran out (unpaid orders), every `intervalMs`.
- * Safe to run in every replica: each reservation is taken with `FOR UPDATE SKIP LOCKED`.
+ * Gives back the stock of reservations whose time ran out (unpaid orders) and of cart holds
+ * that lapsed, and announces holds due their warning, every `intervalMs`. Safe to run in every
+ * replica: each row is claimed with `FOR UPDATE SKIP LOCKED` and settled in that transaction,
+ * so the database, not a leader, decides who handles it, and a restart loses nothing.
  */
 export function startReservationSweeper(deps: {
   repository: ReservationRepository;
+  holds: HoldRepository;
+  /** The time holds are judged by: the one they were made with (tests move it). */
+  clock: () => Date;
   intervalMs: number;
   logger: Logger;
   onStockChanged: (productIds: string[]) => void;
+  /** Called after a commit that enqueued events without moving stock (a hold's warning). */
+  onEvents: () => void;
 }): ReservationSweeper {
   const { logger } = deps;
   let stopped = false;
@@ -31,6 +39,20 @@ export function startReservationSweeper(deps: {
       expired += 1;
       logger.info('reservation expired', { orderId: result.orderId });
       deps.onStockChanged(result.changedProductIds);
+    }
+    // Holds lapse before warnings are looked at: a hold past its time gets no warning.
+    const now = deps.clock();
+    while (!stopped) {
+      const result = await deps.holds.expireNext(now);
+      if (!result) break;
+      expired += 1;
+      logger.info('cart hold expired', { cartId: result.cartId });
+      deps.onStockChanged(result.changedProductIds);
+    }
+    while (!stopped) {
+      const result = await deps.holds.warnNext(now);
+      if (!result) break;
+      deps.onEvents();
     }
     return expired;
   };

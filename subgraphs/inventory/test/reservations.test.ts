@@ -125,11 +125,14 @@ describe('reserveStock', () => {
     const lamp = fresh('lamp');
     await setStock(lamp, 5);
     const orderId = fresh('order');
-    for (const headers of [{} as Record<string, string>, await serviceHeaders('cart', 'inventory')]) {
+    // Search is no caller of inventory at all (UNAUTHENTICATED); cart is one, for holds only (FORBIDDEN).
+    for (const headers of [{} as Record<string, string>, await serviceHeaders('search', 'inventory')]) {
       const direct = await graphql(url, RESERVE, { orderId, items: [{ productId: lamp, quantity: 5 }] }, { token: alice, headers });
       expect(errorCodes(direct)).toEqual(headers['x-service-token'] ? ['UNAUTHENTICATED'] : ['FORBIDDEN']);
       expect(errorCodes(await graphql(url, RELEASE, { orderId }, { token: alice, headers }))).toEqual(headers['x-service-token'] ? ['UNAUTHENTICATED'] : ['FORBIDDEN']);
     }
+    const fromCart = await graphql(url, RESERVE, { orderId, items: [{ productId: lamp, quantity: 5 }] }, { token: alice, headers: await serviceHeaders('cart', 'inventory') });
+    expect(errorCodes(fromCart)).toEqual(['FORBIDDEN']);
     expect(await statusOf(orderId)).toBeUndefined();
     expect(await stock(lamp)).toEqual({ onHand: 5, reserved: 0, available: 5 });
   });

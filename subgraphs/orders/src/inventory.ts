@@ -18,8 +18,8 @@ export type ReserveResult =
  * directly), sent with the customer's own `Authorization`.
  */
 export interface Inventory {
-  /** All or nothing; idempotent by order id. */
-  reserve(authorization: string | undefined, orderId: string, items: Array<{ productId: string; quantity: number }>): Promise<ReserveResult>;
+  /** All or nothing; idempotent by order id. The cart's hold (holdCart), if any, is taken over by the order. */
+  reserve(authorization: string | undefined, orderId: string, items: Array<{ productId: string; quantity: number }>, cartId?: string): Promise<ReserveResult>;
   /** Gives back the order's active reservation; false when there was none. */
   release(authorization: string | undefined, orderId: string): Promise<boolean>;
 }
@@ -28,8 +28,8 @@ export class InventoryUnavailableError extends ServiceUnavailableError {
   override name = 'InventoryUnavailableError';
 }
 
-export const RESERVE_MUTATION = `mutation OrdersReserveStock($orderId: ID!, $items: [ReservationItemInput!]!) {
-  reserveStock(orderId: $orderId, items: $items) { orderId status items { productId warehouse quantity } }
+export const RESERVE_MUTATION = `mutation OrdersReserveStock($orderId: ID!, $items: [ReservationItemInput!]!, $cartId: ID) {
+  reserveStock(orderId: $orderId, items: $items, cartId: $cartId) { orderId status items { productId warehouse quantity } }
 }`;
 
 export const RELEASE_MUTATION = 'mutation OrdersReleaseReservation($orderId: ID!) { releaseReservation(orderId: $orderId) }';
@@ -46,9 +46,9 @@ export function createInventoryClient(options: { url: string; credentials: Servi
     inventory.request<T>(query, variables, { forward: { authorization } });
 
   return {
-    async reserve(authorization, orderId, items) {
+    async reserve(authorization, orderId, items, cartId) {
       type Data = { reserveStock: { status: string; items: Array<{ productId: string; quantity: number }> } | null };
-      const body = await post<Data>(authorization, RESERVE_MUTATION, { orderId, items });
+      const body = await post<Data>(authorization, RESERVE_MUTATION, { orderId, items, cartId: cartId ?? null });
       const error = body.errors[0];
       if (error) {
         if (error.extensions?.reason === 'OUT_OF_STOCK' && Array.isArray(error.extensions.products)) {

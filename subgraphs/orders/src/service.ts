@@ -203,7 +203,8 @@ export function createOrdersService(deps: {
         unitPriceMinor: line.unitPrice.minor,
         discountMinor: promo?.lineShares[i] ?? 0,
       }));
-      const reservation = await inventory.reserve(ctx.authorization, orderId, lines.map(({ productId, quantity }) => ({ productId, quantity })));
+      // The cart's hold, if the shopper made one, becomes this order's reservation.
+      const reservation = await inventory.reserve(ctx.authorization, orderId, lines.map(({ productId, quantity }) => ({ productId, quantity })), details.cart!.id);
       if (!reservation.ok) {
         const productIds = reservation.shortages.map((s) => s.productId);
         throw conflict(`Out of stock: ${productIds.join(', ')}`, {

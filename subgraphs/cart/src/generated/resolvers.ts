@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Cart as CartModel, PricedLine as PricedLineModel } from '../model.js';
 import type { PromoQuote as PromoQuoteModel } from '../promotions.js';
+import type { CartHold as CartHoldModel } from '../holds.js';
 import type { CartContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -55,6 +56,20 @@ export type Cart = {
   total: Money;
   /** When the cart's contents last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * Stock held for a cart while its shopper checks out (`holdCart`): the units count in
+ * `Stock.reserved` until checkout takes them over or `expiresAt` passes.
+ */
+export type CartHold = {
+  __typename?: 'CartHold';
+  /** The cart held (a signed-in shopper's own cart, even when a guest cart id was passed). */
+  cartId: Scalars['ID']['output'];
+  /** When the stock goes back unless the cart was checked out. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The lines held, at the catalog's current prices. */
+  items: Array<CartItem>;
 };
 
 /** One product in a cart and how many of it. */
@@ -120,6 +135,16 @@ export type Mutation = {
    */
   clearCart: Cart;
   /**
+   * Holds the stock of every line of the cart for `seconds` (30 to 900, default 600) while the
+   * shopper checks out: the units count as reserved, checkout takes them over (the order gets
+   * them even if others want them meanwhile), and they go back when the hold expires. Holding
+   * again replaces the cart's hold with the cart as it is now, for a fresh time. `cartId` works
+   * as in `Query.cart`. An empty cart or a `seconds` out of range is BAD_USER_INPUT; stock too
+   * short for any line is CONFLICT with reason OUT_OF_STOCK and `extensions.products` listing
+   * `{ productId requested available }` (an earlier hold stands as it was).
+   */
+  holdCart: CartHold;
+  /**
    * Signed in only: moves a guest cart's items into the caller's cart (quantities of the same
    * product are added, up to 99) and deletes the guest cart. Call it right after `login`. Merging
    * a cart that was already merged, has expired or never existed returns the caller's cart unchanged.
@@ -158,6 +183,12 @@ export type MutationApplyPromoCodeArgs = {
 
 export type MutationClearCartArgs = {
   cartId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationHoldCartArgs = {
+  cartId?: InputMaybe<Scalars['ID']['input']>;
+  seconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -221,6 +252,21 @@ export type Query = {
 
 export type QueryCartArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Pushes the cart's hold once, when a fifth of its time is left (e.g. 2 minutes before a
+   * 10-minute hold lapses), so the shopper can finish or hold again. For whoever may read the
+   * cart: its owner, or anyone with a guest cart's id; another's cart is NOT_FOUND.
+   */
+  reservationExpiring: CartHold;
+};
+
+
+export type SubscriptionReservationExpiringArgs = {
+  cartId: Scalars['ID']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -321,6 +367,7 @@ export type ResolversTypes = ResolversObject<{
   Cart: ResolverTypeWrapper<CartModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CartHold: ResolverTypeWrapper<CartHoldModel>;
   CartItem: ResolverTypeWrapper<PricedLineModel>;
   CartPromotion: ResolverTypeWrapper<PromoQuoteModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -330,6 +377,7 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<{ id: string }>;
   PromoCodeStatus: PromoCodeStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -338,6 +386,7 @@ export type ResolversParentTypes = ResolversObject<{
   Cart: CartModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  CartHold: CartHoldModel;
   CartItem: PricedLineModel;
   CartPromotion: PromoQuoteModel;
   Boolean: Scalars['Boolean']['output'];
@@ -346,6 +395,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Product: { id: string };
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
 }>;
 
@@ -379,6 +429,12 @@ export type CartResolvers<ContextType = CartContext, ParentType extends Resolver
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type CartHoldResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartHold'] = ResolversParentTypes['CartHold']> = ResolversObject<{
+  cartId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['CartItem']>, ParentType, ContextType>;
+}>;
+
 export type CartItemResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem']> = ResolversObject<{
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
@@ -406,6 +462,7 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
   applyPromoCode?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationApplyPromoCodeArgs, 'code'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, Partial<MutationClearCartArgs>>;
+  holdCart?: Resolver<ResolversTypes['CartHold'], ParentType, ContextType, Partial<MutationHoldCartArgs>>;
   mergeCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMergeCartArgs, 'guestCartId'>>;
   removeCartItem?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCartItemArgs, 'productId'>>;
   removePromoCode?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, Partial<MutationRemovePromoCodeArgs>>;
@@ -420,8 +477,13 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, Partial<QueryCartArgs>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  reservationExpiring?: SubscriptionResolver<ResolversTypes['CartHold'], "reservationExpiring", ParentType, ContextType, RequireFields<SubscriptionReservationExpiringArgs, 'cartId'>>;
+}>;
+
 export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Cart?: CartResolvers<ContextType>;
+  CartHold?: CartHoldResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
   CartPromotion?: CartPromotionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -429,6 +491,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CartContext> = ResolversObject<{

@@ -6,6 +6,8 @@ export interface InventoryDatabase {
   stock_events: StockEventsTable;
   stock_reservations: StockReservationsTable;
   stock_reservation_items: StockReservationItemsTable;
+  stock_holds: StockHoldsTable;
+  stock_hold_items: StockHoldItemsTable;
 }
 
 export interface StockLevelsTable {
@@ -17,10 +19,11 @@ export interface StockLevelsTable {
 }
 
 /**
- * What happened to a stock level: an admin `set` it, or a reservation was made (`reserve`),
- * given back (`release`, also on expiry) or turned into a sale (`commit`).
+ * What happened to a stock level: an admin `set` it, a reservation was made (`reserve`),
+ * given back (`release`, also on expiry) or turned into a sale (`commit`), or a cart's hold
+ * was placed (`hold`) or given back (`release` with the cart's id).
  */
-export type StockEventKind = 'set' | 'reserve' | 'release' | 'commit';
+export type StockEventKind = 'set' | 'reserve' | 'release' | 'commit' | 'hold';
 
 /** Append-only history of stock changes, written in the same transaction as the change. */
 export interface StockEventsTable {
@@ -38,6 +41,8 @@ export interface StockEventsTable {
   actor_id: string | null;
   /** The order whose reservation caused the change; null for `set`. */
   order_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The cart whose hold caused the change; null otherwise. */
+  cart_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
@@ -57,6 +62,36 @@ export interface StockReservationsTable {
 /** Units of one product held in one warehouse for a reservation. */
 export interface StockReservationItemsTable {
   order_id: string;
+  product_id: string;
+  warehouse: string;
+  quantity: number;
+}
+
+/**
+ * Where a cart's hold stands: ACTIVE until it expires (EXPIRED) or checkout takes its units
+ * into the order's reservation (CONVERTED).
+ */
+export type HoldStatus = 'ACTIVE' | 'EXPIRED' | 'CONVERTED';
+
+/** Stock a shopper holds for their cart while checking out (`holdCart`); one hold per cart. */
+export interface StockHoldsTable {
+  cart_id: string;
+  status: HoldStatus;
+  /** How long the hold was asked for: its warning comes when a fifth of it is left. */
+  seconds: number;
+  expires_at: Date;
+  /** When the cart hears the hold is about to lapse; `warned` once it was told. */
+  warn_at: Date;
+  warned: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The order that took the hold over at checkout. */
+  order_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Units of one product held in one warehouse for a cart. */
+export interface StockHoldItemsTable {
+  cart_id: string;
   product_id: string;
   warehouse: string;
   quantity: number;

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductStock as ProductStockModel, WarehouseStock as WarehouseStockModel } from '../stock.js';
 import type { Reservation as ReservationModel } from '../reservations.js';
+import type { StockHold as StockHoldModel } from '../holdRepository.js';
 import type { InventoryContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -31,6 +32,14 @@ export type CacheControlScope =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Internal (the cart service, for `holdCart`). Holds stock for a cart, all items or none,
+   * replacing the cart's earlier hold, until `seconds` from now. Not enough stock: CONFLICT with
+   * `extensions.products` as for `reserveStock` (the earlier hold stands). The stock goes back
+   * when the hold expires; checkout takes it over (`reserveStock` with the cart's id). When a fifth
+   * of the time is left, `stock.hold_expiring` tells the cart service, once.
+   */
+  holdStock: StockHold;
+  /**
    * Internal (checkout's failure path). Gives back the caller's active reservation for an order;
    * true when stock was released now, false when there was no active reservation of theirs.
    */
@@ -56,12 +65,20 @@ export type Mutation = {
 };
 
 
+export type MutationHoldStockArgs = {
+  cartId: Scalars['ID']['input'];
+  items: Array<ReservationItemInput>;
+  seconds: Scalars['Int']['input'];
+};
+
+
 export type MutationReleaseReservationArgs = {
   orderId: Scalars['ID']['input'];
 };
 
 
 export type MutationReserveStockArgs = {
+  cartId?: InputMaybe<Scalars['ID']['input']>;
   items: Array<ReservationItemInput>;
   orderId: Scalars['ID']['input'];
   ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
@@ -135,6 +152,17 @@ export type Stock = {
   reserved: Scalars['Int']['output'];
   /** The same figures per warehouse, ordered by warehouse name; empty when never stocked. */
   warehouses: Array<WarehouseStock>;
+};
+
+/** Stock held for a shopper's cart while they check out (the cart subgraph's `holdCart`). */
+export type StockHold = {
+  __typename?: 'StockHold';
+  /** The cart the stock is held for; one hold per cart. */
+  cartId: Scalars['ID']['output'];
+  /** When the hold gives its stock back unless checkout took it over. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The units held, per product and warehouse, ordered by product then warehouse. */
+  items: Array<ReservedItem>;
 };
 
 /** One on-hand quantity to set, for `setStockLevels`. */
@@ -298,6 +326,7 @@ export type ResolversTypes = ResolversObject<{
   ReservationStatus: ReservationStatus;
   ReservedItem: ResolverTypeWrapper<ReservedItem>;
   Stock: ResolverTypeWrapper<ProductStockModel>;
+  StockHold: ResolverTypeWrapper<StockHoldModel>;
   StockLevelInput: StockLevelInput;
   StockReservation: ResolverTypeWrapper<ReservationModel>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -316,6 +345,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReservationItemInput: ReservationItemInput;
   ReservedItem: ReservedItem;
   Stock: ProductStockModel;
+  StockHold: StockHoldModel;
   StockLevelInput: StockLevelInput;
   StockReservation: ReservationModel;
   Subscription: Record<PropertyKey, never>;
@@ -355,6 +385,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  holdStock?: Resolver<ResolversTypes['StockHold'], ParentType, ContextType, RequireFields<MutationHoldStockArgs, 'cartId' | 'items' | 'seconds'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'orderId'>>;
   reserveStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'items' | 'orderId'>>;
   setStock?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetStockArgs, 'productId' | 'quantity'>>;
@@ -379,6 +410,12 @@ export type StockResolvers<ContextType = InventoryContext, ParentType extends Re
   onHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   warehouses?: Resolver<Array<ResolversTypes['WarehouseStock']>, ParentType, ContextType>;
+}>;
+
+export type StockHoldResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockHold'] = ResolversParentTypes['StockHold']> = ResolversObject<{
+  cartId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['ReservedItem']>, ParentType, ContextType>;
 }>;
 
 export type StockReservationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockReservation'] = ResolversParentTypes['StockReservation']> = ResolversObject<{
@@ -406,6 +443,7 @@ export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   ReservedItem?: ReservedItemResolvers<ContextType>;
   Stock?: StockResolvers<ContextType>;
+  StockHold?: StockHoldResolvers<ContextType>;
   StockReservation?: StockReservationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   WarehouseStock?: WarehouseStockResolvers<ContextType>;

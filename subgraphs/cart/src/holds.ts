@@ -1,0 +1,99 @@
+import { AppError, badUserInput, conflict } from '@shop/errors';
+import type { EventBus, EventEnvelope, Subscription } from '@shop/events';
+import type { KeyValueStore } from '@shop/kv';
+import { channelIterator, type Logger } from '@shop/subgraph-kit';
+import type { CartContext } from './context.js';
+import type { CartLine } from './model.js';
+import type { CartRepository } from './repository.js';
+import type { CartService } from './service.js';
+import type { StockHolds } from './stockHolds.js';
+
+/** `holdCart`'s `seconds`, as DESIGN.md fixes them. */
+export const HOLD_SECONDS = { min: 30, max: 900, default: 600 } as const;
+
+/** A cart's hold as clients see it (`CartHold`): the units held, priced when read. */
+export interface CartHold {
+  cartId: string;
+  /** ISO-8601. */
+  expiresAt: string;
+  lines: CartLine[];
+}
+
+/** The consumer group that turns inventory's warnings into pushes. */
+export const HOLD_WARNINGS_GROUP = 'cart.holds';
+
+const warningChannel = (cartId: string) => `hold-expiring:${cartId}`;
+// A warning redelivered by the bus (at least once) is pushed once: its event id is remembered this long.
+const WARNING_MEMORY_SECONDS = 24 * 60 * 60;
+
+/** `stock.hold_expiring` as docs/events.md defines it. */
+interface HoldExpiring {
+  cartId: string;
+  expiresAt: string;
+  items: CartLine[];
+}
+
+/**
+ * Cart holds: `holdCart` asks inventory to hold the cart's lines (inventory owns the stock,
+ * expires holds with its sweeper and converts them at checkout), and `reservationExpiring`
+ * pushes inventory's one warning per hold to the cart's subscribers on every replica (the
+ * warning arrives over the bus at one replica, which publishes it on the key-value store's pub/sub).
+ */
+export function createCartHolds(deps: { service: CartService; repository: CartRepository; stock: StockHolds; kv: KeyValueStore; logger: Logger }) {
+  const { service, repository, stock, kv, logger } = deps;
+
+  return {
+    /** `Mutation.holdCart`: the cart `Query.cart` would return (a guest cart merged first), held as it is now. */
+    async holdCart(ctx: CartContext, args: { cartId?: string | null; seconds?: number | null }): Promise<CartHold> {
+      const seconds = args.seconds ?? HOLD_SECONDS.default;
+      if (!Number.isInteger(seconds) || seconds < HOLD_SECONDS.min || seconds > HOLD_SECONDS.max) {
+        throw badUserInput(`seconds must be a whole number from ${HOLD_SECONDS.min} to ${HOLD_SECONDS.max}`, 'seconds');
+      }
+      if (!ctx.caller && args.cartId == null) throw badUserInput("Pass the guest cart's id as cartId, or sign in", 'cartId');
+      const cart = await service.cart(ctx, args.cartId);
+      if (!cart) throw new AppError('NOT_FOUND', 'You have no cart to hold', { field: 'cartId' });
+      // Only what the catalog still sells is held: the lines the shopper sees.
+      const lines = (await service.items(ctx, cart)).map(({ productId, quantity }) => ({ productId, quantity }));
+      if (lines.length === 0) throw badUserInput('The cart is empty: there is nothing to hold', 'cartId');
+      const held = await stock.hold(cart.id, lines, seconds);
+      if (!held.ok) {
+        const names = held.shortages.map((s) => `${s.productId} (${s.available} available, ${s.requested} in the cart)`);
+        throw conflict(`Not enough stock to hold the cart: ${names.join(', ')}`, { reason: 'OUT_OF_STOCK', field: 'cartId', products: held.shortages });
+      }
+      return { cartId: cart.id, expiresAt: held.expiresAt, lines: held.items };
+    },
+
+    /** `Subscription.reservationExpiring`: for whoever may read the cart (its owner, or anyone with a guest cart's id). */
+    async subscribe(ctx: CartContext, cartId: string): Promise<AsyncIterableIterator<CartHold>> {
+      if (ctx.authError) throw ctx.authError;
+      const [cart] = await repository.findByIds([cartId]);
+      if (!cart || (cart.userId !== null && cart.userId !== ctx.caller?.userId)) {
+        throw new AppError('NOT_FOUND', `Cart ${JSON.stringify(cartId)} not found`, { field: 'cartId' });
+      }
+      return channelIterator<CartHold>(kv, warningChannel(cartId), { logger });
+    },
+
+    /** Turns inventory's `stock.hold_expiring` into one push on the cart's channel. */
+    startWarnings(bus: EventBus): Promise<Subscription> {
+      return bus.subscribe({
+        group: HOLD_WARNINGS_GROUP,
+        types: ['stock.hold_expiring'],
+        handler: async (event: EventEnvelope) => {
+          const warning = event.data as HoldExpiring;
+          const seen = `hold-warning:${event.id}`;
+          if (!(await kv.setIfAbsent(seen, '1', { ttlSeconds: WARNING_MEMORY_SECONDS }))) return;
+          const hold: CartHold = { cartId: warning.cartId, expiresAt: warning.expiresAt, lines: warning.items };
+          try {
+            await kv.publish(warningChannel(warning.cartId), JSON.stringify(hold));
+          } catch (error) {
+            // Not pushed: forget it, so the bus's retry pushes it.
+            await kv.del(seen);
+            throw error;
+          }
+        },
+      });
+    },
+  };
+}
+
+export type CartHolds = ReturnType<typeof createCartHolds>;
