@@ -121,6 +121,10 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
       };
     },
     async append(stream, message, opts) {
+      if (opts.once) {
+        const seen = live(opts.once.key);
+        if (seen) return seen.value;
+      }
       const log = streamOf(stream);
       const ms = Math.max(now(), log.last[0]);
       log.last = [ms, ms === log.last[0] ? log.last[1] + 1 : 0];
@@ -130,6 +134,10 @@ export function createMemoryStore(options: { now?: () => number; sweepMs?: numbe
       let dropped = 0;
       while (dropped < log.entries.length && Number(log.entries[dropped]!.id.split('-')[0]) < oldest) dropped += 1;
       log.entries.splice(0, dropped);
+      if (opts.once) {
+        data.set(opts.once.key, { value: id, expiresAt: expiry(opts.once.ttlSeconds) });
+        await written(opts.once.key);
+      }
       return id;
     },
     async readAfter(stream, afterId, count) {

@@ -10,6 +10,15 @@ if value == tonumber(ARGV[1]) and tonumber(ARGV[2]) > 0 then
 end
 return value`;
 
+// XADD unless KEYS[2] names an earlier append (then its id), in one step, so no crash or race
+// between "seen?" and "append" logs an event twice or not at all.
+const APPEND_ONCE = `
+local seen = redis.call('GET', KEYS[2])
+if seen then return seen end
+local id = redis.call('XADD', KEYS[1], 'MINID', ARGV[1], '*', 'm', ARGV[2])
+redis.call('SET', KEYS[2], id, 'PX', ARGV[3])
+return id`;
+
 /**
  * The Redis adapter (ioredis). Commands share one connection; subscriptions get a second one
  * (a subscribed Redis connection can do nothing else), opened on first use.
@@ -86,6 +95,9 @@ export function createRedisStore(url: string, options: { keyPrefix?: string } = 
     async append(stream, message, opts) {
       const oldest = Math.max(0, Date.now() - Math.round(opts.retainMs));
       // Exact trimming (not `~`): readers are told precisely which ids are gone.
+      if (opts.once) {
+        return (await client.eval(APPEND_ONCE, 2, k(stream), k(opts.once.key), String(oldest), message, String(Math.round(opts.once.ttlSeconds * 1000)))) as string;
+      }
       return (await client.xadd(k(stream), 'MINID', String(oldest), '*', 'm', message)) as string;
     },
     async readAfter(stream, afterId, count) {

@@ -29,8 +29,10 @@ export interface KeyValueStore {
   /**
    * Appends to an append-only log (a Redis Stream) and drops its entries older than
    * `retainMs`; resolves to the new entry's id, `<ms>-<seq>`, greater than every id before it.
+   * With `once`, atomically: an append under a key already used (within its TTL) adds nothing
+   * and resolves to the id that first append got, so a redelivered event is logged once.
    */
-  append(stream: string, message: string, options: { retainMs: number }): Promise<string>;
+  append(stream: string, message: string, options: { retainMs: number; once?: { key: string; ttlSeconds: number } }): Promise<string>;
   /**
    * Up to `count` entries after `afterId`, oldest first. `complete` is false when entries after
    * `afterId` were already dropped (retention), so the caller cannot have them all.

@@ -130,6 +130,22 @@ describe.each(adapters)('key-value store contract: %s', (_name, adapter) => {
     expect((await kv.readAfter(trimmed, '0-0', 10)).complete).toBe(false);
     expect(await kv.readAfter(trimmed, second, 10)).toEqual({ entries: [], complete: true });
   });
+
+  it('appends once per key: a repeat (a redelivered event) adds nothing and gets the first id', async () => {
+    const stream = `log-${randomUUID()}`;
+    const once = { key: `seen-${randomUUID()}`, ttlSeconds: 60 };
+    const [a, b] = await Promise.all([
+      kv.append(stream, 'event', { retainMs: 60_000, once }),
+      kv.append(stream, 'event', { retainMs: 60_000, once }),
+    ]);
+    expect(b).toBe(a);
+    expect(await kv.append(stream, 'event', { retainMs: 60_000, once })).toBe(a);
+    const other = await kv.append(stream, 'another', { retainMs: 60_000, once: { key: `seen-${randomUUID()}`, ttlSeconds: 60 } });
+    expect((await kv.readAfter(stream, '0-0', 10)).entries).toEqual([
+      { id: a, message: 'event' },
+      { id: other, message: 'another' },
+    ]);
+  });
 });
 
 describe('in-process store on an injected clock', () => {

@@ -12,7 +12,7 @@ export interface StreamEntry {
 
 /** Where an event log lives: `@shop/kv`'s KeyValueStore has this shape (a Redis Stream in production). */
 export interface EventLogStore extends PubSub {
-  append(stream: string, message: string, options: { retainMs: number }): Promise<string>;
+  append(stream: string, message: string, options: { retainMs: number; once?: { key: string; ttlSeconds: number } }): Promise<string>;
   readAfter(stream: string, afterId: string, count: number): Promise<{ entries: StreamEntry[]; complete: boolean }>;
   lastId(stream: string): Promise<string>;
 }
@@ -29,10 +29,11 @@ export function isLoggedEvent(value: unknown): value is LoggedEvent<unknown> {
 
 export interface EventLog<T> {
   /**
-   * Appends an event once the change it reports committed; resolves to its event id, or null
-   * when the store failed (logged, never thrown: the change itself stands).
+   * Appends the event an outbox event (`sourceId`: its envelope id) reports, once however often
+   * the bus delivers it; resolves to its event id. Throws when the store fails, so the bus tries
+   * again: fed from the outbox (`feedEventLog`), a committed change always reaches the log.
    */
-  append(event: T): Promise<string | null>;
+  append(event: T, sourceId: string): Promise<string>;
   /**
    * Every event after `after` (an event id this log gave out) still retained, in order, then
    * live ones, each once; without `after`, live ones only. An `after` older than the retention
@@ -152,14 +153,10 @@ export function createEventLog<T>(options: { store: EventLogStore; stream: strin
   };
 
   return {
-    async append(event) {
-      let id: string;
-      try {
-        id = await store.append(stream, JSON.stringify(event), { retainMs: retentionMs });
-      } catch (error) {
-        logger.error('appending to the event log failed', { stream, error });
-        return null;
-      }
+    async append(event, sourceId) {
+      // The dedupe key lives as long as the entry: a redelivery after that is past any `after` anyway.
+      const once = { key: `${stream}:logged:${sourceId}`, ttlSeconds: Math.ceil(retentionMs / 1000) };
+      const id = await store.append(stream, JSON.stringify(event), { retainMs: retentionMs, once });
       await store.publish(channel, id).catch((error: unknown) => logger.warn('event log wake-up not published; readers catch up on the next one', { stream, error }));
       return toEventId(id);
     },

@@ -24,3 +24,4 @@ export * from './subgraph.js';
 export * from './supervision.js';
 export * from './websocket.js';
 export * from './webSocketEndpoint.js';
+export * from './eventLogFeed.js';

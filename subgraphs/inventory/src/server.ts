@@ -18,7 +18,7 @@ import { createHoldRepository } from './holdRepository.js';
 import { createHoldService, HOLD_STOCK_SCOPE } from './holdService.js';
 import { createResolvers } from './resolvers.js';
 import { createInventoryService } from './service.js';
-import { publishingStockChanges, stockChangedField, stockLog } from './stockEvents.js';
+import { feedStockLog, stockChangedField, stockLog } from './stockEvents.js';
 import { startReservationSweeper } from './sweeper.js';
 import { createInventoryPrivacy } from './privacyRepository.js';
 
@@ -53,14 +53,14 @@ export function createInventorySubgraph(config: InventoryConfig, options: Subgra
     migrations,
     callers: SERVICE_CALLERS,
     async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
-      // After a commit that moved stock: the outbox events go out now, subscribers hear of it.
+      // After a commit that moved stock, its outbox events go out now; subscribers hear of them
+      // from the event log, which the outbox feeds (a crash before publishing only delays them).
       const stock = stockLog(kv, logger);
+      worker(await feedStockLog(bus, stock));
       const onStockChanged = (productIds: readonly string[]) => {
-        if (productIds.length === 0) return;
-        wakeRelay();
-        for (const productId of productIds) void stock.append({ productId });
+        if (productIds.length > 0) wakeRelay();
       };
-      const repository = publishingStockChanges(wakingRelay(createStockRepository(db), wakeRelay), stock);
+      const repository = wakingRelay(createStockRepository(db), wakeRelay);
       const reservations = createReservationService({
         repository: createReservationRepository(db),
         defaultTtlSeconds: config.reservationTtlSeconds,

@@ -1,9 +1,11 @@
 import { badUserInput } from '@shop/errors';
-import { createEventLog, type EventLog, type EventLogStore, type LoggedEvent, type Logger } from '@shop/subgraph-kit';
-import type { StockRepository } from './repository.js';
+import type { EventBus, Subscription } from '@shop/events';
+import { createEventLog, feedEventLog, type EventLog, type EventLogStore, type LoggedEvent, type Logger } from '@shop/subgraph-kit';
 
 /** The event log (a Redis Stream in the key-value store) every inventory replica appends stock changes to. */
 export const STOCK_STREAM = 'inventory.stock-changed';
+/** The consumer group (replicas share it) that appends `stock.changed` to the log. */
+export const STOCK_LOG_GROUP = 'inventory.stock-log';
 
 const MAX_SUBSCRIBED_PRODUCTS = 100;
 
@@ -15,23 +17,9 @@ export function stockLog(store: EventLogStore, logger: Logger): EventLog<StockCh
   return createEventLog<StockChangedEvent>({ store, stream: STOCK_STREAM, logger });
 }
 
-/**
- * Publishes one event per product whose on-hand stock an admin write changed (`setOnHand`
- * resolves after its transaction committed). Reservations publish on the same channel from
- * their own commit hook (`onStockChanged` in server.ts).
- */
-export function publishingStockChanges(repository: StockRepository, log: EventLog<StockChangedEvent>): StockRepository {
-  return {
-    ...repository,
-    async setOnHand(writes, actorId) {
-      const result = await repository.setOnHand(writes, actorId);
-      if (result.ok) {
-        const productIds = [...new Set(writes.map((write) => write.productId))];
-        for (const productId of productIds) await log.append({ productId });
-      }
-      return result;
-    },
-  };
+/** The log gets one event per `stock.changed` the outbox relay publishes (every stock movement). */
+export function feedStockLog(bus: EventBus, log: EventLog<StockChangedEvent>): Promise<Subscription> {
+  return feedEventLog({ bus, group: STOCK_LOG_GROUP, type: 'stock.changed', log, toEvent: (event) => ({ productId: (event.data as StockChangedEvent).productId }) });
 }
 
 /** `Subscription.stockChanged`: open to everyone, optionally narrowed to some products. */

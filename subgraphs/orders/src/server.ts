@@ -13,7 +13,7 @@ import { createOrdersRepository, type OrdersRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { startSagaConsumers } from './saga.js';
 import { createOrdersService } from './service.js';
-import { orderStatusChangedField, orderStatusLog, publishingStatusChanges } from './statusEvents.js';
+import { feedStatusLog, orderStatusChangedField, orderStatusLog } from './statusEvents.js';
 import { createRouterStorefront, type Storefront } from './storefront.js';
 
 export type OrdersSubgraph = PostgresSubgraph;
@@ -50,8 +50,11 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
     migrations,
     callers: SERVICE_CALLERS,
     async wire({ db, background, bus, kv, logger, worker, wakeRelay, serviceCredentials }) {
+      // Subscribers hear of status changes from the event log, which the outbox feeds: every
+      // committed transition's `order.status_changed`, even one whose publishing a crash delayed.
       const statusLog = orderStatusLog(kv, logger);
-      const repositoryOn = (pool: typeof db) => publishingStatusChanges(wakingRelay(createOrdersRepository(pool), wakeRelay), statusLog);
+      worker(await feedStatusLog(bus, statusLog));
+      const repositoryOn = (pool: typeof db) => wakingRelay(createOrdersRepository(pool), wakeRelay);
       const repository = repositoryOn(db);
       worker(await startSagaConsumers({ bus, repository: repositoryOn(background), logger }));
       worker(await startPrivacyParticipant({ bus, service: 'orders', participant: createOrdersPrivacy(background), logger }));

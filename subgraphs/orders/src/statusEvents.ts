@@ -1,12 +1,14 @@
-import { createEventLog, requireCaller, type EventLog, type EventLogStore, type LoggedEvent, type Logger } from '@shop/subgraph-kit';
+import type { EventBus, Subscription } from '@shop/events';
+import { createEventLog, feedEventLog, requireCaller, type EventLog, type EventLogStore, type LoggedEvent, type Logger } from '@shop/subgraph-kit';
 import type { OrdersContext } from './context.js';
 import type { Order } from './model.js';
-import type { OrdersRepository } from './repository.js';
 import type { OrdersService } from './service.js';
 import type { OrderStatus } from './statusMachine.js';
 
 /** The event log (a Redis Stream in the key-value store) every orders replica appends status changes to. */
 export const ORDER_STATUS_STREAM = 'orders.status-changed';
+/** The consumer group (replicas share it) that appends `order.status_changed` to the log. */
+export const STATUS_LOG_GROUP = 'orders.status-log';
 
 export interface OrderStatusEvent {
   orderId: string;
@@ -18,33 +20,25 @@ export function orderStatusLog(store: EventLogStore, logger: Logger): EventLog<O
   return createEventLog<OrderStatusEvent>({ store, stream: ORDER_STATUS_STREAM, logger });
 }
 
-/**
- * Publishes every committed status transition, whoever makes it (cancel today, payments and
- * shipping later): `transition` resolves after its transaction committed, so subscribers never
- * hear of a change that was rolled back.
- */
-export function publishingStatusChanges(repository: OrdersRepository, log: EventLog<OrderStatusEvent>): OrdersRepository {
-  return {
-    ...repository,
-    async transition(orderId, from, to, actor, reason) {
-      const order = await repository.transition(orderId, from, to, actor, reason);
-      if (order) {
-        const event: OrderStatusEvent = { orderId: order.id, userId: order.userId, status: order.status };
-        await log.append(event);
-      }
-      return order;
+/** `order.status_changed` as docs/events.md defines it; what the log keeps of it. */
+interface StatusChanged {
+  orderId: string;
+  userId: string;
+  to: OrderStatus;
+}
+
+/** The log gets one event per `order.status_changed` the outbox relay publishes, whoever made the transition. */
+export function feedStatusLog(bus: EventBus, log: EventLog<OrderStatusEvent>): Promise<Subscription> {
+  return feedEventLog({
+    bus,
+    group: STATUS_LOG_GROUP,
+    type: 'order.status_changed',
+    log,
+    toEvent: (event) => {
+      const change = event.data as StatusChanged;
+      return { orderId: change.orderId, userId: change.userId, status: change.to };
     },
-    // Status changes made by saga events (payments, inventory, shipping) commit here.
-    async applyEvent(consumer, event, orderId, decide) {
-      const outcome = await repository.applyEvent(consumer, event, orderId, decide);
-      const order = outcome.changed;
-      if (order) {
-        const published: OrderStatusEvent = { orderId: order.id, userId: order.userId, status: order.status };
-        await log.append(published);
-      }
-      return outcome;
-    },
-  };
+  });
 }
 
 /** `Subscription.orderStatusChanged`: own orders for a customer, every order for an ADMIN. */
