@@ -221,10 +221,19 @@ async function runOperation(
     body = { ...rest, query: persisted.query, ...(extensions ? { extensions } : {}) };
     if (method === 'GET') search = searchFromRequest(body);
   }
+  // Only mutations are made idempotent (and only they pass the key on); a query runs as usual.
+  const { idempotency: scope, ...plain } = context;
+  const fingerprint =
+    scope && deps.idempotency && shape?.operationType === 'mutation' && persisted.query !== undefined
+      ? operationFingerprint(persisted.query, operationName, request.variables)
+      : null;
   let requestedCost: number | null = null;
   if (partnerKey !== null && shape && document) {
     const { cost } = shape;
     requestedCost = typeof cost === 'number' ? cost : cost(isRecord(request.variables) ? request.variables : undefined);
+    // A partner's retry answered from the idempotency record runs nothing: no budget taken, none needed.
+    const replay = fingerprint !== null ? await deps.idempotency!.stored(scope!, fingerprint, mediaType) : null;
+    if (replay) return deps.partnerQuota.settle(partnerKey, requestedCost, replay, document, name, 0);
     const admission = await deps.partnerQuota.admit(partnerKey, requestedCost);
     if (!admission.admitted) {
       let refusal: Answer;
@@ -247,12 +256,10 @@ async function runOperation(
         : null;
     return fast ?? (await execute(deps, headers, method, search, method === 'POST' ? body : undefined, { ...context }));
   };
-  // Only mutations are made idempotent (and only they pass the key on); a query runs as usual.
   // Stored and replayed answers are whole ones: an idempotent mutation never answers in parts.
-  const { idempotency: scope, ...plain } = context;
   let answer =
-    scope && deps.idempotency && shape?.operationType === 'mutation' && persisted.query !== undefined
-      ? await deps.idempotency.run(scope, operationFingerprint(persisted.query, operationName, request.variables), mediaType, async () => (await perform(context, false)) as Answer)
+    fingerprint !== null
+      ? await deps.idempotency!.run(scope!, fingerprint, mediaType, async () => (await perform(context, false)) as Answer)
       : await perform(plain, incremental);
   if ('stream' in answer) {
     metrics.operation(name, (performance.now() - started) / 1000, true);

@@ -34,6 +34,11 @@ export interface Idempotency {
    * arrives while the first runs (on any replica) waits for its answer.
    */
   run(scope: IdempotencyScope, fingerprint: string, mediaType: GraphQLMediaType, perform: () => Promise<GraphQLHttpAnswer>): Promise<GraphQLHttpAnswer>;
+  /**
+   * What `run` would answer now without running anything: the stored first answer (marked
+   * replayed) or the refusal of other variables; null when the key has no answer yet.
+   */
+  stored(scope: IdempotencyScope, fingerprint: string, mediaType: GraphQLMediaType): Promise<GraphQLHttpAnswer | null>;
 }
 
 interface StoredAnswer {
@@ -83,6 +88,23 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     }
   };
 
+  const keysOf = (scope: IdempotencyScope) => {
+    const id = createHash('sha256').update(`${scope.caller}\n${scope.key}`).digest('base64url');
+    return { recordKey: `idempotency:${id}`, lockKey: `idempotency-lock:${id}`, channel: `idempotency-done:${id}` };
+  };
+
+  const stored = async (scope: IdempotencyScope, fingerprint: string, mediaType: GraphQLMediaType): Promise<GraphQLHttpAnswer | null> => {
+    const record = await kv.get(keysOf(scope).recordKey);
+    if (record === null) return null;
+    const answer = JSON.parse(record) as StoredAnswer;
+    if (answer.fingerprint !== fingerprint) return reused(mediaType);
+    return {
+      status: answer.status,
+      headers: { ...(answer.contentType ? { 'content-type': answer.contentType } : {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' },
+      body: answer.body,
+    };
+  };
+
   return {
     invalid(key) {
       if (key.length === 0 || key.length > MAX_KEY_LENGTH || !PRINTABLE.test(key)) {
@@ -91,22 +113,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       return null;
     },
 
+    stored,
+
     async run(scope, fingerprint, mediaType, perform) {
-      const id = createHash('sha256').update(`${scope.caller}\n${scope.key}`).digest('base64url');
-      const recordKey = `idempotency:${id}`;
-      const lockKey = `idempotency-lock:${id}`;
-      const channel = `idempotency-done:${id}`;
+      const { recordKey, lockKey, channel } = keysOf(scope);
       for (;;) {
-        const stored = await kv.get(recordKey);
-        if (stored !== null) {
-          const answer = JSON.parse(stored) as StoredAnswer;
-          if (answer.fingerprint !== fingerprint) return reused(mediaType);
-          return {
-            status: answer.status,
-            headers: { ...(answer.contentType ? { 'content-type': answer.contentType } : {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' },
-            body: answer.body,
-          };
-        }
+        const answered = await stored(scope, fingerprint, mediaType);
+        if (answered) return answered;
         if (await acquire(lockKey, fingerprint)) break;
         const holder = await kv.get(lockKey);
         if (holder !== null && holder !== fingerprint) return reused(mediaType);

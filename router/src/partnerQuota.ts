@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Logger } from '@shop/subgraph-kit';
 import type { Clock } from './clock.js';
+import { IDEMPOTENT_REPLAYED_HEADER } from './idempotency.js';
 
 /**
  * Per-partner cost quotas (DESIGN.md section 12), in Shopify's shape so partners' existing
@@ -185,8 +186,12 @@ export type Admission =
 export interface PartnerQuota {
   /** Before running: takes the operation's estimated cost from the partner's bucket. */
   admit(apiKey: string, requested: number): Promise<Admission>;
-  /** After: gives back what the answer did not use and reports the cost in its `extensions.cost`. */
-  settle(apiKey: string, requested: number, answer: Answer, document: DocumentNode, operationName: string | null): Promise<Answer>;
+  /**
+   * After: gives back what the answer did not use of the `taken` points (default: `requested`,
+   * what `admit` took) and reports the cost in its `extensions.cost`. A replayed idempotent
+   * answer ran nothing, so it costs nothing.
+   */
+  settle(apiKey: string, requested: number, answer: Answer, document: DocumentNode, operationName: string | null, taken?: number): Promise<Answer>;
 }
 
 export function createPartnerQuota(buckets: CostBuckets): PartnerQuota {
@@ -200,7 +205,7 @@ export function createPartnerQuota(buckets: CostBuckets): PartnerQuota {
       if (taken.allowed) return { admitted: true };
       return { admitted: false, retryAfterSeconds: taken.retryAfterSeconds, cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: taken.status } };
     },
-    async settle(apiKey, requested, answer, document, operationName) {
+    async settle(apiKey, requested, answer, document, operationName, taken = requested) {
       let parsed: Record<string, unknown> | null = null;
       if (/json/.test(answer.headers['content-type'] ?? '')) {
         try {
@@ -209,9 +214,11 @@ export function createPartnerQuota(buckets: CostBuckets): PartnerQuota {
           parsed = null;
         }
       }
-      // An answer without data (refused, failed) used nothing: all of the estimate comes back.
-      const actual = parsed ? actualQueryCost(document, operationName, parsed.data ?? null, requested) : 0;
-      const throttleStatus = await buckets.refund(apiKey, requested - actual);
+      // An answer without data (refused, failed) used nothing: all of the estimate comes back;
+      // so does a replayed one, which the router answered from its record without running it.
+      const replayed = answer.headers[IDEMPOTENT_REPLAYED_HEADER] === 'true';
+      const actual = parsed && !replayed ? actualQueryCost(document, operationName, parsed.data ?? null, requested) : 0;
+      const throttleStatus = await buckets.refund(apiKey, taken - actual);
       if (!parsed) return answer;
       return withCost(answer, parsed, { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus });
     },
