@@ -1,5 +1,6 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { FormattedExecutionResult } from 'graphql-ws';
+import { AppError } from '@shop/errors';
 import { EventQueue, type Logger } from '@shop/subgraph-kit';
 import { SpanKind, withSpan } from '@shop/telemetry';
 import type { RouterContext } from './context.js';
@@ -12,6 +13,9 @@ export interface SubscriptionRequest {
   operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
 }
+
+/** How many unread events a client subscription may have before it is ended (SUBSCRIPTION_OVERFLOW). */
+export const DEFAULT_SUBSCRIPTION_BUFFER = 1000;
 
 /** One upstream subscription and everyone listening to it. */
 interface Source {
@@ -38,7 +42,10 @@ export class FederatedSubscriptions {
       logger: Logger;
       /** Called with +1/-1 as client subscriptions start and end. */
       onActive?: (delta: 1 | -1) => void;
-      /** Unread events per client beyond this are dropped, oldest first. */
+      /**
+       * Unread events per client subscription (default DEFAULT_SUBSCRIPTION_BUFFER): a client
+       * further behind gets what it has not read, then SUBSCRIPTION_OVERFLOW; nothing is dropped.
+       */
       maxBuffered?: number;
     },
   ) {}
@@ -63,12 +70,19 @@ export class FederatedSubscriptions {
     }
     const held = source;
     this.deps.onActive?.(1);
+    const maxBuffered = this.deps.maxBuffered ?? DEFAULT_SUBSCRIPTION_BUFFER;
+    const depart = () => {
+      held.leave(listener);
+      if (held.listeners.size === 0) held.stop();
+    };
     const listener: EventQueue<ExecutionResult> = new EventQueue<ExecutionResult>({
-      maxBuffered: this.deps.maxBuffered,
-      onClose: () => {
-        held.leave(listener);
-        if (held.listeners.size === 0) held.stop();
+      maxBuffered,
+      // Ended, not thinned out: a client that silently lost events could not know to catch up.
+      onOverflow: () => {
+        queueMicrotask(depart);
+        return new AppError('SUBSCRIPTION_OVERFLOW', `More than ${maxBuffered} events were waiting for this subscriber; subscribe again to continue`, { maxBuffered });
       },
+      onClose: depart,
     });
     held.listeners.add(listener);
     return listener;

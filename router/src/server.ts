@@ -90,6 +90,11 @@ export interface RouterOptions {
   /** Reconnection of subscription sockets to subgraphs. */
   subscriptionRetry?: Partial<UpstreamRetry>;
   /**
+   * Unread events a WebSocket subscriber may have waiting (default 1000, DEFAULT_SUBSCRIPTION_BUFFER):
+   * one further behind receives what is waiting, then the error SUBSCRIPTION_OVERFLOW, and resubscribes.
+   */
+  subscriptionBuffer?: number;
+  /**
    * Serve `/metrics` on a listener of its own at this port (0: any free one), never on the public
    * port: Prometheus scrapes it from inside the network, clients cannot read it. Unset: no /metrics.
    */
@@ -233,7 +238,12 @@ export function createRouter(options: RouterOptions): Router {
     onSocket: (subgraph, delta) => metrics.upstreamSockets(subgraph, delta),
     credentials: (subgraph) => identity.credentials.headers(subgraph),
   });
-  const subscriptions = new FederatedSubscriptions({ pool, logger, onActive: (delta) => metrics.subscriptions(delta) });
+  const subscriptions = new FederatedSubscriptions({
+    pool,
+    logger,
+    onActive: (delta) => metrics.subscriptions(delta),
+    ...(options.subscriptionBuffer !== undefined ? { maxBuffered: options.subscriptionBuffer } : {}),
+  });
 
   const handleGraphQL = createHttpGraphQLHandler({
     apollo,

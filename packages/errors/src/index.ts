@@ -23,6 +23,8 @@ export const ERROR_CODES = {
     'A subgraph the operation needs could not be reached (`extensions.serviceName` names it); fields it serves are null. Retry later.',
   EVENTS_EXPIRED:
     'A subscription resumed with `after` an event older than the retention window (`extensions.retentionSeconds`): refetch, then subscribe without `after`.',
+  SUBSCRIPTION_OVERFLOW:
+    'A subscriber read its events too slowly: more than `extensions.maxBuffered` were waiting for it, so the router ended the subscription instead of dropping any. Subscribe again (with `after:` the last `extensions.eventId` received where the field takes it, to get the rest).',
   INTERNAL_SERVER_ERROR: 'Something failed on our side; the details are in the server log, never in the response.',
   GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax (Apollo Server and the WebSocket endpoints alike).',
   GRAPHQL_VALIDATION_FAILED: 'The operation does not fit the schema: an unknown field, a missing argument, a value of the wrong type.',
