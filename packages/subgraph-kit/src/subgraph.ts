@@ -31,6 +31,11 @@ export interface SubgraphDeps {
   kv?: KeyValueStore;
   /** The time scheduled domain work is judged by (inventory's cart holds); tests move it instead of waiting. */
   clock?: () => Date;
+  /**
+   * How long the event logs behind resumable subscriptions keep events (default 24 h,
+   * DEFAULT_EVENT_RETENTION_MS): an `after` older than this is EVENTS_EXPIRED.
+   */
+  eventRetentionMs?: number;
 }
 
 /** The part of every subgraph's config the kit reads. */

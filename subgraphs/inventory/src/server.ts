@@ -41,7 +41,7 @@ export const SERVICE_CALLERS = {
  */
 export function createInventorySubgraph(config: InventoryConfig, options: SubgraphDeps = {}): Promise<InventorySubgraph> {
   // Cart holds are made and expired by `clock` (tests move it instead of waiting).
-  const { clock = () => new Date(), ...deps } = options;
+  const { clock = () => new Date(), eventRetentionMs, ...deps } = options;
   if (!(config.reservationTtlSeconds > 0) || !(config.reservationSweepMs > 0)) {
     throw new Error('inventory needs reservationTtlSeconds and reservationSweepMs (buildInventoryConfig sets them)');
   }
@@ -55,7 +55,7 @@ export function createInventorySubgraph(config: InventoryConfig, options: Subgra
     async wire({ db, background, bus, kv, logger, worker, wakeRelay }) {
       // After a commit that moved stock, its outbox events go out now; subscribers hear of them
       // from the event log, which the outbox feeds (a crash before publishing only delays them).
-      const stock = stockLog(kv, logger);
+      const stock = stockLog(kv, logger, eventRetentionMs);
       worker(await feedStockLog(bus, stock));
       const onStockChanged = (productIds: readonly string[]) => {
         if (productIds.length > 0) wakeRelay();

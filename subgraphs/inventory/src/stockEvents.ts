@@ -13,8 +13,8 @@ export interface StockChangedEvent {
   productId: string;
 }
 
-export function stockLog(store: EventLogStore, logger: Logger): EventLog<StockChangedEvent> {
-  return createEventLog<StockChangedEvent>({ store, stream: STOCK_STREAM, logger });
+export function stockLog(store: EventLogStore, logger: Logger, retentionMs?: number): EventLog<StockChangedEvent> {
+  return createEventLog<StockChangedEvent>({ store, stream: STOCK_STREAM, logger, ...(retentionMs !== undefined ? { retentionMs } : {}) });
 }
 
 /** The log gets one event per `stock.changed` the outbox relay publishes (every stock movement). */

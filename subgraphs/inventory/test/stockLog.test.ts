@@ -16,6 +16,8 @@ import { createInventorySubgraph, type InventorySubgraph } from '../src/server.j
 const SET_STOCK = 'mutation($p: ID!, $q: Int!) { setStock(productId: $p, quantity: $q) { id } }';
 const STOCK = 'subscription($p: [ID!], $after: String) { stockChanged(productIds: $p, after: $after) { id stock { available } } }';
 
+// A deployment's own window instead of the default 24 hours.
+const RETENTION_MS = 60 * 60 * 1000;
 let config: InventoryConfig;
 let pool: pg.Pool;
 let kv: KeyValueStore;
@@ -40,7 +42,7 @@ function unreliable(inner: EventBus): EventBus {
 }
 
 async function start(): Promise<void> {
-  subgraph = await createInventorySubgraph(config, { bus: unreliable(bus), kv });
+  subgraph = await createInventorySubgraph(config, { bus: unreliable(bus), kv, eventRetentionMs: RETENTION_MS });
   ({ url } = await subgraph.listen(0, '127.0.0.1'));
   callAsRouter(url, 'inventory');
 }
@@ -115,5 +117,12 @@ describe('stock event log fed from the outbox', () => {
     await until(async () => resumed.received.length >= 2, 'a live event after it');
     expect(resumed.received.map((r) => r.available)).toEqual([2, 3]);
     expect(resumed.received[0]!.eventId > last.eventId).toBe(true);
+  });
+
+  it('keeps events for the window the deployment chose, and says so to an older `after`', async () => {
+    const twoHoursAgo = `${String(Date.now() - 2 * RETENTION_MS).padStart(15, '0')}-0000000000`;
+    const stale = await subscribe({ p: ['lamp'], after: twoHoursAgo });
+    await until(async () => stale.state.error !== null, 'the refusal');
+    expect((stale.state.error as any)[0].extensions).toMatchObject({ code: 'EVENTS_EXPIRED', retentionSeconds: 3600 });
   });
 });

@@ -38,7 +38,7 @@ export interface OrdersSubgraphOptions extends SubgraphDeps {
  * carries status-change events to subscribers on every replica.
  */
 export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgraphOptions = {}): Promise<OrdersSubgraph> {
-  const { catalog, storefront, inventory, ...deps } = options;
+  const { catalog, storefront, inventory, eventRetentionMs, ...deps } = options;
   if ((!config.routerUrl && !storefront) || (!config.inventoryUrl && !inventory)) {
     throw new Error('createOrdersSubgraph needs config.routerUrl and config.inventoryUrl (buildOrdersConfig sets them)');
   }
@@ -52,7 +52,7 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
     async wire({ db, background, bus, kv, logger, worker, wakeRelay, serviceCredentials }) {
       // Subscribers hear of status changes from the event log, which the outbox feeds: every
       // committed transition's `order.status_changed`, even one whose publishing a crash delayed.
-      const statusLog = orderStatusLog(kv, logger);
+      const statusLog = orderStatusLog(kv, logger, eventRetentionMs);
       worker(await feedStatusLog(bus, statusLog));
       const repositoryOn = (pool: typeof db) => wakingRelay(createOrdersRepository(pool), wakeRelay);
       const repository = repositoryOn(db);

@@ -16,8 +16,8 @@ export interface OrderStatusEvent {
   status: OrderStatus;
 }
 
-export function orderStatusLog(store: EventLogStore, logger: Logger): EventLog<OrderStatusEvent> {
-  return createEventLog<OrderStatusEvent>({ store, stream: ORDER_STATUS_STREAM, logger });
+export function orderStatusLog(store: EventLogStore, logger: Logger, retentionMs?: number): EventLog<OrderStatusEvent> {
+  return createEventLog<OrderStatusEvent>({ store, stream: ORDER_STATUS_STREAM, logger, ...(retentionMs !== undefined ? { retentionMs } : {}) });
 }
 
 /** `order.status_changed` as docs/events.md defines it; what the log keeps of it. */
