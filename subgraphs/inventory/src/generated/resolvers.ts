@@ -148,7 +148,7 @@ export type Stock = {
   available: Scalars['Int']['output'];
   /** Units physically in the warehouses, reserved or not. */
   onHand: Scalars['Int']['output'];
-  /** Units held for orders that are not yet fulfilled. */
+  /** Units held for orders that are not yet fulfilled, and for carts being checked out (`holdCart`). */
   reserved: Scalars['Int']['output'];
   /** The same figures per warehouse, ordered by warehouse name; empty when never stocked. */
   warehouses: Array<WarehouseStock>;
@@ -216,7 +216,7 @@ export type WarehouseStock = {
   available: Scalars['Int']['output'];
   /** Units physically in this warehouse, reserved or not. */
   onHand: Scalars['Int']['output'];
-  /** Units in this warehouse held for orders that are not yet fulfilled. */
+  /** Units in this warehouse held for orders that are not yet fulfilled, and for carts being checked out. */
   reserved: Scalars['Int']['output'];
   /** The warehouse's name, lower-case (e.g. "main"). */
   warehouse: Scalars['String']['output'];
