@@ -59,7 +59,7 @@ export interface CheckoutStack {
  * in-process bus), with stand-ins over HTTP for the router and the products subgraph.
  */
 export async function startCheckoutStack(
-  options: { prices?: Record<string, string>; reservationTtlSeconds?: number; reservationSweepMs?: number } = {},
+  options: { prices?: Record<string, string>; reservationTtlSeconds?: number; reservationSweepMs?: number; clock?: () => Date } = {},
 ): Promise<CheckoutStack> {
   const bus = createMemoryBus();
   const events: EventEnvelope[] = [];
@@ -93,7 +93,7 @@ export async function startCheckoutStack(
     },
     buildInventoryConfig,
   );
-  const inventorySubgraph = await createInventorySubgraph(inventoryConfig, { bus, kv });
+  const inventorySubgraph = await createInventorySubgraph(inventoryConfig, { bus, kv, ...(options.clock ? { clock: options.clock } : {}) });
   const inventoryUrl = (await inventorySubgraph.listen(0, '127.0.0.1')).url;
   callAsRouter(inventoryUrl, 'inventory');
   const orders = await startOrders({ productsUrl: products.url, routerUrl: router.url, inventoryUrl, bus, kv });

@@ -22,7 +22,8 @@ export interface ReserveRequest {
   userId: string;
   /** Distinct products, quantities above zero. */
   items: readonly ReservationItem[];
-  ttlSeconds: number;
+  /** When the reservation lapses unless paid for (the service's clock plus its time to live). */
+  expiresAt: Date;
   /** The cart whose active hold (holdCart) the order takes over: its units count as free for this reservation. */
   cartId?: string | null;
 }
@@ -198,7 +199,7 @@ export function createReservationRepository(db: Db) {
               order_id: request.orderId,
               user_id: request.userId,
               status: 'ACTIVE',
-              expires_at: sql<Date>`now() + make_interval(secs => ${request.ttlSeconds})`,
+              expires_at: request.expiresAt,
             })
             .onConflict((oc) => oc.column('order_id').doNothing())
             .returningAll()
@@ -228,7 +229,7 @@ export function createReservationRepository(db: Db) {
             .updateTable('stock_reservations')
             .set({
               status: 'ACTIVE',
-              expires_at: sql<Date>`now() + make_interval(secs => ${request.ttlSeconds})`,
+              expires_at: request.expiresAt,
               updated_at: sql<Date>`now()`,
             })
             .where('order_id', '=', request.orderId)
@@ -295,13 +296,13 @@ export function createReservationRepository(db: Db) {
      * Expires one active reservation whose time is up, if any. `SKIP LOCKED` lets several
      * replicas sweep at once, each taking reservations the others are not working on.
      */
-    expireNext(): Promise<(SettleResult & { orderId: string }) | null> {
+    expireNext(now: Date): Promise<(SettleResult & { orderId: string }) | null> {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .selectFrom('stock_reservations')
           .selectAll()
           .where('status', '=', 'ACTIVE')
-          .where('expires_at', '<=', sql<Date>`now()`)
+          .where('expires_at', '<=', now)
           .orderBy('expires_at')
           .limit(1)
           .forUpdate()

@@ -42,6 +42,8 @@ export interface ReservationService {
 export function createReservationService(deps: {
   repository: ReservationRepository;
   defaultTtlSeconds: number;
+  /** The time reservations are made and expired by (the sweeper's too). */
+  clock: () => Date;
   /** Called after a commit that moved the stock of these products. */
   onStockChanged: (productIds: string[]) => void;
 }): ReservationService {
@@ -66,7 +68,7 @@ export function createReservationService(deps: {
       }
       const cartId = args.cartId ?? null;
       if (cartId !== null && !CART_ID.test(cartId)) throw badUserInput('cartId must be 1 to 64 letters, digits, "_" or "-"', 'cartId');
-      const result = await repository.reserve({ orderId, userId: caller.userId, items, ttlSeconds, cartId });
+      const result = await repository.reserve({ orderId, userId: caller.userId, items, expiresAt: new Date(deps.clock().getTime() + ttlSeconds * 1000), cartId });
       switch (result.outcome) {
         case 'reserved':
           changed(ctx, result.changedProductIds);

@@ -40,7 +40,7 @@ export const SERVICE_CALLERS = {
  * on the background pool; `kv` carries stock-change events to subscribers on every replica.
  */
 export function createInventorySubgraph(config: InventoryConfig, options: SubgraphDeps = {}): Promise<InventorySubgraph> {
-  // Cart holds are made and expired by `clock` (tests move it instead of waiting).
+  // Reservations and cart holds are made and expired by `clock` (tests move it instead of waiting).
   const { clock = () => new Date(), eventRetentionMs, ...deps } = options;
   if (!(config.reservationTtlSeconds > 0) || !(config.reservationSweepMs > 0)) {
     throw new Error('inventory needs reservationTtlSeconds and reservationSweepMs (buildInventoryConfig sets them)');
@@ -64,6 +64,7 @@ export function createInventorySubgraph(config: InventoryConfig, options: Subgra
       const reservations = createReservationService({
         repository: createReservationRepository(db),
         defaultTtlSeconds: config.reservationTtlSeconds,
+        clock,
         onStockChanged,
       });
       const holds = createHoldService({ repository: createHoldRepository(db), clock, onStockChanged });

@@ -18,7 +18,7 @@ export interface ReservationSweeper {
 export function startReservationSweeper(deps: {
   repository: ReservationRepository;
   holds: HoldRepository;
-  /** The time holds are judged by: the one they were made with (tests move it). */
+  /** The time reservations and holds are judged by: the one they were made with (tests move it). */
   clock: () => Date;
   intervalMs: number;
   logger: Logger;
@@ -33,15 +33,15 @@ export function startReservationSweeper(deps: {
 
   const sweepOnce = async (): Promise<number> => {
     let expired = 0;
+    const now = deps.clock();
     while (!stopped) {
-      const result = await deps.repository.expireNext();
+      const result = await deps.repository.expireNext(now);
       if (!result) break;
       expired += 1;
       logger.info('reservation expired', { orderId: result.orderId });
       deps.onStockChanged(result.changedProductIds);
     }
     // Holds lapse before warnings are looked at: a hold past its time gets no warning.
-    const now = deps.clock();
     while (!stopped) {
       const result = await deps.holds.expireNext(now);
       if (!result) break;
