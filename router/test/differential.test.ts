@@ -57,6 +57,7 @@ const same: Array<[string, string, Record<string, unknown>?]> = [
   ['@requires without and with field arguments, aliases', '{ books { id t: title heavy eu: shippingCost(zone: "EU") us: shippingCost(zone: "US") } }'],
   ['one entity spanning four subgraphs, reached by its second key; a @shareable value type', `{ book(isbn: "isbn-1") {
     title price { amount currency } stock heavy reviews { stars } author { name } } }`],
+  ['two paths to the same entities, completed by the same operation', '{ media { id ... on Book { stock } } book(isbn: "isbn-2") { title stock } }'],
   ['a compound key', '{ books { title stockings { count warehouse { region code name } } } }'],
   ['@provides: the author name comes with the review', '{ topReviews(first: 2) { stars body author { id name } } }'],
   ['from the @interfaceObject side: the implementation type comes from the owner', '{ topReviews(first: 3) { id media { __typename id title ... on Film { minutes } } } }'],
@@ -97,6 +98,22 @@ describe('the router executor answers like stock @apollo/gateway', () => {
       { message: 'Stock ledger of book "b3" not found', path: ['books', 2, 'stock'], code: 'NOT_FOUND', serviceName: 'inventory' },
     ]);
     expect(ours.data.books.map((b: any) => b.stock)).toEqual([5, 0, null]);
+  });
+});
+
+describe('fewer subgraph calls than the plan has fetches', () => {
+  it('fetches of one operation that start together share one request, each entity in it once', async () => {
+    // The plan completes media.@ and book with two inventory fetches of the same operation, side
+    // by side: stock sends both (four representations), the router one (three).
+    const { supergraphSdl } = composeSupergraph(names.map((name) => ({ name, url: urls[name]!, typeDefs: fixtureSdls[name] })));
+    const calls: string[] = [];
+    const counting: Router = createRouter({ supergraphSdl, logger, onSubgraphFetch: (event) => calls.push(event.service) });
+    stops.push(() => counting.stop());
+    const query = '{ media { id ... on Book { stock } } book(isbn: "isbn-2") { title stock } }';
+    const [ours, stock] = [await graphql((await counting.listen(0, '127.0.0.1')).url, query), await graphql(up.stock, query)];
+    expect(ours.data).toEqual(stock.data);
+    expect(normalized(ours)).toEqual(normalized(stock));
+    expect(calls.filter((service) => service === 'inventory')).toHaveLength(1);
   });
 });
 

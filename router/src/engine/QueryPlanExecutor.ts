@@ -63,6 +63,18 @@ interface Run {
   earlier: readonly Run[];
   cachePolicy: CachePolicy;
   headers: Record<string, string> | undefined;
+  /** Entity fetches waiting to be sent, by subgraph, operation and variables (see `batchFor`). */
+  batches: Map<string, EntityBatch>;
+}
+
+/** One `_entities` request in the making, shared by the fetches that add representations to it. */
+interface EntityBatch {
+  /** How many fetches send their representations in it. */
+  parts: number;
+  readonly size: number;
+  /** Adds a representation (once); returns its position in the request. */
+  add(text: string): number;
+  outcome: Promise<FetchOutcome>;
 }
 
 /** Runs `emit` once, however many times it is called. */
@@ -89,7 +101,7 @@ export class QueryPlanExecutor {
 
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
-    const run: Run = { input, root, errors: [], nulled: [], earlier: [], cachePolicy: new CachePolicy(), headers: undefined };
+    const run: Run = { input, root, errors: [], nulled: [], earlier: [], cachePolicy: new CachePolicy(), headers: undefined, batches: new Map() };
     const { sink } = input;
     // A plan whose @defer is switched off by `if:` has no DeferStep: the whole answer is the primary part.
     const primary = sink ? once((subselection) => sink.primary(partOf(run), subselection)) : undefined;
@@ -179,57 +191,102 @@ export class QueryPlanExecutor {
       return;
     }
 
-    // Entity fetch: one representation per distinct entity, answered in order.
-    const texts: string[] = [];
-    const owners: number[][] = [];
-    const indexOf = new Map<string, number>();
+    // Entity fetch: one representation per distinct entity, answered in order. `slots[i]`: the
+    // position of entity i's representation in the request (-1: it has none).
+    const batch = this.batchFor(run, client, step, variables);
+    const slots = new Int32Array(entities.length);
+    let represented = 0;
     for (let i = 0; i < entities.length; i++) {
       const text = this.representation(step, entities[i]!, step.requires);
-      if (text === null) continue;
-      let index = indexOf.get(text);
-      if (index === undefined) {
-        index = texts.length;
-        indexOf.set(text, index);
-        texts.push(text);
-        owners.push([i]);
-      } else owners[index]!.push(i);
+      slots[i] = text === null ? -1 : batch.add(text);
+      if (text !== null) represented += 1;
     }
-    if (texts.length === 0) return;
-    const body = `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`;
-    const outcome = await this.send(run, client, step, body);
+    if (represented === 0) return;
+    const outcome = await batch.outcome;
     let paths: ResponsePath[] | undefined;
     const pathOf = (entity: number): ResponsePath => (paths ??= pathsAt(run.root, cursor.path))[entity] ?? [];
+    const each = (visit: (entity: number) => void, slot?: number) => {
+      for (let i = 0; i < entities.length; i++) if (slots[i]! >= 0 && (slot === undefined || slots[i] === slot)) visit(i);
+    };
 
     if (outcome.kind === 'unavailable') {
-      for (const group of owners) {
-        for (const i of group) {
-          for (const name of servedBy(step, entities[i]!)) run.errors.push(unavailable(outcome.message, step.service, [...pathOf(i), name]));
-        }
-      }
+      each((i) => {
+        for (const name of servedBy(step, entities[i]!)) run.errors.push(unavailable(outcome.message, step.service, [...pathOf(i), name]));
+      });
       return;
     }
     const errors = outcome.kind === 'refused' ? outcome.errors : (outcome.errors ?? []);
     for (const error of errors) {
       const errorPath = error.path;
       if (errorPath && typeof errorPath[1] === 'number') {
-        for (const i of owners[errorPath[1]] ?? [-1]) run.errors.push(downstreamError(error, step.service, [...(i < 0 ? [] : pathOf(i)), ...errorPath.slice(2)]));
+        let reported = false;
+        each((i) => {
+          reported = true;
+          run.errors.push(downstreamError(error, step.service, [...pathOf(i), ...errorPath.slice(2)]));
+        }, errorPath[1]);
+        // Another fetch's representation (sent in the same request): its own part reports it.
+        if (!reported && batch.parts === 1) run.errors.push(downstreamError(error, step.service, errorPath.slice(2)));
       } else run.errors.push(downstreamError(error, step.service, errorPath ? [...cursor.path, ...errorPath] : undefined));
     }
-    if (errors.some((error) => !error.path)) {
-      for (const group of owners) for (const i of group) for (const name of servedBy(step, entities[i]!)) run.nulled.push([...pathOf(i), name]);
-    }
+    if (errors.some((error) => !error.path)) each((i) => { for (const name of servedBy(step, entities[i]!)) run.nulled.push([...pathOf(i), name]); });
     if (outcome.kind === 'refused' || !outcome.data) return;
     const received = outcome.data._entities;
     if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-    if (received.length !== texts.length) throw new Error(`Expected "data._entities" to contain ${texts.length} elements`);
-    for (let r = 0; r < received.length; r++) {
-      const entity = received[r] as DataObject | null;
+    if (received.length !== batch.size) throw new Error(`Expected "data._entities" to contain ${batch.size} elements`);
+    const rewritten = step.outputRewrites?.length ? new Uint8Array(received.length) : undefined;
+    for (let i = 0; i < entities.length; i++) {
+      const slot = slots[i]!;
+      if (slot < 0) continue;
+      const entity = received[slot] as DataObject | null;
       if (!entity || typeof entity !== 'object') continue;
-      const group = owners[r]!;
-      if (!entity.__typename) entity.__typename = entities[group[0]!]!.__typename;
-      applyRewrites(this.types, step.outputRewrites, entity);
-      for (const i of group) deepMerge(entities[i]!, entity);
+      if (!entity.__typename) entity.__typename = entities[i]!.__typename;
+      if (rewritten && !rewritten[slot]) {
+        rewritten[slot] = 1;
+        applyRewrites(this.types, step.outputRewrites, entity);
+      }
+      deepMerge(entities[i]!, entity);
     }
+  }
+
+  /**
+   * The request an entity fetch's representations go into. Fetches of the same operation
+   * (same subgraph, same selection, same variables) that start together (the branches of a
+   * Parallel, or Sequences whose previous fetches were answered together) share one request,
+   * each distinct representation once, sent once every such fetch has added its own.
+   */
+  private batchFor(run: Run, client: SubgraphClient, step: FetchStep, variables: string): EntityBatch {
+    const shared = step.mergeable && !step.outputRewrites?.length;
+    const key = `${step.service}\n${step.bodyHead}\n${variables}`;
+    const pending = shared ? run.batches.get(key) : undefined;
+    if (pending) {
+      pending.parts += 1;
+      return pending;
+    }
+    const texts: string[] = [];
+    const indexOf = new Map<string, number>();
+    const batch: EntityBatch = {
+      parts: 1,
+      get size() {
+        return texts.length;
+      },
+      add(text) {
+        let index = indexOf.get(text);
+        if (index === undefined) {
+          index = texts.length;
+          indexOf.set(text, index);
+          texts.push(text);
+        }
+        return index;
+      },
+      outcome: new Promise<FetchOutcome>((resolve) => {
+        process.nextTick(() => {
+          if (shared) run.batches.delete(key);
+          resolve(this.send(run, client, step, `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`));
+        });
+      }),
+    };
+    if (shared) run.batches.set(key, batch);
+    return batch;
   }
 
   /** The JSON of an entity's representation, or null when it has none. */
