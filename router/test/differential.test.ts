@@ -107,7 +107,7 @@ describe('fewer subgraph calls than the plan has fetches', () => {
     // by side: stock sends both (four representations), the router one (three).
     const { supergraphSdl } = composeSupergraph(names.map((name) => ({ name, url: urls[name]!, typeDefs: fixtureSdls[name] })));
     const calls: string[] = [];
-    const counting: Router = createRouter({ supergraphSdl, logger, onSubgraphFetch: (event) => calls.push(event.service) });
+    const counting: Router = createRouter({ serviceKey: await testRouterKey(), supergraphSdl, logger, onSubgraphFetch: (event) => calls.push(event.service) });
     stops.push(() => counting.stop());
     const query = '{ media { id ... on Book { stock } } book(isbn: "isbn-2") { title stock } }';
     const [ours, stock] = [await graphql((await counting.listen(0, '127.0.0.1')).url, query), await graphql(up.stock, query)];

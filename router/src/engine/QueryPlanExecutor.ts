@@ -302,7 +302,7 @@ export class QueryPlanExecutor {
   private async send(run: Run, client: SubgraphClient, step: FetchStep, body: string): Promise<FetchOutcome> {
     const { context } = run.input;
     run.headers ??= subgraphRequestHeaders(context);
-    const outcome = await client.fetch(body, run.headers, step.mergeable ? forwardedIdentity(context) : null);
+    const outcome = await client.fetch(body, run.headers, step.mergeable ? { identity: forwardedIdentity(context), hint: step.answers } : null);
     run.cachePolicy.restrict(outcome.kind === 'response' ? outcome.cacheControl : undefined);
     return outcome;
   }

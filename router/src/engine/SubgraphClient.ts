@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { SpanKind, withSpan, withTraceContext } from '@shop/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
+import { answersEveryone } from './cachePolicy.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './CircuitBreaker.js';
 
 export interface SubgraphFetchEvent {
@@ -35,6 +36,14 @@ export interface SubgraphClientOptions {
   credentials?: (service: string) => Promise<Record<string, string>>;
 }
 
+/** How a query may share a call with identical ones in flight (see `SubgraphClient.fetch`). */
+export interface Sharing {
+  /** Whose request it is: the identity the router forwards. */
+  identity: string;
+  /** Whether the subgraph's last answer to this operation was `public`; kept up to date here. */
+  hint: { public: boolean };
+}
+
 type Raw =
   | { kind: 'body'; status: number; text: string; cacheControl: string | undefined }
   | { kind: 'unavailable'; message: string };
@@ -49,6 +58,8 @@ export class SubgraphClient {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly inFlight = new Map<string, Promise<Raw>>();
+  /** Calls in flight whose answers may go to any caller, by request body. */
+  private readonly publicInFlight = new Map<string, Promise<Raw>>();
 
   constructor(
     readonly name: string,
@@ -66,26 +77,46 @@ export class SubgraphClient {
   }
 
   /**
-   * Sends one GraphQL request. `mergeKey` (the forwarded identity, for queries only) lets an
-   * identical request already in flight answer this one too; null sends it on its own.
+   * Sends one GraphQL request. With `sharing` (queries only), an identical request of the same
+   * caller already in flight answers this one too. So does one of another caller, while this
+   * operation's answers are `public` (the subgraph's word that they are the same for every
+   * caller, as a shared HTTP cache reads it): if that answer turns out not to be public, this
+   * request is sent on its own. Nothing is kept once the answer is in.
    */
-  async fetch(body: string, headers: Record<string, string>, mergeKey: string | null): Promise<FetchOutcome> {
-    let raw: Raw;
-    if (mergeKey === null) raw = await this.send(body, headers);
-    else {
-      const key = `${mergeKey}\n${body}`;
-      let pending = this.inFlight.get(key);
-      if (!pending) {
-        pending = this.send(body, headers).finally(() => this.inFlight.delete(key));
-        this.inFlight.set(key, pending);
-      }
-      raw = await pending;
-    }
-    return this.outcome(raw);
+  async fetch(body: string, headers: Record<string, string>, sharing: Sharing | null): Promise<FetchOutcome> {
+    return this.outcome(sharing === null ? await this.send(body, headers) : await this.shared(body, headers, sharing));
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private async shared(body: string, headers: Record<string, string>, sharing: Sharing): Promise<Raw> {
+    const another = sharing.hint.public && !this.inFlight.has(`${sharing.identity}\n${body}`) ? this.publicInFlight.get(body) : undefined;
+    if (another) {
+      const raw = await another;
+      if (isPublic(raw)) return raw;
+    }
+    return this.own(body, headers, sharing);
+  }
+
+  /** The caller's own call (or the identical one of theirs already in flight). */
+  private own(body: string, headers: Record<string, string>, sharing: Sharing): Promise<Raw> {
+    const key = `${sharing.identity}\n${body}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const call: Promise<Raw> = this.send(body, headers)
+      .then((raw) => {
+        sharing.hint.public = isPublic(raw);
+        return raw;
+      })
+      .finally(() => {
+        this.inFlight.delete(key);
+        if (this.publicInFlight.get(body) === call) this.publicInFlight.delete(body);
+      });
+    this.inFlight.set(key, call);
+    if (sharing.hint.public && !this.publicInFlight.has(body)) this.publicInFlight.set(body, call);
+    return call;
   }
 
   /** One subgraph fetch, a client span in the request's trace (its `traceparent` goes along). */
@@ -157,6 +188,12 @@ export class SubgraphClient {
     const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
     return [{ message: `Subgraph "${this.name}" answered HTTP ${status}`, extensions: { code } }];
   }
+}
+
+/** An answer any caller may be given: `public` by its `cache-control`, and no errors in it. */
+function isPublic(raw: Raw): boolean {
+  // Apollo Server sends no cache-control with errors; the text check guards other servers.
+  return raw.kind === 'body' && raw.status >= 200 && raw.status < 300 && answersEveryone(raw.cacheControl) && !raw.text.includes('"errors"');
 }
 
 /**

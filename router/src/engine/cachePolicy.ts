@@ -1,5 +1,11 @@
 const CACHEABLE = /^\s*max-age=(\d+)\s*,\s*(public|private)\s*$/i;
 
+/** Whether a subgraph's `cache-control` says any caller may be given this answer (`public`, max-age > 0). */
+export function answersEveryone(header: string | undefined): boolean {
+  const match = header === undefined ? null : CACHEABLE.exec(header);
+  return !!match && Number(match[1]) > 0 && match[2]!.toLowerCase() === 'public';
+}
+
 /**
  * The response's cache policy, from the `cache-control` headers subgraphs compute out of their
  * `@cacheControl` hints (Apollo Server's format: `max-age=60, public`). The strictest wins: the

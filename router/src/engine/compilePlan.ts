@@ -58,6 +58,8 @@ export interface FetchStep {
   operationName: string | undefined;
   /** Only queries are merged with identical in-flight requests. */
   mergeable: boolean;
+  /** Whether the subgraph's last answer to this fetch was `public` (see SubgraphClient's Sharing). */
+  answers: { public: boolean };
   variableUsages: readonly string[];
   /** Present on entity fetches: what each representation is built from. */
   requires: readonly QueryPlanSelectionNode[] | undefined;
@@ -112,6 +114,7 @@ export function compileFetch(node: FetchNode): FetchStep {
     operation: node.operation,
     operationName: node.operationName,
     mergeable: node.operationKind === 'query',
+    answers: { public: false },
     variableUsages: node.variableUsages ?? [],
     requires: node.requires,
     encodeRepresentation: node.requires && !node.inputRewrites?.length ? compileRepresentation(node.requires) : null,
