@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, testRouterKey, type GraphQLResponse } from '@shop/testing';
-import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { logger } from './fixtures.js';
+import { graphql, type GraphQLResponse } from '@shop/testing';
+import { composeSupergraph } from '../src/index.js';
 import { chainSdls, chainSubgraphs, salesOracle, salesSdl, startLaxSales, type ChainName } from './semanticsFixtures.js';
-import { startStockGateway } from './stockGateway.js';
+import { startRouterAndStock } from './stockGateway.js';
 
 // Federation semantics held to the GraphQL spec (graphql-js is the reference where it can
 // answer), on fixture subgraphs: the stock gateway is shown where it differs.
@@ -22,12 +21,9 @@ beforeAll(async () => {
     ...names.map((name, i) => ({ name, url: listening[i]!.url, typeDefs: chainSdls[name] })),
     { name: 'sales', url: sales.url, typeDefs: salesSdl },
   ]);
-  const routerKey = await testRouterKey();
-  const router: Router = createRouter({ supergraphSdl, logger, serviceKey: routerKey });
-  ours = (await router.listen(0, '127.0.0.1')).url;
-  const gateway = await startStockGateway(supergraphSdl, routerKey);
-  stock = gateway.url;
-  stops.push(() => router.stop(), () => gateway.stop());
+  const pair = await startRouterAndStock(supergraphSdl);
+  ({ ours, stock } = pair);
+  stops.push(() => pair.stop());
 });
 
 afterAll(async () => {

@@ -2,6 +2,9 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createServiceCredentials, ROUTER_SERVICE, type KeyRing } from '@shop/subgraph-kit';
+import { testRouterKey } from '@shop/testing';
+import { createRouter } from '../src/index.js';
+import { logger } from './fixtures.js';
 
 type Context = { authorization?: string };
 
@@ -30,4 +33,20 @@ export async function startStockGateway(supergraphSdl: string, routerKey: KeyRin
     context: async ({ req }) => (req.headers.authorization ? { authorization: req.headers.authorization } : {}),
   });
   return { url, stop: () => server.stop() };
+}
+
+/** The router and a stock gateway over one supergraph, both signing as the router: the pair a semantics test compares. */
+export async function startRouterAndStock(supergraphSdl: string): Promise<{ ours: string; stock: string; stop(): Promise<void> }> {
+  const routerKey = await testRouterKey();
+  const router = createRouter({ supergraphSdl, logger, serviceKey: routerKey });
+  const ours = (await router.listen(0, '127.0.0.1')).url;
+  const gateway = await startStockGateway(supergraphSdl, routerKey);
+  return {
+    ours,
+    stock: gateway.url,
+    stop: async () => {
+      await router.stop();
+      await gateway.stop();
+    },
+  };
 }

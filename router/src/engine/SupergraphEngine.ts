@@ -20,6 +20,7 @@ import type { RouterContext } from '../context.js';
 import type { CachePolicy } from './cachePolicy.js';
 import { compileFetch, compilePlan, type FetchStep, type Step } from './compilePlan.js';
 import { pathsAt, TypeConditions, type DataObject } from './entityData.js';
+import { RequiresVariants } from './requiresVariants.js';
 import { hasDefer, mergeDelivered, typeAtPath, valueAt } from './incremental.js';
 import { QueryPlanExecutor, type Execution, type IncrementalSink, type Part } from './QueryPlanExecutor.js';
 import { conditionVariables, SelectionShape, ShapeContext } from './selections.js';
@@ -65,6 +66,7 @@ export class SupergraphEngine {
   readonly supergraphSchema: GraphQLSchema;
   private readonly federationApiSchema: Schema;
   private readonly planner: QueryPlanner;
+  private readonly requiresVariants: RequiresVariants;
   private readonly executor: QueryPlanExecutor;
   private readonly prepared: LRUCache<string, PreparedOperation | GraphQLError>;
 
@@ -78,6 +80,7 @@ export class SupergraphEngine {
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
     this.federationApiSchema = supergraph.apiSchema();
     this.planner = new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
+    this.requiresVariants = new RequiresVariants(supergraph);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.executor = new QueryPlanExecutor(clients, new TypeConditions(this.supergraphSchema));
     this.prepared = new LRUCache({ max: cacheSize });
@@ -232,8 +235,8 @@ export class SupergraphEngine {
     let primary: FetchStep | undefined;
     if (node?.kind === 'Subscription') {
       primary = compileFetch(node.primary);
-      step = node.rest ? compilePlan(node.rest) : undefined;
-    } else if (node) step = compilePlan(node);
+      step = node.rest ? compilePlan(this.requiresVariants.rewrite(node.rest)) : undefined;
+    } else if (node) step = compilePlan(this.requiresVariants.rewrite(node));
     return {
       operation,
       operationType: operation.operation,
