@@ -365,13 +365,13 @@ describe('checkout', () => {
     });
   });
 
-  it('fails with a masked INTERNAL_SERVER_ERROR while the router is down, writing nothing', async () => {
+  it('fails with SUBGRAPH_UNAVAILABLE naming the router while it is down, writing nothing', async () => {
     stack.router.failing = true;
     try {
       const before = await stack.orders.rowCounts();
       const result = await graphql(stack.orders.url, CHECKOUT, { input: checkoutInput('cart-any') }, { token: alice });
-      expect(errorCodes(result)).toEqual(['INTERNAL_SERVER_ERROR']);
-      expect(result.errors?.[0]?.message).toBe('Internal server error');
+      expect(errorCodes(result)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(result.errors?.[0]?.extensions?.serviceName).toBe('router');
       expect(await stack.orders.rowCounts()).toEqual(before);
     } finally {
       stack.router.failing = false;
@@ -400,13 +400,13 @@ describe('checkout when products or inventory is down', () => {
   it.each([
     ['products', () => ({ productsUrl: deadUrl, routerUrl: router.url, inventoryUrl: deadUrl })],
     ['inventory', () => ({ productsUrl: products.url, routerUrl: router.url, inventoryUrl: deadUrl })],
-  ])('fails with a masked INTERNAL_SERVER_ERROR without %s and writes nothing', async (_name, urls) => {
+  ])('fails with SUBGRAPH_UNAVAILABLE naming %s and writes nothing without it', async (name, urls) => {
     const orders = await startOrders(urls());
     try {
       const cartId = router.addCart('user-carol', [{ productId: 'p-shirt', quantity: 1 }]);
       const result = await graphql(orders.url, CHECKOUT, { input: checkoutInput(cartId) }, { token: await token('user-carol') });
-      expect(errorCodes(result)).toEqual(['INTERNAL_SERVER_ERROR']);
-      expect(result.errors?.[0]?.message).toBe('Internal server error');
+      expect(errorCodes(result)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(result.errors?.[0]?.extensions?.serviceName).toBe(name);
       expect(await orders.rowCounts()).toEqual({ orders: 0, items: 0, history: 0 });
       expect(await orders.outbox()).toEqual([]);
     } finally {

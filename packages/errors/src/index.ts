@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   QUERY_TOO_COMPLEX:
     'The operation exceeds a router limit (depth, aliases or estimated cost); `extensions.limit` names it, `extensions.max` the allowed value.',
   SUBGRAPH_UNAVAILABLE:
-    'A subgraph the operation needs could not be reached (`extensions.serviceName` names it); fields it serves are null. Retry later.',
+    'A subgraph the operation needs, directly or through another subgraph, could not be reached or gave no usable answer (`extensions.serviceName` names it when known); fields it serves are null. Retry later.',
   EVENTS_EXPIRED:
     'A subscription resumed with `after` an event older than the retention window (`extensions.retentionSeconds`): refetch, then subscribe without `after`.',
   SUBSCRIPTION_OVERFLOW:

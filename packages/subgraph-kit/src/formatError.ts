@@ -2,12 +2,14 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError, isErrorCode } from '@shop/errors';
 import type { Logger } from './logger.js';
+import { ServiceUnavailableError } from './serviceClient.js';
 
 const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value/;
 
 /**
- * Coded errors reach the client as they are; anything else (a bug, a driver error) is logged
- * with its stack and replaced by a generic INTERNAL_SERVER_ERROR, so no internals leak.
+ * Coded errors reach the client as they are; a service that did not answer is SUBGRAPH_UNAVAILABLE;
+ * anything else (a bug, a driver error) is logged with its stack and replaced by a generic
+ * INTERNAL_SERVER_ERROR, so no internals leak.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -17,6 +19,13 @@ export function createErrorFormatter(logger: Logger) {
       // `http` sets the response status (Apollo Server's convention); it is not for the client.
       const { http: _http, ...extensions } = original.extensions;
       return { ...base, message: original.message, extensions: { ...extensions, code: original.code } };
+    }
+    if (original instanceof ServiceUnavailableError) {
+      // Expected in operation (a dependency down, stuck or slow), so a warning, and a code clients retry on.
+      logger.warn('service unavailable', { error: original, path: formatted.path });
+      const { serviceName } = original;
+      const message = `${serviceName ?? 'A service this operation needs'} gave no usable answer; retry later`;
+      return { ...base, message, extensions: { code: 'SUBGRAPH_UNAVAILABLE', ...(serviceName ? { serviceName } : {}) } };
     }
     const code = formatted.extensions?.code;
     // Registered codes (Apollo Server's own for client mistakes among them) pass; anything else is masked.

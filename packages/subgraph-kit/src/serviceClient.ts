@@ -55,22 +55,27 @@ export interface CallServiceOptions {
 
 export interface ServiceUnavailableErrorOptions extends ErrorOptions {
   service?: string;
+  /** The called subgraph's name (its token audience), which clients see as `serviceName`. */
+  serviceName?: string;
   url?: string;
 }
 
 /**
  * The other service gave no usable answer: it did not answer in time, answered HTTP 5xx without
- * data, or sent no GraphQL JSON. Its message names the service and URL for the logs; it is no
- * AppError, so the kit's error formatter shows clients only INTERNAL_SERVER_ERROR.
+ * data, or sent no GraphQL JSON. Its message names the service and URL for the logs; clients see
+ * SUBGRAPH_UNAVAILABLE naming the service (the kit's error formatter), never the URL, as they do
+ * when the router cannot reach a subgraph: the same "retry later" from either hop.
  */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
   readonly service: string | undefined;
+  readonly serviceName: string | undefined;
   readonly url: string | undefined;
 
   constructor(message: string, options: ServiceUnavailableErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.service = options.service;
+    this.serviceName = options.serviceName ?? options.service;
     this.url = options.url;
   }
 }
@@ -90,7 +95,7 @@ async function send<T>(options: CallServiceOptions): Promise<ServiceResponse<T>>
   const { service, url } = options;
   const Unavailable = options.unavailableError ?? ServiceUnavailableError;
   const fail = (reason: string, cause?: unknown): never => {
-    throw new Unavailable(`${service} at ${url} ${reason}`, { service, url, cause });
+    throw new Unavailable(`${service} at ${url} ${reason}`, { service, serviceName: options.as?.audience ?? service, url, cause });
   };
 
   const headers = outgoingHeaders(options.forward);

@@ -158,12 +158,18 @@ describe('callService', () => {
     expect((error as Error).name).toBe('DomainUnavailableError');
   });
 
-  it('never reaches a client: the error formatter masks it as INTERNAL_SERVER_ERROR', async () => {
+  it('reaches a client as SUBGRAPH_UNAVAILABLE naming the service, its URL only in the log', async () => {
     const error = await call({ status: 502, body: 'Bad Gateway' }).catch((e: unknown) => e);
     const lines: string[] = [];
     const format = createErrorFormatter(createLogger({ service: 'test', write: (line) => lines.push(line) }));
     const formatted = format({ message: (error as Error).message, path: ['x'] }, error);
-    expect(formatted).toEqual({ message: 'Internal server error', locations: undefined, path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatted).toEqual({
+      message: 'Test service gave no usable answer; retry later',
+      locations: undefined,
+      path: ['x'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'Test service' },
+    });
+    expect(JSON.stringify(formatted)).not.toContain(url);
     expect(lines.join('\n')).toContain(url);
   });
 

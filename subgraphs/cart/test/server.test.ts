@@ -26,14 +26,15 @@ describe('cart subgraph', () => {
     }
   });
 
-  it.each(STORES)('fails with a masked INTERNAL_SERVER_ERROR and writes nothing when products is down (%s)', async (_name, createStore) => {
+  it.each(STORES)('fails with SUBGRAPH_UNAVAILABLE naming products, no address, and writes nothing when products is down (%s)', async (_name, createStore) => {
     const products = await startProductsStandIn({});
     await products.stop();
     const cart = await startCart({ kv: createStore(), productsUrl: products.url });
     try {
       const result = await graphql(cart.url, ADD, { productId: 'p-1', quantity: 1 });
-      expect(errorCodes(result)).toEqual(['INTERNAL_SERVER_ERROR']);
-      expect(result.errors?.[0]?.message).toBe('Internal server error');
+      expect(errorCodes(result)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(result.errors?.[0]?.extensions?.serviceName).toBe('products');
+      expect(JSON.stringify(result.errors)).not.toContain(new URL(products.url).host);
       expect(cart.kv.writes()).toBe(0);
     } finally {
       await cart.stop();

@@ -332,11 +332,12 @@ describe('shipments over HTTP (real PostgreSQL, in-process bus, stand-in router)
     expect(_entities).toEqual([{ id: 'order-fulfilling', shipments: [] }]);
   });
 
-  it('reports an unreachable router as INTERNAL_SERVER_ERROR without details, and writes nothing', async () => {
+  it('reports an unreachable router as SUBGRAPH_UNAVAILABLE without its address, and writes nothing', async () => {
     const lonely = await startShipping({ env: { ROUTER_URL: 'http://127.0.0.1:9/graphql' } });
     try {
       const result = await graphql(lonely.url, CREATE, { orderId: 'order-x', carrier: 'DHL', trackingNumber: 'ABCD1234' }, { token: admin });
-      expect(errorCodes(result)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(errorCodes(result)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(result.errors?.[0]?.extensions?.serviceName).toBe('router');
       expect(JSON.stringify(result.errors)).not.toContain('127.0.0.1');
     } finally {
       await lonely.subgraph.stop();
