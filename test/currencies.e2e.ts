@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRedisStore, type KeyValueStore } from '@shop/kv';
-import { errorCodes, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { errorCodes, eventually, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 13, currencies through the router: admin exchange rates and fixed prices, products priced
@@ -73,6 +73,42 @@ describe('currencies through the router', () => {
     expect(await priceIn(null)).toEqual({ amount: (eurMinor / 100).toFixed(2), currencyCode: 'EUR' });
     const bad = await graphql(sg.url, 'query($id: ID!) { product(id: $id) { price(currency: "yen") { amount } } }', { id: productId });
     expect(field(bad)).toEqual({ code: 'BAD_USER_INPUT', field: 'currency' });
+  });
+
+  it("searches in the shopper's currency: price bounds, facets and range on the amounts price(currency:) answers", async () => {
+    const SEARCH = `query($c: String, $f: SearchFilter) { searchProducts(currency: $c, filter: $f, sort: PRICE_ASC, first: 100) {
+      totalCount nodes { id price(currency: $c) { amount currencyCode } } facets { field values { value count } } priceRange { min { amount currencyCode } max { amount currencyCode } } } }`;
+    const search = async (currency: string, filter: object = {}) => (await graphqlOk(sg.url, SEARCH, { c: currency, f: filter })).searchProducts;
+    const yen = String(toYen(eurMinor));
+    // The rate and the fixed price reached the index as republished products (events).
+    const exact = await eventually(
+      () => search('JPY', { priceMin: yen, priceMax: yen }),
+      (page) => page.nodes.some((node: { id: string }) => node.id === productId),
+    );
+    for (const node of exact.nodes) expect(node.price).toEqual({ amount: yen, currencyCode: 'JPY' });
+    const dollars = await eventually(
+      () => search('USD', { priceMin: '25.00', priceMax: '25.00' }),
+      (page) => page.nodes.some((node: { id: string }) => node.id === productId),
+    );
+    expect(dollars.nodes).toContainEqual({ id: productId, price: { amount: '25.00', currencyCode: 'USD' } });
+
+    const bounded = await search('JPY', { priceMin: '2500', priceMax: '4999' });
+    expect(bounded.totalCount).toBeGreaterThan(0);
+    for (const node of bounded.nodes) {
+      expect(node.price.currencyCode).toBe('JPY');
+      expect(Number(node.price.amount)).toBeGreaterThanOrEqual(2500);
+      expect(Number(node.price.amount)).toBeLessThanOrEqual(4999);
+    }
+    // Facets and the range are in yen, whole units, over every product priced in yen.
+    const all = await search('JPY');
+    const prices = all.facets.find((facet: { field: string }) => facet.field === 'price').values;
+    expect(prices).toContainEqual({ value: '2500-4999', count: bounded.totalCount });
+    for (const { value } of prices) expect(value).toMatch(/^\d+-\d*$/);
+    expect(prices.reduce((total: number, { count }: { count: number }) => total + count, 0)).toBe(all.totalCount);
+    expect(all.priceRange.min.currencyCode).toBe('JPY');
+    expect(all.priceRange.min).toEqual(all.nodes[0].price);
+    expect(field(await graphql(sg.url, SEARCH, { c: 'yen' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'currency' });
+    expect(field(await graphql(sg.url, SEARCH, { c: 'JPY', f: { priceMin: '10.50' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.priceMin' });
   });
 
   it("keeps a signed-in shopper's cart, order and payment in their preferred currency, a guest's in the store's", async () => {

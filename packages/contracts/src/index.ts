@@ -22,6 +22,12 @@ export interface ProductSnapshot {
   priceMinor: number;
   basePriceMinor: number;
   currency: string;
+  /**
+   * The price in effect when the snapshot was taken in every currency the product has one in
+   * (its own, fixed prices, currencies an exchange rate converts to), in minor units by ISO code:
+   * what `Product.price(currency:)` answered then. Absent from producers older than currencies.
+   */
+  prices?: Record<string, number>;
   ratingAverage: number;
   ratingCount: number;
   /** ISO-8601. */

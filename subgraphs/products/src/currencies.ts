@@ -57,8 +57,12 @@ export function createCurrencyService(deps: { repository: ProductRepository; rel
         if (error instanceof MoneyError) throw badUserInput(error.message, 'rate');
         throw error;
       }
-      const document: ExchangeRateDocument = { _id: `${from}:${to}`, from, to, rate, updatedAt: new Date() };
+      const now = new Date();
+      const document: ExchangeRateDocument = { _id: `${from}:${to}`, from, to, rate, updatedAt: now };
       await repository.setExchangeRate(document);
+      // Converted prices changed: search indexes each product's prices in every currency.
+      await repository.announceProductsIn([from, to], () => pendingEvent('product.updated', now));
+      await relay.afterWrite();
       return document;
     },
 

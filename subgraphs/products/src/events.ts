@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductSnapshot } from '@shop/contracts';
 import type { EventEnvelope } from '@shop/events';
-import { effectivePrice } from './pricing.js';
+import { currentPrices, effectivePrice, type ExchangeRates } from './pricing.js';
 import { ratingOf } from './reviews.js';
 import type { CategoryDocument, PendingEvent, ProductDocument, ProductEventType } from './repository.js';
 
@@ -25,6 +25,7 @@ export function pendingEvent(type: ProductEventType, occurredAt: Date): PendingE
 export function productSnapshot(
   product: ProductDocument,
   categories: ReadonlyMap<string, CategoryDocument>,
+  rates: ExchangeRates,
   now: Date,
 ): ProductSnapshot {
   const rating = ratingOf(product);
@@ -43,6 +44,7 @@ export function productSnapshot(
     priceMinor: effectivePrice(product, now).minor,
     basePriceMinor: product.basePrice.minor,
     currency: product.basePrice.currency,
+    prices: Object.fromEntries(currentPrices(product, rates, now).map((price) => [price.currency, price.minor])),
     ratingAverage: rating.average,
     ratingCount: rating.count,
     createdAt: product.createdAt.toISOString(),
@@ -68,12 +70,13 @@ export function toEnvelope(
   event: PendingEvent,
   product: ProductDocument,
   categories: ReadonlyMap<string, CategoryDocument>,
+  rates: ExchangeRates,
   now: Date,
 ): EventEnvelope<ProductChangedData | ProductArchivedData> {
   const data: ProductChangedData | ProductArchivedData =
     event.type === 'product.archived'
       ? { productId: product._id, sku: product.sku, archivedAt: (product.archivedAt ?? event.occurredAt).toISOString() }
-      : { product: productSnapshot(product, categories, now) };
+      : { product: productSnapshot(product, categories, rates, now) };
   return {
     id: event.id,
     type: event.type,

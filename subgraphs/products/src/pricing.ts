@@ -43,6 +43,8 @@ export function variantPrice(
 export interface ExchangeRates {
   /** Units of `to` per unit of `from`: the direct rate, else the inverse of the opposite one; null without either. */
   rate(from: string, to: string): Rate | null;
+  /** Every currency a rate links to `currency`, in either direction. */
+  linkedTo(currency: string): string[];
 }
 
 export function exchangeRates(documents: readonly ExchangeRateDocument[]): ExchangeRates {
@@ -53,6 +55,10 @@ export function exchangeRates(documents: readonly ExchangeRateDocument[]): Excha
       if (direct) return direct;
       const opposite = byPair.get(`${to}:${from}`);
       return opposite ? invertRate(opposite) : null;
+    },
+    linkedTo(currency) {
+      const linked = documents.flatMap((document) => (document.from === currency ? [document.to] : document.to === currency ? [document.from] : []));
+      return [...new Set(linked)];
     },
   };
 }
@@ -72,4 +78,15 @@ export function priceIn(product: Pick<ProductDocument, 'basePrice' | 'discount' 
   const listThere = fixed !== undefined ? money(fixed, currency) : rate ? convert(list, currency, rate) : null;
   if (!listThere) return effective;
   return list.minor === 0 ? listThere : scale(listThere, effective.minor, list.minor);
+}
+
+/**
+ * The product's current price in every currency it has one in: its own, each fixed price, and
+ * each currency a rate converts its own into, by `priceIn` (what `price(currency:)` answers).
+ * Search indexes these, so filters and facets in a shopper's currency use the same amounts.
+ */
+export function currentPrices(product: Pick<ProductDocument, 'basePrice' | 'discount' | 'prices'>, rates: ExchangeRates, now: Date): Money[] {
+  const own = product.basePrice.currency;
+  const currencies = new Set([own, ...Object.keys(product.prices ?? {}), ...rates.linkedTo(own)]);
+  return [...currencies].sort().map((currency) => priceIn(product, currency, rates, now));
 }

@@ -1,6 +1,7 @@
 import type { EventBus } from '@shop/events';
 import type { Logger } from '@shop/subgraph-kit';
 import { toEnvelope } from './events.js';
+import { exchangeRates } from './pricing.js';
 import type { ProductRepository } from './repository.js';
 
 export interface PendingEventRelay {
@@ -36,9 +37,11 @@ export function startPendingEventRelay(options: {
   const publishBatch = async (): Promise<{ products: number; events: number }> => {
     const waiting = await repository.findPendingEvents(batchSize);
     if (waiting.length === 0) return { products: 0, events: 0 };
-    const categories = new Map((await repository.listCategories()).map((category) => [category._id, category]));
+    const [categoryList, rateList] = await Promise.all([repository.listCategories(), repository.listExchangeRates()]);
+    const categories = new Map(categoryList.map((category) => [category._id, category]));
+    const rates = exchangeRates(rateList);
     const now = new Date();
-    const envelopes = waiting.flatMap(({ product, events }) => events.map((event) => toEnvelope(event, product, categories, now)));
+    const envelopes = waiting.flatMap(({ product, events }) => events.map((event) => toEnvelope(event, product, categories, rates, now)));
     await bus.publish(envelopes);
     await repository.removePendingEvents(
       waiting.map(({ product, events }) => ({ productId: product._id, eventIds: events.map((event) => event.id) })),

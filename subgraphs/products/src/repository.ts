@@ -269,6 +269,12 @@ export interface ProductRepository {
   findPendingEvents(limit: number): Promise<ProductWithPendingEvents[]>;
   /** Removes published events (by id) from their products; other pending events stay. */
   removePendingEvents(published: readonly { productId: string; eventIds: readonly string[] }[]): Promise<void>;
+  /**
+   * Records an event (`eventFor` its id) on every listed product whose own currency is one of
+   * `currencies`: their converted prices changed with a rate, and the relay republishes them.
+   * Resolves to how many products it recorded on.
+   */
+  announceProductsIn(currencies: readonly string[], eventFor: (productId: string) => PendingEvent): Promise<number>;
   /** Creates or replaces the rate for its direction (`_id`). */
   setExchangeRate(rate: ExchangeRateDocument): Promise<void>;
   /** Every rate, in `_id` order (a handful: one per currency pair an admin set). */

@@ -1,6 +1,6 @@
 import { formatAmount, money, toOutput } from '@shop/money';
 import { currencyCode, type CurrencyService } from './currencies.js';
-import { basePrice, effectivePrice, isDiscountActive, priceIn, variantPrice } from './pricing.js';
+import { basePrice, currentPrices, effectivePrice, isDiscountActive, priceIn, variantPrice } from './pricing.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { ImageService } from './images/service.js';
 import type { SeoDocument } from './repository.js';
@@ -42,6 +42,7 @@ export function createResolvers(service: ProductService, currencies: CurrencySer
         const currency = currencyCode(args.currency, 'currency');
         return toOutput(priceIn(product, currency, await ctx.loaders.exchangeRates(), ctx.now));
       },
+      currentPrices: async (product, _, ctx) => currentPrices(product, await ctx.loaders.exchangeRates(), ctx.now).map(toOutput),
       prices: (product) => Object.entries(product.prices ?? {}).map(([currency, minor]) => toOutput(money(minor, currency))),
       basePrice: (product) => toOutput(basePrice(product)),
       variants: (product, _, ctx) =>

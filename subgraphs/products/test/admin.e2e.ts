@@ -173,6 +173,7 @@ describe('catalog administration over HTTP', () => {
             priceMinor: 3000,
             basePriceMinor: 4000,
             currency: 'EUR',
+            prices: { EUR: 3000 },
             ratingAverage: 0,
             ratingCount: 0,
             createdAt: created.createdAt,

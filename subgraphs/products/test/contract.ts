@@ -395,6 +395,19 @@ export function describeRepositoryContract(name: string, factory: RepositoryFact
       ]);
     });
 
+    it('announces every listed product in a currency (a rate changed), the archived and others left alone', async () => {
+      await repository.removePendingEvents((await repository.findPendingEvents(100)).map(({ product, events }) => ({ productId: product._id, eventIds: events.map((e) => e.id) })));
+      const eventFor = (productId: string): PendingEvent => ({ ...event('product.updated'), id: `rate-${productId}` });
+      const count = await repository.announceProductsIn(['EUR', 'JPY'], eventFor);
+      expect(await repository.announceProductsIn(['CHF'], eventFor)).toBe(0);
+      const announced = (await repository.findPendingEvents(100)).map(({ product, events }) => [product._id, events.map((e) => e.id)]);
+      expect(announced).toHaveLength(count);
+      // Whichever racer won its SKU is announced too; 2 and 5 are archived.
+      expect(announced).toEqual(expect.arrayContaining([1, 3, 4, 6, 10].map((n) => [pid(n), [`rate-${pid(n)}`]])));
+      expect(announced.map(([id]) => id)).not.toEqual(expect.arrayContaining([pid(2)]));
+      expect(announced.map(([id]) => id)).not.toEqual(expect.arrayContaining([pid(5)]));
+    });
+
     it('sets fixed prices currency by currency, keeping the others', async () => {
       await repository.updateProduct(pid(1), { prices: { USD: 1300 } }, new Date(), event('product.updated'));
       const both = await repository.updateProduct(pid(1), { prices: { JPY: 1900 } }, new Date(), event('product.updated'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyDiscount, effectivePrice, exchangeRates, isDiscountActive, priceIn, variantPrice } from '../src/pricing.js';
+import { applyDiscount, currentPrices, effectivePrice, exchangeRates, isDiscountActive, priceIn, variantPrice } from '../src/pricing.js';
 import type { DiscountDocument } from '../src/repository.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -79,5 +79,11 @@ describe('prices in other currencies', () => {
     expect(priceIn(onSale, 'EUR', rates, NOW)).toEqual(eur(1499));
     expect(priceIn(onSale, 'USD', rates, NOW)).toEqual({ minor: 1875, currency: 'USD' });
     expect(priceIn(onSale, 'JPY', rates, NOW)).toEqual({ minor: 2418, currency: 'JPY' });
+  });
+
+  it('lists the current price in its own currency, each fixed one and each a rate reaches, as priceIn answers (what search indexes)', () => {
+    const onSale = { ...product, discount: percent(2500) };
+    expect(currentPrices(onSale, rates, NOW)).toEqual(['EUR', 'GBP', 'JPY', 'USD'].map((currency) => priceIn(onSale, currency, rates, NOW)));
+    expect(currentPrices({ basePrice: { minor: 500, currency: 'CHF' }, discount: null }, rates, NOW)).toEqual([{ minor: 500, currency: 'CHF' }]);
   });
 });

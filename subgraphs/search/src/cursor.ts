@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SearchConditions, SearchSort, SortKey } from './repository.js';
+import { priceCurrency } from './facets.js';
 import { SORT_SPECS, isSortKeyValue } from './sorting.js';
 
 /**
@@ -19,7 +20,7 @@ interface CursorBody {
 
 export function searchFingerprint(conditions: SearchConditions, sort: SearchSort): string {
   const { terms, categoryId, brand, color, size, price, inStock } = conditions;
-  const canonical = JSON.stringify([sort, terms, categoryId, brand, color, size, price?.minMinor, price?.maxMinor, inStock]);
+  const canonical = JSON.stringify([sort, terms, categoryId, brand, color, size, price?.minMinor, price?.maxMinor, inStock, priceCurrency(conditions)]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
 

@@ -45,6 +45,7 @@ interface ProductNode {
   attributes: { brand: string | null; color: string | null; size: string | null };
   createdAt: string;
   rating?: { average: number; count: number };
+  currentPrices?: MoneyNode[];
   stock?: { available: number } | null;
 }
 
@@ -56,17 +57,18 @@ export const CATEGORIES_QUERY = 'query SearchReindexCategories { categories { id
 
 /**
  * Which optional fields the source serves on `Product`: `rating` (part of the contract but
- * arrives with the reviews feature; until then ratings are 0) and `stock` (only through the
- * router, from inventory).
+ * arrives with the reviews feature; until then ratings are 0), `currentPrices` (the price in
+ * every currency, from products with currencies) and `stock` (only through the router, from
+ * inventory).
  */
 export const PRODUCT_FIELDS_QUERY = 'query SearchReindexProductFields { __type(name: "Product") { fields { name } } }';
 
-export function productsPageQuery(withRating: boolean, withStock = false): string {
+export function productsPageQuery(withRating: boolean, withStock = false, withPrices = false): string {
   return (
     'query SearchReindexPage($first: Int!, $after: String) { products(first: $first, after: $after) { ' +
     'edges { node { id sku name slug description category { id } price { amount currencyCode } ' +
     `basePrice { amount currencyCode } attributes { brand color size } createdAt${withRating ? ' rating { average count }' : ''}` +
-    `${withStock ? ' stock { available }' : ''} } } ` +
+    `${withPrices ? ' currentPrices { amount currencyCode }' : ''}${withStock ? ' stock { available }' : ''} } } ` +
     'pageInfo { hasNextPage endCursor } } }'
   );
 }
@@ -110,7 +112,7 @@ export async function* readProductSnapshots(options: ProductsSourceOptions): Asy
   const fields = await post<{ __type: { fields: { name: string }[] } | null }>(PRODUCT_FIELDS_QUERY);
   const served = new Set(fields.__type?.fields.map((field) => field.name));
   const withStock = served.has('stock');
-  const query = productsPageQuery(served.has('rating'), withStock);
+  const query = productsPageQuery(served.has('rating'), withStock, served.has('currentPrices'));
 
   let after: string | null = null;
   do {
@@ -168,6 +170,9 @@ function snapshotOf(node: ProductNode, categories: ReadonlyMap<string, CategoryN
     priceMinor: minor(node.price, 'price'),
     basePriceMinor: minor(node.basePrice, 'basePrice'),
     currency: node.price.currencyCode,
+    ...(node.currentPrices && {
+      prices: Object.fromEntries(node.currentPrices.map((price, i) => [price.currencyCode, minor(price, `currentPrices[${i}]`)])),
+    }),
     ratingAverage: node.rating?.average ?? 0,
     ratingCount: node.rating?.count ?? 0,
     createdAt: node.createdAt,

@@ -6,8 +6,11 @@
 
 import type { ProductSnapshot } from '@shop/contracts';
 
-/** What the index stores of a product: a `ProductSnapshot` without what search never reads. */
-export type IndexedProduct = Omit<ProductSnapshot, 'slug' | 'archived' | 'updatedAt'>;
+/**
+ * What the index stores of a product: a `ProductSnapshot` without what search never reads, with
+ * its current price in every currency it has one in (always its own: `priceMinor`).
+ */
+export type IndexedProduct = Omit<ProductSnapshot, 'slug' | 'archived' | 'updatedAt' | 'prices'> & { prices: Record<string, number> };
 
 /**
  * A write to the index. Writes are versioned (milliseconds since the epoch, from the event or
@@ -42,7 +45,12 @@ export interface SearchConditions {
   brand?: string;
   color?: string;
   size?: string;
-  /** Inclusive bounds on the current price, in minor units of the catalog currency (EUR). */
+  /**
+   * The ISO 4217 code prices are filtered, faceted, ranged and sorted in (the store's, EUR, when
+   * absent): a product's price in it, never one in another currency.
+   */
+  currency?: string;
+  /** Inclusive bounds on the current price, in minor units of `currency`; products without a price in it never match. */
   price?: { minMinor?: number; maxMinor?: number };
   inStock?: boolean;
 }
@@ -69,7 +77,7 @@ export interface SearchPage {
   totalCount: number;
   /** One entry per facet field, in `FACET_FIELDS` order. */
   facets: FacetCounts[];
-  /** Lowest and highest EUR price of the matches, the price filter left out; null when none. */
+  /** Lowest and highest price in `currency` of the matches, the price filter left out; null when none is priced in it. */
   priceRange: { minMinor: number; maxMinor: number } | null;
 }
 

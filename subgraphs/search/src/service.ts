@@ -1,9 +1,9 @@
 import { badUserInput } from '@shop/errors';
-import { MoneyError, parseAmount, toOutput, type MoneyOutput } from '@shop/money';
+import { isIsoCurrency, MoneyError, parseAmount, toOutput, type MoneyOutput } from '@shop/money';
 import { pageSize } from '@shop/subgraph-kit';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from './cursor.js';
 import type { SearchConditions, SearchRepository, SearchRequest, SearchSort } from './repository.js';
-import { CATALOG_CURRENCY } from './facets.js';
+import { priceCurrency } from './facets.js';
 import { tokenize } from './text.js';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -26,6 +26,7 @@ export interface SearchArgs {
   sort?: SearchSort | null;
   first?: number | null;
   after?: string | null;
+  currency?: string | null;
 }
 
 export interface SearchResultOutput {
@@ -43,7 +44,7 @@ export function createSearchService(repository: SearchRepository) {
     async searchProducts(args: SearchArgs): Promise<SearchResultOutput> {
       const first = pageSize(args.first);
       const sort = args.sort ?? 'RELEVANCE';
-      const conditions = searchConditions(args.query, args.filter ?? {});
+      const conditions = searchConditions(args.query, args.filter ?? {}, args.currency);
       const fingerprint = searchFingerprint(conditions, sort);
       const request: SearchRequest = { ...conditions, sort, first };
       if (args.after !== undefined && args.after !== null) {
@@ -57,7 +58,7 @@ export function createSearchService(repository: SearchRepository) {
 
       const page = await repository.search(request);
       const last = page.hits.at(-1);
-      const money = (minor: number) => toOutput({ minor, currency: CATALOG_CURRENCY });
+      const money = (minor: number) => toOutput({ minor, currency: priceCurrency(conditions) });
       return {
         totalCount: page.totalCount,
         facets: page.facets,
@@ -70,8 +71,12 @@ export function createSearchService(repository: SearchRepository) {
 }
 
 /** Validates the query and the filter into repository terms; text stays text throughout. */
-function searchConditions(query: string | null | undefined, filter: SearchFilterInput): SearchConditions {
+function searchConditions(query: string | null | undefined, filter: SearchFilterInput, currency: string | null | undefined): SearchConditions {
   const conditions: SearchConditions = { terms: null };
+  if (currency !== undefined && currency !== null) {
+    if (!isIsoCurrency(currency)) throw badUserInput(`${JSON.stringify(currency.slice(0, 10))} is not an ISO 4217 currency code`, 'currency');
+    conditions.currency = currency;
+  }
   if (query !== undefined && query !== null && query.trim() !== '') {
     if (query.length > MAX_QUERY_LENGTH) throw badUserInput(`\`query\` must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
     const words = tokenize(query);
@@ -86,8 +91,8 @@ function searchConditions(query: string | null | undefined, filter: SearchFilter
     }
     conditions[field] = value;
   }
-  const minMinor = priceBound(filter.priceMin, 'priceMin');
-  const maxMinor = priceBound(filter.priceMax, 'priceMax');
+  const minMinor = priceBound(filter.priceMin, 'priceMin', priceCurrency(conditions));
+  const maxMinor = priceBound(filter.priceMax, 'priceMax', priceCurrency(conditions));
   if (minMinor !== undefined && maxMinor !== undefined && minMinor > maxMinor) {
     throw badUserInput('`priceMin` must not be greater than `priceMax`', 'filter.priceMin');
   }
@@ -100,10 +105,10 @@ function searchConditions(query: string | null | undefined, filter: SearchFilter
   return conditions;
 }
 
-function priceBound(value: string | null | undefined, name: 'priceMin' | 'priceMax'): number | undefined {
+function priceBound(value: string | null | undefined, name: 'priceMin' | 'priceMax', currency: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   try {
-    return parseAmount(value, CATALOG_CURRENCY);
+    return parseAmount(value, currency);
   } catch (error) {
     if (error instanceof MoneyError) throw badUserInput(`\`${name}\`: ${error.message}`, `filter.${name}`);
     throw error;

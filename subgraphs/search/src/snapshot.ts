@@ -56,6 +56,12 @@ export function toIndexedProduct(value: unknown): { product: IndexedProduct; lis
   const archived = raw.archived ?? false;
   if (typeof archived !== 'boolean') throw new SnapshotError('snapshot.archived is not a boolean');
   const priceMinor = count('priceMinor');
+  const prices = raw.prices ?? {};
+  if (prices === null || typeof prices !== 'object' || Array.isArray(prices)) throw new SnapshotError('snapshot.prices is not an object');
+  for (const [code, minor] of Object.entries(prices)) {
+    if (!/^[A-Z]{3}$/.test(code)) throw new SnapshotError('snapshot.prices has a key that is not an ISO 4217 code');
+    if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) throw new SnapshotError(`snapshot.prices.${code} is not a whole number >= 0`);
+  }
 
   return {
     product: {
@@ -73,6 +79,8 @@ export function toIndexedProduct(value: unknown): { product: IndexedProduct; lis
       priceMinor,
       basePriceMinor: count('basePriceMinor', priceMinor),
       currency,
+      // Its own currency's entry is the current price, whatever else was sent (older producers send no prices).
+      prices: { ...(prices as Record<string, number>), [currency]: priceMinor },
       ratingAverage,
       ratingCount: count('ratingCount', 0),
       createdAt: new Date(instant('createdAt', true)!).toISOString(),

@@ -38,3 +38,12 @@ export function isSortKeyValue(sort: SearchSort, i: number, value: unknown): boo
   if (!spec) return false;
   return spec.field === 'id' ? typeof value === 'string' && value.length > 0 && value.length <= 200 : typeof value === 'number' && Number.isFinite(value);
 }
+
+/**
+ * The sort value of a product without a price in the search's currency: last in either price
+ * order. A plain number (not Elasticsearch's `_last`, whose Long.MAX_VALUE a cursor could not
+ * carry through JSON), so both engines, and cursors, hold the same key.
+ */
+export function missingPrice(order: 'asc' | 'desc'): number {
+  return order === 'asc' ? Number.MAX_SAFE_INTEGER : -1;
+}

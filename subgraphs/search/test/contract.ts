@@ -127,6 +127,23 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
       expect(await ids({ price: { minMinor: 3000, maxMinor: 3000 } })).toEqual([]);
     });
 
+    it("filters, buckets, ranges and sorts prices in the search's currency, by each product's price in it", async () => {
+      expect(await ids({ currency: 'JPY', price: { minMinor: 3000, maxMinor: 5000 } })).toEqual([pid(2), pid(11)]);
+      expect(await ids({ currency: 'USD', price: { maxMinor: 3000 } })).toEqual([pid(2), pid(11)]);
+      const page = await search({ currency: 'JPY' });
+      expect(page.totalCount).toBe(CATALOG.length);
+      expect(facet(page, 'price')).toEqual([
+        { value: '2500-4999', count: 2 },
+        { value: '5000-9999', count: 1 },
+        { value: '20000-', count: 1 },
+      ]);
+      expect(page.priceRange).toEqual({ minMinor: 3200, maxMinor: 20_800 });
+      // Without a price in the currency a product comes last, in either direction.
+      expect(await ids({ currency: 'JPY', sort: 'PRICE_ASC' })).toEqual([2, 11, 12, 1, 3, 4, 5, 6, 7, 8, 9, 10].map(pid));
+      expect(await ids({ currency: 'JPY', sort: 'PRICE_DESC' })).toEqual([1, 12, 11, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(pid));
+      expect((await search({ currency: 'CHF' })).priceRange).toBeNull();
+    });
+
     it('filters by stock, an unknown stock counting as none', async () => {
       expect(await ids({ inStock: true })).toEqual([pid(1), pid(4), pid(5)]);
       expect((await search({ inStock: false })).totalCount).toBe(CATALOG.length - 3);
@@ -207,8 +224,9 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
     });
 
     it('sorts by price, rating and newest, breaking ties by id', async () => {
-      expect(await ids({ sort: 'PRICE_ASC' })).toEqual([10, 2, 3, 7, 9, 11, 12, 6, 8, 4, 5, 1].map(pid));
-      expect(await ids({ sort: 'PRICE_DESC' })).toEqual([1, 5, 4, 8, 6, 12, 11, 7, 9, 3, 2, 10].map(pid));
+      // The teapot has no EUR price: last either way.
+      expect(await ids({ sort: 'PRICE_ASC' })).toEqual([10, 2, 3, 7, 9, 12, 6, 8, 4, 5, 1, 11].map(pid));
+      expect(await ids({ sort: 'PRICE_DESC' })).toEqual([1, 5, 4, 8, 6, 12, 7, 9, 3, 2, 10, 11].map(pid));
       expect(await ids({ sort: 'RATING' })).toEqual([7, 4, 8, 1, 9, 11, 5, 10, 2, 6, 3, 12].map(pid));
       expect(await ids({ sort: 'NEWEST' })).toEqual([12, 11, 9, 10, 8, 7, 6, 5, 4, 3, 2, 1].map(pid));
       expect(await ids({ sort: 'PRICE_ASC', text: 'jacket' })).toEqual([pid(4), pid(1)]);
@@ -216,12 +234,12 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
 
     it('pages through every match in order, without repeats or gaps, with a stable total', async () => {
       for (const sort of ['RELEVANCE', 'PRICE_ASC', 'PRICE_DESC', 'RATING', 'NEWEST'] as const) {
-        for (const text of [undefined, 'nordkap', 'kitchen']) {
-          const everything = await ids({ sort, text });
+        for (const [text, currency] of [[undefined, undefined], ['nordkap', undefined], ['kitchen', undefined], [undefined, 'JPY']] as const) {
+          const everything = await ids({ sort, text, ...(currency && { currency }) });
           const seen: string[] = [];
           let after: SearchRequest['after'];
           for (let pages = 0; pages < 20; pages++) {
-            const page = await search({ sort, text, first: 2, ...(after ? { after } : {}) });
+            const page = await search({ sort, text, first: 2, ...(currency && { currency }), ...(after ? { after } : {}) });
             expect(page.totalCount).toBe(everything.length);
             seen.push(...page.hits.map((h) => h.id));
             if (!page.hasNextPage) break;

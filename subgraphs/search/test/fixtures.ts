@@ -56,8 +56,13 @@ function snapshot(
 }
 
 export const CATALOG: ProductSnapshot[] = [
-  snapshot(1, 'Merino Wool Jacket', 'A warm layer for cold mornings.', 'Nordkap', 'Grey', 'M', 'jackets', 12900, [4.5, 10], '2024-01-05'),
-  snapshot(2, 'Organic Cotton T-Shirt', 'Soft everyday basic, pairs well with sneakers.', 'Leafwear', 'White', 'M', 'tshirts', 1999, [4.1, 25], '2024-02-01'),
+  // Prices in other currencies as products sends them (fixed or converted); others have none.
+  snapshot(1, 'Merino Wool Jacket', 'A warm layer for cold mornings.', 'Nordkap', 'Grey', 'M', 'jackets', 12900, [4.5, 10], '2024-01-05', {
+    prices: { EUR: 12900, USD: 13900, JPY: 20800 },
+  }),
+  snapshot(2, 'Organic Cotton T-Shirt', 'Soft everyday basic, pairs well with sneakers.', 'Leafwear', 'White', 'M', 'tshirts', 1999, [4.1, 25], '2024-02-01', {
+    prices: { EUR: 1999, USD: 2199, JPY: 3200 },
+  }),
   snapshot(3, 'Graphic T-Shirt', 'Printed front, relaxed fit.', 'Leafwear', 'Black', 'L', 'tshirts', 2499, [3.9, 8], '2024-03-10', {
     basePriceMinor: 2999,
   }),
@@ -70,8 +75,11 @@ export const CATALOG: ProductSnapshot[] = [
   snapshot(10, 'Wool Socks', 'Merino blend.', 'Nordkap', 'Grey', 'M', 'clothing', 1250, [4.2, 60], '2024-09-01'),
   snapshot(11, 'Imported Teapot', 'Cast iron, from Japan.', 'Tetsu', 'Black', null, 'kitchen', 3000, [4.4, 3], '2024-10-01', {
     currency: 'USD',
+    prices: { USD: 3000, JPY: 4500 },
   }),
-  snapshot(12, 'Kids Rain Boots', 'Bright rubber boots.', 'Stride', 'Yellow', '30', 'footwear', 3500, [3.5, 2], '2024-11-11'),
+  snapshot(12, 'Kids Rain Boots', 'Bright rubber boots.', 'Stride', 'Yellow', '30', 'footwear', 3500, [3.5, 2], '2024-11-11', {
+    prices: { EUR: 3500, JPY: 5600 },
+  }),
 ];
 
 export const ALL_IDS = CATALOG.map((p) => p.id);

@@ -76,6 +76,7 @@ describe('toIndexedProduct', () => {
       priceMinor: 100,
       basePriceMinor: 100,
       currency: 'EUR',
+      prices: { EUR: 100 },
       ratingAverage: 0,
       ratingCount: 0,
       createdAt: '2025-01-01T00:00:00.000Z',
@@ -89,6 +90,8 @@ describe('toIndexedProduct', () => {
       ['categoryIds', { ...minimal, categoryIds: 'c' }],
       ['ratingAverage', { ...minimal, ratingAverage: 9 }],
       ['archived', { ...minimal, archived: 'no' }],
+      ['prices', { ...minimal, prices: [100] }],
+      ['prices.USD', { ...minimal, prices: { USD: 1.5 } }],
       ['object', null],
     ];
     for (const [field, value] of broken) {

@@ -30,13 +30,16 @@ const PRICE_RANGES = [
   { key: '100.00-199.99', from: 10_000, to: 20_000 },
   { key: '200.00-', from: 20_000 },
 ];
-const priceAggs = (filter: object) => ({
+const priceAggs = (filter: object, field = 'prices.EUR', ranges: object[] = PRICE_RANGES) => ({
   filter,
   aggs: {
-    values: { range: { field: 'priceMinor', ranges: PRICE_RANGES } },
-    min: { min: { field: 'priceMinor' } },
-    max: { max: { field: 'priceMinor' } },
+    values: { range: { field, ranges } },
+    min: { min: { field } },
+    max: { max: { field } },
   },
+});
+const priceSort = (order: 'asc' | 'desc', field = 'prices.EUR') => ({
+  [field]: { order, missing: order === 'asc' ? Number.MAX_SAFE_INTEGER : -1, unmapped_type: 'long' },
 });
 const termsAggs = (field: string, filter: object) => ({
   filter,
@@ -56,7 +59,7 @@ describe('searchRequest', () => {
         facet_color: termsAggs('color', { match_all: {} }),
         facet_size: termsAggs('size', { match_all: {} }),
         facet_category: termsAggs('categoryIds', { match_all: {} }),
-        facet_price: priceAggs({ bool: { filter: [{ term: { currency: 'EUR' } }] } }),
+        facet_price: priceAggs({ match_all: {} }),
       },
       sort: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
     });
@@ -75,7 +78,7 @@ describe('searchRequest', () => {
     };
     const category = { term: { categoryIds: 'cat-clothing' } };
     const brand = { term: { brand: 'Nordkap' } };
-    const price = { bool: { filter: [{ term: { currency: 'EUR' } }, { range: { priceMinor: { gte: 1000, lte: 20_000 } } }] } };
+    const price = { range: { 'prices.EUR': { gte: 1000, lte: 20_000 } } };
     expect(searchRequest('shop-products', request)).toEqual({
       index: 'shop-products',
       size: 3,
@@ -96,9 +99,9 @@ describe('searchRequest', () => {
         facet_color: termsAggs('color', { bool: { filter: [category, brand, price] } }),
         facet_size: termsAggs('size', { bool: { filter: [category, brand, price] } }),
         facet_category: termsAggs('categoryIds', { bool: { filter: [brand, price] } }),
-        facet_price: priceAggs({ bool: { filter: [category, brand, { term: { currency: 'EUR' } }] } }),
+        facet_price: priceAggs({ bool: { filter: [category, brand] } }),
       },
-      sort: [{ priceMinor: { order: 'asc' } }, { id: { order: 'asc' } }],
+      sort: [priceSort('asc'), { id: { order: 'asc' } }],
       search_after: [12900, 'prod-01'],
     });
   });
@@ -110,7 +113,7 @@ describe('searchRequest', () => {
 
   it('sorts each way, ending with the id', () => {
     const sortOf = (sort: SearchRequest['sort']) => searchRequest('p', { ...base, sort }).sort;
-    expect(sortOf('PRICE_DESC')).toEqual([{ priceMinor: { order: 'desc' } }, { id: { order: 'asc' } }]);
+    expect(sortOf('PRICE_DESC')).toEqual([priceSort('desc'), { id: { order: 'asc' } }]);
     expect(sortOf('RATING')).toEqual([{ ratingAverage: { order: 'desc' } }, { ratingCount: { order: 'desc' } }, { id: { order: 'asc' } }]);
     expect(sortOf('NEWEST')).toEqual([{ createdAt: { order: 'desc' } }, { id: { order: 'asc' } }]);
   });
@@ -126,10 +129,28 @@ describe('searchRequest', () => {
         filter: [
           { term: { color: 'Black' } },
           { term: { size: 'M' } },
-          { bool: { filter: [{ term: { currency: 'EUR' } }, { range: { priceMinor: { lte: 999 } } }] } },
+          { range: { 'prices.EUR': { lte: 999 } } },
         ],
       },
     });
+  });
+
+  it("filters, buckets, ranges and sorts prices in the search's currency, with ranges of that currency's reach", () => {
+    const request = searchRequest('p', { ...base, currency: 'JPY', price: { minMinor: 2500 }, sort: 'PRICE_ASC' });
+    expect(request.post_filter).toEqual({ bool: { filter: [{ range: { 'prices.JPY': { gte: 2500 } } }] } });
+    expect(request.aggs?.facet_price).toEqual(
+      priceAggs({ match_all: {} }, 'prices.JPY', [
+        { key: '0-2499', from: 0, to: 2500 },
+        { key: '2500-4999', from: 2500, to: 5000 },
+        { key: '5000-9999', from: 5000, to: 10_000 },
+        { key: '10000-19999', from: 10_000, to: 20_000 },
+        { key: '20000-', from: 20_000 },
+      ]),
+    );
+    expect(request.sort).toEqual([priceSort('asc', 'prices.JPY'), { id: { order: 'asc' } }]);
+    const usd = searchRequest('p', { ...base, currency: 'USD', sort: 'PRICE_DESC' });
+    expect(usd.aggs?.facet_price).toEqual(priceAggs({ match_all: {} }, 'prices.USD'));
+    expect(usd.sort).toEqual([priceSort('desc', 'prices.USD'), { id: { order: 'asc' } }]);
   });
 
   it('never lets user text reach query syntax: every word goes to multi_match as plain text', () => {
@@ -188,6 +209,7 @@ describe('bulkOperations', () => {
               priceMinor: 2500,
               basePriceMinor: 2500,
               currency: 'EUR',
+              prices: { EUR: 2500 },
               ratingAverage: 4.8,
               ratingCount: 30,
               createdAt: '2024-07-01T10:00:00.000Z',

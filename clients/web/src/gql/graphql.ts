@@ -121,11 +121,12 @@ export type SearchFilter = {
   color?: string | null | undefined;
   /** True: only products with stock available; false: only those without. */
   inStock?: boolean | null | undefined;
-  /** Highest current price, inclusive, as a decimal EUR amount, e.g. "49.99". */
+  /** Highest current price, inclusive, as a decimal amount in the search's `currency`, e.g. "49.99". */
   priceMax?: string | null | undefined;
   /**
-   * Lowest current price, inclusive, as a decimal EUR amount, e.g. "10.00". Products priced in
-   * another currency never match a price bound.
+   * Lowest current price, inclusive, as a decimal amount in the search's `currency`, e.g. "10.00".
+   * A product without a price in that currency (neither a fixed price nor an exchange rate to it)
+   * never matches a price bound.
    */
   priceMin?: string | null | undefined;
   /** Exact size, as in the size facet. */
@@ -136,9 +137,9 @@ export type SearchFilter = {
 export type SearchSort =
   /** Most recently added to the catalog first. */
   | 'NEWEST'
-  /** Cheapest first (current price). */
+  /** Cheapest first (current price in the search's `currency`; products without one last). */
   | 'PRICE_ASC'
-  /** Most expensive first (current price). */
+  /** Most expensive first (current price in the search's `currency`; products without one last). */
   | 'PRICE_DESC'
   /** Best average rating first; among equal averages, the most reviewed first. */
   | 'RATING'

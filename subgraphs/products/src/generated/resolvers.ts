@@ -302,6 +302,12 @@ export type Product = {
   category: Category;
   /** When the product was added to the catalog. */
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The current price (discount applied) in every currency the product has one in: its own, each
+   * fixed price and each currency an exchange rate converts to, as `price(currency:)` answers
+   * them; ordered by currency code. Search indexes these for price filters in any currency.
+   */
+  currentPrices: Array<Money>;
   /** Longer marketing text; null when there is none. */
   description?: Maybe<Scalars['String']['output']>;
   /** The discount on the product, whether or not it is active now; null when there is none. */
@@ -912,6 +918,7 @@ export type ProductResolvers<ContextType = ProductsContext, ParentType extends R
   basePrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currentPrices?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   discount?: Resolver<Maybe<ResolversTypes['Discount']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -161,6 +161,8 @@ export function withProductCache(
     findPendingEvents: (limit) => inner.findPendingEvents(limit),
     removePendingEvents: (published) => inner.removePendingEvents(published),
     // Rates are read once per request that converts a price; they are few and change rarely.
+    // Only the outbox changes: nothing cached goes stale.
+    announceProductsIn: (currencies, eventFor) => inner.announceProductsIn(currencies, eventFor),
     setExchangeRate: (rate) => inner.setExchangeRate(rate),
     listExchangeRates: () => inner.listExchangeRates(),
     isEmpty: () => inner.isEmpty(),

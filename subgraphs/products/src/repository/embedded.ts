@@ -21,7 +21,9 @@ import {
   archiveUpdate,
   categoriesByIdsFilter,
   categoriesByParentIdsFilter,
+  listedInCurrenciesFilter,
   listedProductFilter,
+  pendingEventUpdate,
   pendingEventsFilter,
   productChangesUpdate,
   productListPlan,
@@ -303,6 +305,12 @@ export function createEmbeddedProductRepository(options: { persistPath?: string 
         products.updateOne({ _id: { $eq: productId } }, removePendingEventsUpdate(eventIds));
       }
       await durable();
+    },
+    async announceProductsIn(currencies, eventFor) {
+      const listed = products.find({ filter: listedInCurrenciesFilter(currencies), sort: { ...PRODUCT_SORT }, limit: 0 });
+      for (const { _id } of listed) products.updateOne(listedProductFilter(_id), pendingEventUpdate(eventFor(_id)));
+      await durable();
+      return listed.length;
     },
     async setExchangeRate(rate) {
       const { _id, ...fields } = rate;

@@ -21,6 +21,8 @@ import {
   categoriesByIdsFilter,
   categoriesByParentIdsFilter,
   listedProductFilter,
+  listedInCurrenciesFilter,
+  pendingEventUpdate,
   pendingEventsFilter,
   productChangesUpdate,
   productListPlan,
@@ -163,6 +165,22 @@ export async function createMongoProductRepository(options: MongoRepositoryOptio
         })),
         { ordered: false },
       );
+    },
+    async announceProductsIn(currencies, eventFor) {
+      const ids = await products
+        .find(listedInCurrenciesFilter(currencies) as Filter<ProductDocument>, { projection: { _id: 1 } })
+        .toArray();
+      if (ids.length === 0) return 0;
+      await products.bulkWrite(
+        ids.map(({ _id }) => ({
+          updateOne: {
+            filter: listedProductFilter(_id) as Filter<ProductDocument>,
+            update: pendingEventUpdate(eventFor(_id)) as UpdateFilter<ProductDocument>,
+          },
+        })),
+        { ordered: false },
+      );
+      return ids.length;
     },
     async setExchangeRate(rate) {
       await exchangeRates.replaceOne({ _id: { $eq: rate._id } }, rate, { upsert: true });

@@ -106,6 +106,15 @@ export function ratingUpdate(rating: number, at: Date, event: PendingEvent): Doc
   };
 }
 
+/** Listed products whose own currency is one of these. */
+export function listedInCurrenciesFilter(currencies: readonly string[]): Document {
+  return { 'basePrice.currency': { $in: [...currencies] }, archivedAt: null };
+}
+
+export function pendingEventUpdate(event: PendingEvent): Document {
+  return { $push: { pendingEvents: event } };
+}
+
 /** Products with at least one event waiting (served by the sparse `pending_events` index). */
 export function pendingEventsFilter(): Document {
   return { 'pendingEvents.id': { $exists: true } };

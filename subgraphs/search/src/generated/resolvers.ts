@@ -29,7 +29,8 @@ export type Facet = {
   __typename?: 'Facet';
   /**
    * The attribute: "brand", "color", "size", "category" (values are category ids, a product
-   * counting for its category and every category above it) or "price" (EUR ranges).
+   * counting for its category and every category above it) or "price" (ranges in the search's
+   * `currency`).
    */
   field: Scalars['String']['output'];
   /**
@@ -46,8 +47,9 @@ export type FacetValue = {
   count: Scalars['Int']['output'];
   /**
    * The value as it can be passed back in `SearchFilter`: a brand, colour or size as indexed, a
-   * category id, or for prices an inclusive EUR range such as "25.00-49.99" ("200.00-" has no
-   * upper bound), whose ends can be given as `priceMin` and `priceMax`.
+   * category id, or for prices an inclusive range in the search's `currency` such as "25.00-49.99"
+   * ("200.00-" has no upper bound; in yen "2500-4999"), whose ends can be given as `priceMin` and
+   * `priceMax`.
    */
   value: Scalars['String']['output'];
 };
@@ -92,6 +94,9 @@ export type Query = {
    * word prefix); without a query every listed product matches. Archived products never appear.
    * `sort` defaults to RELEVANCE; `first` defaults to 20 (0..100); `after` is the `endCursor` of
    * the previous page of the same search. `query` is at most 200 characters and 10 words.
+   * `currency` (ISO 4217, default the store's EUR; anything else BAD_USER_INPUT, field `currency`)
+   * is the shopper's: price bounds, price facets, `priceRange` and price sorting use each product's
+   * current price in it, the amount `Product.price(currency:)` answers.
    */
   searchProducts: SearchResult;
 };
@@ -99,6 +104,7 @@ export type Query = {
 
 export type QuerySearchProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SearchFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
@@ -118,11 +124,12 @@ export type SearchFilter = {
   color?: InputMaybe<Scalars['String']['input']>;
   /** True: only products with stock available; false: only those without. */
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Highest current price, inclusive, as a decimal EUR amount, e.g. "49.99". */
+  /** Highest current price, inclusive, as a decimal amount in the search's `currency`, e.g. "49.99". */
   priceMax?: InputMaybe<Scalars['String']['input']>;
   /**
-   * Lowest current price, inclusive, as a decimal EUR amount, e.g. "10.00". Products priced in
-   * another currency never match a price bound.
+   * Lowest current price, inclusive, as a decimal amount in the search's `currency`, e.g. "10.00".
+   * A product without a price in that currency (neither a fixed price nor an exchange rate to it)
+   * never matches a price bound.
    */
   priceMin?: InputMaybe<Scalars['String']['input']>;
   /** Exact size, as in the size facet. */
@@ -146,8 +153,8 @@ export type SearchResult = {
   /** Whether more pages follow, and where to continue. */
   pageInfo: PageInfo;
   /**
-   * The lowest and highest current price among the matches priced in EUR, ignoring the price
-   * filter (for a price slider); null when none is.
+   * The lowest and highest current price among the matches in the search's `currency`, ignoring
+   * the price filter (for a price slider); null when none has a price in it.
    */
   priceRange?: Maybe<PriceRange>;
   /** How many products match the query and the filter, over all pages. */
@@ -158,9 +165,9 @@ export type SearchResult = {
 export type SearchSort =
   /** Most recently added to the catalog first. */
   | 'NEWEST'
-  /** Cheapest first (current price). */
+  /** Cheapest first (current price in the search's `currency`; products without one last). */
   | 'PRICE_ASC'
-  /** Most expensive first (current price). */
+  /** Most expensive first (current price in the search's `currency`; products without one last). */
   | 'PRICE_DESC'
   /** Best average rating first; among equal averages, the most reviewed first. */
   | 'RATING'

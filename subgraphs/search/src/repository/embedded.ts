@@ -10,8 +10,8 @@ import type {
   SearchRequest,
   SortKey,
 } from '../repository.js';
-import { CATALOG_CURRENCY, FACET_FIELDS, PRICE_BUCKETS, TERMS_FACET_SIZE } from '../facets.js';
-import { SORT_SPECS } from '../sorting.js';
+import { FACET_FIELDS, TERMS_FACET_SIZE, priceBuckets, priceCurrency } from '../facets.js';
+import { SORT_SPECS, missingPrice } from '../sorting.js';
 import { FIELD_BOOSTS, editDistanceFor, prefixApplies, tokenize } from '../text.js';
 
 /** Everything the index knows of one product id. */
@@ -141,13 +141,11 @@ function facetPredicates(conditions: SearchConditions): Map<FacetField, Predicat
   if (color !== undefined) predicates.set('color', (p) => p.color === color);
   if (size !== undefined) predicates.set('size', (p) => p.size === size);
   if (price !== undefined) {
-    predicates.set(
-      'price',
-      (p) =>
-        p.currency === CATALOG_CURRENCY &&
-        (price.minMinor === undefined || p.priceMinor >= price.minMinor) &&
-        (price.maxMinor === undefined || p.priceMinor <= price.maxMinor),
-    );
+    const currency = priceCurrency(conditions);
+    predicates.set('price', (p) => {
+      const minor = p.prices[currency];
+      return minor !== undefined && (price.minMinor === undefined || minor >= price.minMinor) && (price.maxMinor === undefined || minor <= price.maxMinor);
+    });
   }
   return predicates;
 }
@@ -163,25 +161,23 @@ function pageOf(base: Candidate[], request: SearchRequest): SearchPage {
   const after = request.after;
   const rest = after === undefined ? keyed : keyed.filter((hit) => compareSortKeys(request, hit.sortKey, after) > 0);
 
-  const priced = passingAllBut('price').filter((c) => c.product.currency === CATALOG_CURRENCY);
-  const prices = priced.map((c) => c.product.priceMinor);
+  const currency = priceCurrency(request);
+  const prices = passingAllBut('price').flatMap((c) => c.product.prices[currency] ?? []);
   return {
     hits: rest.slice(0, request.first),
     hasNextPage: rest.length > request.first,
     totalCount: matches.length,
-    facets: FACET_FIELDS.map((field) => facetOf(field, passingAllBut(field))),
+    facets: FACET_FIELDS.map((field) => facetOf(field, passingAllBut(field), currency)),
     priceRange: prices.length === 0 ? null : { minMinor: Math.min(...prices), maxMinor: Math.max(...prices) },
   };
 }
 
-function facetOf(field: FacetField, candidates: Candidate[]): FacetCounts {
+function facetOf(field: FacetField, candidates: Candidate[], currency: string): FacetCounts {
   if (field === 'price') {
-    const values = PRICE_BUCKETS.map((bucket) => ({
+    const prices = candidates.flatMap(({ product }) => product.prices[currency] ?? []);
+    const values = priceBuckets(currency).map((bucket) => ({
       value: bucket.key,
-      count: candidates.filter(
-        ({ product: p }) =>
-          p.currency === CATALOG_CURRENCY && p.priceMinor >= bucket.fromMinor && (bucket.toMinor === undefined || p.priceMinor < bucket.toMinor),
-      ).length,
+      count: prices.filter((minor) => minor >= bucket.fromMinor && (bucket.toMinor === undefined || minor < bucket.toMinor)).length,
     }));
     return { field, values: values.filter((v) => v.count > 0) };
   }
@@ -197,12 +193,14 @@ function facetOf(field: FacetField, candidates: Candidate[]): FacetCounts {
 
 function sortKeyOf(candidate: Candidate, request: SearchRequest): SortKey {
   const { product } = candidate;
-  return SORT_SPECS[request.sort].map(({ field }) => {
+  return SORT_SPECS[request.sort].map(({ field, order }) => {
     switch (field) {
       case '_score':
         return candidate.score;
       case 'createdAt':
         return Date.parse(product.createdAt);
+      case 'priceMinor':
+        return product.prices[priceCurrency(request)] ?? missingPrice(order);
       default:
         return product[field];
     }

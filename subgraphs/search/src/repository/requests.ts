@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { FacetCounts, FacetField, IndexOperation, SearchConditions, SearchPage, SearchRequest, SortKey } from '../repository.js';
-import { CATALOG_CURRENCY, FACET_FIELDS, PRICE_BUCKETS, TERMS_FACET_SIZE } from '../facets.js';
-import { SORT_SPECS } from '../sorting.js';
+import { FACET_FIELDS, TERMS_FACET_SIZE, priceBuckets, priceCurrency } from '../facets.js';
+import { SORT_SPECS, missingPrice } from '../sorting.js';
 import { FIELD_BOOSTS, MAX_PREFIX_LENGTH, MIN_PREFIX_LENGTH, prefixApplies } from '../text.js';
 
 /**
@@ -12,7 +12,7 @@ import { FIELD_BOOSTS, MAX_PREFIX_LENGTH, MIN_PREFIX_LENGTH, prefixApplies } fro
  */
 
 /** Bumped whenever the mapping or analysis changes; an index of another version is refused. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 const prefixed = { type: 'text', analyzer: 'folded_prefixes', search_analyzer: 'folded' } as const;
 const searchable = { type: 'text', analyzer: 'folded', fields: { prefix: prefixed } } as const;
@@ -49,6 +49,9 @@ export function indexDefinition(): Pick<estypes.IndicesCreateRequest, 'settings'
         priceMinor: { type: 'long' },
         basePriceMinor: { type: 'long' },
         currency: { type: 'keyword' },
+        // The current price by ISO code ("prices.JPY"): each currency a long field of its own,
+        // mapped when the first product priced in it arrives.
+        prices: { type: 'object', dynamic: true },
         ratingAverage: { type: 'double' },
         ratingCount: { type: 'integer' },
         createdAt: { type: 'date' },
@@ -142,6 +145,11 @@ export function wordClause(word: string): estypes.QueryDslQueryContainer {
   return { bool: { should, minimum_should_match: 1 } };
 }
 
+/** The indexed field of the price in the search's currency (codes are validated ISO 4217 codes). */
+export function priceField(conditions: Pick<SearchConditions, 'currency'>): string {
+  return `prices.${priceCurrency(conditions)}`;
+}
+
 /** The filters facets are about, by facet: each facet's counts leave its own out. */
 export function facetFilters(conditions: SearchConditions): Map<FacetField, estypes.QueryDslQueryContainer> {
   const filters = new Map<FacetField, estypes.QueryDslQueryContainer>();
@@ -154,9 +162,8 @@ export function facetFilters(conditions: SearchConditions): Map<FacetField, esty
     const range: estypes.QueryDslNumberRangeQuery = {};
     if (price.minMinor !== undefined) range.gte = price.minMinor;
     if (price.maxMinor !== undefined) range.lte = price.maxMinor;
-    filters.set('price', {
-      bool: { filter: [{ term: { currency: CATALOG_CURRENCY } }, { range: { priceMinor: range } }] },
-    });
+    // A product without a price in the currency has no such field: no range matches it.
+    filters.set('price', { range: { [priceField(conditions)]: range } });
   }
   return filters;
 }
@@ -189,16 +196,18 @@ export function searchRequest(index: string, request: SearchRequest): estypes.Se
   for (const field of FACET_FIELDS) {
     if (field === 'price') {
       aggs[`facet_${field}`] = {
-        filter: allOf([...allBut(field), { term: { currency: CATALOG_CURRENCY } }]),
+        filter: allOf(allBut(field)),
         aggs: {
           values: {
             range: {
-              field: 'priceMinor',
-              ranges: PRICE_BUCKETS.map((b) => (b.toMinor === undefined ? { key: b.key, from: b.fromMinor } : { key: b.key, from: b.fromMinor, to: b.toMinor })),
+              field: priceField(request),
+              ranges: priceBuckets(priceCurrency(request)).map((b) =>
+                b.toMinor === undefined ? { key: b.key, from: b.fromMinor } : { key: b.key, from: b.fromMinor, to: b.toMinor },
+              ),
             },
           },
-          min: { min: { field: 'priceMinor' } },
-          max: { max: { field: 'priceMinor' } },
+          min: { min: { field: priceField(request) } },
+          max: { max: { field: priceField(request) } },
         },
       };
     } else {
@@ -216,7 +225,12 @@ export function searchRequest(index: string, request: SearchRequest): estypes.Se
     _source: false,
     query: { bool: candidates },
     aggs,
-    sort: SORT_SPECS[request.sort].map(({ field, order }) => ({ [field]: { order } })),
+    sort: SORT_SPECS[request.sort].map(({ field, order }): estypes.SortCombinations =>
+      field === 'priceMinor'
+        ? // `unmapped_type`: no product priced in the currency yet is an empty sort, not an error.
+          { [priceField(request)]: { order, missing: missingPrice(order), unmapped_type: 'long' } }
+        : { [field]: { order } },
+    ),
   };
   if (filters.size > 0) body.post_filter = allOf([...filters.values()]);
   if (request.after !== undefined) body.search_after = [...request.after];
