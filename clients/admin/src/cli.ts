@@ -59,6 +59,7 @@ const ORDER_STATUSES = Object.keys({
   DELIVERED: true,
   CANCELLED: true,
   RETURN_REQUESTED: true,
+  PARTIALLY_REFUNDED: true,
   REFUNDED: true,
 } satisfies Record<OrderStatus, true>) as OrderStatus[];
 

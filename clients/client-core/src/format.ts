@@ -43,6 +43,7 @@ const ORDER_STATUS: Record<string, string> = {
   DELIVERED: 'Delivered',
   CANCELLED: 'Cancelled',
   RETURN_REQUESTED: 'Return requested',
+  PARTIALLY_REFUNDED: 'Partly refunded',
   REFUNDED: 'Refunded',
 };
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { groupByKeys, orderByKeys } from '@shop/subgraph-kit';
-import type { Order, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
+import type { Order, OrderLine, OrderPage, OrderRefund, OrderStatusChange, PageRequest } from './model.js';
 import type { Promotion } from './promotionRules.js';
 import type { PromotionsRepository } from './promotionsRepository.js';
 import type { OrdersRepository } from './repository.js';
@@ -13,6 +13,7 @@ export interface OrdersLoaders {
   orderById: DataLoader<string, Order | null>;
   itemsByOrderId: DataLoader<string, OrderLine[]>;
   historyByOrderId: DataLoader<string, OrderStatusChange[]>;
+  refundsByOrderId: DataLoader<string, OrderRefund[]>;
   /** Keyed by user and page arguments: users asked with the same arguments share one query. */
   ordersByUserId: DataLoader<UserOrdersKey, OrderPage, string>;
   /** Promotions by normalised code. */
@@ -29,6 +30,7 @@ export function createOrdersLoaders(repository: OrdersRepository, promotions: Pr
     historyByOrderId: new DataLoader(async (ids) =>
       groupByKeys(ids, await repository.findHistoryByOrderIds(ids), (change) => change.orderId),
     ),
+    refundsByOrderId: new DataLoader(async (ids) => groupByKeys(ids, await repository.findRefundsByOrderIds(ids), (refund) => refund.orderId)),
     ordersByUserId: new DataLoader(loadUserPages(repository), { cacheKeyFn: userOrdersCacheKey }),
     promotionByCode: new DataLoader(async (codes) => orderByKeys(codes, await promotions.findByCodes(codes), (promotion) => promotion.code)),
   };

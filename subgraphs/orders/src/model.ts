@@ -34,6 +34,8 @@ export interface Order {
   paymentFailures: number;
   /** The promotion code redeemed with it; null without one. */
   promoCode: string | null;
+  /** What refunds returned so far (line refunds; a whole refund is the payment's). */
+  refundedMinor: number;
   createdAt: Date;
 }
 
@@ -46,6 +48,19 @@ export interface OrderLine {
   currency: string;
   /** The line's share of the order's discount, in proportion to its total. */
   discountMinor: number;
+  /** Units refunded so far. */
+  refundedQuantity: number;
+}
+
+/** A refund of some lines of an order, in minor units of `currency`; `shippingMinor` is part of `amountMinor`. */
+export interface OrderRefund {
+  id: string;
+  orderId: string;
+  amountMinor: number;
+  shippingMinor: number;
+  currency: string;
+  items: Array<{ productId: string; quantity: number; amountMinor: number }>;
+  createdAt: Date;
 }
 
 export interface OrderStatusChange {

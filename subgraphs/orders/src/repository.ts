@@ -3,6 +3,7 @@ import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { OrdersDatabase, OrdersTable } from './db/schema.js';
 import { orderPlaced, orderStatusChanged } from './events.js';
 import { redeemPromotion, releasePromotion } from './promotionsRepository.js';
+import { findRefundsByOrderIds, recordRefund, type RefundRequest, type RefundResult } from './refundsRepository.js';
 import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
 import { assertTransition, INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
 
@@ -99,8 +100,15 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
         unitPriceMinor: row.unit_price_minor,
         currency: row.currency,
         discountMinor: row.discount_minor,
+        refundedQuantity: row.refunded_quantity,
       }));
     },
+
+    /** Line refunds of many orders, each order's oldest first. */
+    findRefundsByOrderIds: (orderIds: readonly string[]) => findRefundsByOrderIds(db, orderIds),
+
+    /** Records a line refund (refundsRepository.ts); null for an unknown order. */
+    refund: (request: RefundRequest): Promise<RefundResult | null> => recordRefund(db, request),
 
     /** Status history of many orders, each order's oldest first. */
     async findHistoryByOrderIds(orderIds: readonly string[]): Promise<OrderStatusChange[]> {
@@ -309,7 +317,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
   };
 }
 
-async function applyTransition(
+export async function applyTransition(
   trx: Executor,
   orderId: string,
   from: OrderStatus,
@@ -340,7 +348,7 @@ function before(eb: ExpressionBuilder<OrdersDatabase, 'orders'>, cursor: OrderCu
   return eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(cursor.createdAt, cursor.id));
 }
 
-function toOrder(row: Selectable<OrdersTable>): Order {
+export function toOrder(row: Selectable<OrdersTable>): Order {
   return {
     id: row.id,
     orderNumber: row.order_number,
@@ -356,6 +364,7 @@ function toOrder(row: Selectable<OrdersTable>): Order {
     cartId: row.cart_id,
     paymentFailures: row.payment_failures,
     promoCode: row.promo_code,
+    refundedMinor: row.refunded_minor,
     createdAt: row.created_at,
   };
 }

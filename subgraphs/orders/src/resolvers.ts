@@ -2,13 +2,14 @@ import { money, multiply, toOutput } from '@shop/money';
 import { isActive, promotionValue } from './promotionRules.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { PromotionsService } from './promotions.js';
+import type { RefundsService } from './refunds.js';
 import type { OrdersService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
  * schema.graphql: a schema change that breaks a resolver breaks the build.
  */
-export function createResolvers(service: OrdersService, promotions: PromotionsService): Resolvers {
+export function createResolvers(service: OrdersService, promotions: PromotionsService, refunds: RefundsService): Resolvers {
   return {
     Query: {
       order: (_, args, ctx) => service.order(ctx, args.id),
@@ -24,6 +25,7 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
       requestReturn: (_, args, ctx) => service.requestReturn(ctx, args.id, args.reason),
       fulfilOrder: (_, args, ctx) => service.fulfil(ctx, args.id),
       refundOrder: (_, args, ctx) => service.refund(ctx, args.id),
+      refundOrderItems: (_, args, ctx) => refunds.refundItems(ctx, args),
     },
     Order: {
       __resolveReference: (reference, ctx) => service.reference(ctx, reference.id),
@@ -35,6 +37,19 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
       total: (order) => toOutput(money(order.totalMinor, order.currency)),
       createdAt: (order) => order.createdAt.toISOString(),
       statusHistory: (order, _, ctx) => service.history(ctx, order),
+      refunds: (order, _, ctx) => refunds.refunds(ctx, order),
+      refunded: (order) => toOutput(money(order.refundedMinor, order.currency)),
+    },
+    OrderRefund: {
+      amount: (refund) => toOutput(money(refund.amountMinor, refund.currency)),
+      shipping: (refund) => toOutput(money(refund.shippingMinor, refund.currency)),
+      items: (refund) =>
+        refund.items.map((item) => ({
+          product: { __typename: 'Product' as const, id: item.productId },
+          quantity: item.quantity,
+          amount: toOutput(money(item.amountMinor, refund.currency)),
+        })),
+      createdAt: (refund) => refund.createdAt.toISOString(),
     },
     OrderItem: {
       product: (line) => ({ __typename: 'Product', id: line.productId }),

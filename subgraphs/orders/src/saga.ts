@@ -35,7 +35,7 @@ export function decide(event: Pick<EventEnvelope, 'type' | 'data'>, order: Order
       // The customer may try again until the reservation expires.
       return status === 'PENDING_PAYMENT' ? { kind: 'paymentFailed' } : ignore(`payment failed for an order that is ${status}`);
     case 'payment.refunded':
-      return status === 'RETURN_REQUESTED' ? moveTo('REFUNDED', 'refunded') : ignore(`refund for an order that is ${status}`);
+      return status === 'RETURN_REQUESTED' || status === 'PARTIALLY_REFUNDED' ? moveTo('REFUNDED', 'refunded') : ignore(`refund for an order that is ${status}`);
     case 'stock.reservation_released': {
       const reason = (event.data as { reason?: unknown }).reason;
       if (reason !== 'expired') return ignore(`reservation released (${String(reason)})`);

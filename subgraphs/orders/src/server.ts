@@ -10,6 +10,7 @@ import { createOrdersPrivacy } from './privacyRepository.js';
 import { createPromotionsService } from './promotions.js';
 import { createPromotionsRepository } from './promotionsRepository.js';
 import { createOrdersRepository, type OrdersRepository } from './repository.js';
+import { createRefundsService } from './refunds.js';
 import { createResolvers } from './resolvers.js';
 import { startSagaConsumers } from './saga.js';
 import { createOrdersService } from './service.js';
@@ -68,7 +69,7 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
         inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl, credentials: await serviceCredentials() }),
       });
       return {
-        resolvers: { ...createResolvers(service, promotions), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },
+        resolvers: { ...createResolvers(service, promotions, createRefundsService({ repository })), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },
         context: (base) => ({ ...base, loaders: createOrdersLoaders(repository, promotionsRepository) }),
       };
     },
@@ -93,6 +94,11 @@ function wakingRelay(repository: OrdersRepository, wakeRelay: () => void): Order
       const outcome = await repository.applyEvent(consumer, event, orderId, decide);
       if (outcome.changed) wakeRelay();
       return outcome;
+    },
+    async refund(request) {
+      const result = await repository.refund(request);
+      if (result && !result.replayed) wakeRelay();
+      return result;
     },
   };
 }

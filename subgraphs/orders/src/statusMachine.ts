@@ -14,6 +14,7 @@ export const ORDER_STATUSES = [
   'DELIVERED',
   'CANCELLED',
   'RETURN_REQUESTED',
+  'PARTIALLY_REFUNDED',
   'REFUNDED',
 ] as const;
 
@@ -28,7 +29,9 @@ const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   FULFILLING: ['SHIPPED', 'CANCELLED'],
   SHIPPED: ['DELIVERED'],
   DELIVERED: ['RETURN_REQUESTED'],
-  RETURN_REQUESTED: ['REFUNDED'],
+  // Line refunds (refundRules.ts) may return part of a returned order, then more of it.
+  RETURN_REQUESTED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  PARTIALLY_REFUNDED: ['RETURN_REQUESTED', 'REFUNDED'],
   CANCELLED: [],
   REFUNDED: [],
 };

@@ -13,16 +13,19 @@ const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['FULFILLING', 'CANCELLED'],
   ['SHIPPED', 'DELIVERED'],
   ['DELIVERED', 'RETURN_REQUESTED'],
+  ['RETURN_REQUESTED', 'PARTIALLY_REFUNDED'],
   ['RETURN_REQUESTED', 'REFUNDED'],
+  ['PARTIALLY_REFUNDED', 'RETURN_REQUESTED'],
+  ['PARTIALLY_REFUNDED', 'REFUNDED'],
 ];
 
 const allPairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as [OrderStatus, OrderStatus]));
 const isAllowed = (from: OrderStatus, to: OrderStatus) => ALLOWED.some(([f, t]) => f === from && t === to);
 
 describe('order status machine', () => {
-  it('knows exactly the eight statuses of the API', () => {
+  it('knows exactly the nine statuses of the API', () => {
     expect([...ORDER_STATUSES].sort()).toEqual(
-      ['CANCELLED', 'DELIVERED', 'FULFILLING', 'PAID', 'PENDING_PAYMENT', 'REFUNDED', 'RETURN_REQUESTED', 'SHIPPED'],
+      ['CANCELLED', 'DELIVERED', 'FULFILLING', 'PAID', 'PARTIALLY_REFUNDED', 'PENDING_PAYMENT', 'REFUNDED', 'RETURN_REQUESTED', 'SHIPPED'],
     );
     expect(isOrderStatus('PAID')).toBe(true);
     expect(isOrderStatus('paid')).toBe(false);

@@ -1,6 +1,6 @@
 import type { EventBus, EventEnvelope, Subscription } from '@shop/events';
 import type { Logger } from '@shop/subgraph-kit';
-import { CONSUMER_GROUP, type OrderStatusChange, type PaymentsService } from './service.js';
+import { CONSUMER_GROUP, type OrderStatusChange, type PaymentsService, type RefundRequested } from './service.js';
 
 /** Reads what payments needs from an `order.status_changed` event; null when it is malformed. */
 export function parseOrderStatusChange(data: unknown): OrderStatusChange | null {
@@ -10,9 +10,18 @@ export function parseOrderStatusChange(data: unknown): OrderStatusChange | null 
   return { orderId, from, to };
 }
 
+/** Reads an `order.refund_requested` event; null when it is malformed. */
+export function parseRefundRequested(data: unknown): RefundRequested | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { refundId, orderId, amountMinor, currency } = data as Record<string, unknown>;
+  if (typeof refundId !== 'string' || typeof orderId !== 'string' || typeof currency !== 'string') return null;
+  if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || amountMinor < 0) return null;
+  return { refundId, orderId, amountMinor, currency };
+}
+
 /**
  * Consumes, in group `payments`, `order.status_changed` (refunds when an order is cancelled or
- * refunded) and its own `payment.succeeded` (refunds a success that came after its order was
+ * refunded), `order.refund_requested` (line refunds) and its own `payment.succeeded` (refunds a success that came after its order was
  * closed). A handler that throws (the provider is down, say) leaves the event to be delivered
  * again; the inbox makes a redelivery a no-op once it did succeed.
  */
@@ -20,8 +29,14 @@ export function consumeEvents(options: { bus: EventBus; service: PaymentsService
   const { bus, service, logger } = options;
   return bus.subscribe({
     group: CONSUMER_GROUP,
-    types: ['order.status_changed', 'payment.succeeded'],
+    types: ['order.status_changed', 'order.refund_requested', 'payment.succeeded'],
     handler: async (event: EventEnvelope) => {
+      if (event.type === 'order.refund_requested') {
+        const request = parseRefundRequested(event.data);
+        if (request) await service.onRefundRequested(event, request);
+        else logger.warn('ignored a malformed order.refund_requested event', { eventId: event.id });
+        return;
+      }
       if (event.type === 'payment.succeeded') {
         const orderId = (event.data as { orderId?: unknown }).orderId;
         if (typeof orderId === 'string') await service.onPaymentSucceeded(event, orderId);

@@ -37,3 +37,9 @@ export function paymentEvents(payment: Payment): EventEnvelope[] {
       return [];
   }
 }
+
+/** `payment.partially_refunded`: `amountMinor` of the payment went back; `refundedMinor` in all so far. */
+export function paymentPartiallyRefunded(payment: Payment, amountMinor: number): EventEnvelope {
+  const { id: paymentId, orderId, refundedMinor, currency } = payment;
+  return createEvent(EVENT_SOURCE, 'payment.partially_refunded', orderId, { paymentId, orderId, amountMinor, refundedMinor, currency });
+}

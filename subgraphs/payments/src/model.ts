@@ -8,6 +8,8 @@ export interface Payment {
   userId: string;
   status: PaymentStatus;
   amountMinor: number;
+  /** What refunds returned of `amountMinor` so far. */
+  refundedMinor: number;
   currency: string;
   provider: string;
   paymentMethod: string;

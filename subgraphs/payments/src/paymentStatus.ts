@@ -4,7 +4,7 @@
  * move as a conditional update, so when two of them race exactly one wins.
  */
 
-export const PAYMENT_STATUSES = ['PROCESSING', 'REQUIRES_ACTION', 'SUCCEEDED', 'FAILED', 'REFUNDED'] as const;
+export const PAYMENT_STATUSES = ['PROCESSING', 'REQUIRES_ACTION', 'SUCCEEDED', 'FAILED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
@@ -16,7 +16,9 @@ const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   // A PaymentIntent that failed can still be confirmed again on the client with its client
   // secret; when the provider then reports success, money was taken and must be recorded.
   FAILED: ['SUCCEEDED'],
-  SUCCEEDED: ['REFUNDED'],
+  SUCCEEDED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  // Refunds of some lines (`order.refund_requested`) return part of it, until all of it is back.
+  PARTIALLY_REFUNDED: ['REFUNDED'],
   REFUNDED: [],
 };
 

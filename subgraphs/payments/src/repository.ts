@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { PaymentsDatabase, PaymentsTable } from './db/schema.js';
-import { paymentEvents } from './events.js';
+import { paymentEvents, paymentPartiallyRefunded } from './events.js';
 import type { Payment, PaymentUpdate } from './model.js';
 import { INITIAL_STATUS, IN_FLIGHT, isPaymentStatus, statusesLeadingTo, type PaymentStatus } from './paymentStatus.js';
 
@@ -74,6 +74,13 @@ export interface PaymentsRepository {
    * closing the order, refunding a late success) until the transaction ends.
    */
   lockOrder(orderId: string): Promise<void>;
+  /**
+   * Records a refund the provider made of `amountMinor` (at most what is left of the payment),
+   * once per `refundKey`: adds it to what was refunded, moves the payment to PARTIALLY_REFUNDED,
+   * or REFUNDED once all of it is back, and writes the event. Null when the key was recorded
+   * before or the payment can no longer be refunded (nothing changes then).
+   */
+  recordRefund(paymentId: string, refundKey: string, amountMinor: number, providerRefundId: string): Promise<Payment | null>;
   /** Remembers that an order was cancelled or refunded; it never reopens. */
   closeOrder(orderId: string, status: 'CANCELLED' | 'REFUNDED'): Promise<void>;
   isOrderClosed(orderId: string): Promise<boolean>;
@@ -167,7 +174,14 @@ export function createPaymentsRepository(db: Kysely<PaymentsDatabase>): Payments
             ? undefined
             : await trx
                 .updateTable('payments')
-                .set((eb) => ({ ...keep(eb), status: to, failure_reason: update.failureReason ?? null, updated_at: sql<Date>`now()` }))
+                .set((eb) => ({
+                  ...keep(eb),
+                  status: to,
+                  failure_reason: update.failureReason ?? null,
+                  updated_at: sql<Date>`now()`,
+                  // Refunded in full (a webhook, say): everything is back, whatever was before.
+                  ...(to === 'REFUNDED' ? { refunded_minor: eb.ref('amount_minor') } : {}),
+                }))
                 .where('id', '=', paymentId)
                 .where('status', 'in', from)
                 .returningAll()
@@ -179,6 +193,33 @@ export function createPaymentsRepository(db: Kysely<PaymentsDatabase>): Payments
         }
         const row = await trx.updateTable('payments').set(keep).where('id', '=', paymentId).returningAll().executeTakeFirst();
         return row ? { payment: toPayment(row), changed: false } : null;
+      });
+    },
+
+    async recordRefund(paymentId: string, refundKey: string, amountMinor: number, providerRefundId: string): Promise<Payment | null> {
+      return inTransaction(async (trx) => {
+        const recorded = await trx
+          .insertInto('payment_refunds')
+          .values({ refund_key: refundKey, payment_id: paymentId, amount_minor: amountMinor, provider_refund_id: providerRefundId })
+          .onConflict((oc) => oc.column('refund_key').doNothing())
+          .returning('refund_key')
+          .executeTakeFirst();
+        if (!recorded) return null;
+        const row = await trx
+          .updateTable('payments')
+          .set((eb) => ({
+            refunded_minor: eb('refunded_minor', '+', amountMinor),
+            status: sql<string>`CASE WHEN refunded_minor + ${amountMinor} >= amount_minor THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END`,
+            updated_at: sql<Date>`now()`,
+          }))
+          .where('id', '=', paymentId)
+          .where('status', 'in', ['SUCCEEDED', 'PARTIALLY_REFUNDED'])
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return null;
+        const payment = toPayment(row);
+        await enqueueEvents(trx, payment.status === 'REFUNDED' ? paymentEvents(payment) : [paymentPartiallyRefunded(payment, amountMinor)]);
+        return payment;
       });
     },
 
@@ -251,6 +292,7 @@ function toPayment(row: Selectable<PaymentsTable>): Payment {
     userId: row.user_id,
     status: row.status,
     amountMinor: row.amount_minor,
+    refundedMinor: row.refunded_minor,
     currency: row.currency,
     provider: row.provider,
     paymentMethod: row.payment_method,

@@ -19,6 +19,7 @@ export function createResolvers(service: PaymentsService): Resolvers {
     },
     Payment: {
       amount: (payment) => toOutput(money(payment.amountMinor, payment.currency)),
+      refunded: (payment) => toOutput(money(payment.refundedMinor, payment.currency)),
       clientSecret: (payment, _, ctx) => service.clientSecretFor(ctx, payment),
       createdAt: (payment) => payment.createdAt.toISOString(),
       order: (payment) => ({ __typename: 'Order', id: payment.orderId }),

@@ -52,6 +52,17 @@ export interface ProviderEvent {
 
 export type ProviderEventResult = 'applied' | 'unchanged' | 'duplicate' | 'ignored';
 
+/** An `order.refund_requested` event's data, as far as payments reads it. */
+export interface RefundRequested {
+  refundId: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/** Payments that still hold money to give back. */
+const REFUNDABLE: readonly PaymentStatus[] = ['SUCCEEDED', 'PARTIALLY_REFUNDED'];
+
 /** An `order.status_changed` event's data, as far as payments reads it. */
 export interface OrderStatusChange {
   orderId: string;
@@ -131,18 +142,28 @@ export function createPaymentsService(deps: {
     return record(repo, payment, await provider.cancel(payment.providerPaymentId, `cancel:${payment.id}`));
   }
 
-  async function refund(repo: PaymentsRepository, payment: Payment): Promise<void> {
+  /**
+   * Gives back what is left of a payment, or of it at most `part.amountMinor` for the line refund
+   * `part.key` (an orders refund id). Resolves to the amount refunded (0 when nothing was left).
+   */
+  async function refund(repo: PaymentsRepository, payment: Payment, part?: { key: string; amountMinor: number }): Promise<number> {
     assertOwnProvider(payment);
     if (!payment.providerPaymentId) throw new Error(`Succeeded payment ${payment.id} has no provider id`);
+    const left = payment.amountMinor - payment.refundedMinor;
+    const amountMinor = Math.min(part?.amountMinor ?? left, left);
+    if (amountMinor <= 0) return 0;
+    // One refund of the rest per payment, and one per line refund: a redelivered event or a
+    // retry is answered by the provider, not paid out again.
+    const key = part ? `refund:${payment.id}:${part.key}` : `refund:${payment.id}`;
     const outcome = await provider.refund({
       providerPaymentId: payment.providerPaymentId,
-      amountMinor: payment.amountMinor,
-      // One full refund per payment: a redelivered event or a retry is answered, not paid out again.
-      idempotencyKey: `refund:${payment.id}`,
+      amountMinor,
+      idempotencyKey: key,
       metadata: { orderId: payment.orderId, paymentId: payment.id },
     });
     if (outcome.status === 'succeeded' || outcome.status === 'pending') {
-      await repo.transition(payment.id, 'REFUNDED');
+      await repo.recordRefund(payment.id, key, amountMinor, outcome.refundId);
+      return amountMinor;
     } else {
       logger.error('refund did not go through; the payment stays SUCCEEDED and needs a person', {
         paymentId: payment.id,
@@ -150,6 +171,7 @@ export function createPaymentsService(deps: {
         refundId: outcome.refundId,
         refundStatus: outcome.status,
       });
+      return 0;
     }
   }
 
@@ -252,7 +274,25 @@ export function createPaymentsService(deps: {
         await repo.lockOrder(change.orderId);
         await repo.closeOrder(change.orderId, closedAs);
         for (const open of await repo.lockByOrder(change.orderId, ['REQUIRES_ACTION'])) await cancelAttempt(repo, open);
-        for (const paid of await repo.lockByOrder(change.orderId, ['SUCCEEDED'])) await refund(repo, paid);
+        for (const paid of await repo.lockByOrder(change.orderId, REFUNDABLE)) await refund(repo, paid);
+      });
+      if (handled) published();
+    },
+
+    /**
+     * Orders refunded some lines (`order.refund_requested`): gives back that amount from the
+     * order's captured payments, never more than is left of them. Once per event.
+     */
+    async onRefundRequested(event: EventEnvelope, request: RefundRequested): Promise<void> {
+      const handled = await repository.handleOnce(CONSUMER_GROUP, event, async (repo) => {
+        await repo.lockOrder(request.orderId);
+        let left = request.amountMinor;
+        for (const paid of await repo.lockByOrder(request.orderId, REFUNDABLE)) {
+          if (left <= 0) break;
+          if (paid.currency !== request.currency) continue;
+          left -= await refund(repo, paid, { key: request.refundId, amountMinor: left });
+        }
+        if (left > 0) logger.error('a refund asked for more than the order has captured; the rest needs a person', { ...request, notRefundedMinor: left });
       });
       if (handled) published();
     },
@@ -269,7 +309,7 @@ export function createPaymentsService(deps: {
       const handled = await repository.handleOnce(CONSUMER_GROUP, event, async (repo) => {
         await repo.lockOrder(orderId);
         if (!(await repo.isOrderClosed(orderId))) return;
-        for (const paid of await repo.lockByOrder(orderId, ['SUCCEEDED'])) {
+        for (const paid of await repo.lockByOrder(orderId, REFUNDABLE)) {
           logger.warn('a payment succeeded for a closed order; refunding it', { paymentId: paid.id, orderId });
           await refund(repo, paid);
         }

@@ -131,7 +131,7 @@ export async function startPayments(options: { provider: ProviderKind }): Promis
   );
   const bus = createMemoryBus();
   const events: EventEnvelope[] = [];
-  await bus.subscribe({ group: 'test-observer', types: ['payment.succeeded', 'payment.failed', 'payment.refunded'], handler: async (e) => void events.push(e) });
+  await bus.subscribe({ group: 'test-observer', types: ['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.partially_refunded'], handler: async (e) => void events.push(e) });
   const subgraph = await createPaymentsSubgraph(config, { bus });
   const { url, port } = await subgraph.listen(0, '127.0.0.1');
   callAsRouter(url, 'payments');

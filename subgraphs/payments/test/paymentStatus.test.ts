@@ -8,8 +8,10 @@ describe('payment state machine', () => {
     ['PROCESSING', 'FAILED'],
     ['REQUIRES_ACTION', 'SUCCEEDED'],
     ['REQUIRES_ACTION', 'FAILED'],
+    ['SUCCEEDED', 'PARTIALLY_REFUNDED'],
     ['SUCCEEDED', 'REFUNDED'],
     ['FAILED', 'SUCCEEDED'],
+    ['PARTIALLY_REFUNDED', 'REFUNDED'],
   ];
 
   it('allows exactly these moves', () => {
@@ -21,7 +23,7 @@ describe('payment state machine', () => {
     expect(PAYMENT_STATUSES.filter((to) => canTransition('REFUNDED', to))).toEqual([]);
     expect(statusesLeadingTo('PROCESSING')).toEqual([]);
     expect(statusesLeadingTo('FAILED')).not.toContain('FAILED');
-    expect(statusesLeadingTo('REFUNDED')).toEqual(['SUCCEEDED']);
+    expect(statusesLeadingTo('REFUNDED')).toEqual(['SUCCEEDED', 'PARTIALLY_REFUNDED']);
     expect(statusesLeadingTo('SUCCEEDED')).toEqual(['PROCESSING', 'REQUIRES_ACTION', 'FAILED']);
   });
 });

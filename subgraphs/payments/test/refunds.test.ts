@@ -83,6 +83,36 @@ describe.each<[ProviderKind]>([['simulated'], ['stripe']])('refunds on order.sta
     expect(h.eventsFor(paymentId).map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
   });
 
+  function refundRequested(orderId: string, refundId: string, amountMinor: number): EventEnvelope {
+    return createEvent('orders', 'order.refund_requested', orderId, { refundId, orderId, amountMinor, shippingMinor: 0, currency: 'EUR', items: [] });
+  }
+
+  it('refunds the amount of a line refund, once per refund, never more than is left, and the rest when the order is refunded', async () => {
+    const { orderId, paymentId } = await paid();
+    const first = refundRequested(orderId, 'refund-1', 1200);
+    await deliver(first, first);
+    expect((await paymentRows(h.store, orderId))[0]).toMatchObject({ status: 'PARTIALLY_REFUNDED', refunded_minor: 1200 });
+    expect(h.eventsFor(paymentId).slice(1)).toEqual([
+      expect.objectContaining({ type: 'payment.partially_refunded', data: { paymentId, orderId, amountMinor: 1200, refundedMinor: 1200, currency: 'EUR' } }),
+    ]);
+    // Asked for more than the 18.00 left: 18.00 goes back, the payment is refunded in full.
+    await deliver(refundRequested(orderId, 'refund-2', 2500));
+    expect((await paymentRows(h.store, orderId))[0]).toMatchObject({ status: 'REFUNDED', refunded_minor: 3000 });
+    await deliver(statusChanged(orderId, 'PARTIALLY_REFUNDED', 'REFUNDED'), refundRequested(orderId, 'refund-3', 100));
+    expect(h.eventsFor(paymentId).map((e) => e.type)).toEqual(['payment.succeeded', 'payment.partially_refunded', 'payment.refunded']);
+    if (h.stripe) {
+      const intent = (await paymentRows(h.store, orderId))[0]!.provider_payment_id;
+      expect(h.stripe.refunds.filter((r) => r.payment_intent === intent).map((r) => r.amount)).toEqual([1200, 1800]);
+    }
+  });
+
+  it('refunds what a line refund left when the order is refunded whole', async () => {
+    const { orderId, paymentId } = await paid();
+    await deliver(refundRequested(orderId, 'refund-a', 500), statusChanged(orderId, 'PARTIALLY_REFUNDED', 'REFUNDED'));
+    expect((await paymentRows(h.store, orderId))[0]).toMatchObject({ status: 'REFUNDED', refunded_minor: 3000 });
+    expect(h.eventsFor(paymentId).map((e) => e.type)).toEqual(['payment.succeeded', 'payment.partially_refunded', 'payment.refunded']);
+  });
+
   it('leaves payments alone on other status changes', async () => {
     const { orderId, paymentId } = await paid();
     await deliver(statusChanged(orderId, 'PENDING_PAYMENT', 'PAID'), statusChanged(orderId, 'PAID', 'FULFILLING'));

@@ -83,7 +83,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const requests: RecordedRequest[] = [];
   const intents = new Map<string, StandInIntent>();
   const refunds: StripeStandIn['refunds'] = [];
-  const refundedIntents = new Set<string>();
+  /** Refunded so far, by intent: refunds add up to at most the amount charged, as at Stripe. */
+  const refunded = new Map<string, number>();
   const answered = new Map<string, { fingerprint: string; answer: Answer }>();
   const standIn: StripeStandIn = {
     url: '',
@@ -161,14 +162,21 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const intent = intents.get(params.payment_intent ?? '');
     if (!intent) return invalid(`No such payment_intent: '${params.payment_intent}'`, 'payment_intent', 'resource_missing');
     if (intent.status !== 'succeeded') return invalid(`PaymentIntent ${intent.id} has no successful charge to refund.`, 'payment_intent');
-    if (refundedIntents.has(intent.id)) {
+    const before = refunded.get(intent.id) ?? 0;
+    if (before >= intent.amount) {
       return invalid(`Charge for ${intent.id} has already been refunded.`, undefined, 'charge_already_refunded');
     }
-    refundedIntents.add(intent.id);
+    // Without an amount Stripe refunds what is left.
+    const amount = params.amount === undefined ? intent.amount - before : Number(params.amount);
+    if (!Number.isSafeInteger(amount) || amount <= 0) return invalid('Invalid positive integer', 'amount');
+    if (before + amount > intent.amount) {
+      return invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${intent.amount - before})`, 'amount', 'amount_too_large');
+    }
+    refunded.set(intent.id, before + amount);
     const refund = {
       id: `re_${randomBytes(12).toString('hex')}`,
       object: 'refund',
-      amount: Number(params.amount ?? intent.amount),
+      amount,
       currency: intent.currency,
       payment_intent: intent.id,
       status: 'succeeded',

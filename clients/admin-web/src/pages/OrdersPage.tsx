@@ -5,7 +5,7 @@ import { ErrorNotice, Loading } from '../components/States.js';
 import { graphql } from '../gql/index.js';
 import { OrdersDocument, type OrderStatus } from '../gql/graphql.js';
 
-export const STATUSES: OrderStatus[] = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'REFUNDED'];
+export const STATUSES: OrderStatus[] = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURN_REQUESTED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
 
 // Every order's changes, for an admin: lists, details and charts follow them live.
 export const AnyOrderChanged = graphql(`

@@ -47,6 +47,7 @@ const OrdersPerStatus = graphql(`
     DELIVERED: orders(status: DELIVERED, first: 1) { totalCount }
     CANCELLED: orders(status: CANCELLED, first: 1) { totalCount }
     RETURN_REQUESTED: orders(status: RETURN_REQUESTED, first: 1) { totalCount }
+    PARTIALLY_REFUNDED: orders(status: PARTIALLY_REFUNDED, first: 1) { totalCount }
     REFUNDED: orders(status: REFUNDED, first: 1) { totalCount }
   }
 `);

@@ -42,7 +42,8 @@ export type CheckoutInput = {
 /**
  * Where an order is in its life. Transitions: PENDING_PAYMENT -> PAID | CANCELLED;
  * PAID -> FULFILLING | SHIPPED | CANCELLED; FULFILLING -> SHIPPED | CANCELLED; SHIPPED -> DELIVERED;
- * DELIVERED -> RETURN_REQUESTED; RETURN_REQUESTED -> REFUNDED. Anything else is CONFLICT.
+ * DELIVERED -> RETURN_REQUESTED; RETURN_REQUESTED -> PARTIALLY_REFUNDED | REFUNDED;
+ * PARTIALLY_REFUNDED -> RETURN_REQUESTED | REFUNDED. Anything else is CONFLICT.
  */
 export type OrderStatus =
   /** Cancelled before it shipped. */
@@ -53,6 +54,8 @@ export type OrderStatus =
   | 'FULFILLING'
   /** Paid; not yet being packed. */
   | 'PAID'
+  /** Some of its lines were refunded (`refundOrderItems`); the rest is the customer's. */
+  | 'PARTIALLY_REFUNDED'
   /** Placed; waiting for the payment to succeed. */
   | 'PENDING_PAYMENT'
   /** The money has been returned to the customer. */
@@ -64,12 +67,15 @@ export type OrderStatus =
 
 /**
  * Where a payment attempt stands. PROCESSING -> REQUIRES_ACTION | SUCCEEDED | FAILED;
- * REQUIRES_ACTION -> SUCCEEDED | FAILED; SUCCEEDED -> REFUNDED; FAILED -> SUCCEEDED only when
+ * REQUIRES_ACTION -> SUCCEEDED | FAILED; SUCCEEDED -> PARTIALLY_REFUNDED | REFUNDED;
+ * PARTIALLY_REFUNDED -> REFUNDED; FAILED -> SUCCEEDED only when
  * the provider reports that the customer completed it after all.
  */
 export type PaymentStatus =
   /** Declined or cancelled; nothing was taken. The order can be paid again with another method. */
   | 'FAILED'
+  /** Part of the money was returned (some lines of the order were refunded); `refunded` says how much. */
+  | 'PARTIALLY_REFUNDED'
   /** Sent to the provider; the outcome is not known yet. */
   | 'PROCESSING'
   /** The money was returned in full (the order was cancelled or refunded). */

@@ -7,6 +7,7 @@ export interface OrdersDatabase {
   order_status_history: OrderStatusHistoryTable;
   promotions: PromotionsTable;
   promotion_redemptions: PromotionRedemptionsTable;
+  order_refunds: OrderRefundsTable;
 }
 
 export interface OrdersTable {
@@ -30,6 +31,8 @@ export interface OrdersTable {
   payment_failures: Generated<number>;
   /** The promotion code redeemed with the order; null without one. */
   promo_code: string | null;
+  /** What refunds returned so far, at most `total_minor`. */
+  refunded_minor: Generated<number>;
 }
 
 /** `orders.shipping_address`: the address at checkout and the id it had in the users subgraph. */
@@ -52,6 +55,27 @@ export interface OrderItemsTable {
   currency: string;
   /** The line's share of the order's discount (pro rata to its total). */
   discount_minor: Generated<number>;
+  /** Units refunded so far, at most `quantity`. */
+  refunded_quantity: Generated<number>;
+}
+
+/** A refund of some lines (`items`: `RefundItemColumn[]`); `shipping_minor` is part of `amount_minor`. */
+export interface OrderRefundsTable {
+  id: Generated<string>;
+  order_id: string;
+  idempotency_key: string;
+  amount_minor: number;
+  shipping_minor: number;
+  currency: string;
+  items: ColumnType<RefundItemColumn[], string, string>;
+  actor: string;
+  created_at: Generated<Date>;
+}
+
+export interface RefundItemColumn {
+  productId: string;
+  quantity: number;
+  amountMinor: number;
 }
 
 export interface OrderStatusHistoryTable {

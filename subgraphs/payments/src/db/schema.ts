@@ -5,6 +5,7 @@ export interface PaymentsDatabase {
   payments: PaymentsTable;
   payment_webhook_events: PaymentWebhookEventsTable;
   closed_orders: ClosedOrdersTable;
+  payment_refunds: PaymentRefundsTable;
 }
 
 export interface PaymentsTable {
@@ -30,6 +31,17 @@ export interface PaymentsTable {
   idempotency_key: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** What refunds returned of `amount_minor` so far. */
+  refunded_minor: Generated<number>;
+}
+
+/** Each refund made, by the key of what asked for it (once per key: a redelivery pays nothing). */
+export interface PaymentRefundsTable {
+  refund_key: string;
+  payment_id: string;
+  amount_minor: number;
+  provider_refund_id: string;
+  created_at: Generated<Date>;
 }
 
 /** Provider webhook events already handled, by the provider's event id. */

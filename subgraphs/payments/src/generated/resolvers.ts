@@ -82,18 +82,23 @@ export type Payment = {
   order: Order;
   /** Who processes it: `stripe`, or `simulated` where no Stripe account is configured. */
   provider: Scalars['String']['output'];
+  /** What refunds have given back of `amount` so far (never more than it); zero without one. */
+  refunded: Money;
   /** Where the attempt stands. */
   status: PaymentStatus;
 };
 
 /**
  * Where a payment attempt stands. PROCESSING -> REQUIRES_ACTION | SUCCEEDED | FAILED;
- * REQUIRES_ACTION -> SUCCEEDED | FAILED; SUCCEEDED -> REFUNDED; FAILED -> SUCCEEDED only when
+ * REQUIRES_ACTION -> SUCCEEDED | FAILED; SUCCEEDED -> PARTIALLY_REFUNDED | REFUNDED;
+ * PARTIALLY_REFUNDED -> REFUNDED; FAILED -> SUCCEEDED only when
  * the provider reports that the customer completed it after all.
  */
 export type PaymentStatus =
   /** Declined or cancelled; nothing was taken. The order can be paid again with another method. */
   | 'FAILED'
+  /** Part of the money was returned (some lines of the order were refunded); `refunded` says how much. */
+  | 'PARTIALLY_REFUNDED'
   /** Sent to the provider; the outcome is not known yet. */
   | 'PROCESSING'
   /** The money was returned in full (the order was cancelled or refunded). */
@@ -266,6 +271,7 @@ export type PaymentResolvers<ContextType = PaymentsContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refunded?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
 }>;
 

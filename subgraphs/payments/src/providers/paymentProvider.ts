@@ -45,7 +45,7 @@ export interface PaymentProvider {
   createAndConfirm(request: ChargeRequest): Promise<IntentOutcome>;
   /** Cancels a payment that still waits for the customer; answers its state either way. */
   cancel(providerPaymentId: string, idempotencyKey: string): Promise<IntentOutcome>;
-  /** Refunds a succeeded payment in full. */
+  /** Refunds `amountMinor` of a succeeded payment (refunds add up to at most what it took). */
   refund(request: RefundRequest): Promise<RefundOutcome>;
 }
 

@@ -22,6 +22,8 @@ const TEST_PAYMENT_METHODS: Readonly<Record<string, CardBehaviour>> = {
 interface Intent {
   id: string;
   outcome: IntentOutcome;
+  amountMinor: number;
+  refundedMinor: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createSimulatedProvider(): PaymentProvider {
         : behaviour.result === 'declines'
           ? { ...base, status: 'FAILED', failureReason: behaviour.declineCode }
           : { ...base, status: 'REQUIRES_ACTION', clientSecret: `${id}_secret_${randomBytes(12).toString('hex')}` };
-    intents.set(id, { id, outcome });
+    intents.set(id, { id, outcome, amountMinor: request.amountMinor, refundedMinor: 0 });
     return outcome;
   }
 
@@ -92,6 +94,11 @@ export function createSimulatedProvider(): PaymentProvider {
         if (intent && intent.outcome.status !== 'SUCCEEDED') {
           throw new Error(`PaymentIntent ${request.providerPaymentId} is ${intent.outcome.status} and cannot be refunded`);
         }
+        // As Stripe: refunds add up to at most the amount charged.
+        if (intent && intent.refundedMinor + request.amountMinor > intent.amountMinor) {
+          throw new Error(`Refund amount (${request.amountMinor}) is greater than unrefunded amount on charge (${intent.amountMinor - intent.refundedMinor})`);
+        }
+        if (intent) intent.refundedMinor += request.amountMinor;
         return { refundId: `re_sim_${randomBytes(12).toString('hex')}`, status: 'succeeded' };
       }),
   };
