@@ -34,6 +34,7 @@ import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
+import { createHealthRoutes } from './healthRoutes.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createIdempotency } from './idempotency.js';
 import { createOperationAnalyzer } from './limits.js';
@@ -41,7 +42,7 @@ import { createMetricsServer, createRouterMetrics } from './metrics.js';
 import { createPersistedQueries } from './persistedQueries.js';
 import type { TrustProxy } from './request.js';
 import { createRouterServiceIdentity } from './serviceIdentity.js';
-import { healthUrlOf, probeHealth, subgraphsOf, watchSupergraphFile, type SubgraphEndpoint } from './supergraph.js';
+import { subgraphsOf, watchSupergraphFile, type SubgraphEndpoint } from './supergraph.js';
 import { SupergraphRuntime } from './SupergraphRuntime.js';
 import { UpstreamPool, type UpstreamRetry } from './UpstreamPool.js';
 import { serveRouterWebSocket } from './webSocket.js';
@@ -295,49 +296,24 @@ export function createRouter(options: RouterOptions): Router {
     update(supergraphSdl);
   };
 
-  // Liveness: the process answers. Readiness: the supergraph is loaded, the store (Redis)
-  // answers and the router is not draining; subgraph outages do not make it unready.
   let draining = false;
-  const handleReadiness = async (res: ServerResponse) => {
-    const reasons = [
-      ...(ready ? [] : ['supergraph not loaded']),
-      ...(draining ? ['draining'] : []),
-      ...(await kv.ping().then(() => [], (error: unknown) => [`store: ${(error as Error).message}`])),
-    ];
-    sendJson(res, reasons.length === 0 ? 200 : 503, { status: reasons.length === 0 ? 'ready' : 'unavailable', reasons });
-  };
   const eventsAdmin = options.events ? createEventsAdmin({ bus: options.events, verifier, logger }) : null;
-
-  const handleHealth = async (res: ServerResponse) => {
-    const subgraphs = runtime?.subgraphs ?? initialSubgraphs;
-    const checks = await Promise.all(subgraphs.map(async (s) => [s.name, await probeHealth(healthUrlOf(s.url))] as const));
-    const status = ready ? 200 : 503;
-    const processes = options.processes?.();
-    sendJson(res, status, {
-      status: ready ? (checks.every(([, up]) => up) ? 'ok' : 'degraded') : 'starting',
-      supergraph: ready ? 'loaded' : 'loading',
-      subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'up' : 'down'])),
-      ...(processes ? { processes } : {}),
-    });
-  };
-
-  const handleKeySet = async (res: ServerResponse) => {
-    if (!verifier) return sendJson(res, 404, { error: 'not found' });
-    try {
-      sendJson(res, 200, await verifier.keySet(), { 'cache-control': 'public, max-age=300' });
-    } catch (error) {
-      logger.warn('the JWK Set could not be fetched', { error: (error as Error).message });
-      sendJson(res, 503, { error: 'the signing keys are unavailable right now' });
-    }
-  };
-
+  const health = createHealthRoutes({
+    ready: () => ready,
+    draining: () => draining,
+    subgraphs: () => runtime?.subgraphs ?? initialSubgraphs,
+    kv,
+    ...(options.processes ? { processes: options.processes } : {}),
+    verifier,
+    logger,
+  });
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>> = {
     '/graphql': handleGraphQL,
-    '/health': async (_req, res) => handleHealth(res),
+    '/health': async (_req, res) => health.health(res),
     '/health/live': async (_req, res) => sendJson(res, 200, { status: 'live', pid: process.pid }),
-    '/health/ready': async (_req, res) => handleReadiness(res),
-    '/.well-known/jwks.json': async (_req, res) => handleKeySet(res),
+    '/health/ready': async (_req, res) => health.readiness(res),
+    '/.well-known/jwks.json': async (_req, res) => health.keySet(res),
     [SERVICE_KEYS_PATH]: async (_req, res) => sendJson(res, 200, await identity.directory.keySet(), { 'cache-control': 'no-cache' }),
   };
 
