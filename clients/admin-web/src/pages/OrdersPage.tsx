@@ -1,6 +1,7 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { dateTime, money, orderStatus } from '@shop/client-core';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Pager } from '../components/Pager.js';
 import { ErrorNotice, Loading } from '../components/States.js';
 import { graphql } from '../gql/index.js';
 import { OrdersDocument, type OrderStatus } from '../gql/graphql.js';
@@ -96,14 +97,14 @@ export function OrdersPage() {
             </table>
           </div>
           {orders.edges.length === 0 ? <p>No orders {status ? `with status “${orderStatus(status)}”` : 'yet'}.</p> : null}
-          <nav className="pager" aria-label="Pages">
-            <button type="button" disabled={previous.length === 0} onClick={() => go({ after: previous[previous.length - 1] ?? null }, previous.slice(0, -1))} data-testid="page-prev">
-              ‹ Newer
-            </button>
-            <button type="button" disabled={!orders.pageInfo.hasNextPage} onClick={() => go({ after: orders.pageInfo.endCursor ?? null }, [...previous, after])} data-testid="page-next">
-              Older ›
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={previous.length > 0}
+            hasNext={orders.pageInfo.hasNextPage}
+            onPrevious={() => go({ after: previous[previous.length - 1] ?? null }, previous.slice(0, -1))}
+            onNext={() => go({ after: orders.pageInfo.endCursor ?? null }, [...previous, after])}
+            previousLabel="Newer"
+            nextLabel="Older"
+          />
         </>
       ) : null}
     </section>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { money } from '@shop/client-core';
 import { useState, type FormEvent } from 'react';
+import { Pager, useCursorPages } from '../components/Pager.js';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, UpdateProductDocument, type AdminProductFragment } from '../gql/graphql.js';
 import { ImageUploader } from './ImageUploader.js';
@@ -137,9 +138,8 @@ function ProductRow({ product }: { product: AdminProductFragment }) {
 
 export function ProductsPage() {
   const [search, setSearch] = useState('');
-  const [after, setAfter] = useState<Array<string | null>>([null]);
-  const cursor = after[after.length - 1] ?? null;
-  const { data, loading, error, refetch } = useQuery(ProductsDocument, { variables: { filter: search ? { search } : null, first: 25, after: cursor } });
+  const pages = useCursorPages();
+  const { data, loading, error, refetch } = useQuery(ProductsDocument, { variables: { filter: search ? { search } : null, first: 25, after: pages.after } });
   const products = data?.products;
   return (
     <section data-testid="products-page">
@@ -150,7 +150,7 @@ export function ProductsPage() {
           onSubmit={(e) => {
             e.preventDefault();
             setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim());
-            setAfter([null]);
+            pages.reset();
           }}
         >
           <label className="inline">
@@ -183,14 +183,7 @@ export function ProductsPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages">
-            <button type="button" disabled={after.length <= 1} onClick={() => setAfter(after.slice(0, -1))}>
-              ‹ Previous
-            </button>
-            <button type="button" disabled={!products.pageInfo.hasNextPage} onClick={() => setAfter([...after, products.pageInfo.endCursor ?? null])}>
-              Next ›
-            </button>
-          </nav>
+          <Pager hasPrevious={pages.hasPrevious} hasNext={products.pageInfo.hasNextPage} onPrevious={pages.previous} onNext={() => pages.next(products.pageInfo.endCursor)} />
         </>
       ) : null}
     </section>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { money } from '@shop/client-core';
 import { useState, type FormEvent } from 'react';
+import { Pager, useCursorPages } from '../components/Pager.js';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { CreatePromotionDocument, PromotionsDocument, type AdminPromotionFragment, type PromotionKind } from '../gql/graphql.js';
 
@@ -109,8 +110,8 @@ function CreatePromotion() {
 }
 
 export function PromotionsPage() {
-  const [after, setAfter] = useState<Array<string | null>>([null]);
-  const { data, loading, error, refetch } = useQuery(PromotionsDocument, { variables: { first: 25, after: after[after.length - 1] ?? null } });
+  const pages = useCursorPages();
+  const { data, loading, error, refetch } = useQuery(PromotionsDocument, { variables: { first: 25, after: pages.after } });
   const promotions = data?.promotions;
   return (
     <section data-testid="promotions-page">
@@ -153,14 +154,12 @@ export function PromotionsPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages">
-            <button type="button" disabled={after.length <= 1} onClick={() => setAfter(after.slice(0, -1))}>
-              ‹ Previous
-            </button>
-            <button type="button" disabled={!promotions.pageInfo.hasNextPage} onClick={() => setAfter([...after, promotions.pageInfo.endCursor ?? null])}>
-              Next ›
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={pages.hasPrevious}
+            hasNext={promotions.pageInfo.hasNextPage}
+            onPrevious={pages.previous}
+            onNext={() => pages.next(promotions.pageInfo.endCursor)}
+          />
         </>
       ) : null}
     </section>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { date } from '@shop/client-core';
 import { useState } from 'react';
+import { Pager, useCursorPages } from '../components/Pager.js';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { graphql } from '../gql/index.js';
 import type { Role } from '../gql/graphql.js';
@@ -38,8 +39,8 @@ const SetUserRole = graphql(`
 export function UsersPage() {
   const [search, setSearch] = useState('');
   const [role, setRole] = useState<Role | ''>('');
-  const [after, setAfter] = useState<Array<string | null>>([null]);
-  const { data, loading, error, refetch } = useQuery(Users, { variables: { search: search || null, role: role || null, first: 25, after: after[after.length - 1] ?? null } });
+  const pages = useCursorPages();
+  const { data, loading, error, refetch } = useQuery(Users, { variables: { search: search || null, role: role || null, first: 25, after: pages.after } });
   const [setUserRole] = useMutation(SetUserRole);
   const { outcome, run } = useRun();
   const change = (userId: string, email: string, next: Role) =>
@@ -55,7 +56,7 @@ export function UsersPage() {
           onSubmit={(e) => {
             e.preventDefault();
             setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim());
-            setAfter([null]);
+            pages.reset();
           }}
         >
           <label className="inline">
@@ -63,7 +64,7 @@ export function UsersPage() {
           </label>
           <label className="inline">
             Role{' '}
-            <select value={role} onChange={(e) => (setRole(e.target.value as Role | ''), setAfter([null]))} data-testid="role-filter">
+            <select value={role} onChange={(e) => (setRole(e.target.value as Role | ''), pages.reset())} data-testid="role-filter">
               <option value="">Any</option>
               <option value="CUSTOMER">Customer</option>
               <option value="ADMIN">Administrator</option>
@@ -107,14 +108,7 @@ export function UsersPage() {
         </div>
       ) : null}
       {users ? (
-        <nav className="pager" aria-label="Pages">
-          <button type="button" disabled={after.length <= 1} onClick={() => setAfter(after.slice(0, -1))}>
-            ‹ Previous
-          </button>
-          <button type="button" disabled={!users.pageInfo.hasNextPage} onClick={() => setAfter([...after, users.pageInfo.endCursor ?? null])}>
-            Next ›
-          </button>
-        </nav>
+        <Pager hasPrevious={pages.hasPrevious} hasNext={users.pageInfo.hasNextPage} onPrevious={pages.previous} onNext={() => pages.next(users.pageInfo.endCursor)} />
       ) : null}
     </section>
   );
