@@ -2,7 +2,7 @@ import { isCurrencyCode } from '@shop/money';
 import type { OrderItem } from './db/schema.js';
 
 /** The event types analytics consumes (docs/events.md). */
-export const CONSUMED_EVENT_TYPES = ['order.placed', 'payment.succeeded', 'payment.refunded', 'order.status_changed'] as const;
+export const CONSUMED_EVENT_TYPES = ['order.placed', 'payment.succeeded', 'payment.refunded', 'payment.partially_refunded', 'order.status_changed'] as const;
 
 /** What analytics reads from `order.placed`. */
 export interface OrderPlaced {
@@ -17,7 +17,7 @@ export interface OrderPlaced {
   placedAt: string;
 }
 
-/** What analytics reads from `payment.succeeded` and `payment.refunded`. */
+/** What analytics reads from `payment.succeeded`, `payment.refunded` and `payment.partially_refunded` (the amount that moved). */
 export interface PaymentMoved {
   paymentId: string;
   orderId: string;

@@ -28,6 +28,9 @@ export async function applyEvent(trx: Db, event: EventEnvelope, logger: Logger):
       if (payment) return onPaymentSucceeded(trx, payment, utcDay(event.occurredAt), logger);
       break;
     }
+    // A line refund carries what went back; a whole refund the payment's amount, of which only
+    // what is left unrefunded is subtracted.
+    case 'payment.partially_refunded':
     case 'payment.refunded': {
       const refund = parsePaymentMoved(event.data);
       if (refund) return onPaymentRefunded(trx, refund, utcDay(event.occurredAt), logger);

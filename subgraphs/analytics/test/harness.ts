@@ -60,6 +60,11 @@ export function paymentRefunded(orderId: string, paymentId: string, amountMinor:
   return event('payments', 'payment.refunded', orderId, { paymentId, orderId, amountMinor, currency }, at);
 }
 
+/** A line refund: `amountMinor` went back, `refundedMinor` in all so far. */
+export function paymentPartiallyRefunded(orderId: string, paymentId: string, amountMinor: number, refundedMinor: number, at: string): EventEnvelope {
+  return event('payments', 'payment.partially_refunded', orderId, { paymentId, orderId, amountMinor, refundedMinor, currency: 'EUR' }, at);
+}
+
 export interface Harness {
   url: string;
   subgraph: AnalyticsSubgraph;

@@ -4,6 +4,7 @@ import { errorCodes, graphql } from '@shop/testing';
 import { divideRounded } from '../src/service.js';
 import {
   orderPlaced,
+  paymentPartiallyRefunded,
   paymentRefunded,
   paymentSucceeded,
   SALES_REPORT,
@@ -123,6 +124,24 @@ describe('salesReport fed by order and payment events', () => {
     expect(await h.report(...whole('2025-03-07'))).toMatchObject({ orderCount: 2, revenue: eur('10.01') });
     expect(await h.report(...whole('2025-03-08'))).toMatchObject({ orderCount: 0, revenue: eur('-10.01') });
     expect(await h.report(day('2025-03-07'), day('2025-03-08'))).toMatchObject({ orderCount: 2, revenue: eur('0.00'), averageOrderValue: eur('0.00') });
+  });
+
+  it('subtracts line refunds on their days, and of a whole refund after them only what was left', async () => {
+    await h.deliver(
+      orderPlaced('lr-a', [{ productId: 'lr-p1', quantity: 4, unitPriceMinor: 1000 }], day('2025-04-20')),
+      paymentSucceeded('lr-a', 'lr-pay-a', 4000, day('2025-04-20')),
+    );
+    const first = paymentPartiallyRefunded('lr-a', 'lr-pay-a', 1000, 1000, day('2025-04-20', '18:00:00.000'));
+    await h.deliver(first, first);
+    expect(await h.report(...whole('2025-04-20'))).toMatchObject({ orderCount: 1, revenue: eur('30.00') });
+    await h.deliver(
+      paymentPartiallyRefunded('lr-a', 'lr-pay-a', 1500, 2500, day('2025-04-21')),
+      // The whole refund names the payment's amount: only the 15.00 still counted goes.
+      paymentRefunded('lr-a', 'lr-pay-a', 4000, day('2025-04-22')),
+    );
+    expect(await h.report(...whole('2025-04-21'))).toMatchObject({ orderCount: 0, revenue: eur('-15.00') });
+    expect(await h.report(...whole('2025-04-22'))).toMatchObject({ orderCount: 0, revenue: eur('-15.00') });
+    expect(await h.report(day('2025-04-20'), day('2025-04-22'))).toMatchObject({ orderCount: 1, revenue: eur('0.00') });
   });
 
   it('reports the store currency only', async () => {
