@@ -53,13 +53,16 @@ afterAll(async () => {
   await sg?.stop();
 });
 
+/** Waits until both subscriptions are in effect where they are served (again after inventory's restart), not only held by the router. */
+const listening = () => until(() => sg.subscriptionsInEffect(2), 'both subscriptions in effect');
+
 describe('cart holds', () => {
   it('holds a guest cart, shows it in stock and stockChanged, survives an inventory restart, warns once at a fifth left, then lapses', async () => {
     await shopper(sg.url).setStock(adminToken, productId, 5);
     const cartId = await addToCart(3);
     const warnings = subscribe(EXPIRING, { c: cartId });
     const changes = subscribe('subscription($p: [ID!]) { stockChanged(productIds: $p) { stock { available reserved } } }', { p: [productId] });
-    await until(async () => sg.router.subscriptionStats().upstreamSubscriptions >= 2);
+    await listening();
 
     const held = (await graphqlOk(sg.url, HOLD, { c: cartId, s: 30 })).holdCart;
     expect(held).toMatchObject({ cartId, expiresAt: new Date(nowMs + 30_000).toISOString(), items: [{ product: { id: productId }, quantity: 3 }] });
@@ -70,6 +73,7 @@ describe('cart holds', () => {
     await sg.subgraphs.inventory!.stop();
     await sg.stack.restart('inventory');
     expect(await stockOf(productId)).toEqual({ available: 2, reserved: 3 });
+    await listening();
 
     nowMs += 24_000;
     await until(async () => warnings.received.length > 0 || warnings.state.errors !== null, 'the warning');

@@ -126,7 +126,7 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     expect((await page.getByTestId('order-method').textContent())!.length).toBeGreaterThan(0);
     await page.locator('[data-testid="live-status"][data-ws="connected"]').waitFor();
     // The router holds the subscription upstream before we pay, so no event can be missed.
-    await until(page, () => sg.router.subscriptionStats().upstreamSubscriptions > held, 'the upstream subscription');
+    await until(page, () => sg.subscriptionsInEffect(held + 1), 'the subscription in effect at orders');
     await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
     await page.getByRole('radio', { name: /Declined test card/ }).check();

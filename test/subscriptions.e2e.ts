@@ -79,17 +79,8 @@ function subscribe(c: Client, query: string, variables: Record<string, unknown> 
   };
 }
 
-/**
- * Waits until the router holds `upstream` subscriptions and each of them is in effect at its
- * subgraph (listening to its events): the subgraphs' subscriptions then add up to the router's.
- */
-async function listening(upstream = 1) {
-  const inEffect = () => sg.subgraphs.inventory!.activeSubscriptions() + sg.subgraphs.orders!.activeSubscriptions();
-  await until(() => {
-    const routerHolds = sg.router.subscriptionStats().upstreamSubscriptions;
-    return routerHolds >= upstream && inEffect() === routerHolds;
-  }, `${upstream} subscription(s) in effect`);
-}
+/** Waits until the router holds `upstream` subscriptions and each is in effect at its subgraph. */
+const listening = (upstream = 1) => until(() => sg.subscriptionsInEffect(upstream), `${upstream} subscription(s) in effect`);
 
 beforeAll(async () => {
   kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: prefix });

@@ -70,6 +70,15 @@ export async function startSupergraph(
     router: stack.router,
     databases,
     subgraphs: stack.subgraphs,
+    /**
+     * True once the router holds at least `min` upstream subscriptions and every one of them is in
+     * effect at its subgraph (listening to its events), so an event caused now reaches them.
+     */
+    subscriptionsInEffect(min = 1) {
+      const upstream = stack.router.subscriptionStats().upstreamSubscriptions;
+      const inEffect = Object.values(stack.subgraphs).reduce((sum, s) => sum + (s?.activeSubscriptions() ?? 0), 0);
+      return upstream >= min && inEffect === upstream;
+    },
     /** SQL statements sent by the PostgreSQL subgraphs, and product store round trips. */
     roundTrips() {
       return {

@@ -168,14 +168,14 @@ describe('the mobile client module', () => {
     const subscription = c.client.subscribe({ query: OrderStatusLiveDocument, variables: { id: orderId } }).subscribe({
       next: (result) => result.data && statuses.push(result.data.orderStatusChanged.status),
     });
-    await waitFor(() => c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the subscription');
+    await waitFor(() => c.socket.connected && sg.subscriptionsInEffect(), 'the subscription');
 
     // Held off until the router has let go of the old subscription, so the one counted next is new.
     proxy.shut(true);
     proxy.cut();
     await waitFor(() => !c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions === 0, 'the old subscription to end');
     proxy.shut(false);
-    await waitFor(() => c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the resubscription');
+    await waitFor(() => c.socket.connected && sg.subscriptionsInEffect(), 'the resubscription');
 
     const paid = await c.client.mutate({ mutation: PayOrderDocument, variables: { orderId, paymentMethod: 'pm_card_visa' } });
     expect(paid.data?.payOrder.status).toBe('SUCCEEDED');
@@ -193,7 +193,7 @@ describe('the mobile client module', () => {
     const subscription = c.client.subscribe({ query: OrderStatusLiveDocument, variables: { id: orderId } }).subscribe({
       next: (result) => result.data && statuses.push(result.data.orderStatusChanged.status),
     });
-    await waitFor(() => c.socket.connected && sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the subscription');
+    await waitFor(() => c.socket.connected && sg.subscriptionsInEffect(), 'the subscription');
 
     // The router's time reaches the token's expiry: it closes the socket with 4401.
     proxy.shut(true);
@@ -204,7 +204,7 @@ describe('the mobile client module', () => {
     routerClock.moveTo(Date.now());
     proxy.shut(false);
     await waitFor(() => c.socket.connected && c.session.refreshToken !== firstRefresh, 'a new socket with a refreshed token');
-    await waitFor(() => sg.router.subscriptionStats().upstreamSubscriptions >= 1, 'the resubscription');
+    await waitFor(() => sg.subscriptionsInEffect(), 'the resubscription');
 
     await c.client.mutate({ mutation: PayOrderDocument, variables: { orderId, paymentMethod: 'pm_card_visa' } });
     await waitFor(() => statuses.includes('PAID'), 'PAID over the new socket');
