@@ -85,6 +85,8 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await page.screenshot({ path: join(shots, `storefront-search${who.phone ? '-phone' : ''}.png`) });
     await card.getByTestId('product-link').click();
 
+    // The product page replaces the results page: wait for its heading, not the one still showing.
+    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(product.name);
     expect(await page.getByTestId('product-stock').getAttribute('data-in-stock')).toBe('true');
     await page.getByLabel('Quantity').fill('2');
