@@ -1,134 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { readConfig } from '@shop/config';
-import { createTestDatabase, errorCodes, graphql, graphqlOk, startTokenIssuer, testTokenIssuer, type GraphQLResponse, type TokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
-import { buildInventoryConfig } from '../src/config.js';
-import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
+import { describe, expect, it } from '@jest/globals';
+import { graphqlOk, startTokenIssuer } from '@shop/testing';
+import {
+  ADMIN_ID,
+  NO_STOCK,
+  adminToken,
+  customerToken,
+  eventsOf,
+  expectError,
+  newProductId,
+  reserve,
+  setStock,
+  setStockLevels,
+  stockOf,
+  subgraph,
+  url,
+  useInventoryStack,
+} from './inventoryStack.js';
 
-const ADMIN_ID = 'admin-1';
-
-const SET_STOCK = /* GraphQL */ `
-  mutation SetStock($productId: ID!, $warehouse: String, $quantity: Int!) {
-    setStock(productId: $productId, warehouse: $warehouse, quantity: $quantity) {
-      id
-      inStock
-      stock { available reserved onHand }
-    }
-  }
-`;
-
-const SET_STOCK_LEVELS = /* GraphQL */ `
-  mutation SetStockLevels($levels: [StockLevelInput!]!) {
-    setStockLevels(levels: $levels) {
-      id
-      inStock
-      stock { available onHand }
-    }
-  }
-`;
-
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Product {
-        id
-        inStock
-        stock {
-          available
-          reserved
-          onHand
-          warehouses { warehouse onHand reserved available }
-        }
-      }
-    }
-  }
-`;
-
-interface WarehouseStock {
-  warehouse: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-interface ProductStock {
-  id: string;
-  inStock: boolean;
-  stock: { available: number; reserved: number; onHand: number; warehouses: WarehouseStock[] };
-}
-interface Level {
-  productId: string;
-  warehouse?: string;
-  quantity: number;
-}
-
-const NO_STOCK = { available: 0, reserved: 0, onHand: 0, warehouses: [] };
-
-let subgraph: InventorySubgraph;
-let url: string;
-let pool: pg.Pool;
-let adminToken: string;
-let customerToken: string;
-let productCounter = 0;
-
-/** A product id no other test uses. */
-const newProductId = (label: string) => `${label}-${++productCounter}`;
-
-let issuer: TokenIssuer;
-
-beforeAll(async () => {
-  issuer = await testTokenIssuer();
-  const databaseUrl = await createTestDatabase('inventory');
-  const { config } = readConfig({ DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('inventory')), LOG_LEVEL: 'silent' }, buildInventoryConfig);
-  subgraph = await createInventorySubgraph(config);
-  ({ url } = await subgraph.listen(0, '127.0.0.1'));
-  callAsRouter(url, 'inventory');
-  pool = new pg.Pool({ connectionString: databaseUrl });
-  adminToken = await issuer.sign(ADMIN_ID, 'ADMIN');
-  customerToken = await issuer.sign('customer-1', 'CUSTOMER');
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await subgraph?.stop();
-});
-
-async function stockOf(...ids: string[]): Promise<ProductStock[]> {
-  const data = await graphqlOk<{ _entities: ProductStock[] }>(url, ENTITIES, {
-    representations: ids.map((id) => ({ __typename: 'Product', id })),
-  });
-  return data._entities;
-}
-
-function setStock(variables: { productId: string; warehouse?: string | null; quantity: number }, token = adminToken) {
-  return graphql<{ setStock: ProductStock }>(url, SET_STOCK, variables, { token });
-}
-
-function setStockLevels(levels: Level[], token = adminToken) {
-  return graphql<{ setStockLevels: ProductStock[] }>(url, SET_STOCK_LEVELS, { levels }, { token });
-}
-
-/** Stands in for the reservations a later issue adds: holds units of a stocked level. */
-async function reserve(productId: string, warehouse: string, units: number): Promise<void> {
-  const { rowCount } = await pool.query('UPDATE stock_levels SET reserved = $3 WHERE product_id = $1 AND warehouse = $2', [
-    productId,
-    warehouse,
-    units,
-  ]);
-  expect(rowCount).toBe(1);
-}
-
-async function eventsOf(productId: string) {
-  const { rows } = await pool.query(
-    'SELECT warehouse, kind, delta, on_hand, reserved, actor_id FROM stock_events WHERE product_id = $1 ORDER BY id',
-    [productId],
-  );
-  return rows;
-}
-
-function expectError(result: GraphQLResponse, code: string, field?: string) {
-  expect(errorCodes(result)).toEqual([code]);
-  if (field !== undefined) expect(result.errors?.[0]?.extensions?.field).toBe(field);
-}
+useInventoryStack('inventory');
 
 describe('setStock', () => {
   it('lets an admin set stock, which the product then reports', async () => {
@@ -276,100 +165,6 @@ describe('setStock', () => {
       { warehouse: 'outlet', kind: 'set', delta: 2, on_hand: 2, reserved: 0, actor_id: ADMIN_ID },
       { warehouse: 'main', kind: 'set', delta: -7, on_hand: 1, reserved: 0, actor_id: ADMIN_ID },
     ]);
-  });
-});
-
-describe('setStockLevels', () => {
-  it('sets many levels in one call and returns each product once, in order', async () => {
-    const [a, b] = [newProductId('bulk'), newProductId('bulk')] as [string, string];
-    const result = await setStockLevels([
-      { productId: b, quantity: 0 },
-      { productId: a, warehouse: 'main', quantity: 4 },
-      { productId: a, warehouse: 'east', quantity: 2 },
-    ]);
-    expect(result.errors).toBeUndefined();
-    expect(result.data?.setStockLevels).toEqual([
-      { id: b, inStock: false, stock: { available: 0, onHand: 0 } },
-      { id: a, inStock: true, stock: { available: 6, onHand: 6 } },
-    ]);
-    expect((await stockOf(a))[0]?.stock.warehouses.map((w) => [w.warehouse, w.onHand])).toEqual([
-      ['east', 2],
-      ['main', 4],
-    ]);
-    expect(await eventsOf(a)).toHaveLength(2);
-  });
-
-  it('seeds 500 products in one call, as the demo launcher does', async () => {
-    const levels = Array.from({ length: 500 }, (_, i) => ({ productId: newProductId('seed'), quantity: i }));
-    const result = await setStockLevels(levels);
-    expect(result.errors).toBeUndefined();
-    expect(result.data?.setStockLevels.map((p) => p.id)).toEqual(levels.map((l) => l.productId));
-    const products = await stockOf(levels[0]!.productId, levels[499]!.productId);
-    expect(products.map((p) => p.stock.onHand)).toEqual([0, 499]);
-  });
-
-  it('writes nothing when one level is invalid, and names that level', async () => {
-    const [a, b] = [newProductId('atomic'), newProductId('atomic')] as [string, string];
-    const result = await setStockLevels([
-      { productId: a, quantity: 5 },
-      { productId: b, warehouse: 'east', quantity: 5 },
-      { productId: b, quantity: -1 },
-    ]);
-    expectError(result, 'BAD_USER_INPUT', 'levels[2].quantity');
-    expect(await stockOf(a, b)).toEqual([
-      { id: a, inStock: false, stock: NO_STOCK },
-      { id: b, inStock: false, stock: NO_STOCK },
-    ]);
-    expect(await eventsOf(a)).toEqual([]);
-  });
-
-  it('writes nothing when one level would go below its reserved units', async () => {
-    const [fresh, held] = [newProductId('atomic'), newProductId('atomic')] as [string, string];
-    await setStock({ productId: held, quantity: 10 });
-    await reserve(held, 'main', 6);
-    const eventsBefore = await eventsOf(held);
-
-    const result = await setStockLevels([
-      { productId: fresh, quantity: 9 },
-      { productId: held, warehouse: 'east', quantity: 3 },
-      { productId: held, quantity: 5 },
-    ]);
-    expectError(result, 'CONFLICT', 'levels[2].quantity');
-    expect(result.errors?.[0]?.message).toMatch(/6 units are reserved/);
-
-    expect(await stockOf(fresh, held)).toEqual([
-      { id: fresh, inStock: false, stock: NO_STOCK },
-      {
-        id: held,
-        inStock: true,
-        stock: { available: 4, reserved: 6, onHand: 10, warehouses: [{ warehouse: 'main', onHand: 10, reserved: 6, available: 4 }] },
-      },
-    ]);
-    expect(await eventsOf(fresh)).toEqual([]);
-    expect(await eventsOf(held)).toEqual(eventsBefore);
-  });
-
-  it('refuses the same product and warehouse twice in one call', async () => {
-    const id = newProductId('twice');
-    const result = await setStockLevels([
-      { productId: id, warehouse: 'main', quantity: 1 },
-      { productId: id, warehouse: 'MAIN', quantity: 2 },
-    ]);
-    expectError(result, 'BAD_USER_INPUT', 'levels[1].warehouse');
-    expect((await stockOf(id))[0]?.stock).toEqual(NO_STOCK);
-  });
-
-  it('refuses more than 500 levels in one call', async () => {
-    const levels = Array.from({ length: 501 }, (_, i) => ({ productId: `too-many-${i}`, quantity: 1 }));
-    expectError(await setStockLevels(levels), 'BAD_USER_INPUT', 'levels');
-    expect((await stockOf('too-many-0'))[0]?.stock).toEqual(NO_STOCK);
-  });
-
-  it('is for admins only', async () => {
-    const id = newProductId('bulk-auth');
-    expectError(await setStockLevels([{ productId: id, quantity: 1 }], customerToken), 'FORBIDDEN');
-    expectError(await setStockLevels([{ productId: id, quantity: 1 }], ''), 'UNAUTHENTICATED');
-    expect((await stockOf(id))[0]?.stock).toEqual(NO_STOCK);
   });
 });
 

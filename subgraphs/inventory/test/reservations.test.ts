@@ -1,127 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { readConfig } from '@shop/config';
-import { createEvent, createMemoryBus, type EventBus, type EventEnvelope } from '@shop/events';
+import { describe, expect, it } from '@jest/globals';
+import { errorCodes, graphql, graphqlOk, serviceHeaders } from '@shop/testing';
 import {
-  callAsRouter,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  graphqlOk,
-  serviceHeaders,
-  serviceTrustEnv,
-  testTokenIssuer,
-  until,
-  type GraphQLResponse,
-} from '@shop/testing';
-import { buildInventoryConfig } from '../src/config.js';
-import { createInventorySubgraph, type InventorySubgraph } from '../src/server.js';
+  RELEASE,
+  RESERVE,
+  advanceClock,
+  alice,
+  bob,
+  eventsAbout,
+  expectError,
+  fresh,
+  nowMs,
+  published,
+  reserve,
+  reserved,
+  setStock,
+  statusOf,
+  stock,
+  subgraph,
+  url,
+  useReservationStack,
+} from './reservationStack.js';
 
-
-const RESERVE = /* GraphQL */ `
-  mutation Reserve($orderId: ID!, $items: [ReservationItemInput!]!, $ttlSeconds: Int) {
-    reserveStock(orderId: $orderId, items: $items, ttlSeconds: $ttlSeconds) {
-      orderId status expiresAt createdAt items { productId warehouse quantity }
-    }
-  }
-`;
-const RELEASE = 'mutation($orderId: ID!) { releaseReservation(orderId: $orderId) }';
-const SET_STOCK = 'mutation($p: ID!, $w: String, $q: Int!) { setStock(productId: $p, warehouse: $w, quantity: $q) { id } }';
-
-interface Reservation {
-  orderId: string;
-  status: string;
-  expiresAt: string;
-  createdAt: string;
-  items: Array<{ productId: string; warehouse: string; quantity: number }>;
-}
-
-let subgraph: InventorySubgraph;
-let url: string;
-let pool: pg.Pool;
-let bus: EventBus;
-const events: EventEnvelope[] = [];
-let admin: string;
-let alice: string;
-let bob: string;
-let counter = 0;
-
-const fresh = (label: string) => `${label}-${++counter}`;
-// The clock reservations are made and expired by: moved by the tests, never waited for.
-let nowMs = Date.now();
-const clock = () => new Date(nowMs);
-
-beforeAll(async () => {
-  const issuer = await testTokenIssuer();
-  const databaseUrl = await createTestDatabase('inventory_reservations');
-  const { config } = readConfig(
-    { DATABASE_URL: databaseUrl, JWKS_URL: issuer.jwksUrl, ...(await serviceTrustEnv('inventory')), LOG_LEVEL: 'silent', RESERVATION_SWEEP_MS: '60000' },
-    buildInventoryConfig,
-  );
-  bus = createMemoryBus();
-  await bus.subscribe({ group: 'test.observer', types: '*', handler: async (event) => void events.push(event) });
-  subgraph = await createInventorySubgraph(config, { bus, clock });
-  ({ url } = await subgraph.listen(0, '127.0.0.1'));
-  callAsRouter(url, 'inventory');
-  pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  admin = await issuer.sign('admin-1', 'ADMIN');
-  alice = await issuer.sign('alice', 'CUSTOMER');
-  bob = await issuer.sign('bob', 'CUSTOMER');
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await subgraph?.stop();
-  await bus?.close();
-});
-
-async function setStock(productId: string, quantity: number, warehouse = 'main'): Promise<void> {
-  await graphqlOk(url, SET_STOCK, { p: productId, w: warehouse, q: quantity }, { token: admin });
-}
-
-async function stock(productId: string): Promise<{ onHand: number; reserved: number; available: number }> {
-  const data = await graphqlOk(
-    url,
-    'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { stock { onHand reserved available } } } }',
-    { r: [{ __typename: 'Product', id: productId }] },
-  );
-  return data._entities[0].stock;
-}
-
-// Checkout (the orders service) is the one caller inventory lets reserve and release stock.
-async function reserve(orderId: string, items: Array<{ productId: string; quantity: number }>, token = alice, ttlSeconds?: number) {
-  return graphql<{ reserveStock: Reservation }>(url, RESERVE, { orderId, items, ttlSeconds }, { token, headers: await serviceHeaders('orders', 'inventory') });
-}
-
-async function reserved(orderId: string, items: Array<{ productId: string; quantity: number }>, token = alice, ttlSeconds?: number) {
-  const result = await reserve(orderId, items, token, ttlSeconds);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data!.reserveStock;
-}
-
-async function statusOf(orderId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ status: string }>('SELECT status FROM stock_reservations WHERE order_id = $1', [orderId]);
-  return rows[0]?.status;
-}
-
-/** Waits until the relay has published every event committed so far. */
-async function published(): Promise<void> {
-  await until(async () => {
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_outbox WHERE published_at IS NULL');
-    return rows[0]!.n === 0;
-  });
-  await until(async () => {
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_outbox');
-    return events.length >= rows[0]!.n;
-  });
-}
-
-const eventsAbout = (key: string, type?: string) => events.filter((e) => e.key === key && (type === undefined || e.type === type));
-
-function expectError(result: GraphQLResponse, code: string, field?: string) {
-  expect(errorCodes(result)).toEqual([code]);
-  if (field !== undefined) expect(result.errors?.[0]?.extensions?.field).toBe(field);
-}
+useReservationStack('inventory_reservations');
 
 describe('reserveStock', () => {
   it("refuses a customer's own token, through the router but not from the orders service: FORBIDDEN, nothing held", async () => {
@@ -312,7 +212,7 @@ describe('expiry', () => {
     await reserved(soon, [{ productId: id, quantity: 2 }], alice, 1);
     await reserved(later, [{ productId: id, quantity: 1 }], alice, 3600);
     expect(await stock(id)).toEqual({ onHand: 3, reserved: 3, available: 0 });
-    nowMs += 1_100;
+    advanceClock(1_100);
     const swept = await Promise.all([subgraph.sweepReservations(), subgraph.sweepReservations()]);
     expect(swept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     expect(await statusOf(soon)).toBe('EXPIRED');
@@ -321,103 +221,5 @@ describe('expiry', () => {
     expect(await subgraph.sweepReservations()).toBe(0);
     await published();
     expect(eventsAbout(soon, 'stock.reservation_released').map((e) => e.data)).toEqual([{ orderId: soon, reason: 'expired' }]);
-  });
-});
-
-describe('order.status_changed consumer', () => {
-  const statusChanged = (orderId: string, from: string, to: string) =>
-    createEvent('orders', 'order.status_changed', orderId, { orderId, orderNumber: 'SO-1', userId: 'alice', from, to, at: new Date().toISOString() });
-
-  async function deliver(event: EventEnvelope): Promise<void> {
-    await bus.publish([event]);
-    await until(async () => {
-      const { rows } = await pool.query('SELECT 1 FROM event_inbox WHERE event_id = $1', [event.id]);
-      return rows.length === 1;
-    });
-  }
-
-  it('commits on PAID: on hand and reserved both drop; a redelivery changes nothing', async () => {
-    const id = fresh('sofa');
-    await setStock(id, 5);
-    const orderId = fresh('order');
-    await reserved(orderId, [{ productId: id, quantity: 2 }]);
-    const paid = statusChanged(orderId, 'PENDING_PAYMENT', 'PAID');
-    await deliver(paid);
-    expect(await statusOf(orderId)).toBe('COMMITTED');
-    expect(await stock(id)).toEqual({ onHand: 3, reserved: 0, available: 3 });
-    await bus.publish([paid]);
-    const marker = statusChanged(fresh('order'), 'PENDING_PAYMENT', 'PAID');
-    await deliver(marker);
-    expect(await stock(id)).toEqual({ onHand: 3, reserved: 0, available: 3 });
-    await published();
-    expect(eventsAbout(orderId, 'stock.reservation_committed').map((e) => e.data)).toEqual([{ orderId }]);
-    // Committed units are sold: a later releaseReservation does not bring them back.
-    expect((await graphqlOk(url, RELEASE, { orderId }, { token: alice, headers: await serviceHeaders('orders', 'inventory') })).releaseReservation).toBe(false);
-  });
-
-  it('releases on a cancellation before fulfilment: held units, or paid units back on the shelf', async () => {
-    const id = fresh('table');
-    await setStock(id, 6);
-    const unpaid = fresh('order');
-    await reserved(unpaid, [{ productId: id, quantity: 2 }]);
-    await deliver(statusChanged(unpaid, 'PENDING_PAYMENT', 'CANCELLED'));
-    expect(await statusOf(unpaid)).toBe('RELEASED');
-    expect(await stock(id)).toEqual({ onHand: 6, reserved: 0, available: 6 });
-
-    const paidThenCancelled = fresh('order');
-    await reserved(paidThenCancelled, [{ productId: id, quantity: 3 }]);
-    await deliver(statusChanged(paidThenCancelled, 'PENDING_PAYMENT', 'PAID'));
-    expect(await stock(id)).toEqual({ onHand: 3, reserved: 0, available: 3 });
-    await deliver(statusChanged(paidThenCancelled, 'PAID', 'CANCELLED'));
-    expect(await statusOf(paidThenCancelled)).toBe('RELEASED');
-    expect(await stock(id)).toEqual({ onHand: 6, reserved: 0, available: 6 });
-    await published();
-    expect(eventsAbout(paidThenCancelled, 'stock.reservation_released').map((e) => e.data)).toEqual([
-      { orderId: paidThenCancelled, reason: 'cancelled' },
-    ]);
-  });
-
-  it('leaves a cancellation once fulfilment started to the warehouse', async () => {
-    const id = fresh('bench');
-    await setStock(id, 2);
-    const orderId = fresh('order');
-    await reserved(orderId, [{ productId: id, quantity: 1 }]);
-    await deliver(statusChanged(orderId, 'PENDING_PAYMENT', 'PAID'));
-    await bus.publish([statusChanged(orderId, 'FULFILLING', 'CANCELLED')]);
-    await deliver(statusChanged(fresh('order'), 'PENDING_PAYMENT', 'PAID'));
-    expect(await statusOf(orderId)).toBe('COMMITTED');
-    expect(await stock(id)).toEqual({ onHand: 1, reserved: 0, available: 1 });
-  });
-
-  it('sells from free stock when the payment arrives after the reservation expired, and only if there is some', async () => {
-    const id = fresh('mirror');
-    await setStock(id, 2);
-    const [lucky, unlucky] = [fresh('order'), fresh('order')];
-    await reserved(lucky, [{ productId: id, quantity: 1 }], alice, 1);
-    await reserved(unlucky, [{ productId: id, quantity: 1 }], alice, 1);
-    nowMs += 1_100;
-    await subgraph.sweepReservations();
-    expect(await stock(id)).toEqual({ onHand: 2, reserved: 0, available: 2 });
-    await reserved(fresh('order'), [{ productId: id, quantity: 1 }], bob);
-
-    await deliver(statusChanged(lucky, 'PENDING_PAYMENT', 'PAID'));
-    expect(await statusOf(lucky)).toBe('COMMITTED');
-    expect(await stock(id)).toEqual({ onHand: 1, reserved: 1, available: 0 });
-    await deliver(statusChanged(unlucky, 'PENDING_PAYMENT', 'PAID'));
-    expect(await statusOf(unlucky)).toBe('EXPIRED');
-    expect(await stock(id)).toEqual({ onHand: 1, reserved: 1, available: 0 });
-  });
-});
-
-describe('stock.changed from admin writes', () => {
-  it('is written with every setStock, with totals over all warehouses', async () => {
-    const id = fresh('shelf');
-    await setStock(id, 4, 'main');
-    await setStock(id, 3, 'east');
-    await published();
-    expect(eventsAbout(id, 'stock.changed').map((e) => e.data)).toEqual([
-      { productId: id, available: 4, reserved: 0, onHand: 4, inStock: true, previousAvailable: 0 },
-      { productId: id, available: 7, reserved: 0, onHand: 7, inStock: true, previousAvailable: 4 },
-    ]);
   });
 });

@@ -5,6 +5,9 @@ import type { CategoryDocument, DiscountDocument, ProductDocument, ProductReposi
 const ID_PREFIX = { product: '64f0', category: '64e0', review: '64d0' } as const;
 export const fixtureId = (kind: keyof typeof ID_PREFIX, n: number) => `${ID_PREFIX[kind]}${n.toString(16).padStart(20, '0')}`;
 
+export const cat = (n: number) => fixtureId('category', n);
+export const pid = (n: number) => fixtureId('product', n);
+
 const DAY = 86_400_000;
 export const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
 
@@ -69,3 +72,12 @@ export function recording(inner: ProductRepository): { repository: ProductReposi
   });
   return { repository, calls };
 }
+
+/** The repository contract's categories: a three-level tree and a second root. */
+export const CATEGORIES = [category(1, 'Apparel', null), category(2, 'Hats', 1), category(3, 'Winter Hats', 2), category(4, 'Kitchen', null)];
+
+/**
+ * A fresh, empty store of one ProductRepository adapter (embedded, or MongoDB when MONGO_URL is
+ * set) and a way to dispose of it: what the contract suites run against.
+ */
+export type RepositoryFactory = () => Promise<{ repository: ProductRepository; dispose: () => Promise<void> }>;
