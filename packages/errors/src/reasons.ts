@@ -29,7 +29,7 @@ export const ERROR_REASONS = {
   },
   LIMIT_REACHED: {
     code: 'CONFLICT',
-    description: 'A per-account or per-cart limit is reached (addresses, different products in a cart); remove something first.',
+    description: 'A per-account or per-cart limit is reached (addresses, wishlist products, different products in a cart); remove something first.',
   },
   STOCK_RESERVED: {
     code: 'CONFLICT',

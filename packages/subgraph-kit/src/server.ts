@@ -32,8 +32,8 @@ export interface RequestBase extends AuthContext, ServiceAuthContext {
   requestId: string;
   logger: Logger;
   /**
-   * The end client's address: the first `x-forwarded-for` entry (set by the router, which
-   * sits in front of every subgraph), else the socket's peer address.
+   * The end client's address: the right-most `x-forwarded-for` entry, the one the router (the
+   * single hop in front of every subgraph) appended; else the socket's peer address.
    */
   clientIp: string;
   /**

@@ -1,5 +1,5 @@
-import { ConfigError, type EnvReader } from '@shop/config';
-import { isCurrencyCode } from '@shop/money';
+import type { EnvReader } from '@shop/config';
+import { isIsoCurrency } from '@shop/money';
 import { LOG_LEVELS, readServiceTrust, type LogLevel, type ServiceTrustConfig } from '@shop/subgraph-kit';
 
 export const DEFAULT_PORT = 4010;
@@ -18,8 +18,10 @@ export interface AnalyticsConfig extends ServiceTrustConfig {
 
 /** The only reader of the environment; use with `readConfig` / `loadConfigOrExit` from @shop/config. */
 export function buildAnalyticsConfig(env: EnvReader): AnalyticsConfig {
-  const storeCurrency = env.string('STORE_CURRENCY', DEFAULT_STORE_CURRENCY);
-  const config: AnalyticsConfig = {
+  const storeCurrency =
+    env.checked('STORE_CURRENCY', (value) => (isIsoCurrency(value) ? null : `must be an ISO 4217 code in capitals such as EUR, got "${value}"`)) ??
+    DEFAULT_STORE_CURRENCY;
+  return {
     port: env.port('PORT', DEFAULT_PORT),
     databaseUrl: env.url('DATABASE_URL', { requiredInProduction: true, protocols: ['postgres', 'postgresql'] }),
     // Required in production: the in-process bus would never see the other services' events.
@@ -28,10 +30,4 @@ export function buildAnalyticsConfig(env: EnvReader): AnalyticsConfig {
     ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
-  // The reader has no hook for a check of our own, so this problem is reported on its own
-  // (any other one shows on the next start).
-  if (!isCurrencyCode(storeCurrency)) {
-    throw new ConfigError([`STORE_CURRENCY must be an ISO 4217 code in capitals such as EUR, got "${storeCurrency}"`]);
-  }
-  return config;
 }

@@ -58,7 +58,11 @@ describe('buildAnalyticsConfig', () => {
     expect(problems({ PORT: 'x', DATABASE_URL: 'mysql://db', JWKS_URL: 'ftp://users/jwks.json', LOG_LEVEL: 'loud' })).toHaveLength(4);
   });
 
-  it('refuses a store currency that is no ISO 4217 code', () => {
+  it('refuses a store currency that is no ISO 4217 code, three capitals or not, beside the other problems', () => {
     expect(problems({ STORE_CURRENCY: 'euro' })).toEqual(['STORE_CURRENCY must be an ISO 4217 code in capitals such as EUR, got "euro"']);
+    expect(problems({ STORE_CURRENCY: 'ABC', PORT: 'x' })).toEqual([
+      'STORE_CURRENCY must be an ISO 4217 code in capitals such as EUR, got "ABC"',
+      'PORT must be a port number 0..65535, got "x"',
+    ]);
   });
 });

@@ -42,13 +42,8 @@ const THRESHOLD_FORMAT = 'a decimal amount with an optional currency, e.g. "50.0
 
 /** `FREE_SHIPPING_THRESHOLD`: "50.00" (EUR) or "50.00 EUR" / "5000 JPY"; unset: no free shipping. */
 function readThreshold(env: EnvReader): Money | null {
-  const raw = env.optional('FREE_SHIPPING_THRESHOLD');
-  if (raw === undefined) return null;
-  const threshold = parseThreshold(raw);
-  // @shop/config has no hook for a custom check; `oneOf` with the expected format as its only
-  // value records the problem next to every other one instead of failing on it alone.
-  if (threshold === null) env.oneOf('FREE_SHIPPING_THRESHOLD', [THRESHOLD_FORMAT], THRESHOLD_FORMAT);
-  return threshold;
+  const raw = env.checked('FREE_SHIPPING_THRESHOLD', (value) => (parseThreshold(value) === null ? `must be ${THRESHOLD_FORMAT}, got "${value}"` : null));
+  return raw === undefined ? null : parseThreshold(raw);
 }
 
 export function parseThreshold(raw: string): Money | null {

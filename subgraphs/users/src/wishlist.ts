@@ -57,7 +57,7 @@ export function createWishlistService(deps: { repository: WishlistRepository; ca
       if (!product) throw notFound('Product', productId);
       const outcome = await repository.add(caller.userId, productId, MAX_WISHLIST_ITEMS);
       if (outcome === 'gone') throw unauthenticated('This account no longer exists');
-      if (outcome === 'full') throw conflict(`A wishlist holds at most ${MAX_WISHLIST_ITEMS} products: remove one first`, { field: 'productId' });
+      if (outcome === 'full') throw conflict(`A wishlist holds at most ${MAX_WISHLIST_ITEMS} products: remove one first`, { reason: 'LIMIT_REACHED', field: 'productId' });
       return ownList(ctx, caller.userId);
     },
 

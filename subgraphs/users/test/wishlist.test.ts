@@ -54,13 +54,14 @@ afterAll(async () => {
 });
 
 describe('wishlist', () => {
-  it(`holds at most ${MAX_WISHLIST_ITEMS} products (CONFLICT beyond), asking the catalog once per add`, async () => {
+  it(`holds at most ${MAX_WISHLIST_ITEMS} products (CONFLICT LIMIT_REACHED beyond), asking the catalog once per add`, async () => {
     const { accessToken: token } = await registerUser(users.url);
     catalogCalls.length = 0;
     for (let i = 0; i < MAX_WISHLIST_ITEMS; i++) await graphqlOk(users.url, ADD, { p: `p-${i}` }, { token });
     expect(catalogCalls).toHaveLength(MAX_WISHLIST_ITEMS);
     const full = await graphql(users.url, ADD, { p: `p-${MAX_WISHLIST_ITEMS}` }, { token });
     expect(errorCodes(full)).toEqual(['CONFLICT']);
+    expect(full.errors?.[0]?.extensions).toMatchObject({ reason: 'LIMIT_REACHED', field: 'productId' });
     // One already on the list is no addition.
     expect((await graphqlOk(users.url, ADD, { p: 'p-0' }, { token })).addToWishlist).toHaveLength(MAX_WISHLIST_ITEMS);
   });
