@@ -2,6 +2,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 
 export const DEMO_CUSTOMER = { email: 'customer@shop.local', password: 'customer-demo-password', name: 'Demo Customer' };
 
+// Round illustrative rates, not market data: an admin sets real ones (setExchangeRate).
+const DEMO_EXCHANGE_RATES: Record<string, string> = { USD: '1.08', GBP: '0.85', CHF: '0.95', SEK: '11.5', PLN: '4.3', JPY: '160' };
+
 interface Credentials {
   email: string;
   password: string;
@@ -9,7 +12,8 @@ interface Credentials {
 
 /**
  * Seeds what the demo needs through the public API, as an admin would: stock for every
- * catalog product and a demo customer. Runs once per data directory (a marker file records it).
+ * catalog product, exchange rates from the store's EUR to every currency the storefront offers
+ * (so its currency switcher has prices to show) and a demo customer. Runs once per data directory (a marker file records it).
  */
 export async function seedDemo(options: {
   routerUrl: string;
@@ -59,6 +63,9 @@ export async function seedDemo(options: {
       token,
     );
   }
+  for (const [to, rate] of Object.entries(DEMO_EXCHANGE_RATES)) {
+    await must('mutation($to: String!, $rate: String!) { setExchangeRate(from: "EUR", to: $to, rate: $rate) { to } }', { to, rate }, token);
+  }
   const registered = await call(
     'mutation($input: RegisterInput!) { register(input: $input) { user { id } } }',
     { input: DEMO_CUSTOMER },
@@ -68,6 +75,6 @@ export async function seedDemo(options: {
     throw new Error(`demo customer: ${registered.errors.map((e) => e.message).join('; ')}`);
   }
   writeFileSync(options.markerPath, JSON.stringify({ seededAt: new Date().toISOString(), products: ids.length }));
-  options.log(`seeded demo stock for ${ids.length} products and the demo customer`);
+  options.log(`seeded demo stock for ${ids.length} products, exchange rates and the demo customer`);
   return { products: ids.length, seededNow: true };
 }

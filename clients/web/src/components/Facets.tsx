@@ -11,10 +11,11 @@ const SHOWN = 6;
 // Wide screens show the filters beside the results; small ones fold them behind one button.
 const WIDE = '(min-width: 48rem)';
 
-function priceLabel(range: string): string {
+/** A price facet's range ("25.00-49.99", "5000-"), in the currency the search was made in. */
+function priceLabel(range: string, currencyCode: string): string {
   const [min, max] = range.split('-');
-  const eur = (amount: string) => money({ amount, currencyCode: 'EUR' });
-  return max ? `${eur(min ?? '0')} – ${eur(max)}` : `${eur(min ?? '0')} and more`;
+  const amount = (value: string) => money({ amount: value, currencyCode });
+  return max ? `${amount(min ?? '0')} – ${amount(max)}` : `${amount(min ?? '0')} and more`;
 }
 
 /**
@@ -24,6 +25,8 @@ function priceLabel(range: string): string {
 export function Facets(props: {
   facets: FacetGroup[];
   selected: Record<string, string | undefined>;
+  /** The currency of the price ranges. */
+  currency: string;
   categoryName: (id: string) => string;
   onChange: (field: string, value: string | undefined) => void;
 }) {
@@ -33,7 +36,7 @@ export function Facets(props: {
     if (details.current && window.matchMedia(WIDE).matches) details.current.open = true;
   }, []);
   const chosen = Object.values(props.selected).filter(Boolean).length;
-  const label = (field: string, value: string) => (field === 'price' ? priceLabel(value) : field === 'category' ? props.categoryName(value) : value);
+  const label = (field: string, value: string) => (field === 'price' ? priceLabel(value, props.currency) : field === 'category' ? props.categoryName(value) : value);
 
   return (
     <details className="facets" ref={details} data-testid="facets">

@@ -3,7 +3,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { useCart } from '../cart.js';
-import { plural } from '@shop/client-core';
+import { CURRENCIES, useCurrency, useSetCurrency } from '../currency.js';
+import { errorMessage, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import { auth, session, useSession } from '../session.js';
 
@@ -57,6 +58,36 @@ function CartLink() {
     <Link to="/cart" className="cart-link" data-testid="cart-link" aria-label={`Cart, ${plural(count, 'item', 'items')}`}>
       Cart <span className="badge" data-testid="cart-count">{count}</span>
     </Link>
+  );
+}
+
+/** The currency prices are shown in; a failure to save it is said next to it. */
+function CurrencyPicker() {
+  const currency = useCurrency();
+  const [setCurrency, saving] = useSetCurrency();
+  const [failure, setFailure] = useState<string | null>(null);
+  const change = (code: string) => {
+    setFailure(null);
+    setCurrency(code).catch((e: unknown) => setFailure(errorMessage(e)));
+  };
+  return (
+    <>
+      <label className="currency">
+        <span className="visually-hidden">Currency</span>
+        <select value={currency} disabled={saving.loading} onChange={(e) => change(e.target.value)} data-testid="currency-select">
+          {CURRENCIES.map((code) => (
+            <option key={code} value={code}>
+              {code}
+            </option>
+          ))}
+        </select>
+      </label>
+      {failure ? (
+        <span className="state error" role="alert" data-testid="currency-error">
+          {failure}
+        </span>
+      ) : null}
+    </>
   );
 }
 
@@ -129,6 +160,7 @@ export function Header() {
         </Link>
         <SearchBox />
         <nav className="account" aria-label="Account">
+          <CurrencyPicker />
           <CartLink />
           <AccountMenu />
         </nav>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
-import { money } from '@shop/client-core';
+import { money, type MoneyValue } from '@shop/client-core';
 import { ProductImage } from './ProductImage.js';
 import { StockNote } from './StockNote.js';
 
@@ -9,7 +9,7 @@ export const ProductCardFields = graphql(`
   fragment ProductCard on Product {
     id
     name
-    price {
+    price(currency: $currency) {
       amount
       currencyCode
     }
@@ -29,10 +29,18 @@ export const ProductCardFields = graphql(`
   }
 `);
 
+/**
+ * The list price to strike through, when the price shown is below it. The list price is in the
+ * product's own currency: in another, only its discount could say what it was, so none is shown.
+ */
+export function wasPrice(product: { price: MoneyValue; basePrice: MoneyValue }): boolean {
+  return product.basePrice.currencyCode === product.price.currencyCode && product.basePrice.amount !== product.price.amount;
+}
+
 /** `children`: extra controls at the foot of the card (e.g. the wishlist's "Remove"). */
 export function ProductCard(props: { product: FragmentType<typeof ProductCardFields>; children?: ReactNode }) {
   const product = useFragment(ProductCardFields, props.product);
-  const reduced = product.basePrice.amount !== product.price.amount;
+  const reduced = wasPrice(product);
   return (
     <li className="card" data-testid="product-card" data-product-id={product.id}>
       <Link to={`/product/${encodeURIComponent(product.id)}`} data-testid="product-link" className="card-link">

@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql/index.js';
+import { useCurrency } from '../currency.js';
 import { useSession } from '../session.js';
 import { ProductCard } from './ProductCard.js';
 
 const BoughtTogether = graphql(`
-  query FrequentlyBoughtTogether($id: ID!) {
+  query FrequentlyBoughtTogether($id: ID!, $currency: String) {
     product(id: $id) {
       id
       frequentlyBoughtTogether(first: 4) {
@@ -16,7 +17,7 @@ const BoughtTogether = graphql(`
 `);
 
 const RecommendedForMe = graphql(`
-  query RecommendedForMe {
+  query RecommendedForMe($currency: String) {
     recommendedForMe(first: 4) {
       id
       ...ProductCard
@@ -42,14 +43,16 @@ function Suggestions({ heading, testid, products }: { heading: string; testid: s
 
 /** "Frequently bought together", from paid orders, on a product page. */
 export function FrequentlyBoughtTogether({ productId }: { productId: string }) {
-  const { data } = useQuery(BoughtTogether, { variables: { id: productId } });
+  const currency = useCurrency();
+  const { data } = useQuery(BoughtTogether, { variables: { id: productId, currency } });
   return <Suggestions heading="Frequently bought together" testid="bought-together" products={data?.product?.frequentlyBoughtTogether ?? []} />;
 }
 
 /** "Recommended for you" for a signed-in shopper: from their orders, else the best sellers. */
 export function RecommendedForYou() {
   const { user } = useSession();
-  const { data } = useQuery(RecommendedForMe, { skip: !user, fetchPolicy: 'cache-and-network' });
+  const currency = useCurrency();
+  const { data } = useQuery(RecommendedForMe, { variables: { currency }, skip: !user, fetchPolicy: 'cache-and-network' });
   if (!user) return null;
   return <Suggestions heading="Recommended for you" testid="recommended" products={data?.recommendedForMe ?? []} />;
 }

@@ -5,10 +5,11 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { graphql, useFragment as unmask } from '../gql/index.js';
 import type { WishlistQuery as WishlistData } from '../gql/graphql.js';
+import { useCurrency } from '../currency.js';
 import { useSession } from '../session.js';
 
 export const WishlistQuery = graphql(`
-  query Wishlist {
+  query Wishlist($currency: String) {
     me {
       id
       wishlist {
@@ -30,7 +31,7 @@ export const WishlistEntryFields = graphql(`
 `);
 
 const AddToWishlist = graphql(`
-  mutation AddToWishlist($productId: ID!) {
+  mutation AddToWishlist($productId: ID!, $currency: String) {
     addToWishlist(productId: $productId) {
       ...WishlistEntry
     }
@@ -38,7 +39,7 @@ const AddToWishlist = graphql(`
 `);
 
 const RemoveFromWishlist = graphql(`
-  mutation RemoveFromWishlist($productId: ID!) {
+  mutation RemoveFromWishlist($productId: ID!, $currency: String) {
     removeFromWishlist(productId: $productId) {
       ...WishlistEntry
     }
@@ -51,13 +52,15 @@ const RemoveFromWishlist = graphql(`
  */
 export function useWishlist() {
   const { user } = useSession();
-  const query = useQuery(WishlistQuery, { skip: !user });
+  const currency = useCurrency();
+  const query = useQuery(WishlistQuery, { variables: { currency }, skip: !user });
   const write = (cache: ApolloCache, wishlist: NonNullable<WishlistData['me']>['wishlist']) => {
     const me = query.data?.me;
-    if (me) cache.writeQuery({ query: WishlistQuery, data: { __typename: 'Query', me: { ...me, wishlist } } });
+    if (me) cache.writeQuery({ query: WishlistQuery, variables: { currency }, data: { __typename: 'Query', me: { ...me, wishlist } } });
   };
-  const [add, adding] = useMutation(AddToWishlist, { update: (cache, { data }) => data && write(cache, data.addToWishlist) });
-  const [remove, removing] = useMutation(RemoveFromWishlist, { update: (cache, { data }) => data && write(cache, data.removeFromWishlist) });
+  // The answer's prices in the same currency as the list they replace.
+  const [add, adding] = useMutation(AddToWishlist, { variables: { currency }, update: (cache, { data }) => data && write(cache, data.addToWishlist) });
+  const [remove, removing] = useMutation(RemoveFromWishlist, { variables: { currency }, update: (cache, { data }) => data && write(cache, data.removeFromWishlist) });
   return { signedIn: Boolean(user), query, add, remove, busy: adding.loading || removing.loading };
 }
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { useEffect, useRef } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { CategoriesQuery } from '../components/Header.js';
 import { Facets } from '../components/Facets.js';
@@ -8,10 +9,11 @@ import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import type { SearchSort } from '../gql/graphql.js';
+import { useCurrency } from '../currency.js';
 
 const Catalogue = graphql(`
-  query Catalogue($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String) {
-    searchProducts(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
+  query Catalogue($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String, $currency: String) {
+    searchProducts(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, currency: $currency) {
       totalCount
       facets {
         field
@@ -66,8 +68,9 @@ export function BrowsePage() {
     priceMax: priceMax || undefined,
   };
 
+  const currency = useCurrency();
   const result = useQuery(Catalogue, {
-    variables: { query: query || null, filter, sort, first: PAGE_SIZE, after },
+    variables: { query: query || null, filter, sort, first: PAGE_SIZE, after, currency },
     skip: Boolean(slug) && !category && categories.loading,
   });
 
@@ -80,6 +83,13 @@ export function BrowsePage() {
     next.delete('after');
     navigate({ search: next.toString() });
   };
+  // A price range is in the currency it was chosen in: another currency's amounts drop it.
+  const rangeCurrency = useRef(currency);
+  useEffect(() => {
+    if (rangeCurrency.current === currency) return;
+    rangeCurrency.current = currency;
+    if (params.has('price')) setParam({ price: undefined });
+  });
   const goToPage = (cursor: string | null, cursors: Array<string | null>) => {
     const next = new URLSearchParams(params);
     if (cursor) next.set('after', cursor);
@@ -98,6 +108,7 @@ export function BrowsePage() {
         <Facets
           facets={data.facets.filter((f) => !(category && f.field === 'category'))}
           selected={selected}
+          currency={currency}
           categoryName={(id) => categories.data?.categories.find((c) => c.id === id)?.name ?? id}
           onChange={(field, value) => setParam({ [field]: value })}
         />

@@ -8,6 +8,7 @@ import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
 import { graphql, useFragment, type FragmentType } from '../gql/index.js';
+import { useCurrency } from '../currency.js';
 import { session, useSession } from '../session.js';
 
 export const CartLineFields = graphql(`
@@ -107,6 +108,22 @@ function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (m
   );
 }
 
+/**
+ * A cart is priced in one currency (cart subgraph): the signed-in shopper's preference, a
+ * guest's in the store's. When that is not the one chosen, say why and what would change it.
+ */
+function CartCurrencyNote({ cartCurrency, signedIn }: { cartCurrency: string; signedIn: boolean }) {
+  const chosen = useCurrency();
+  if (chosen === cartCurrency) return null;
+  return (
+    <p className="muted" role="note" data-testid="cart-currency-note">
+      {signedIn
+        ? `Your cart is in ${cartCurrency}: the shop has no ${chosen} price for everything in it.`
+        : `Your cart is in ${cartCurrency}, the shop's currency for guests. Sign in to shop in ${chosen}.`}
+    </p>
+  );
+}
+
 export function CartPage() {
   const { cart, data, loading, error, refetch } = useCart();
   const { accessToken } = useSession();
@@ -155,6 +172,7 @@ export function CartPage() {
         </dd>
       </dl>
       <p className="muted">Shipping is added at checkout.</p>
+      <CartCurrencyNote cartCurrency={cart.subtotal.currencyCode} signedIn={accessToken !== null} />
       <button type="button" className="primary" onClick={() => navigate(accessToken ? '/checkout' : '/signin?next=/checkout')} data-testid="checkout">
         Checkout
       </button>

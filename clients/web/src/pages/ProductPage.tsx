@@ -7,19 +7,21 @@ import { FrequentlyBoughtTogether } from '../components/Recommendations.js';
 import { Reviews } from '../components/Reviews.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { StockNote } from '../components/StockNote.js';
+import { wasPrice } from '../components/ProductCard.js';
+import { useCurrency } from '../currency.js';
 import { WishlistToggle } from '../components/Wishlist.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 
 const ProductPageQuery = graphql(`
-  query ProductPage($id: ID!) {
+  query ProductPage($id: ID!, $currency: String) {
     product(id: $id) {
       id
       sku
       name
       description
-      price {
+      price(currency: $currency) {
         amount
         currencyCode
       }
@@ -75,7 +77,8 @@ const StockLive = graphql(`
 
 export function ProductPage() {
   const { id = '' } = useParams();
-  const { data, loading, error, refetch } = useQuery(ProductPageQuery, { variables: { id } });
+  const currency = useCurrency();
+  const { data, loading, error, refetch } = useQuery(ProductPageQuery, { variables: { id, currency } });
   useSubscription(StockLive, { variables: { ids: [id] } });
   const [add, adding] = useAddToCart();
   const [quantity, setQuantity] = useState(1);
@@ -87,7 +90,7 @@ export function ProductPage() {
   const product = data?.product;
   if (!product) return <Empty testid="not-found">This product does not exist.</Empty>;
   const inStock = product.inStock !== false;
-  const reduced = product.basePrice.amount !== product.price.amount;
+  const reduced = wasPrice(product);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

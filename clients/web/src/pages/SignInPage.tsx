@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { guestCart, MergeCart } from '../cart.js';
+import { keepGuestCurrency } from '../currency.js';
 import { describeError, type AuthPayload } from '@shop/client-core';
 import { auth, session } from '../session.js';
 
@@ -18,9 +19,10 @@ export function SignInPage() {
   const [busy, setBusy] = useState<'in' | 'up' | null>(null);
   const [failure, setFailure] = useState<{ form: 'in' | 'up'; message: string } | null>(null);
 
-  const finish = async (signedIn: AuthPayload) => {
+  const finish = async (signedIn: AuthPayload, newAccount = false) => {
     await session.signIn(signedIn);
     await resetForNewUser();
+    if (newAccount) await keepGuestCurrency(client).catch(() => undefined);
     const guest = guestCart.id;
     if (guest) {
       // The guest cart joins the account's cart; then the guest id is dropped.
@@ -51,7 +53,7 @@ export function SignInPage() {
     const name = String(form.get('name') ?? '').trim();
     setBusy('up');
     try {
-      await finish(await auth.register({ name: name || null, email: String(form.get('email')), password: String(form.get('password')) }));
+      await finish(await auth.register({ name: name || null, email: String(form.get('email')), password: String(form.get('password')) }), true);
     } catch (e) {
       setFailure({ form: 'up', message: describeError(e).message });
     } finally {

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { graphqlOk } from '@shop/testing';
+import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
+import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
+import { shopper } from './support/shop.js';
+import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
+import { startSupergraph, type Supergraph } from './support/supergraph.js';
+
+// What a shopper chooses in the storefront, in headless Chromium against the real supergraph:
+// the currency prices are shown in (kept across reloads, saved as a signed-in shopper's
+// preference).
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const shots = join(root, 'test-results');
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+const describeIfChromium = hasChromium || inCi ? describe : describe.skip;
+const LONG = 180_000;
+const PHONE = { width: 360, height: 780 };
+
+type Product = { id: string; name: string; price: { amount: string; currencyCode: string } };
+
+describeIfChromium('shopper choices in the storefront', () => {
+  let sg: Supergraph;
+  let web: Storefront;
+  const builds: Array<{ remove(): void }> = [];
+  const browsers: BrowserSession[] = [];
+  let product: Product;
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error('CI=true and no /usr/bin/chromium: the browser tests must run in CI (apt-get install -y chromium)');
+    const [webBuild, started] = await Promise.all([buildApp('web'), startSupergraph()]);
+    builds.push(webBuild);
+    sg = started;
+    const api = shopper(sg.url);
+    const admin = await api.admin();
+    await graphqlOk(sg.url, 'mutation { setExchangeRate(from: "EUR", to: "JPY", rate: "160") { rate } }', {}, { token: admin });
+    const listed = await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id name price { amount currencyCode } } } } }');
+    product = listed.products.edges[0].node;
+    await api.setStock(admin, product.id, 40);
+    web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
+    mkdirSync(shots, { recursive: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const browser of browsers) await browser.close();
+    await web?.stop();
+    await sg?.stop();
+    for (const build of builds) build.remove();
+  });
+
+  async function browser(viewport?: { width: number; height: number }) {
+    const session = await openBrowser({ origins: [new URL(web.url).origin], ...(viewport ? { viewport } : {}) });
+    browsers.push(session);
+    return session;
+  }
+
+  const yen = async () =>
+    (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { price(currency: "JPY") { amount currencyCode } } }', { id: product.id })).product.price as Product['price'];
+  /** The digits of a price as shown ("¥2,080" -> "2080"). */
+  const digits = async (page: Page, testid: string, within = page.locator('body')) => (await within.getByTestId(testid).first().textContent())!.replace(/[^0-9]/g, '');
+  const card = (page: Page) => page.locator(`[data-testid="product-card"][data-product-id="${product.id}"]`);
+
+  async function findOnCatalogue(page: Page) {
+    await page.getByRole('searchbox', { name: 'Search products' }).fill(product.name);
+    await page.getByRole('searchbox', { name: 'Search products' }).press('Enter');
+    await card(page).waitFor();
+  }
+
+  it('a guest switches to yen: catalogue and product page follow, and the choice outlives a reload', async () => {
+    const inYen = await yen();
+    expect(inYen.currencyCode).toBe('JPY');
+    expect(inYen.amount).toBe(String(Math.round(Number(product.price.amount) * 160)));
+    const { page, pageErrors } = await browser(PHONE);
+    await page.goto(web.url);
+    await findOnCatalogue(page);
+    expect(await card(page).locator('.price').textContent()).toContain('€');
+
+    await page.getByLabel('Currency').selectOption('JPY');
+    await card(page).locator('.price', { hasText: '¥' }).waitFor();
+    expect((await card(page).locator('.price').textContent())!.replace(/[^0-9]/g, '')).toBe(inYen.amount);
+    await expectNoHorizontalOverflow(page);
+    await page.screenshot({ path: join(shots, 'storefront-currency-phone.png') });
+
+    await card(page).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+    await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
+    expect(await digits(page, 'product-price')).toBe(inYen.amount);
+
+    await page.reload();
+    await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
+    await expect(page.getByLabel('Currency').inputValue()).resolves.toBe('JPY');
+    await page.getByRole('link', { name: 'Shop' }).click();
+    await findOnCatalogue(page);
+    await card(page).locator('.price', { hasText: '¥' }).waitFor();
+
+    // A guest's cart is in the store's currency, and the page says so.
+    await card(page).getByRole('link').click();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
+    await page.getByRole('link', { name: /^Cart, / }).click();
+    await page.getByTestId('cart-subtotal').filter({ hasText: '€' }).waitFor();
+    await page.getByRole('note').filter({ hasText: 'Sign in to shop in JPY' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
+  it("a shopper's choice is their preference: a new account keeps the guest's, the cart follows, a change is saved", async () => {
+    const { page, pageErrors } = await browser();
+    const email = 'yen-shopper@e2e.test';
+    const password = 'a-strong-password-1';
+    await page.goto(web.url);
+    await page.getByLabel('Currency').selectOption('JPY');
+    await page.goto(`${web.url}signin`);
+    await signUp(page, { name: 'Yuki Yen', email, password });
+    // Signed up and done (preference saved, guest cart merged): the page leaves the form.
+    await page.waitForURL(web.url);
+    await page.getByTestId('account-email').waitFor();
+    const preference = async () => (await graphqlOk(sg.url, 'query { me { preferences { currency } } }', {}, { token: await shopper(sg.url).login(email, password) })).me.preferences.currency;
+    expect(await preference()).toBe('JPY');
+
+    // Signed in, the cart itself is priced in yen (the server's rule: the shopper's preference).
+    await page.goto(`${web.url}product/${product.id}`);
+    await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
+    await page.getByRole('link', { name: /^Cart, / }).click();
+    await page.getByTestId('cart-subtotal').filter({ hasText: '¥' }).waitFor();
+    expect(await digits(page, 'cart-subtotal')).toBe((await yen()).amount);
+    expect(await page.getByTestId('cart-currency-note').count()).toBe(0);
+
+    // Back to euros: saved on the account, the cart follows, and a reload keeps it.
+    await page.getByLabel('Currency').selectOption('EUR');
+    await page.getByTestId('cart-subtotal').filter({ hasText: '€' }).waitFor();
+    expect(await preference()).toBe('EUR');
+    await page.reload();
+    await page.getByTestId('cart-subtotal').filter({ hasText: '€' }).waitFor();
+    await expect(page.getByLabel('Currency').inputValue()).resolves.toBe('EUR');
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+});
