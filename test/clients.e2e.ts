@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { graphqlOk } from '@shop/testing';
+import { DASHBOARD_SESSION } from '../scripts/src/sessionEndpoints.js';
 import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
 import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
 import { expectNoHorizontalOverflow, fillAddress, search, signUp, until } from './support/shopper.js';
@@ -41,7 +42,7 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await graphqlOk(sg.url, 'mutation($levels: [StockLevelInput!]!) { setStockLevels(levels: $levels) { id } }', { levels: nodes.map((n, i) => ({ productId: n.id, quantity: 100 + i })) }, { token: login.login.accessToken });
     product = nodes[7]!;
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
-    admin = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url });
+    admin = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url, session: DASHBOARD_SESSION });
     mkdirSync(shots, { recursive: true });
   }, 300_000);
 

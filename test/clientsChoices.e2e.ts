@@ -3,15 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { graphqlOk } from '@shop/testing';
+import { DASHBOARD_SESSION } from '../scripts/src/sessionEndpoints.js';
 import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
 import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
 import { shopper } from './support/shop.js';
 import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
-import { startSupergraph, type Supergraph } from './support/supergraph.js';
+import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // What a shopper chooses in the storefront, in headless Chromium against the real supergraph:
 // the currency prices are shown in (kept across reloads, saved as a signed-in shopper's
-// preference).
+// preference); and the dashboard's cookie session (admins only).
 const root = join(new URL('.', import.meta.url).pathname, '..');
 const shots = join(root, 'test-results');
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -24,14 +25,15 @@ type Product = { id: string; name: string; price: { amount: string; currencyCode
 describeIfChromium('shopper choices in the storefront', () => {
   let sg: Supergraph;
   let web: Storefront;
+  let dashboard: Storefront;
   const builds: Array<{ remove(): void }> = [];
   const browsers: BrowserSession[] = [];
   let product: Product;
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('CI=true and no /usr/bin/chromium: the browser tests must run in CI (apt-get install -y chromium)');
-    const [webBuild, started] = await Promise.all([buildApp('web'), startSupergraph()]);
-    builds.push(webBuild);
+    const [webBuild, adminBuild, started] = await Promise.all([buildApp('web'), buildApp('admin-web'), startSupergraph()]);
+    builds.push(webBuild, adminBuild);
     sg = started;
     const api = shopper(sg.url);
     const admin = await api.admin();
@@ -40,18 +42,20 @@ describeIfChromium('shopper choices in the storefront', () => {
     product = listed.products.edges[0].node;
     await api.setStock(admin, product.id, 40);
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
+    dashboard = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url, session: DASHBOARD_SESSION });
     mkdirSync(shots, { recursive: true });
   }, 300_000);
 
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
     await web?.stop();
+    await dashboard?.stop();
     await sg?.stop();
     for (const build of builds) build.remove();
   });
 
   async function browser(viewport?: { width: number; height: number }) {
-    const session = await openBrowser({ origins: [new URL(web.url).origin], ...(viewport ? { viewport } : {}) });
+    const session = await openBrowser({ origins: [new URL(web.url).origin, new URL(dashboard.url).origin], ...(viewport ? { viewport } : {}) });
     browsers.push(session);
     return session;
   }
@@ -136,6 +140,45 @@ describeIfChromium('shopper choices in the storefront', () => {
     await page.reload();
     await page.getByTestId('cart-subtotal').filter({ hasText: '€' }).waitFor();
     await expect(page.getByLabel('Currency').inputValue()).resolves.toBe('EUR');
+    expect(pageErrors).toEqual([]);
+  }, LONG);
+
+  it('the dashboard keeps an admin signed in across a reload on its own HttpOnly cookie, and turns a customer away in words', async () => {
+    const { page, context, pageErrors } = await browser();
+    await page.goto(dashboard.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByTestId('product-row').first().waitFor();
+    await page.screenshot({ path: join(shots, 'admin-products.png') });
+    // Nothing of the session is readable by script; the cookie is the dashboard's own.
+    const stored = await page.evaluate(() => {
+      const g = globalThis as unknown as { localStorage: { length: number }; sessionStorage: { length: number }; document: { cookie: string } };
+      return { local: g.localStorage.length, session: g.sessionStorage.length, cookie: g.document.cookie };
+    });
+    expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
+    const cookies = await context.cookies(dashboard.url.replace(/\/$/, '') + '/auth/refresh');
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['shop_admin_refresh', true, 'Strict']]);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    await shopper(sg.url).register('not-an-admin@e2e.test', 'Casey Customer');
+    await page.getByLabel('Email').fill('not-an-admin@e2e.test');
+    await page.getByLabel('Password').fill('a-strong-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not an administrator' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await context.cookies(dashboard.url.replace(/\/$/, '') + '/auth/refresh')).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, LONG);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, graphqlOk } from '@shop/testing';
 import type { Page } from 'playwright-core';
 import { createAdminClient, uploadProductImage } from '../clients/admin/src/index.js';
+import { DASHBOARD_SESSION } from '../scripts/src/sessionEndpoints.js';
 import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
 import { TINY_PNG } from '../subgraphs/products/test/pictures.js';
 import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
@@ -55,7 +56,7 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
     await graphqlOk(sg.url, 'mutation($i: PromotionInput!) { createPromotion(input: $i) { id } }', { i: { code: 'SPRING10', kind: 'PERCENTAGE', value: '10' } }, { token: admin });
 
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
-    dashboard = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url });
+    dashboard = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url, session: DASHBOARD_SESSION });
     // Pictures come from products' own store when S3 is not configured: the browser may reach it.
     origins = [new URL(web.url).origin, new URL(dashboard.url).origin, new URL(picture).origin];
   }, 300_000);

@@ -72,7 +72,7 @@ describe('docker-compose.yml', () => {
     const dashboard = compose.services.dashboard;
     expect(dashboard.command).toEqual(['node', 'scripts/dist/serveStorefront.js']);
     expect(dashboard.ports).toContain('3001:3001');
-    expect(dashboard.environment).toMatchObject({ ROUTER_URL: 'http://router:4000/graphql', STOREFRONT_DIST: 'clients/admin-web/dist' });
+    expect(dashboard.environment).toMatchObject({ ROUTER_URL: 'http://router:4000/graphql', STOREFRONT_DIST: 'clients/admin-web/dist', SESSION_APP: 'dashboard' });
     expect(dashboard.depends_on.router).toEqual({ condition: 'service_healthy' });
   });
 

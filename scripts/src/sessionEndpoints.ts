@@ -8,6 +8,8 @@ import { readBody } from '@shop/subgraph-kit';
  * another site starts (`SameSite=Strict`). The page keeps only the short-lived access token, in
  * memory, and asks `/auth/refresh` for a new one (a reload, an expiry).
  *
+ * `user` is `{ id, email, name, role }`.
+ *
  *   POST   /auth/login     { email, password }         -> 200 { accessToken, user }  + cookie
  *   POST   /auth/register  { email, password, name }   -> 200 { accessToken, user }  + cookie
  *   POST   /auth/refresh   (cookie)                    -> 200 { accessToken, user }  + new cookie (rotated)
@@ -20,17 +22,27 @@ import { readBody } from '@shop/subgraph-kit';
  * form cannot set, and a cross-site script cannot send without a CORS preflight this server never
  * allows) and, when the browser says where it comes from (`Origin`, `Sec-Fetch-Site`), come from
  * this same origin; otherwise 403 FORBIDDEN. A React rewrite of the page keeps these endpoints.
+ *
+ * Each app served this way has its own cookie (`SessionOptions.cookie`): browsers do not keep
+ * cookies apart by port, so the storefront (:3000) and the dashboard (:3001) on one host would
+ * otherwise overwrite each other's session. An app for one role (`SessionOptions.role`, the
+ * dashboard's ADMIN) gets no session for anyone else: login and refresh answer 403 FORBIDDEN and
+ * the refresh token just issued is revoked, so a customer's password opens nothing there.
  */
 export const SESSION_PATH = '/auth';
 export const REFRESH_PATH = '/auth/refresh';
+/** The storefront's cookie. */
 export const REFRESH_COOKIE = 'shop_refresh';
 export const CSRF_HEADER = 'x-csrf-protection';
+
+/** The admin dashboard's sessions: a cookie of its own, for ADMIN accounts only. */
+export const DASHBOARD_SESSION: SessionOptions = { cookie: 'shop_admin_refresh', role: 'ADMIN' };
 
 // As long as the refresh token itself lives (users: 30 days); rotation renews it.
 const REFRESH_COOKIE_MAX_AGE = 30 * 24 * 3600;
 const MAX_BODY_BYTES = 16 * 1024;
 
-const AUTH_FIELDS = 'accessToken refreshToken user { id email name }';
+const AUTH_FIELDS = 'accessToken refreshToken user { id email name role }';
 const LOGIN = `mutation StorefrontLogin($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`;
 const REGISTER = `mutation StorefrontRegister($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
 const REFRESH = `mutation StorefrontRefresh($token: String!) { refreshToken(refreshToken: $token) { ${AUTH_FIELDS} } }`;
@@ -39,7 +51,14 @@ const LOGOUT = 'mutation StorefrontLogout($token: String!) { logout(refreshToken
 interface AuthPayload {
   accessToken: string;
   refreshToken: string;
-  user: { id: string; email: string; name: string | null };
+  user: { id: string; email: string; name: string | null; role: string };
+}
+
+export interface SessionOptions {
+  /** The refresh-token cookie's name (default `shop_refresh`). */
+  cookie?: string;
+  /** The only role this app serves sessions to (e.g. ADMIN); any role when unset. */
+  role?: string;
 }
 
 type Failure = { message: string; extensions?: { code?: string } };
@@ -48,7 +67,16 @@ type Failure = { message: string; extensions?: { code?: string } };
 export type RouterCall = (query: string, variables: Record<string, unknown>, forwardedFor: string) => Promise<{ data?: any; errors?: Failure[] }>;
 
 /** Handles `/auth/*`; resolves false for any other path, which the caller serves itself. */
-export async function handleSessionRequest(req: IncomingMessage, res: ServerResponse, path: string, call: RouterCall, forwardedFor: string): Promise<boolean> {
+export async function handleSessionRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  call: RouterCall,
+  forwardedFor: string,
+  options: SessionOptions = {},
+): Promise<boolean> {
+  const cookieName = options.cookie ?? REFRESH_COOKIE;
+  const refreshCookie = (value: string, maxAge: number, secure: boolean) => cookieHeader(cookieName, value, maxAge, secure);
   if (path !== REFRESH_PATH && path !== `${SESSION_PATH}/login` && path !== `${SESSION_PATH}/register`) return false;
   const allowed = path === REFRESH_PATH ? ['POST', 'DELETE'] : ['POST'];
   if (!allowed.includes(req.method ?? '')) {
@@ -61,7 +89,7 @@ export async function handleSessionRequest(req: IncomingMessage, res: ServerResp
     return true;
   }
   const secure = isHttps(req);
-  const refreshToken = cookieOf(req, REFRESH_COOKIE);
+  const refreshToken = cookieOf(req, cookieName);
 
   if (path === REFRESH_PATH && req.method === 'DELETE') {
     if (refreshToken) await call(LOGOUT, { token: refreshToken }, forwardedFor);
@@ -96,6 +124,12 @@ export async function handleSessionRequest(req: IncomingMessage, res: ServerResp
     answer(res, statusOf(errors[0]?.extensions?.code), { errors: errors.map(({ message, extensions }) => ({ message, extensions })) }, clear);
     return true;
   }
+  if (options.role !== undefined && payload.user.role !== options.role) {
+    await call(LOGOUT, { token: payload.refreshToken }, forwardedFor);
+    const refusal = { message: `This app is for ${options.role} accounts only; ${payload.user.email} is ${payload.user.role}.`, extensions: { code: 'FORBIDDEN' } };
+    answer(res, 403, { errors: [refusal] }, { 'set-cookie': refreshCookie('', 0, secure) });
+    return true;
+  }
   answer(res, 200, { accessToken: payload.accessToken, user: payload.user }, { 'set-cookie': refreshCookie(payload.refreshToken, REFRESH_COOKIE_MAX_AGE, secure) });
   return true;
 }
@@ -118,8 +152,8 @@ function crossSiteRefusal(req: IncomingMessage): string | null {
   return null;
 }
 
-function refreshCookie(value: string, maxAge: number, secure: boolean): string {
-  return [`${REFRESH_COOKIE}=${value}`, `Path=${REFRESH_PATH}`, `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
+function cookieHeader(name: string, value: string, maxAge: number, secure: boolean): string {
+  return [`${name}=${value}`, `Path=${REFRESH_PATH}`, `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
 }
 
 function cookieOf(req: IncomingMessage, name: string): string | null {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '@shop/postgres';
 import { keyFileText } from '@shop/subgraph-kit';
 import { STACK_SUBGRAPHS, type StackKeys } from './stack.js';
+import { DASHBOARD_SESSION } from './sessionEndpoints.js';
 import { startStorefront, type Storefront } from './storefront.js';
 import { ROUTER_PORT, SUBGRAPH_PORTS } from './subgraphs.js';
 import { seedDemo, DEMO_CUSTOMER } from './seedDemo.js';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     host: 'localhost',
     distDir: join(root, 'clients', 'admin-web', 'dist'),
     routerUrl: running.routerUrl,
+    session: DASHBOARD_SESSION,
   });
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

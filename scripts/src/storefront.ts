@@ -4,7 +4,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { handleSessionRequest, SESSION_PATH } from './sessionEndpoints.js';
+import { handleSessionRequest, SESSION_PATH, type SessionOptions } from './sessionEndpoints.js';
 
 /**
  * A web app (`clients/web/dist`, the storefront, or `clients/admin-web/dist`, the dashboard) on its own port, with `/graphql` proxied to the
@@ -20,6 +20,8 @@ export interface StorefrontOptions {
   distDir: string;
   /** The router's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
   routerUrl: string;
+  /** The session endpoints' cookie and the role they serve (the dashboard: its own cookie, ADMIN only). */
+  session?: SessionOptions;
 }
 
 export interface Storefront {
@@ -61,7 +63,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     if (path === null) return void plain(res, 400, 'Bad request');
     if (path === proxyPath || path === '/graphql') return proxyHttp(req, res, router);
     if (path.startsWith(`${SESSION_PATH}/`)) {
-      return void handleSessionRequest(req, res, path, (query, variables, client) => callRouter(router, query, variables, client), forwardedFor(req))
+      return void handleSessionRequest(req, res, path, (query, variables, client) => callRouter(router, query, variables, client), forwardedFor(req), options.session)
         .then((handled) => {
           if (!handled) plain(res, 404, 'Not found');
         })
