@@ -3,12 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { graphqlOk } from '@shop/testing';
-import { DASHBOARD_SESSION } from '../scripts/src/sessionEndpoints.js';
-import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
-import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
+import { hasChromium } from './support/browser.js';
 import { shopper } from './support/shop.js';
 import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
+import { buildWebApps } from './support/webApps.js';
 
 // What a shopper chooses in the storefront, in headless Chromium against the real supergraph:
 // the currency prices are shown in (kept across reloads, saved as a signed-in shopper's
@@ -22,43 +21,29 @@ const PHONE = { width: 360, height: 780 };
 
 type Product = { id: string; name: string; price: { amount: string; currencyCode: string } };
 
-describeIfChromium('shopper choices in the storefront', () => {
+describeIfChromium('shopper choices in the storefront, and the dashboard session', () => {
   let sg: Supergraph;
-  let web: Storefront;
-  let dashboard: Storefront;
-  const builds: Array<{ remove(): void }> = [];
-  const browsers: BrowserSession[] = [];
+  let apps: Awaited<ReturnType<typeof buildWebApps>>;
   let product: Product;
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('CI=true and no /usr/bin/chromium: the browser tests must run in CI (apt-get install -y chromium)');
-    const [webBuild, adminBuild, started] = await Promise.all([buildApp('web'), buildApp('admin-web'), startSupergraph()]);
-    builds.push(webBuild, adminBuild);
-    sg = started;
+    [apps, sg] = await Promise.all([buildWebApps(), startSupergraph()]);
     const api = shopper(sg.url);
     const admin = await api.admin();
     await graphqlOk(sg.url, 'mutation { setExchangeRate(from: "EUR", to: "JPY", rate: "160") { rate } }', {}, { token: admin });
     const listed = await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id name price { amount currencyCode } } } } }');
     product = listed.products.edges[0].node;
     await api.setStock(admin, product.id, 40);
-    web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
-    dashboard = await startStorefront({ port: 0, distDir: adminBuild.dir, routerUrl: sg.url, session: DASHBOARD_SESSION });
+    await apps.serve(sg.url);
     mkdirSync(shots, { recursive: true });
   }, 300_000);
 
   afterAll(async () => {
-    for (const browser of browsers) await browser.close();
-    await web?.stop();
-    await dashboard?.stop();
+    await apps?.stop();
     await sg?.stop();
-    for (const build of builds) build.remove();
   });
-
-  async function browser(viewport?: { width: number; height: number }) {
-    const session = await openBrowser({ origins: [new URL(web.url).origin, new URL(dashboard.url).origin], ...(viewport ? { viewport } : {}) });
-    browsers.push(session);
-    return session;
-  }
+  const browser = (viewport?: { width: number; height: number }) => apps.browser(viewport);
 
   const yen = async () =>
     (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { price(currency: "JPY") { amount currencyCode } } }', { id: product.id })).product.price as Product['price'];
@@ -77,7 +62,7 @@ describeIfChromium('shopper choices in the storefront', () => {
     expect(inYen.currencyCode).toBe('JPY');
     expect(inYen.amount).toBe(String(Math.round(Number(product.price.amount) * 160)));
     const { page, pageErrors } = await browser(PHONE);
-    await page.goto(web.url);
+    await page.goto(apps.web.url);
     await findOnCatalogue(page);
     expect(await card(page).locator('.price').textContent()).toContain('€');
 
@@ -113,18 +98,18 @@ describeIfChromium('shopper choices in the storefront', () => {
     const { page, pageErrors } = await browser();
     const email = 'yen-shopper@e2e.test';
     const password = 'a-strong-password-1';
-    await page.goto(web.url);
+    await page.goto(apps.web.url);
     await page.getByLabel('Currency').selectOption('JPY');
-    await page.goto(`${web.url}signin`);
+    await page.goto(`${apps.web.url}signin`);
     await signUp(page, { name: 'Yuki Yen', email, password });
     // Signed up and done (preference saved, guest cart merged): the page leaves the form.
-    await page.waitForURL(web.url);
+    await page.waitForURL(apps.web.url);
     await page.getByTestId('account-email').waitFor();
     const preference = async () => (await graphqlOk(sg.url, 'query { me { preferences { currency } } }', {}, { token: await shopper(sg.url).login(email, password) })).me.preferences.currency;
     expect(await preference()).toBe('JPY');
 
     // Signed in, the cart itself is priced in yen (the server's rule: the shopper's preference).
-    await page.goto(`${web.url}product/${product.id}`);
+    await page.goto(`${apps.web.url}product/${product.id}`);
     await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
@@ -145,7 +130,7 @@ describeIfChromium('shopper choices in the storefront', () => {
 
   it('the dashboard keeps an admin signed in across a reload on its own HttpOnly cookie, and turns a customer away in words', async () => {
     const { page, context, pageErrors } = await browser();
-    await page.goto(dashboard.url);
+    await page.goto(apps.dashboard.url);
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -163,7 +148,7 @@ describeIfChromium('shopper choices in the storefront', () => {
       return { local: g.localStorage.length, session: g.sessionStorage.length, cookie: g.document.cookie };
     });
     expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
-    const cookies = await context.cookies(dashboard.url.replace(/\/$/, '') + '/auth/refresh');
+    const cookies = await context.cookies(apps.dashboard.url.replace(/\/$/, '') + '/auth/refresh');
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['shop_admin_refresh', true, 'Strict']]);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -178,7 +163,7 @@ describeIfChromium('shopper choices in the storefront', () => {
     await page.getByRole('alert').filter({ hasText: 'not an administrator' }).waitFor();
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await context.cookies(dashboard.url.replace(/\/$/, '') + '/auth/refresh')).toEqual([]);
+    expect(await context.cookies(apps.dashboard.url.replace(/\/$/, '') + '/auth/refresh')).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, LONG);
 });
