@@ -75,6 +75,19 @@ describe('currencies through the router', () => {
     expect(field(bad)).toEqual({ code: 'BAD_USER_INPUT', field: 'currency' });
   });
 
+  it("prices a product's variants in the shopper's currency too, as the product where they have no price of their own", async () => {
+    const variants = async (currency: string) =>
+      (await graphqlOk(sg.url, 'query($id: ID!, $c: String) { product(id: $id) { variants { sku price(currency: $c) { amount currencyCode } } } }', { id: productId, c: currency })).product
+        .variants as Array<{ sku: string; price: { amount: string; currencyCode: string } }>;
+    // The demo T-shirt comes in sizes, none of them priced apart from it.
+    const inYen = await variants('JPY');
+    expect(inYen.length).toBeGreaterThan(1);
+    for (const variant of inYen) expect(variant.price).toEqual({ amount: String(toYen(eurMinor)), currencyCode: 'JPY' });
+    for (const variant of await variants('USD')) expect(variant.price).toEqual({ amount: '25.00', currencyCode: 'USD' });
+    const bad = await graphql(sg.url, 'query($id: ID!) { product(id: $id) { variants { price(currency: "yen") { amount } } } }', { id: productId });
+    expect(field(bad)).toEqual({ code: 'BAD_USER_INPUT', field: 'currency' });
+  });
+
   it("searches in the shopper's currency: price bounds, facets and range on the amounts price(currency:) answers", async () => {
     const SEARCH = `query($c: String, $f: SearchFilter) { searchProducts(currency: $c, filter: $f, sort: PRICE_ASC, first: 100) {
       totalCount nodes { id price(currency: $c) { amount currencyCode } } facets { field values { value count } } priceRange { min { amount currencyCode } max { amount currencyCode } } } }`;

@@ -81,6 +81,23 @@ export function priceIn(product: Pick<ProductDocument, 'basePrice' | 'discount' 
 }
 
 /**
+ * A variant's price in `currency` now, by the product's rules (`priceIn`): a variant without a
+ * list price of its own costs what the product costs (fixed prices included); one with its own is
+ * converted at the admin's rate (fixed prices are the product's), the product's discount taking
+ * the same share off.
+ */
+export function variantPriceIn(
+  product: Pick<ProductDocument, 'basePrice' | 'discount' | 'prices'>,
+  variant: Pick<VariantDocument, 'priceMinor'>,
+  currency: string,
+  rates: ExchangeRates,
+  now: Date,
+): Money {
+  if (variant.priceMinor === null) return priceIn(product, currency, rates, now);
+  return priceIn({ basePrice: { minor: variant.priceMinor, currency: product.basePrice.currency }, discount: product.discount, prices: {} }, currency, rates, now);
+}
+
+/**
  * The product's current price in every currency it has one in: its own, each fixed price, and
  * each currency a rate converts its own into, by `priceIn` (what `price(currency:)` answers).
  * Search indexes these, so filters and facets in a shopper's currency use the same amounts.

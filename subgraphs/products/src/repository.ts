@@ -34,6 +34,11 @@ export interface VariantDocument {
   priceMinor: number | null;
 }
 
+/** A variant as resolvers see it: priced by its product's rules. */
+export interface VariantView extends VariantDocument {
+  product: ProductDocument;
+}
+
 export interface ImageDocument {
   url: string;
   alt: string | null;

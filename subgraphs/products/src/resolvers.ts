@@ -1,6 +1,6 @@
 import { formatAmount, money, toOutput } from '@shop/money';
 import { currencyCode, type CurrencyService } from './currencies.js';
-import { basePrice, currentPrices, effectivePrice, isDiscountActive, priceIn, variantPrice } from './pricing.js';
+import { basePrice, currentPrices, effectivePrice, isDiscountActive, priceIn, variantPrice, variantPriceIn } from './pricing.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { ImageService } from './images/service.js';
 import type { SeoDocument } from './repository.js';
@@ -45,8 +45,7 @@ export function createResolvers(service: ProductService, currencies: CurrencySer
       currentPrices: async (product, _, ctx) => currentPrices(product, await ctx.loaders.exchangeRates(), ctx.now).map(toOutput),
       prices: (product) => Object.entries(product.prices ?? {}).map(([currency, minor]) => toOutput(money(minor, currency))),
       basePrice: (product) => toOutput(basePrice(product)),
-      variants: (product, _, ctx) =>
-        product.variants.map((variant) => ({ ...variant, price: toOutput(variantPrice(product, variant, ctx.now)) })),
+      variants: (product) => product.variants.map((variant) => ({ ...variant, product })),
       seo: seoOf,
       discount: (product, _, ctx) => {
         const { discount } = product;
@@ -61,6 +60,13 @@ export function createResolvers(service: ProductService, currencies: CurrencySer
       },
       rating: (product) => ratingOf(product),
       reviews: (product, args, ctx) => service.reviewsOf(ctx, 'product', product._id, args),
+    },
+    ProductVariant: {
+      price: async ({ product, ...variant }, args, ctx) => {
+        if (args.currency === null || args.currency === undefined) return toOutput(variantPrice(product, variant, ctx.now));
+        const currency = currencyCode(args.currency, 'currency');
+        return toOutput(variantPriceIn(product, variant, currency, await ctx.loaders.exchangeRates(), ctx.now));
+      },
     },
     ExchangeRate: {
       updatedAt: (rate) => rate.updatedAt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyDiscount, currentPrices, effectivePrice, exchangeRates, isDiscountActive, priceIn, variantPrice } from '../src/pricing.js';
+import { applyDiscount, currentPrices, effectivePrice, exchangeRates, isDiscountActive, priceIn, variantPrice, variantPriceIn } from '../src/pricing.js';
 import type { DiscountDocument } from '../src/repository.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -79,6 +79,17 @@ describe('prices in other currencies', () => {
     expect(priceIn(onSale, 'EUR', rates, NOW)).toEqual(eur(1499));
     expect(priceIn(onSale, 'USD', rates, NOW)).toEqual({ minor: 1875, currency: 'USD' });
     expect(priceIn(onSale, 'JPY', rates, NOW)).toEqual({ minor: 2418, currency: 'JPY' });
+  });
+
+  it("prices a variant like its product there: the product's price without a list price of its own, else its own converted", () => {
+    const onSale = { ...product, discount: percent(2500) };
+    expect(variantPriceIn(onSale, { priceMinor: null }, 'USD', rates, NOW)).toEqual(priceIn(onSale, 'USD', rates, NOW));
+    expect(variantPriceIn(onSale, { priceMinor: null }, 'JPY', rates, NOW)).toEqual(priceIn(onSale, 'JPY', rates, NOW));
+    // 24.00 EUR is 3870.96... yen, whole yen; a quarter off: 2903.
+    expect(variantPriceIn(onSale, { priceMinor: 2400 }, 'JPY', rates, NOW)).toEqual({ minor: 2903, currency: 'JPY' });
+    // The product's fixed USD price is not the variant's: no USD rate, so its own currency.
+    expect(variantPriceIn(onSale, { priceMinor: 2400 }, 'USD', rates, NOW)).toEqual(eur(1800));
+    expect(variantPriceIn(onSale, { priceMinor: 2400 }, 'EUR', rates, NOW)).toEqual(variantPrice(onSale, { priceMinor: 2400 }, NOW));
   });
 
   it('lists the current price in its own currency, each fixed one and each a rate reaches, as priceIn answers (what search indexes)', () => {

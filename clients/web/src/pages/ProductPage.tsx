@@ -50,7 +50,7 @@ const ProductPageQuery = graphql(`
         name
         size
         color
-        price {
+        price(currency: $currency) {
           amount
           currencyCode
         }
