@@ -108,9 +108,14 @@ describeIfChromium('shopper choices in the storefront, and the dashboard session
     const preference = async () => (await graphqlOk(sg.url, 'query { me { preferences { currency } } }', {}, { token: await shopper(sg.url).login(email, password) })).me.preferences.currency;
     expect(await preference()).toBe('JPY');
 
+    // The catalogue it lands on is in yen already.
+    await page.getByTestId('product-card').first().locator('.price', { hasText: '¥' }).waitFor();
+    await page.screenshot({ path: join(shots, 'storefront-currency.png') });
+
     // Signed in, the cart itself is priced in yen (the server's rule: the shopper's preference).
     await page.goto(`${apps.web.url}product/${product.id}`);
     await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
+    await page.screenshot({ path: join(shots, 'storefront-product-currency.png') });
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
     await page.getByRole('link', { name: /^Cart, / }).click();

@@ -55,6 +55,10 @@ const SaveCurrency = graphql(`
   }
 `);
 
+// The answer is the preferences alone (no user id to find them by in the cache): the shopper's
+// currency is asked again, after the write, and so is their cart, which follows it.
+const AFTER_SAVING = { refetchQueries: [ShopperCurrency, CartQuery], awaitRefetchQueries: true };
+
 /** The currency to ask prices in, for whoever is browsing. */
 export function useCurrency(): string {
   const { accessToken } = useSession();
@@ -70,7 +74,7 @@ export function useCurrency(): string {
  */
 export function useSetCurrency() {
   const { accessToken } = useSession();
-  const [save, state] = useMutation(SaveCurrency, { refetchQueries: [ShopperCurrency, CartQuery], awaitRefetchQueries: true });
+  const [save, state] = useMutation(SaveCurrency, AFTER_SAVING);
   const set = async (code: string) => {
     if (!known(code)) return;
     if (accessToken) await save({ variables: { currency: code } });
@@ -85,5 +89,5 @@ export function useSetCurrency() {
  */
 export async function keepGuestCurrency(client: ApolloClient): Promise<void> {
   const chosen = guestChoice.get();
-  if (chosen && chosen !== STORE_CURRENCY) await client.mutate({ mutation: SaveCurrency, variables: { currency: chosen } });
+  if (chosen && chosen !== STORE_CURRENCY) await client.mutate({ mutation: SaveCurrency, variables: { currency: chosen }, ...AFTER_SAVING });
 }
