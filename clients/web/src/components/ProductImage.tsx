@@ -28,7 +28,7 @@ export function ProductGallery({ name, images }: { name: string; images: readonl
           {images.map((image, i) => (
             <li key={image.url}>
               <button type="button" aria-pressed={i === shown} onClick={() => setShown(i)} data-testid="gallery-thumb">
-                <img src={image.url} alt={image.alt ?? `${name}, picture ${i + 1}`} loading="lazy" decoding="async" />
+                <Thumb image={image} label={image.alt ?? `${name}, picture ${i + 1}`} number={i + 1} />
               </button>
             </li>
           ))}
@@ -36,4 +36,18 @@ export function ProductGallery({ name, images }: { name: string; images: readonl
       ) : null}
     </div>
   );
+}
+
+/** A thumbnail, or its number when it fails to load (the button keeps the picture's name). */
+function Thumb({ image, label, number }: { image: Picture; label: string; number: number }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) {
+    return (
+      <>
+        <span className="visually-hidden">{label}</span>
+        <span aria-hidden="true">{number}</span>
+      </>
+    );
+  }
+  return <img src={image.url} alt={label} loading="lazy" decoding="async" onError={() => setFailed(true)} />;
 }
