@@ -138,7 +138,10 @@ export function ProductPage() {
             <ul className="variants">
               {product.variants.map((v) => (
                 <li key={v.id} data-testid="variant">
-                  <span>{[v.name, v.size, v.color].filter(Boolean).join(' · ')}</span> <span className="price">{money(v.price)}</span>
+                  <span>
+                    {v.name} <span className="muted">{v.sku}</span>
+                  </span>{' '}
+                  <span className="price">{money(v.price)}</span>
                 </li>
               ))}
             </ul>
