@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -15,6 +15,8 @@ const clock = () => new Date(nowMs);
 let sg: Supergraph;
 let adminToken: string;
 let productId: string;
+// Another product, for the merge: the first one's stock is an order's by then.
+let mergedProductId: string;
 const clients: Client[] = [];
 
 function subscribe(query: string, variables: Record<string, unknown>, token?: string) {
@@ -38,18 +40,23 @@ const EXPIRING = 'subscription($c: ID!) { reservationExpiring(cartId: $c) { cart
 const STOCK = 'query($id: ID!) { product(id: $id) { stock { available reserved } } }';
 
 const stockOf = async (id: string) => (await graphqlOk(sg.url, STOCK, { id })).product.stock as { available: number; reserved: number };
-const addToCart = async (quantity: number, token?: string, cartId?: string) =>
-  (await graphqlOk(sg.url, 'mutation($c: ID, $p: ID!, $q: Int!) { addToCart(cartId: $c, productId: $p, quantity: $q) { id } }', { c: cartId ?? null, p: productId, q: quantity }, token ? { token } : {}))
+const addToCart = async (quantity: number, token?: string, product = productId) =>
+  (await graphqlOk(sg.url, 'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { id } }', { p: product, q: quantity }, token ? { token } : {}))
     .addToCart.id as string;
 
 beforeAll(async () => {
   sg = await startSupergraph({ clock, env: { RESERVATION_SWEEP_MS: '50' } });
   adminToken = await shopper(sg.url).admin();
-  productId = (await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id } } } }')).products.edges[0].node.id;
+  [productId, mergedProductId] = (await graphqlOk(sg.url, '{ products(first: 2) { edges { node { id } } } }')).products.edges.map((e: any) => e.node.id);
 }, 120_000);
 
+// Each test counts only its own subscriptions as in effect (`listening`).
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  await until(() => sg.stack.router.subscriptionStats().upstreamSubscriptions === 0, 'the router to end the upstream subscriptions');
+});
+
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
   await sg?.stop();
 });
 
@@ -115,6 +122,40 @@ describe('cart holds', () => {
     nowMs += 601_000;
     await (sg.subgraphs.inventory as unknown as { sweepReservations(): Promise<number> }).sweepReservations();
     expect(await stockOf(productId)).toEqual({ available: 0, reserved: 2 });
+  });
+
+  it('moves a guest cart’s hold onto the cart it is merged into at sign-in: held for all its lines, never twice, lapsing once', async () => {
+    await shopper(sg.url).setStock(adminToken, mergedProductId, 5);
+    const guestCartId = await addToCart(2, undefined, mergedProductId);
+    await graphqlOk(sg.url, HOLD, { c: guestCartId, s: 300 });
+    expect(await stockOf(mergedProductId)).toEqual({ available: 3, reserved: 2 });
+    const customer = await shopper(sg.url).register(`hold-${randomUUID()}@e2e.test`, 'Mona');
+    const cartId = await addToCart(1, customer.token, mergedProductId);
+    const warnings = subscribe(EXPIRING, { c: cartId }, customer.token);
+    const changes = subscribe('subscription($p: [ID!]) { stockChanged(productIds: $p) { stock { available reserved } } }', { p: [mergedProductId] });
+    await listening();
+
+    // Signing in 200 s into the guest's hold: the merged cart is held for its 3 units, for a fresh 300 s.
+    nowMs += 200_000;
+    const merged = await graphqlOk(sg.url, 'mutation($g: ID!) { mergeCart(guestCartId: $g) { id items { quantity } } }', { g: guestCartId }, { token: customer.token });
+    expect(merged.mergeCart).toEqual({ id: cartId, items: [{ quantity: 3 }] });
+    expect(await stockOf(mergedProductId)).toEqual({ available: 2, reserved: 3 });
+    await until(async () => changes.received.some((c) => c.stockChanged.stock.reserved === 3), 'stockChanged with the merged hold');
+
+    // The guest hold's own end passes: nothing is given back, the units are the merged cart's.
+    nowMs += 110_000;
+    await (sg.subgraphs.inventory as unknown as { sweepReservations(): Promise<number> }).sweepReservations();
+    expect(await stockOf(mergedProductId)).toEqual({ available: 2, reserved: 3 });
+
+    // The merged cart's hold warns its owner at a fifth left (240 s after the merge) ...
+    nowMs += 130_001;
+    await until(async () => warnings.received.length > 0 || warnings.state.errors !== null, 'the merged hold’s warning');
+    expect(warnings.state.errors).toBeNull();
+    expect(warnings.received[0].reservationExpiring).toMatchObject({ cartId, items: [{ product: { id: mergedProductId }, quantity: 3 }] });
+    const expiresAt = Date.parse(warnings.received[0].reservationExpiring.expiresAt);
+    // ... and gives all 5 back once, when it lapses (a guest hold left behind would have left 2 reserved).
+    nowMs = expiresAt + 1;
+    expect(await eventually(() => stockOf(mergedProductId), (s) => s.reserved === 0)).toEqual({ available: 5, reserved: 0 });
   });
 
   it('refuses bad holds with coded errors and keeps other people’s carts private', async () => {

@@ -39,8 +39,8 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl, credentials });
       const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl, credentials });
       const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl, credentials });
-      const service = createCartService({ repository });
       const stock = stockHolds ?? createInventoryHolds({ url: config.inventoryUrl, credentials });
+      const service = createCartService({ repository, stock, logger });
       const holds = createCartHolds({ service, repository, stock, kv, logger });
       worker(await startPrivacyParticipant({ bus, service: 'cart', participant: createCartPrivacy(repository), logger }));
       worker(await holds.startWarnings(bus));

@@ -1,7 +1,7 @@
 import AsyncLock from 'async-lock';
 import { AppError, badUserInput, conflict } from '@shop/errors';
 import { money, type Money } from '@shop/money';
-import { requireCaller } from '@shop/subgraph-kit';
+import { requireCaller, type Logger } from '@shop/subgraph-kit';
 import {
   addLine,
   assertProductId,
@@ -22,6 +22,7 @@ import { newCartId } from './ids.js';
 import { EMPTY_CART_CURRENCY, type Cart, type PricedLine } from './model.js';
 import type { PromoQuote } from './promotions.js';
 import type { CartRepository } from './repository.js';
+import type { StockHolds } from './stockHolds.js';
 
 export interface CartItemArgs {
   cartId?: string | null;
@@ -73,8 +74,8 @@ interface Operation {
 export type CartService = ReturnType<typeof createCartService>;
 
 /** Domain flow and authorization. Every method takes the request context first. */
-export function createCartService(deps: { repository: CartRepository }) {
-  const { repository } = deps;
+export function createCartService(deps: { repository: CartRepository; stock: StockHolds; logger: Logger }) {
+  const { repository, stock, logger } = deps;
   const now = () => new Date().toISOString();
   // Writes to one cart from this process run one after another (in arrival order), so they never
   // race each other for the store's lock; its lock and compare-and-set order writers across replicas.
@@ -199,6 +200,7 @@ export function createCartService(deps: { repository: CartRepository }) {
           pricesLines: true,
           change: (own, prices, at) => mergeLines(own, current, prices, at),
         });
+        await moveHold(ctx, current.id, cart);
         // Refused only if our lock ran out meanwhile: the guest cart then stays until it expires,
         // and is recorded as merged, so merging it again adds nothing.
         await repository.remove(current, lock);
@@ -207,6 +209,21 @@ export function createCartService(deps: { repository: CartRepository }) {
       } finally {
         await lock.release();
       }
+    }
+  }
+
+  /**
+   * A guest cart's hold (`holdCart`) goes with its lines: inventory gives it back and holds the
+   * merged cart's lines instead, in one transaction. When inventory cannot be reached the sign-in
+   * goes on: the guest's hold lapses on its own and the shopper holds the merged cart at checkout.
+   */
+  async function moveHold(ctx: CartContext, guestId: string, cart: Cart): Promise<void> {
+    const lines = (await items(ctx, cart)).map(({ productId, quantity }) => ({ productId, quantity }));
+    if (lines.length === 0) return;
+    try {
+      await stock.move(guestId, cart.id, lines);
+    } catch (error) {
+      logger.warn("guest cart's hold not moved to the merged cart", { guestCartId: guestId, cartId: cart.id, error });
     }
   }
 

@@ -66,6 +66,69 @@ export async function convertHold(trx: Db, cartId: string, orderId: string): Pro
 }
 
 /**
+ * Holds `items` for the cart until `now + seconds`, all or nothing, replacing the cart's active
+ * hold: its units and the `released` ones (already unlinked from their carts by the caller) are
+ * given back in the same transaction, so they count as free for the new hold. When all of
+ * `items` cannot be held and `keepHeldWhenShort`, the units both had, capped at `items`, are
+ * held instead (they were held a moment ago, so they fit). The warning is
+ * due when a fifth of the time is left.
+ */
+async function placeHold(
+  trx: Db,
+  request: {
+    cartId: string;
+    items: readonly ReservationItem[];
+    seconds: number;
+    now: Date;
+    released: ReadonlyArray<{ cartId: string; items: readonly Allocation[] }>;
+    keepHeldWhenShort: boolean;
+  },
+): Promise<HoldResult> {
+  const { cartId, now, seconds } = request;
+  const expiresAt = new Date(now.getTime() + seconds * 1000);
+  const warnAt = new Date(expiresAt.getTime() - seconds * 200);
+  // Claiming the row first makes a concurrent first hold of the same cart wait for ours.
+  await trx
+    .insertInto('stock_holds')
+    .values({ cart_id: cartId, status: 'EXPIRED', seconds, expires_at: now, warn_at: now })
+    .onConflict((oc) => oc.column('cart_id').doNothing())
+    .execute();
+  const previous = (await lockActiveHold(trx, cartId)) ?? [];
+  const releases = [...request.released, { cartId, items: previous }].map((r) => ({ cartId: r.cartId, changes: releaseOf(r.items) }));
+  const everyRelease = releases.flatMap((r) => r.changes);
+  const locked = await lockLevels(trx, [...request.items.map((i) => i.productId), ...everyRelease.map((c) => c.productId)]);
+  const free = afterChanges(locked, everyRelease);
+  let allocation = allocate(request.items, free);
+  if (!allocation.ok && request.keepHeldWhenShort) {
+    const heldBefore = unitsPerProduct([...request.released.flatMap((r) => r.items), ...previous]);
+    const kept = request.items.flatMap((item) => {
+      const quantity = Math.min(item.quantity, heldBefore.find((h) => h.productId === item.productId)?.quantity ?? 0);
+      return quantity > 0 ? [{ productId: item.productId, quantity }] : [];
+    });
+    if (kept.length > 0) allocation = allocate(kept, free);
+  }
+  if (!allocation.ok) throw new Short(allocation.shortages);
+
+  await trx
+    .updateTable('stock_holds')
+    .set({ status: 'ACTIVE', seconds, expires_at: expiresAt, warn_at: warnAt, warned: false, order_id: null, updated_at: sql<Date>`now()` })
+    .where('cart_id', '=', cartId)
+    .execute();
+  await trx.deleteFrom('stock_hold_items').where('cart_id', '=', cartId).execute();
+  await trx
+    .insertInto('stock_hold_items')
+    .values(allocation.allocations.map((a) => ({ cart_id: cartId, product_id: a.productId, warehouse: a.warehouse, quantity: a.quantity })))
+    .execute();
+  const held = allocation.allocations.map((a) => ({ productId: a.productId, warehouse: a.warehouse, onHandDelta: 0, reservedDelta: a.quantity }));
+  const applied = await applyMoves(trx, locked, [
+    ...releases.map((r) => ({ kind: 'release' as const, cartId: r.cartId, changes: r.changes })),
+    { kind: 'hold', cartId, changes: held },
+  ]);
+  await enqueueEvents(trx, applied.events);
+  return { outcome: 'held', hold: { cartId, expiresAt, items: sortAllocations(allocation.allocations) }, changedProductIds: applied.productIds };
+}
+
+/**
  * Cart holds and the stock they keep. Each change locks the hold's row first, then the stock
  * levels of its products in product and warehouse order (the order every writer uses), and
  * writes its events to the outbox in the same transaction. Times are the caller's clock, so
@@ -79,43 +142,42 @@ export function createHoldRepository(db: Db) {
      * the new one). The warning is due when a fifth of the time is left.
      */
     async hold(request: { cartId: string; items: readonly ReservationItem[]; seconds: number; now: Date }): Promise<HoldResult> {
-      const expiresAt = new Date(request.now.getTime() + request.seconds * 1000);
-      const warnAt = new Date(expiresAt.getTime() - request.seconds * 200);
       try {
-        return await db.transaction().execute(async (trx): Promise<HoldResult> => {
-          // Claiming the row first makes a concurrent first hold of the same cart wait for ours.
-          await trx
-            .insertInto('stock_holds')
-            .values({ cart_id: request.cartId, status: 'EXPIRED', seconds: request.seconds, expires_at: request.now, warn_at: request.now })
-            .onConflict((oc) => oc.column('cart_id').doNothing())
-            .execute();
-          const previous = (await lockActiveHold(trx, request.cartId)) ?? [];
-          const release = releaseOf(previous);
-          const locked = await lockLevels(trx, [...request.items.map((i) => i.productId), ...previous.map((i) => i.productId)]);
-          const allocation = allocate(request.items, afterChanges(locked, release));
-          if (!allocation.ok) throw new Short(allocation.shortages);
+        return await db.transaction().execute(async (trx) => {
+          const { seconds, now } = request;
+          return placeHold(trx, { cartId: request.cartId, items: request.items, seconds, now, released: [], keepHeldWhenShort: false });
+        });
+      } catch (error) {
+        if (error instanceof Short) return { outcome: 'short', shortages: error.shortages };
+        throw error;
+      }
+    },
 
-          await trx
-            .updateTable('stock_holds')
-            .set({ status: 'ACTIVE', seconds: request.seconds, expires_at: expiresAt, warn_at: warnAt, warned: false, order_id: null, updated_at: sql<Date>`now()` })
-            .where('cart_id', '=', request.cartId)
-            .execute();
-          await trx.deleteFrom('stock_hold_items').where('cart_id', '=', request.cartId).execute();
-          await trx
-            .insertInto('stock_hold_items')
-            .values(allocation.allocations.map((a) => ({ cart_id: request.cartId, product_id: a.productId, warehouse: a.warehouse, quantity: a.quantity })))
-            .execute();
-          const held = allocation.allocations.map((a) => ({ productId: a.productId, warehouse: a.warehouse, onHandDelta: 0, reservedDelta: a.quantity }));
-          const applied = await applyMoves(trx, locked, [
-            { kind: 'release', cartId: request.cartId, changes: release },
-            { kind: 'hold', cartId: request.cartId, changes: held },
-          ]);
-          await enqueueEvents(trx, applied.events);
-          return {
-            outcome: 'held',
-            hold: { cartId: request.cartId, expiresAt, items: sortAllocations(allocation.allocations) },
-            changedProductIds: applied.productIds,
-          };
+    /**
+     * At sign-in, a guest cart merged into `cartId`: its active hold (if it has one, not lapsed
+     * at `now`) is given back and `items` (the merged cart's lines) are held for `cartId` in the
+     * same transaction, replacing that cart's own hold, for the guest hold's length from now. When
+     * stock is short for all of `items`, the units the two holds had (up to what the cart asks
+     * for) stay held, now for `cartId`: the guest's units are never lost to the merge. Null when
+     * the guest cart holds nothing (nothing changes). The guest's row is locked before the
+     * cart's; nothing locks them the other way round (a user's cart is never merged into a guest's).
+     */
+    async move(request: { fromCartId: string; cartId: string; items: readonly ReservationItem[]; now: Date }): Promise<HoldResult | null> {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const guest = await trx
+            .selectFrom('stock_holds')
+            .select(['status', 'seconds', 'expires_at'])
+            .where('cart_id', '=', request.fromCartId)
+            .forUpdate()
+            .executeTakeFirst();
+          // A lapsed hold the sweeper has not reached yet is the sweeper's to give back.
+          if (guest?.status !== 'ACTIVE' || guest.expires_at <= request.now) return null;
+          const released = await loadItems(trx, request.fromCartId);
+          await trx.updateTable('stock_holds').set({ status: 'MOVED', updated_at: sql<Date>`now()` }).where('cart_id', '=', request.fromCartId).execute();
+          await trx.deleteFrom('stock_hold_items').where('cart_id', '=', request.fromCartId).execute();
+          const { cartId, items, now } = request;
+          return placeHold(trx, { cartId, items, seconds: guest.seconds, now, released: [{ cartId: request.fromCartId, items: released }], keepHeldWhenShort: true });
         });
       } catch (error) {
         if (error instanceof Short) return { outcome: 'short', shortages: error.shortages };

@@ -18,6 +18,7 @@ export function createResolvers(service: InventoryService, reservations: Reserva
       reserveStock: (_root, args, ctx) => reservations.reserveStock(ctx, args),
       releaseReservation: (_root, args, ctx) => reservations.releaseReservation(ctx, args.orderId),
       holdStock: (_root, args, ctx) => holds.holdStock(ctx, args),
+      moveHold: (_root, args, ctx) => holds.moveHold(ctx, args),
     },
     StockHold: {
       expiresAt: (hold) => hold.expiresAt.toISOString(),

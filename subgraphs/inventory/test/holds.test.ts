@@ -179,3 +179,55 @@ describe('holdStock', () => {
     expect(eventsOf('stock.hold_expiring', cartId)).toEqual([]);
   });
 });
+
+const MOVE = `mutation($fromCartId: ID!, $cartId: ID!, $items: [ReservationItemInput!]!) {
+  moveHold(fromCartId: $fromCartId, cartId: $cartId, items: $items) { cartId expiresAt items { productId quantity } }
+}`;
+
+async function move(fromCartId: string, cartId: string, items: Array<{ productId: string; quantity: number }>, from = 'cart') {
+  return graphql(url, MOVE, { fromCartId, cartId, items }, { headers: await serviceHeaders(from, 'inventory') });
+}
+
+describe('moveHold (a guest cart merged at sign-in)', () => {
+  it('gives the guest’s hold back and holds the merged lines for the cart, for the guest hold’s length from now', async () => {
+    const [a, b] = [await stocked('move-a', 5), await stocked('move-b', 5)];
+    const [guest, cart] = [fresh('guest'), fresh('cart')];
+    expect((await hold(guest, [{ productId: a, quantity: 2 }], 300)).errors).toBeUndefined();
+    expect((await hold(cart, [{ productId: b, quantity: 1 }], 600)).errors).toBeUndefined();
+    nowMs += 100_000;
+    const moved = await move(guest, cart, [{ productId: a, quantity: 3 }, { productId: b, quantity: 1 }]);
+    expect(moved.data?.moveHold).toEqual({
+      cartId: cart,
+      expiresAt: new Date(nowMs + 300_000).toISOString(),
+      items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 1 }],
+    });
+    expect(await stock(a)).toMatchObject({ reserved: 3, available: 2 });
+    expect(await stock(b)).toMatchObject({ reserved: 1, available: 4 });
+    // Moved once: moving again finds no guest hold and changes nothing.
+    expect((await move(guest, cart, [{ productId: a, quantity: 3 }])).data?.moveHold).toBeNull();
+    expect(await stock(a)).toMatchObject({ reserved: 3 });
+  });
+
+  it('keeps the units both holds had when stock is short for every merged line', async () => {
+    const [a, scarce] = [await stocked('move-keep', 4), await stocked('move-scarce', 1)];
+    const [guest, cart] = [fresh('guest'), fresh('cart')];
+    await hold(guest, [{ productId: a, quantity: 2 }]);
+    await hold(cart, [{ productId: a, quantity: 1 }]);
+    const moved = await move(guest, cart, [{ productId: a, quantity: 4 }, { productId: scarce, quantity: 3 }]);
+    expect(moved.data?.moveHold.items).toEqual([{ productId: a, quantity: 3 }]);
+    expect(await stock(a)).toMatchObject({ reserved: 3, available: 1 });
+    expect(await stock(scarce)).toMatchObject({ reserved: 0, available: 1 });
+  });
+
+  it('is the cart service’s alone and refuses bad ids with nothing changed', async () => {
+    const a = await stocked('move-refused', 3);
+    const guest = fresh('guest');
+    await hold(guest, [{ productId: a, quantity: 1 }]);
+    expect(errorCodes(await move(guest, fresh('cart'), [{ productId: a, quantity: 1 }], 'orders'))).toEqual(['FORBIDDEN']);
+    for (const [fromCartId, cartId, field] of [[guest, guest, 'fromCartId'], ['bad id!', 'c', 'fromCartId'], [guest, 'x'.repeat(65), 'cartId']]) {
+      const refused = await move(fromCartId!, cartId!, [{ productId: a, quantity: 1 }]);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await stock(a)).toMatchObject({ reserved: 1, available: 2 });
+  });
+});

@@ -148,6 +148,10 @@ export type Mutation = {
    * Signed in only: moves a guest cart's items into the caller's cart (quantities of the same
    * product are added, up to 99) and deletes the guest cart. Call it right after `login`. Merging
    * a cart that was already merged, has expired or never existed returns the caller's cart unchanged.
+   * A guest cart's hold (`holdCart`) moves with it: the merged cart is held for all its lines, for
+   * the guest hold's length from now (when stock is short for that, the units held before stay
+   * held); the guest's units are never held twice. Any merge of a guest cart does this (also
+   * `Query.cart` and the mutations given a guest cart's id by a signed-in shopper).
    */
   mergeCart: Cart;
   /**

@@ -69,9 +69,10 @@ export interface StockReservationItemsTable {
 
 /**
  * Where a cart's hold stands: ACTIVE until it expires (EXPIRED) or checkout takes its units
- * into the order's reservation (CONVERTED).
+ * into the order's reservation (CONVERTED), or a guest cart's hold goes to the cart it was merged
+ * into at sign-in (MOVED).
  */
-export type HoldStatus = 'ACTIVE' | 'EXPIRED' | 'CONVERTED';
+export type HoldStatus = 'ACTIVE' | 'EXPIRED' | 'CONVERTED' | 'MOVED';
 
 /** Stock a shopper holds for their cart while checking out (`holdCart`); one hold per cart. */
 export interface StockHoldsTable {

@@ -40,6 +40,15 @@ export type Mutation = {
    */
   holdStock: StockHold;
   /**
+   * Internal (the cart service, when a guest cart is merged into a signed-in shopper's cart). When
+   * the guest cart has an active hold, gives it back and holds `items` (the merged cart's lines)
+   * for `cartId` instead, in one transaction, replacing that cart's own hold, for the guest hold's
+   * length from now. When stock is short for all of `items`, the units the two holds had (up to
+   * what the cart asks for) stay held, now for `cartId`. Null when the guest cart holds nothing:
+   * nothing changes.
+   */
+  moveHold?: Maybe<StockHold>;
+  /**
    * Internal (checkout's failure path). Gives back the caller's active reservation for an order;
    * true when stock was released now, false when there was no active reservation of theirs.
    */
@@ -69,6 +78,13 @@ export type MutationHoldStockArgs = {
   cartId: Scalars['ID']['input'];
   items: Array<ReservationItemInput>;
   seconds: Scalars['Int']['input'];
+};
+
+
+export type MutationMoveHoldArgs = {
+  cartId: Scalars['ID']['input'];
+  fromCartId: Scalars['ID']['input'];
+  items: Array<ReservationItemInput>;
 };
 
 
@@ -386,6 +402,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   holdStock?: Resolver<ResolversTypes['StockHold'], ParentType, ContextType, RequireFields<MutationHoldStockArgs, 'cartId' | 'items' | 'seconds'>>;
+  moveHold?: Resolver<Maybe<ResolversTypes['StockHold']>, ParentType, ContextType, RequireFields<MutationMoveHoldArgs, 'cartId' | 'fromCartId' | 'items'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'orderId'>>;
   reserveStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'items' | 'orderId'>>;
   setStock?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetStockArgs, 'productId' | 'quantity'>>;
