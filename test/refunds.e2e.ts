@@ -10,24 +10,26 @@ import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js
 let sg: Supergraph;
 let admin: string;
 let customer: string;
-let order: {
+type PlacedOrder = {
   id: string;
   total: { amount: string };
   shipping: { amount: string };
   items: { product: { id: string }; quantity: number; unitPrice: { amount: string }; discount: { amount: string } }[];
 };
+let order: PlacedOrder;
+let products: string[];
 
 const minor = (amount: string) => Math.round(Number(amount) * 100);
 const eur = (value: number) => (value / 100).toFixed(2);
 const REFUND = `mutation($id: ID!, $items: [RefundItemInput!]!, $key: String!) { refundOrderItems(orderId: $id, items: $items, idempotencyKey: $key) {
   status refunded { amount } items { product { id } refundedQuantity } refunds { amount { amount currencyCode } shipping { amount } items { product { id } quantity amount { amount } } } } }`;
-const refund = (items: { productId: string; quantity: number }[], key: string, token = admin): Promise<GraphQLResponse> =>
-  graphql(sg.url, REFUND, { id: order.id, items, key }, { token });
-const payment = async () =>
-  (await graphqlOk(sg.url, 'query($id: ID!) { order(id: $id) { status payment { status amount { amount } refunded { amount } } } }', { id: order.id }, { token: customer })).order;
+const refund = (items: { productId: string; quantity: number }[], key: string, token = admin, id = order.id): Promise<GraphQLResponse> =>
+  graphql(sg.url, REFUND, { id, items, key }, { token });
+const payment = async (id = order.id) =>
+  (await graphqlOk(sg.url, 'query($id: ID!) { order(id: $id) { status refunded { amount } items { refundedQuantity } payment { status amount { amount } refunded { amount } } } }', { id }, { token: customer })).order;
 /** The line of three units, then the line of one. */
 const lines = () => [order.items.find((item) => item.quantity === 3)!, order.items.find((item) => item.quantity === 1)!] as const;
-const status = async () => (await payment()).status as string;
+const status = async (id = order.id) => (await payment(id)).status as string;
 const refusal = (result: GraphQLResponse) => ({
   code: errorCodes(result)[0],
   field: result.errors?.[0]?.extensions?.field,
@@ -41,12 +43,17 @@ beforeAll(async () => {
   sg = await startSupergraph({ router: { options: { subgraphTimeoutMs: 60_000 } } });
   admin = (await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login
     .accessToken;
-  const products = (await graphqlOk(sg.url, '{ products(first: 2) { edges { node { id } } } }')).products.edges.map((edge: { node: { id: string } }) => edge.node.id);
+  products = (await graphqlOk(sg.url, '{ products(first: 2) { edges { node { id } } } }')).products.edges.map((edge: { node: { id: string } }) => edge.node.id);
   for (const id of products) await graphqlOk(sg.url, 'mutation($id: ID!) { setStock(productId: $id, quantity: 50) { id } }', { id }, { token: admin });
   await graphqlOk(sg.url, 'mutation { createPromotion(input: { code: "RETURN10", kind: PERCENTAGE, value: "10" }) { id } }', {}, { token: admin });
 
   customer = (await graphqlOk(sg.url, 'mutation { register(input: { email: "refunds@e2e.test", password: "a-strong-password-1", name: "Rui" }) { accessToken } }')).register
     .accessToken;
+  order = await placePaidOrder();
+}, 180_000);
+
+/** Three units of one product and one of another, 10 % off, paid. */
+async function placePaidOrder(): Promise<PlacedOrder> {
   const token = customer;
   let cartId = '';
   for (const [i, id] of products.entries()) {
@@ -56,17 +63,29 @@ beforeAll(async () => {
   const addressId = (
     await graphqlOk(sg.url, 'mutation { addAddress(input: { name: "Rui", line1: "Rua Augusta 1", city: "Lisboa", postalCode: "1100-053", country: "PT" }) { id } }', {}, { token })
   ).addAddress.id;
-  order = (
+  const placed = (
     await graphqlOk(
       sg.url,
       'mutation($input: CheckoutInput!) { checkout(input: $input) { id total { amount } shipping { amount } items { product { id } quantity unitPrice { amount } discount { amount } } } }',
       { input: { cartId, shippingAddressId: addressId, shippingMethodId: 'standard', idempotencyKey: `refunds-${randomUUID()}` } },
       { token },
     )
-  ).checkout;
-  await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: order.id }, { token });
-  await eventually(status, (s) => s === 'PAID', 60_000);
-}, 180_000);
+  ).checkout as PlacedOrder;
+  await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: placed.id }, { token });
+  await eventually(() => status(placed.id), (s) => s === 'PAID', 60_000);
+  return placed;
+}
+
+/** Shipped, delivered, and sent back by the customer. */
+async function returned(id: string): Promise<void> {
+  const shipment = (
+    await graphqlOk(sg.url, 'mutation($id: ID!) { createShipment(orderId: $id, carrier: "DHL", trackingNumber: "JD014600003PT") { id } }', { id }, { token: admin })
+  ).createShipment;
+  await eventually(() => status(id), (s) => s === 'SHIPPED', 60_000);
+  await graphqlOk(sg.url, 'mutation($id: ID!) { markDelivered(shipmentId: $id) { id } }', { id: shipment.id }, { token: admin });
+  await eventually(() => status(id), (s) => s === 'DELIVERED', 60_000);
+  await graphqlOk(sg.url, 'mutation($id: ID!) { requestReturn(id: $id, reason: "One jacket too many") { status } }', { id }, { token: customer });
+}
 
 afterAll(async () => {
   await sg?.stop();
@@ -78,13 +97,7 @@ describe('partial refunds through the router', () => {
     expect(refusal(await refund([line], 'too-early-1'))).toMatchObject({ code: 'CONFLICT', reason: 'ILLEGAL_TRANSITION' });
     expect(errorCodes(await refund([line], 'customer-1', customer))).toEqual(['FORBIDDEN']);
 
-    const shipment = (
-      await graphqlOk(sg.url, 'mutation($id: ID!) { createShipment(orderId: $id, carrier: "DHL", trackingNumber: "JD014600003PT") { id } }', { id: order.id }, { token: admin })
-    ).createShipment;
-    await eventually(status, (s) => s === 'SHIPPED', 60_000);
-    await graphqlOk(sg.url, 'mutation($id: ID!) { markDelivered(shipmentId: $id) { id } }', { id: shipment.id }, { token: admin });
-    await eventually(status, (s) => s === 'DELIVERED', 60_000);
-    await graphqlOk(sg.url, 'mutation($id: ID!) { requestReturn(id: $id, reason: "One jacket too many") { status } }', { id: order.id }, { token: customer });
+    await returned(order.id);
   });
 
   it('refunds one unit pro rata: its price less its share of the discount; a retry with the key refunds nothing more', async () => {
@@ -145,5 +158,24 @@ describe('partial refunds through the router', () => {
     expect(paid.payment.refunded.amount).toBe(order.total.amount);
     // Nothing is left to refund.
     expect(refusal(await refund([{ productId: first.product.id, quantity: 1 }], `refund-${randomUUID()}`))).toMatchObject({ code: 'CONFLICT', reason: 'ILLEGAL_TRANSITION' });
+  });
+
+  it('counts a whole-order refund after a line refund: Order.refunded is the total charged, every unit refunded, the payment gave back the rest', async () => {
+    const other = await placePaidOrder();
+    await returned(other.id);
+    const first = other.items.find((item) => item.quantity === 3)!;
+    const partial = (await refund([{ productId: first.product.id, quantity: 1 }], `refund-${randomUUID()}`, admin, other.id)).data!.refundOrderItems;
+    const lineRefund = minor(partial.refunded.amount);
+    expect(lineRefund).toBe(minor(first.unitPrice.amount) - Math.round(minor(first.discount.amount) / 3));
+    await eventually(() => payment(other.id), (o) => o.payment.status === 'PARTIALLY_REFUNDED', 60_000);
+
+    const whole = await graphqlOk(sg.url, 'mutation($id: ID!) { refundOrder(id: $id) { status refunded { amount } items { quantity refundedQuantity } } }', { id: other.id }, { token: admin });
+    expect(whole.refundOrder.status).toBe('REFUNDED');
+    expect(whole.refundOrder.refunded.amount).toBe(other.total.amount);
+    for (const item of whole.refundOrder.items) expect(item.refundedQuantity).toBe(item.quantity);
+    // The payment gives back what the line refund had not, so the two come to the total, once.
+    const paid = await eventually(() => payment(other.id), (o) => o.payment.status === 'REFUNDED', 60_000);
+    expect(paid.payment.refunded.amount).toBe(other.total.amount);
+    expect(paid.refunded.amount).toBe(other.total.amount);
   });
 });

@@ -325,14 +325,21 @@ export async function applyTransition(
   actor: string,
   reason: string | null,
 ): Promise<Order | null> {
+  // A whole refund (refundOrder, or one made at the payment provider) gives back all that was
+  // charged and every unit; after line refunds, the rest of it. A line refund that completes the
+  // order came to the total already.
+  const refunded = to === 'REFUNDED';
   const row = await trx
     .updateTable('orders')
-    .set({ status: to, updated_at: sql<Date>`now()` })
+    .set((eb) => ({ status: to, updated_at: sql<Date>`now()`, ...(refunded ? { refunded_minor: eb.ref('total_minor') } : {}) }))
     .where('id', '=', orderId)
     .where('status', '=', from)
     .returningAll()
     .executeTakeFirst();
   if (!row) return null;
+  if (refunded) {
+    await trx.updateTable('order_items').set((eb) => ({ refunded_quantity: eb.ref('quantity') })).where('order_id', '=', orderId).execute();
+  }
   await trx
     .insertInto('order_status_history')
     .values({ order_id: orderId, status: to, at: row.updated_at, actor, reason })

@@ -159,7 +159,11 @@ export type Order = {
   paymentFailures: Scalars['Int']['output'];
   /** The promotion code redeemed with the order; null without one. */
   promoCode?: Maybe<Scalars['String']['output']>;
-  /** What its line refunds returned so far (never more than `total`); zero without one. */
+  /**
+   * What was given back so far, never more than `total`: its line refunds (each unit's price less
+   * its share of the discount), and all of `total` once the whole order is REFUNDED (`refundOrder`,
+   * or a refund made at the payment provider), whatever line refunds came before; zero without a refund.
+   */
   refunded: Money;
   /** The refunds of some of its lines (`refundOrderItems`), oldest first. */
   refunds: Array<OrderRefund>;
@@ -235,7 +239,7 @@ export type OrderItem = {
   product: Product;
   /** How many units. */
   quantity: Scalars['Int']['output'];
-  /** How many of its units have been refunded. */
+  /** How many of its units have been refunded: all of them once the order is REFUNDED. */
   refundedQuantity: Scalars['Int']['output'];
   /** Price of one unit at checkout. */
   unitPrice: Money;
