@@ -66,8 +66,9 @@ jest.setTimeout(180_000);
 
 beforeAll(async () => {
   kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `promotions-e2e:${randomUUID()}:` });
-  // Correctness under contention, not latency: a loaded machine must not turn a slow checkout into a timeout.
-  sg = await startSupergraph({ kv, router: { options: { subgraphTimeoutMs: 60_000 } } });
+  // Correctness under contention, not latency: a loaded machine must not turn a slow checkout into a
+  // timeout, neither at the router nor in checkout's own calls (to the router for the cart, to inventory).
+  sg = await startSupergraph({ kv, env: { SERVICE_TIMEOUT_MS: '50000' }, router: { options: { subgraphTimeoutMs: 60_000 } } });
   admin = (await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password })).login
     .accessToken;
   const product = (await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id price { amount currencyCode } } } } }')).products.edges[0].node;

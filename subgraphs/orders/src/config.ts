@@ -17,6 +17,12 @@ export interface OrdersConfig extends ServiceTrustConfig {
   inventoryUrl: string;
   /** Redis for the event bus and status-change pub/sub; unset in development means in-process. */
   redisUrl: string | undefined;
+  /**
+   * Deadline of each call checkout makes to the router, products and inventory; unset keeps each
+   * client's own (5 s, inventory 10 s). Raise it with the router's SUBGRAPH_TIMEOUT_MS: a call
+   * that times out inside checkout fails the checkout with SUBGRAPH_UNAVAILABLE.
+   */
+  serviceTimeoutMs: number | undefined;
   logLevel: LogLevel;
 }
 
@@ -29,6 +35,7 @@ export function buildOrdersConfig(env: EnvReader): OrdersConfig {
     routerUrl: env.url('ROUTER_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_ROUTER_URL,
     inventoryUrl: env.url('INVENTORY_URL', { protocols: ['http', 'https'] }) ?? DEFAULT_INVENTORY_URL,
     redisUrl: env.url('REDIS_URL', { requiredInProduction: true, protocols: ['redis', 'rediss'] }),
+    serviceTimeoutMs: env.optional('SERVICE_TIMEOUT_MS') === undefined ? undefined : env.int('SERVICE_TIMEOUT_MS', 5000, { min: 100, max: 600_000 }),
     ...readServiceTrust(env),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };

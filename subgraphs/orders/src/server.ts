@@ -61,12 +61,13 @@ export function createOrdersSubgraph(config: OrdersConfig, options: OrdersSubgra
       worker(await startPrivacyParticipant({ bus, service: 'orders', participant: createOrdersPrivacy(background), logger }));
       const promotionsRepository = createPromotionsRepository(db);
       const promotions = createPromotionsService({ repository: promotionsRepository });
+      const timeout = config.serviceTimeoutMs === undefined ? {} : { timeoutMs: config.serviceTimeoutMs };
       const service = createOrdersService({
         promotions,
         repository,
-        catalog: catalog ?? createProductsCatalog({ url: config.productsUrl, credentials: await serviceCredentials() }),
-        storefront: storefront ?? createRouterStorefront({ url: config.routerUrl, credentials: await serviceCredentials() }),
-        inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl, credentials: await serviceCredentials() }),
+        catalog: catalog ?? createProductsCatalog({ url: config.productsUrl, credentials: await serviceCredentials(), ...timeout }),
+        storefront: storefront ?? createRouterStorefront({ url: config.routerUrl, credentials: await serviceCredentials(), ...timeout }),
+        inventory: inventory ?? createInventoryClient({ url: config.inventoryUrl, credentials: await serviceCredentials(), ...timeout }),
       });
       return {
         resolvers: { ...createResolvers(service, promotions, createRefundsService({ repository })), Subscription: { orderStatusChanged: orderStatusChangedField(statusLog, service) } },

@@ -12,6 +12,7 @@ describe('orders config', () => {
       routerUrl: 'http://localhost:4000/graphql',
       inventoryUrl: 'http://localhost:4003/graphql',
       redisUrl: undefined,
+      serviceTimeoutMs: undefined,
       jwksUrl: 'http://localhost:4001/.well-known/jwks.json',
       serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       servicePrivateKey: undefined,
@@ -29,6 +30,7 @@ describe('orders config', () => {
         ROUTER_URL: 'https://router.internal/graphql',
         INVENTORY_URL: 'http://inventory:4003/graphql',
         REDIS_URL: 'redis://cache:6379',
+        SERVICE_TIMEOUT_MS: '30000',
         JWKS_URL: 'https://users.internal/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
@@ -41,6 +43,7 @@ describe('orders config', () => {
       routerUrl: 'https://router.internal/graphql',
       inventoryUrl: 'http://inventory:4003/graphql',
       redisUrl: 'redis://cache:6379',
+      serviceTimeoutMs: 30000,
       jwksUrl: 'https://users.internal/.well-known/jwks.json',
       serviceKeys: 'http://localhost:4000/.well-known/service-jwks.json',
       servicePrivateKey: undefined,
@@ -59,6 +62,7 @@ describe('orders config', () => {
           ROUTER_URL: 'ftp://router/graphql',
           INVENTORY_URL: 'inventory',
           REDIS_URL: 'http://cache',
+          SERVICE_TIMEOUT_MS: '5',
           JWKS_URL: 'ftp://users/jwks.json',
           LOG_LEVEL: 'loud',
         },
@@ -69,7 +73,7 @@ describe('orders config', () => {
       read();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'ROUTER_URL', 'INVENTORY_URL', 'REDIS_URL', 'JWKS_URL', 'LOG_LEVEL']) {
+      for (const name of ['PORT', 'DATABASE_URL', 'PRODUCTS_URL', 'ROUTER_URL', 'INVENTORY_URL', 'REDIS_URL', 'SERVICE_TIMEOUT_MS', 'JWKS_URL', 'LOG_LEVEL']) {
         expect(problems).toContain(name);
       }
     }
