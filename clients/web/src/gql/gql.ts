@@ -20,6 +20,8 @@ type Documents = {
     "\n  mutation MergeCart($guestCartId: ID!) {\n    mergeCart(guestCartId: $guestCartId) {\n      id\n      itemCount\n    }\n  }\n": typeof types.MergeCartDocument,
     "\n  fragment AddressFields on Address {\n    id\n    name\n    line1\n    line2\n    city\n    postalCode\n    country\n    isDefault\n  }\n": typeof types.AddressFieldsFragmentDoc,
     "\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n": typeof types.AddAddressDocument,
+    "\n  mutation HoldCart($cartId: ID, $seconds: Int) {\n    holdCart(cartId: $cartId, seconds: $seconds) {\n      cartId\n      expiresAt\n    }\n  }\n": typeof types.HoldCartDocument,
+    "\n  subscription HoldExpiring($cartId: ID!) {\n    reservationExpiring(cartId: $cartId) {\n      cartId\n      expiresAt\n    }\n  }\n": typeof types.HoldExpiringDocument,
     "\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n": typeof types.CategoriesDocument,
     "\n  mutation CancelMyOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelMyOrderDocument,
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.RequestReturnDocument,
@@ -66,6 +68,8 @@ const documents: Documents = {
     "\n  mutation MergeCart($guestCartId: ID!) {\n    mergeCart(guestCartId: $guestCartId) {\n      id\n      itemCount\n    }\n  }\n": types.MergeCartDocument,
     "\n  fragment AddressFields on Address {\n    id\n    name\n    line1\n    line2\n    city\n    postalCode\n    country\n    isDefault\n  }\n": types.AddressFieldsFragmentDoc,
     "\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n": types.AddAddressDocument,
+    "\n  mutation HoldCart($cartId: ID, $seconds: Int) {\n    holdCart(cartId: $cartId, seconds: $seconds) {\n      cartId\n      expiresAt\n    }\n  }\n": types.HoldCartDocument,
+    "\n  subscription HoldExpiring($cartId: ID!) {\n    reservationExpiring(cartId: $cartId) {\n      cartId\n      expiresAt\n    }\n  }\n": types.HoldExpiringDocument,
     "\n  query Categories {\n    categories {\n      id\n      name\n      slug\n      parent {\n        id\n      }\n    }\n  }\n": types.CategoriesDocument,
     "\n  mutation CancelMyOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelMyOrderDocument,
     "\n  mutation RequestReturn($id: ID!, $reason: String) {\n    requestReturn(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.RequestReturnDocument,
@@ -144,6 +148,14 @@ export function graphql(source: "\n  fragment AddressFields on Address {\n    id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddAddress($input: AddressInput!) {\n    addAddress(input: $input) {\n      id\n      ...AddressFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HoldCart($cartId: ID, $seconds: Int) {\n    holdCart(cartId: $cartId, seconds: $seconds) {\n      cartId\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation HoldCart($cartId: ID, $seconds: Int) {\n    holdCart(cartId: $cartId, seconds: $seconds) {\n      cartId\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription HoldExpiring($cartId: ID!) {\n    reservationExpiring(cartId: $cartId) {\n      cartId\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  subscription HoldExpiring($cartId: ID!) {\n    reservationExpiring(cartId: $cartId) {\n      cartId\n      expiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

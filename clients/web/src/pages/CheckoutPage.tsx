@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { CartQuery, useCart } from '../cart.js';
 import { AddressForm, AddressFields, addressLine } from '../components/AddressForm.js';
+import { CheckoutHold } from '../components/CheckoutHold.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
@@ -137,6 +138,7 @@ export function CheckoutPage() {
   return (
     <section className="checkout" data-testid="checkout-page">
       <h1>Checkout</h1>
+      <CheckoutHold cartId={cart.id} lines={`${cart.itemCount}:${cart.items.map((item) => item.product.id).join(',')}`} />
       <Addresses selected={addressId} onSelect={setAddressId} />
       {addressId ? (
         <fieldset className="stack" data-testid="shipping-rates">
