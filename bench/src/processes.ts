@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -112,6 +112,34 @@ export function cpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds used so far by this process and the PostgreSQL processes it started (the shop
+ * stack's subgraphs run in this process): what the subgraph side costs, beside the gateway's.
+ */
+export function stackCpuSeconds(): number {
+  const own = process.cpuUsage();
+  let total = (own.user + own.system) / 1e6;
+  const parents = new Map<number, number>();
+  const postgres = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').trim();
+      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
+      parents.set(Number(entry), Number(rest!.split(' ')[1]));
+      if (comm === 'postgres') postgres.add(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  for (const pid of postgres) if (descends(pid)) total += cpuSeconds(pid) ?? 0;
+  return total;
 }
 
 // USER_HZ: 100 on Linux for every architecture Node runs on.

@@ -3,6 +3,8 @@
 // written from every result there. `npm run bench -- report` only rewrites that page.
 // BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SOAK_SECONDS, BENCH_HISTORY_CUSTOMERS,
 // BENCH_BUYERS and BENCH_SUBSCRIBERS scale the runs; BENCH_RESULTS_DIR sends everything elsewhere.
+// BENCH_PEERS (peer names, comma-separated) and BENCH_WORKLOADS (comma-separated parts of workload
+// names) run part of the router bench, e.g. one workload against one peer while tuning.
 import { runCheckoutBench } from './checkout.bench.js';
 import { runRoundTripsBench } from './roundtrips.bench.js';
 import { runRouterBench } from './router.bench.js';
@@ -11,6 +13,7 @@ import { writePerformanceDoc } from './performanceDoc.js';
 import { performanceDocPath, resultsDir } from './support.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const list = (name: string) => (process.env[name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 const all = ['roundtrips', 'router', 'checkout', 'subscriptions'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const reportOnly = chosen.length === 1 && chosen[0] === 'report';
@@ -25,6 +28,8 @@ for (const name of selected) {
   let path: string;
   if (name === 'router') {
     path = await runRouterBench({
+      peers: list('BENCH_PEERS'),
+      workloads: list('BENCH_WORKLOADS'),
       seconds: env('BENCH_SECONDS', 10),
       connections: env('BENCH_CONNECTIONS', 50),
       rounds: env('BENCH_ROUNDS', 3),

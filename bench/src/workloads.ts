@@ -13,6 +13,12 @@ export interface Workload {
   requests: LoadRequest[];
 }
 
+/** Every workload's name, per stack (BENCH_WORKLOADS picks among them before anything starts). */
+export const WORKLOAD_NAMES = {
+  federation: ['benchmark, anonymous', 'benchmark, token per user'],
+  shop: ['product page, anonymous', 'product page, token per user', 'order history (50 orders), token per user'],
+} as const;
+
 const PRODUCT_PAGE = `query ProductPage($id: ID!) { product(id: $id) { id sku name description
   price { amount currencyCode } basePrice { amount currencyCode } images { url alt }
   variants { sku name size color price { amount } } category { name slug }
@@ -39,8 +45,8 @@ async function tokensFor(key: SigningKey, users: number, userId: (vu: number) =>
 export async function federationWorkloads(key: SigningKey, users: number): Promise<Workload[]> {
   const tokens = await tokensFor(key, users, (vu) => `bench-user-${vu}`);
   return [
-    { name: 'benchmark, anonymous', stack: 'federation', requests: [{ body: body(DEEP_QUERY), headers: {} }] },
-    { name: 'benchmark, token per user', stack: 'federation', requests: tokens.map((token) => ({ body: body(DEEP_QUERY), headers: bearer(token) })) },
+    { name: WORKLOAD_NAMES.federation[0], stack: 'federation', requests: [{ body: body(DEEP_QUERY), headers: {} }] },
+    { name: WORKLOAD_NAMES.federation[1], stack: 'federation', requests: tokens.map((token) => ({ body: body(DEEP_QUERY), headers: bearer(token) })) },
   ];
 }
 
@@ -64,8 +70,8 @@ export async function shopWorkloads(bench: BenchStack, key: SigningKey, users: n
   const visitorTokens = await tokensFor(key, users, (vu) => `bench-visitor-${vu}`);
   const page = (vu: number) => body(PRODUCT_PAGE, { id: bench.productIds[vu % 10] });
   return [
-    { name: 'product page, anonymous', stack: 'shop', requests: Array.from({ length: users }, (_, vu) => ({ body: page(vu), headers: {} })) },
-    { name: 'product page, token per user', stack: 'shop', requests: visitorTokens.map((token, vu) => ({ body: page(vu), headers: bearer(token) })) },
-    { name: 'order history (50 orders), token per user', stack: 'shop', requests: historyTokens.map((token) => ({ body: body(ORDER_HISTORY), headers: bearer(token) })) },
+    { name: WORKLOAD_NAMES.shop[0], stack: 'shop', requests: Array.from({ length: users }, (_, vu) => ({ body: page(vu), headers: {} })) },
+    { name: WORKLOAD_NAMES.shop[1], stack: 'shop', requests: visitorTokens.map((token, vu) => ({ body: page(vu), headers: bearer(token) })) },
+    { name: WORKLOAD_NAMES.shop[2], stack: 'shop', requests: historyTokens.map((token) => ({ body: body(ORDER_HISTORY), headers: bearer(token) })) },
   ];
 }
