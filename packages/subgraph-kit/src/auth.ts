@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
 import { SIGNING_ALGORITHMS, type SigningKey } from './keys.js';
+import { verifiedTokens, type Verified } from './verifiedTokens.js';
 
 export type CallerRole = 'CUSTOMER' | 'ADMIN';
 
@@ -64,13 +65,15 @@ export interface VerifierOptions {
  * key is picked up without a restart. Only EdDSA and ES256 are accepted.
  */
 export function createAccessTokenVerifier(source: KeySource, options: VerifierOptions = {}): AccessTokenVerifier {
+  // Read at each call, not captured: a test that moves the system clock moves the verifier's too.
+  const now = options.now ?? (() => Date.now());
+  const verifying = (keys: JWTVerifyGetKey) => verifiedTokens(keys, now, (token, getKey) => verifyAccessToken(token, getKey, now));
   if (typeof source !== 'string') {
-    const keys = createLocalJWKSet(source);
-    return { verify: (token) => verifyAccessToken(token, keys, options.now), keySet: async () => source };
+    return { verify: verifying(createLocalJWKSet(source)), keySet: async () => source };
   }
   const remote = createRemoteJWKSet(new URL(source), { cooldownDuration: options.refetchCooldownMs ?? 30_000 });
   return {
-    verify: (token) => verifyAccessToken(token, remote, options.now),
+    verify: verifying(remote),
     async keySet() {
       if (!remote.fresh) {
         try {
@@ -86,19 +89,21 @@ export function createAccessTokenVerifier(source: KeySource, options: VerifierOp
   };
 }
 
-async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, now?: () => number): Promise<Caller> {
+async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, now: () => number): Promise<Verified<Caller>> {
   try {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: [...SIGNING_ALGORITHMS],
       issuer: ISSUER,
       audience: AUDIENCE,
-      ...(now ? { currentDate: new Date(now()) } : {}),
+      currentDate: new Date(now()),
     });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN') || payload.typ !== 'access') {
       throw unauthenticated('Invalid access token');
     }
-    return { userId: payload.sub, role };
+    // jose refuses a token without `exp` only when asked; one without is good until the key goes.
+    const until = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
+    return { value: { userId: payload.sub, role }, from: typeof payload.nbf === 'number' ? payload.nbf * 1000 : Number.NEGATIVE_INFINITY, until };
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');

@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors,
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
 import type { KeySource } from './auth.js';
 import { SIGNING_ALGORITHMS, type KeyRing, type SigningKey } from './keys.js';
+import { verifiedTokens, type Verified } from './verifiedTokens.js';
 
 /** The request header that carries a service token on every internal call. */
 export const SERVICE_TOKEN_HEADER = 'x-service-token';
@@ -10,6 +11,7 @@ export const ROUTER_SERVICE = 'router';
 
 const TOKEN_TYPE = 'service+jwt';
 const DEFAULT_TTL_SECONDS = 60;
+const MAX_TOKEN_AGE_SECONDS = 300;
 
 /** The path where a service publishes its own public keys (`kid`s led by its name), for the router to collect. */
 export const SERVICE_KEYS_PATH = '/.well-known/service-jwks.json';
@@ -108,48 +110,57 @@ export interface ServiceVerifierOptions {
  * router checks against the subgraph that published the key, so no service can sign as another.
  */
 export function createServiceVerifier(options: ServiceVerifierOptions): ServiceVerifier {
-  const keys = serviceKeysOf(options.keys);
-  return {
-    async verify(token) {
-      let issuer: unknown;
-      try {
-        issuer = decodeJwt(token).iss;
-      } catch {
-        throw unauthenticated('Invalid service token');
-      }
-      if (typeof issuer !== 'string' || !Object.hasOwn(options.callers, issuer)) {
-        throw unauthenticated(`This service does not serve ${typeof issuer === 'string' ? JSON.stringify(issuer) : 'that caller'}`);
-      }
-      try {
-        const { payload, protectedHeader } = await jwtVerify(token, keys, {
-          algorithms: [...SIGNING_ALGORITHMS],
-          issuer,
-          subject: issuer,
-          audience: options.audience,
-          typ: TOKEN_TYPE,
-          requiredClaims: ['exp', 'iat'],
-          // A token is minted for one call (or a minute of them): one that claims to live longer was not made by us.
-          maxTokenAge: '5m',
-          ...(options.now ? { currentDate: new Date(options.now()) } : {}),
-        });
-        if (!protectedHeader.kid?.startsWith(`${issuer}/`)) throw unauthenticated(`Service token not signed by a key of ${JSON.stringify(issuer)}`);
-        if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp - payload.iat > 300) {
-          throw unauthenticated('Service token lives too long');
-        }
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Service token expired');
-        throw unauthenticated('Invalid service token');
-      }
-      return { name: issuer, scopes: options.callers[issuer] ?? [] };
-    },
-  };
+  const now = options.now ?? (() => Date.now());
+  return { verify: verifiedTokens(serviceKeysOf(options.keys), now, (token, keys) => verifyServiceToken(token, keys, options, now)) };
+}
+
+async function verifyServiceToken(token: string, keys: JWTVerifyGetKey, options: ServiceVerifierOptions, now: () => number): Promise<Verified<ServiceCaller>> {
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(token).iss;
+  } catch {
+    throw unauthenticated('Invalid service token');
+  }
+  if (typeof issuer !== 'string' || !Object.hasOwn(options.callers, issuer)) {
+    throw unauthenticated(`This service does not serve ${typeof issuer === 'string' ? JSON.stringify(issuer) : 'that caller'}`);
+  }
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
+      algorithms: [...SIGNING_ALGORITHMS],
+      issuer,
+      subject: issuer,
+      audience: options.audience,
+      typ: TOKEN_TYPE,
+      requiredClaims: ['exp', 'iat'],
+      // A token is minted for one call (or a minute of them): one that claims to live longer was not made by us.
+      maxTokenAge: `${MAX_TOKEN_AGE_SECONDS}s`,
+      currentDate: new Date(now()),
+    });
+    if (!protectedHeader.kid?.startsWith(`${issuer}/`)) throw unauthenticated(`Service token not signed by a key of ${JSON.stringify(issuer)}`);
+    const { exp, iat } = payload as { exp: number; iat: number };
+    if (exp - iat > MAX_TOKEN_AGE_SECONDS) throw unauthenticated('Service token lives too long');
+    // jose refuses a token issued in the future or older than maxTokenAge: the same window when kept.
+    return { value: { name: issuer, scopes: options.callers[issuer] ?? [] }, from: iat * 1000, until: Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) * 1000 };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Service token expired');
+    throw unauthenticated('Invalid service token');
+  }
 }
 
 function serviceKeysOf(source: ServiceVerifierOptions['keys']): JWTVerifyGetKey {
   // A restarted service may bring a new key: look again soon, not after jose's default 30 s.
   if (typeof source === 'string') return createRemoteJWKSet(new URL(source), { cooldownDuration: 5_000 });
-  if (typeof source === 'function') return async (header, token) => createLocalJWKSet(await source(header.kid))(header, token);
+  if (typeof source === 'function') {
+    // One reader per set handed out, so the same set gives the same key (what kept tokens are checked by).
+    const readers = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
+    return async (header, token) => {
+      const set = await source(header.kid);
+      let read = readers.get(set);
+      if (!read) readers.set(set, (read = createLocalJWKSet(set)));
+      return read(header, token);
+    };
+  }
   return createLocalJWKSet(source);
 }
 

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import {
   callerFromAuthorization,
   createAccessTokenVerifier,
+  createServiceCredentials,
+  createServiceVerifier,
   generateKeyJwk,
   generateKeyRing,
   importKeyRing,
   keySetOf,
+  namedKeyRing,
   requireAdmin,
   signAccessToken,
   type KeyRing,
@@ -120,6 +125,53 @@ describe('verification against a remote JWK Set (JWKS_URL)', () => {
       await expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     }
     expect(issuer.fetches).toBe(before);
+  });
+});
+
+describe('a token verified before', () => {
+  it('is refused once it has expired on the verifier clock', async () => {
+    let time = Date.parse('2026-01-01T00:00:00Z');
+    const verifier = createAccessTokenVerifier(keySetOf(keys.published), { now: () => time });
+    const token = await signAccessToken({ userId: 'u1', role: 'CUSTOMER' }, { key: keys.signing, ttlSeconds: 60, now: () => time });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+    time += 59_000;
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+    time += 1_000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ message: 'Access token expired', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('is refused once its key is taken out of the published set', async () => {
+    let published = keySetOf(keys.published);
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(published)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const verifier = createAccessTokenVerifier(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { refetchCooldownMs: 0 });
+      const old = await signAccessToken({ userId: 'u1', role: 'ADMIN' }, { key: keys.signing, ttlSeconds: 600 });
+      await expect(verifier.verify(old)).resolves.toEqual({ userId: 'u1', role: 'ADMIN' });
+      // The issuer revokes the key: a token under the new one makes the verifier fetch the set again.
+      published = keySetOf(other.published);
+      await expect(verifier.verify(await signAccessToken({ userId: 'u2', role: 'CUSTOMER' }, { key: other.signing, ttlSeconds: 600 }))).resolves.toMatchObject({ userId: 'u2' });
+      await expect(verifier.verify(old)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('of a service is refused once it is too old or its key is gone from the directory', async () => {
+    let time = Date.parse('2026-01-01T00:00:00Z');
+    const ring = namedKeyRing('orders', await generateKeyRing());
+    let directory = keySetOf(ring.published);
+    const verifier = createServiceVerifier({ audience: 'products', keys: async () => directory, callers: { orders: ['prices'] }, now: () => time });
+    const credentials = createServiceCredentials({ name: 'orders', key: ring.signing }, { now: () => time });
+    const token = await credentials.token('products');
+    await expect(verifier.verify(token)).resolves.toEqual({ name: 'orders', scopes: ['prices'] });
+    time += 60_000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ message: 'Service token expired' });
+
+    const fresh = await credentials.token('products');
+    await expect(verifier.verify(fresh)).resolves.toEqual({ name: 'orders', scopes: ['prices'] });
+    directory = keySetOf(namedKeyRing('orders', await generateKeyRing()).published);
+    await expect(verifier.verify(fresh)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 });
 
