@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext as ApolloBaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { Kind, parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
+import { Kind, parse, visit, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import { AppError, unauthenticated } from '@shop/errors';
 import { inRequestScope, traceRequest } from '@shop/telemetry';
 import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
@@ -147,7 +148,13 @@ export function createSubgraphServer<TContext extends RequestBase>(
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), controlCharacterRule],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      controlCharacterRule,
+      // Without a hint in the schema every answer is uncacheable anyway (the router reads a missing
+      // cache-control as no-store); the plugin would still run a hook on every field resolved.
+      ...(declaresCacheHints(options.typeDefs) ? [] : [ApolloServerPluginCacheControlDisabled()]),
+    ],
     logger: apolloLogger(logger),
   });
   // Same path, same caller verification and context: any subgraph may declare `type Subscription`.
@@ -299,6 +306,17 @@ export function createSubgraphServer<TContext extends RequestBase>(
 function prefixRouteOf(routes: Record<string, RouteHandler>, path: string): RouteHandler | undefined {
   const prefix = Object.keys(routes).find((candidate) => candidate.endsWith('/') && path.startsWith(candidate));
   return prefix === undefined ? undefined : routes[prefix];
+}
+
+/** Whether the schema uses `@cacheControl` anywhere (declaring the directive alone does not count). */
+function declaresCacheHints(typeDefs: DocumentNode): boolean {
+  let found = false;
+  visit(typeDefs, {
+    Directive(node) {
+      if (node.name.value === 'cacheControl') found = true;
+    },
+  });
+  return found;
 }
 
 function verifierOf(source: KeySource | AccessTokenVerifier): AccessTokenVerifier {
