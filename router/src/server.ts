@@ -112,6 +112,12 @@ export interface RouterOptions {
   /** Keep-alive connections per subgraph (default 32). */
   subgraphConnections?: number;
   /**
+   * Entity answers a subgraph calls public (`cache-control: max-age=N, public`) kept for their
+   * max-age on `clock`, per subgraph (default 10 000; 0 keeps none). Queries read them; a
+   * mutation through the router forgets them all.
+   */
+  entityCacheEntries?: number;
+  /**
    * Answer valid operations straight from the engine (default). False sends every request
    * through Apollo Server's pipeline, with the same engine (tests compare the two).
    */
@@ -174,6 +180,8 @@ export function createRouter(options: RouterOptions): Router {
     timeoutMs: (name) => options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
     breaker: { ...DEFAULT_CIRCUIT_BREAKER, now: clock.now, ...options.circuitBreaker },
     connections: options.subgraphConnections ?? 32,
+    entityCacheEntries: options.entityCacheEntries ?? 10_000,
+    now: clock.now,
     onFetch,
     onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
   });

@@ -1,10 +1,12 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { RouterContext } from '../context.js';
 import { forwardedIdentity, subgraphRequestHeaders } from '../subgraphHeaders.js';
 import { CachePolicy } from './cachePolicy.js';
 import type { DeferredStep, DeferStep, FetchStep, Step } from './compilePlan.js';
 import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
 import type { ResponsePath } from './shapeResponse.js';
+import type { EntityCache } from './EntityCache.js';
+import { downstreamError, explainedBy, unavailable } from './fetchErrors.js';
 import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
 
 export interface ExecutionInput {
@@ -18,6 +20,11 @@ export interface ExecutionInput {
   data?: DataObject;
   /** Incremental delivery: told when the primary part and each deferred fragment are in. Without it, deferred fragments run as part of one answer. */
   sink?: IncrementalSink;
+  /**
+   * Entity answers a subgraph called public may come from its entity cache, and go into it
+   * (queries; not a subscription event, which tells of a change, nor a mutation's fetches).
+   */
+  keptEntities?: boolean;
 }
 
 /** The errors one part of an incremental answer brought, and what explains nulls in it. */
@@ -71,6 +78,9 @@ interface Run {
 interface EntityBatch {
   /** How many fetches send their representations in it. */
   parts: number;
+  /** Where its public answers are kept (see `keep`), and their key's start. */
+  cache: EntityCache | null;
+  cacheHead: string;
   readonly size: number;
   /** Adds a representation (once); returns its position in the request. */
   add(text: string): number;
@@ -98,6 +108,11 @@ export class QueryPlanExecutor {
     private readonly clients: ReadonlyMap<string, SubgraphClient>,
     private readonly types: TypeConditions,
   ) {}
+
+  /** Forgets every entity answer kept for the subgraphs (a mutation may change any of them). */
+  forgetEntities(): void {
+    for (const client of this.clients.values()) client.entities?.clear();
+  }
 
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
@@ -192,14 +207,17 @@ export class QueryPlanExecutor {
     }
 
     // Entity fetch: one representation per distinct entity, answered in order. `slots[i]`: the
-    // position of entity i's representation in the request (-1: it has none).
+    // position of entity i's representation in the request (-1: it has none, or it was kept).
     const batch = this.batchFor(run, client, step, variables);
     const slots = new Int32Array(entities.length);
     let represented = 0;
+    let kept: Map<string, DataObject> | undefined;
     for (let i = 0; i < entities.length; i++) {
       const text = this.representation(step, entities[i]!, step.requires);
-      slots[i] = text === null ? -1 : batch.add(text);
-      if (text !== null) represented += 1;
+      const hit = text === null ? undefined : this.kept(run, batch, text, (kept ??= new Map()));
+      if (hit) deepMerge(entities[i]!, hit.__typename ? hit : { ...hit, __typename: entities[i]!.__typename });
+      slots[i] = text === null || hit ? -1 : batch.add(text);
+      if (slots[i]! >= 0) represented += 1;
     }
     if (represented === 0) return;
     const outcome = await batch.outcome;
@@ -256,6 +274,7 @@ export class QueryPlanExecutor {
    */
   private batchFor(run: Run, client: SubgraphClient, step: FetchStep, variables: string): EntityBatch {
     const shared = step.mergeable && !step.outputRewrites?.length;
+    const cache = shared && run.input.keptEntities ? client.entities : null;
     const key = `${step.service}\n${step.bodyHead}\n${variables}`;
     const pending = shared ? run.batches.get(key) : undefined;
     if (pending) {
@@ -266,6 +285,8 @@ export class QueryPlanExecutor {
     const indexOf = new Map<string, number>();
     const batch: EntityBatch = {
       parts: 1,
+      cache,
+      cacheHead: cache ? `${step.bodyHead}{${variables}}\n` : '',
       get size() {
         return texts.length;
       },
@@ -281,12 +302,31 @@ export class QueryPlanExecutor {
       outcome: new Promise<FetchOutcome>((resolve) => {
         process.nextTick(() => {
           if (shared) run.batches.delete(key);
-          resolve(this.send(run, client, step, `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`));
+          // Every entity was kept: no part waits for an answer.
+          if (texts.length === 0) return resolve({ kind: 'response', data: null, errors: undefined, cacheControl: undefined });
+          const outcome = this.send(run, client, step, `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`);
+          resolve(cache ? outcome.then((answer) => cache.keep(batch.cacheHead, texts, answer)) : outcome);
         });
       }),
     };
     if (shared) run.batches.set(key, batch);
     return batch;
+  }
+
+  /**
+   * The entity its subgraph's cache keeps for this fetch and representation (parsed once per
+   * fetch); the answer's cache policy then counts its age left, as if it had been fetched.
+   */
+  private kept(run: Run, batch: EntityBatch, text: string, parsed: Map<string, DataObject>): DataObject | undefined {
+    if (!batch.cache) return undefined;
+    const done = parsed.get(text);
+    if (done) return done;
+    const entry = batch.cache.get(batch.cacheHead + text);
+    if (!entry) return undefined;
+    run.cachePolicy.restrict(`max-age=${entry.maxAge}, public`);
+    const entity = JSON.parse(entry.json) as DataObject;
+    parsed.set(text, entity);
+    return entity;
   }
 
   /** The JSON of an entity's representation, or null when it has none. */
@@ -325,43 +365,10 @@ function servedBy(step: FetchStep, entity: DataObject): readonly string[] {
   return [...new Set([...step.served.values()].flat())];
 }
 
-function unavailable(message: string, serviceName: string, path: ResponsePath): GraphQLError {
-  return new GraphQLError(message, { path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } });
-}
-
-/** A subgraph's error as @apollo/gateway reports it: its path in the response, and `serviceName`. */
-function downstreamError(error: GraphQLFormattedError, serviceName: string, path: ResponsePath | undefined): GraphQLError {
-  const extensions = { ...error.extensions, serviceName } as Record<string, unknown>;
-  if (extensions.code === undefined) extensions.code = 'DOWNSTREAM_SERVICE_ERROR';
-  const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
-  return new GraphQLError(message, { ...(path ? { path } : {}), extensions });
-}
-
 function partOf(run: Run): Part {
   const earlier = run.earlier;
   return {
     errors: run.errors,
     explained: explainedBy([...earlier.flatMap((r) => r.errors), ...run.errors], [...earlier.flatMap((r) => r.nulled), ...run.nulled]),
-  };
-}
-
-/** Errors with paths explain nulls on, above and below them; `nulled` positions, nulls on and below them. */
-function explainedBy(errors: readonly GraphQLError[], nulled: readonly ResponsePath[]): (path: ResponsePath) => boolean {
-  if (errors.length === 0) return () => false;
-  let exact: Set<string> | undefined;
-  let prefixes: Set<string> | undefined;
-  return (path) => {
-    if (!exact || !prefixes) {
-      exact = new Set(nulled.map((p) => p.join('.')));
-      prefixes = new Set();
-      for (const error of errors) {
-        if (!error.path) continue;
-        exact.add(error.path.join('.'));
-        for (let n = 1; n <= error.path.length; n++) prefixes.add(error.path.slice(0, n).join('.'));
-      }
-    }
-    if (prefixes.has(path.join('.'))) return true;
-    for (let n = 1; n <= path.length; n++) if (exact.has(path.slice(0, n).join('.'))) return true;
-    return false;
   };
 }

@@ -3,6 +3,7 @@ import { SpanKind, withSpan, withTraceContext } from '@shop/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
 import { answersEveryone } from './cachePolicy.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './CircuitBreaker.js';
+import { EntityCache } from './EntityCache.js';
 
 export interface SubgraphFetchEvent {
   service: string;
@@ -34,6 +35,10 @@ export interface SubgraphClientOptions {
   onCircuit?: (service: string, state: CircuitState) => void;
   /** Headers that prove the router sent the request (a service token for this subgraph). */
   credentials?: (service: string) => Promise<Record<string, string>>;
+  /** Entity answers kept while public (see EntityCache): how many at most; 0 keeps none. */
+  entityCacheEntries?: number;
+  /** The router's clock, which kept entities age by. */
+  now?: () => number;
 }
 
 /** How a query may share a call with identical ones in flight (see `SubgraphClient.fetch`). */
@@ -55,6 +60,8 @@ type Raw =
  */
 export class SubgraphClient {
   readonly breaker: CircuitBreaker;
+  /** This subgraph's public entity answers (null when the router keeps none). */
+  readonly entities: EntityCache | null;
   private readonly pool: Pool;
   private readonly path: string;
   private readonly inFlight = new Map<string, Promise<Raw>>();
@@ -74,6 +81,8 @@ export class SubgraphClient {
       connect: { timeout: options.timeoutMs },
     });
     this.breaker = new CircuitBreaker(options.breaker, (state) => options.onCircuit?.(name, state));
+    const entries = options.entityCacheEntries ?? 0;
+    this.entities = entries > 0 ? new EntityCache(options.now ?? Date.now, entries) : null;
   }
 
   /**

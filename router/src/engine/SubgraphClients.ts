@@ -10,6 +10,9 @@ export interface SubgraphClientsOptions {
   onCircuit?: (subgraph: string, state: CircuitState) => void;
   /** The router's credentials for one subgraph (its service-token header), added to every fetch. */
   credentials?: (subgraph: string) => Promise<Record<string, string>>;
+  /** Public entity answers kept per subgraph (see EntityCache); 0 keeps none. */
+  entityCacheEntries?: number;
+  now?: () => number;
 }
 
 /**
@@ -29,8 +32,7 @@ export class SubgraphClients {
       const key = `${name}\n${url}`;
       let client = this.clients.get(key);
       if (!client) {
-        const { breaker, connections, onFetch, onCircuit, credentials } = this.options;
-        client = new SubgraphClient(name, url, { timeoutMs: this.options.timeoutMs(name), breaker, connections, onFetch, onCircuit, credentials });
+        client = new SubgraphClient(name, url, { ...this.options, timeoutMs: this.options.timeoutMs(name) });
         this.clients.set(key, client);
       }
       byName.set(name, client);

@@ -107,7 +107,11 @@ export class SupergraphEngine {
 
   /** Runs a query or mutation. `variables` are forwarded as sent; `coerced` decide conditions. */
   async execute(prepared: PreparedOperation, variables: Record<string, unknown>, coerced: Record<string, unknown>, context: RouterContext): Promise<EngineResult> {
-    const execution = await this.executor.execute({ step: prepared.step, variables, coerced, context });
+    const mutation = prepared.operationType === 'mutation';
+    // A mutation may change what any subgraph answers: nothing kept from before it is used after it.
+    if (mutation) this.executor.forgetEntities();
+    const execution = await this.executor.execute({ step: prepared.step, variables, coerced, context, keptEntities: !mutation });
+    if (mutation) this.executor.forgetEntities();
     return this.shape(prepared, variables, coerced, execution);
   }
 
@@ -157,7 +161,10 @@ export class SupergraphEngine {
         return items.length > 0 ? enqueue({ incremental: items, hasNext: true }) : undefined;
       },
     };
-    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink });
+    const mutation = prepared.operationType === 'mutation';
+    if (mutation) this.executor.forgetEntities();
+    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink, keptEntities: !mutation });
+    if (mutation) this.executor.forgetEntities();
     await enqueue({ hasNext: false } as IncrementalPayload);
   }
 

@@ -2,8 +2,14 @@ const CACHEABLE = /^\s*max-age=(\d+)\s*,\s*(public|private)\s*$/i;
 
 /** Whether a subgraph's `cache-control` says any caller may be given this answer (`public`, max-age > 0). */
 export function answersEveryone(header: string | undefined): boolean {
+  return publicMaxAge(header) !== null;
+}
+
+/** The max-age (seconds, > 0) of an answer whose `cache-control` says any caller may be given it; null otherwise. */
+export function publicMaxAge(header: string | undefined): number | null {
   const match = header === undefined ? null : CACHEABLE.exec(header);
-  return !!match && Number(match[1]) > 0 && match[2]!.toLowerCase() === 'public';
+  const maxAge = match ? Number(match[1]) : 0;
+  return maxAge > 0 && match![2]!.toLowerCase() === 'public' ? maxAge : null;
 }
 
 /**

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'graphql';
+import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
+import { composeSupergraph, createRouter, type Router } from '../src/index.js';
+import { keySet, logger, manualClock, tokenFor } from './fixtures.js';
+import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+
+// The router keeps entity answers a subgraph calls public for their max-age (on its clock, which
+// the test moves), and nothing else: "shelf" lists books, "catalog" completes them with a public
+// title (60 s) and a private note for the caller. Every book catalog is asked to complete is counted.
+const HINTS = `
+  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
+  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+`;
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
+const shelfSdl = parse(`${LINK} ${HINTS}
+  type Book @key(fields: "id") { id: ID! }
+  type Query { shelf: [Book!]! @cacheControl(maxAge: 300) }
+`);
+const catalogSdl = parse(`${LINK} ${HINTS}
+  type Book @key(fields: "id") @cacheControl(maxAge: 60) {
+    id: ID!
+    title: String!
+    note: String! @cacheControl(scope: PRIVATE)
+  }
+  type Mutation { retitle(id: ID!, title: String!): Book! }
+`);
+
+const titles = new Map([['b1', 'Dune'], ['b2', 'Emma']]);
+let resolved = 0;
+const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
+  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+const servers = [
+  subgraph('shelf', shelfSdl, { Query: { shelf: () => [...titles.keys()].map((id) => ({ id })) } }),
+  subgraph('catalog', catalogSdl, {
+    Mutation: {
+      retitle: (_: unknown, args: { id: string; title: string }) => {
+        titles.set(args.id, args.title);
+        return { id: args.id };
+      },
+    },
+    Book: {
+      __resolveReference: (ref: { id: string }) => {
+        resolved += 1;
+        return { id: ref.id };
+      },
+      title: (book: { id: string }) => titles.get(book.id),
+      note: (_: unknown, __: unknown, ctx: RequestBase) => `for ${ctx.caller?.userId ?? 'anyone'}`,
+    },
+  }),
+];
+const clock = manualClock();
+let router: Router;
+let url: string;
+
+beforeAll(async () => {
+  const [shelf, catalog] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
+  const { supergraphSdl } = composeSupergraph([
+    { name: 'shelf', url: shelf!.url, typeDefs: shelfSdl },
+    { name: 'catalog', url: catalog!.url, typeDefs: catalogSdl },
+  ]);
+  router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey(), accessTokens: keySet, clock });
+  url = (await router.listen(0, '127.0.0.1')).url;
+});
+
+afterAll(async () => {
+  await router.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function ask(query: string, token?: string): Promise<{ data: any; cacheControl: string | null }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data: any; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return { data: body.data, cacheControl: response.headers.get('cache-control') };
+}
+
+const TITLES = '{ shelf { id title } }';
+
+describe('entity answers kept by the router', () => {
+  it('answers public entities from what it kept until their max-age is over', async () => {
+    const before = resolved;
+    expect(await ask(TITLES)).toEqual({ data: { shelf: [{ id: 'b1', title: 'Dune' }, { id: 'b2', title: 'Emma' }] }, cacheControl: 'max-age=60, public' });
+    expect(resolved - before).toBe(2);
+    // Changed behind the router's back: the kept answer stands while the subgraph said it may.
+    titles.set('b1', 'Dune Messiah');
+    clock.advance(59_000);
+    expect(await ask(TITLES, await tokenFor('ana'))).toMatchObject({ data: { shelf: [{ title: 'Dune' }, { title: 'Emma' }] } });
+    expect(resolved - before).toBe(2);
+    clock.advance(1_000);
+    expect((await ask(TITLES)).data.shelf[0]).toEqual({ id: 'b1', title: 'Dune Messiah' });
+    expect(resolved - before).toBe(4);
+  });
+
+  it('reports the age a kept entity has left in the answer\'s cache-control', async () => {
+    clock.advance(60_000);
+    expect((await ask(TITLES)).cacheControl).toBe('max-age=60, public');
+    clock.advance(20_000);
+    expect((await ask(TITLES)).cacheControl).toBe('max-age=40, public');
+  });
+
+  it('never keeps a private answer: each caller gets their own, every time', async () => {
+    const before = resolved;
+    const notes = '{ shelf { title note } }';
+    const [ana, bo] = await Promise.all([tokenFor('ana'), tokenFor('bo')]);
+    expect((await ask(notes, ana)).cacheControl).toBe('max-age=60, private');
+    expect((await ask(notes, ana)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for ana', 'for ana']);
+    expect((await ask(notes, bo)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for bo', 'for bo']);
+    expect((await ask(notes, ana)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for ana', 'for ana']);
+    expect(resolved - before).toBe(8);
+  });
+
+  it('forgets everything it kept once a mutation goes through it', async () => {
+    clock.advance(60_000);
+    await ask(TITLES);
+    const before = resolved;
+    await ask(TITLES);
+    expect(resolved - before).toBe(0);
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { retitle(id: "b2", title: "Persuasion") { id } }' }) });
+    expect((await ask(TITLES)).data.shelf[1]).toEqual({ id: 'b2', title: 'Persuasion' });
+    expect(resolved - before).toBe(2);
+  });
+});
