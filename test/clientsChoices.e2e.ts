@@ -171,4 +171,43 @@ describeIfChromium('shopper choices in the storefront, and the dashboard session
     expect(await context.cookies(apps.dashboard.url.replace(/\/$/, '') + '/auth/refresh')).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, LONG);
+
+  it("an admin's exchange rate and fixed price, set in the dashboard, are what shoppers in those currencies pay", async () => {
+    const { page, pageErrors } = await browser();
+    await page.goto(apps.dashboard.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('link', { name: 'Currencies' }).click();
+    const rateForm = page.getByRole('form', { name: 'Set an exchange rate' });
+    await rateForm.getByLabel('To').selectOption('USD');
+    await rateForm.getByLabel('Rate').fill('1.10');
+    await rateForm.getByRole('button', { name: 'Set rate' }).click();
+    await rateForm.getByRole('status').filter({ hasText: '1 EUR = 1.10 USD saved.' }).waitFor();
+    await page.getByTestId('rate-row').filter({ hasText: 'USD' }).filter({ hasText: '1.1' }).waitFor();
+    await page.screenshot({ path: join(shots, 'admin-currencies.png') });
+
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).fill(product.name);
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await page.locator(`[data-testid="product-row"][data-product-id="${product.id}"]`).getByRole('button', { name: `Manage ${product.name}` }).click();
+    const fixed = page.getByRole('form', { name: `Fixed price of ${product.name}` });
+    await fixed.getByLabel('Currency').selectOption('GBP');
+    await fixed.getByLabel('List price').fill('19.99');
+    await fixed.getByRole('button', { name: 'Set price' }).click();
+    await fixed.getByRole('status').filter({ hasText: 'GBP price saved.' }).waitFor();
+    await page.getByTestId('fixed-prices').filter({ hasText: '£19.99' }).waitFor();
+
+    // The storefront, in the same browser: pounds at the fixed price, dollars converted at the rate.
+    const dollars = (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { price(currency: "USD") { amount } } }', { id: product.id })).product.price.amount as string;
+    expect(dollars).toBe((Math.round(Number(product.price.amount) * 110) / 100).toFixed(2));
+    await page.goto(`${apps.web.url}product/${product.id}`);
+    await page.getByLabel('Currency').selectOption('GBP');
+    await page.getByTestId('product-price').filter({ hasText: '£19.99' }).waitFor();
+    await page.getByLabel('Currency').selectOption('USD');
+    await page.getByTestId('product-price').filter({ hasText: '$' }).waitFor();
+    expect(await digits(page, 'product-price')).toBe(dollars.replace('.', ''));
+    expect(pageErrors).toEqual([]);
+  }, LONG);
 });

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { describeError } from '@shop/client-core';
 import { resetForNewUser } from './apollo.js';
+import { CurrenciesPage } from './pages/CurrenciesPage.js';
 import { OrderDetailPage } from './pages/OrderDetailPage.js';
 import { OrdersPage } from './pages/OrdersPage.js';
 import { ProductsPage } from './pages/ProductsPage.js';
@@ -79,6 +80,7 @@ function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/products" data-testid="nav-products">Products</NavLink>
           <NavLink to="/promotions" data-testid="nav-promotions">Promotions</NavLink>
           <NavLink to="/users" data-testid="nav-users">Users</NavLink>
+          <NavLink to="/currencies" data-testid="nav-currencies">Currencies</NavLink>
           <NavLink to="/sales" data-testid="nav-sales">Sales</NavLink>
         </nav>
         <span className="who" title={user?.email}>
@@ -106,6 +108,7 @@ export function App() {
             <Route path="/products" element={<ProductsPage />} />
             <Route path="/promotions" element={<PromotionsPage />} />
             <Route path="/users" element={<UsersPage />} />
+            <Route path="/currencies" element={<CurrenciesPage />} />
             <Route path="/sales" element={<SalesPage />} />
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>

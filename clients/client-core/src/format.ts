@@ -5,6 +5,9 @@ export interface MoneyValue {
   currencyCode: string;
 }
 
+/** The currencies the shop offers shoppers (users' `PreferencesInput.currency`); the store's own first. */
+export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'PLN', 'JPY'] as const;
+
 let locale: string | undefined;
 
 /** The signed-in user's preferred locale (Preferences.locale); the browser's otherwise. */

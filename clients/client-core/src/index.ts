@@ -3,4 +3,4 @@ export { cookieSessionClient, type CookieSessionClient } from './cookieSession.j
 export { createShopLink, refreshExchange, type ShopLink, type ShopLinkOptions, type SocketState } from './links.js';
 export { createShopCache, shopTypePolicies } from './cache.js';
 export { describeError, errorMessage, type ShopError } from './errors.js';
-export { COUNTRIES, countryName, date, dateTime, money, orderStatus, paymentFailure, plural, setDisplayLocale, type MoneyValue } from './format.js';
+export { COUNTRIES, countryName, CURRENCIES, date, dateTime, money, orderStatus, paymentFailure, plural, setDisplayLocale, type MoneyValue } from './format.js';

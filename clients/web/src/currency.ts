@@ -1,5 +1,6 @@
 import type { ApolloClient } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
+import { CURRENCIES } from '@shop/client-core';
 import { useSyncExternalStore } from 'react';
 import { CartQuery } from './cart.js';
 import { graphql } from './gql/index.js';
@@ -13,8 +14,6 @@ import { useSession } from './session.js';
  * rate for the one chosen: every amount on screen carries the currency it is really in.
  */
 
-/** What `PreferencesInput.currency` accepts (users subgraph); the store's own first. */
-export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'PLN', 'JPY'] as const;
 /** The catalogue's own currency, and a guest cart's (cart subgraph). */
 export const STORE_CURRENCY = 'EUR';
 

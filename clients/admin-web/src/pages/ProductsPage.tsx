@@ -5,6 +5,7 @@ import { Pager, useCursorPages } from '../components/Pager.js';
 import { ErrorNotice, Loading, Outcome, useRun } from '../components/States.js';
 import { ArchiveProductDocument, CategoriesDocument, CreateProductDocument, ProductsDocument, UpdateProductDocument, type AdminProductFragment } from '../gql/graphql.js';
 import { ImageUploader } from './ImageUploader.js';
+import { PricesEditor } from './PricesEditor.js';
 import { StockEditor } from './StockEditor.js';
 
 function CreateProduct() {
@@ -123,6 +124,7 @@ function ProductRow({ product }: { product: AdminProductFragment }) {
         <tr>
           <td colSpan={6}>
             <EditProduct product={product} />
+            <PricesEditor productId={product.id} name={product.name} />
             <StockEditor productId={product.id} name={product.name} />
             <ImageUploader productId={product.id} name={product.name} />
             <button type="button" onClick={() => window.confirm(`Archive ${product.name}?`) && void run(() => archive({ variables: { id: product.id } }), 'Archived.')} data-testid="product-archive">

@@ -3,8 +3,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { resetForNewUser } from '../apollo.js';
 import { useCart } from '../cart.js';
-import { CURRENCIES, useCurrency, useSetCurrency } from '../currency.js';
-import { errorMessage, plural } from '@shop/client-core';
+import { useCurrency, useSetCurrency } from '../currency.js';
+import { CURRENCIES, errorMessage, plural } from '@shop/client-core';
 import { graphql } from '../gql/index.js';
 import { auth, session, useSession } from '../session.js';
 
