@@ -121,24 +121,28 @@ export function cpuSeconds(pid: number | undefined): number | null {
 export function stackCpuSeconds(): number {
   const own = process.cpuUsage();
   let total = (own.user + own.system) / 1e6;
-  const parents = new Map<number, number>();
-  const postgres = new Set<number>();
+  const stats = new Map<number, { parent: number; postgres: boolean; fields: string[] }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').trim();
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      parents.set(Number(entry), Number(rest!.split(' ')[1]));
-      if (comm === 'postgres') postgres.add(Number(entry));
+      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${entry}/stat`, 'utf8').trim()) ?? [];
+      const fields = rest!.split(' ');
+      stats.set(Number(entry), { parent: Number(fields[1]), postgres: comm === 'postgres', fields });
     } catch {
       // gone meanwhile
     }
   }
   const descends = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    for (let p = stats.get(pid)?.parent; p !== undefined && p > 1; p = stats.get(p)?.parent) if (p === process.pid) return true;
     return false;
   };
-  for (const pid of postgres) if (descends(pid)) total += cpuSeconds(pid) ?? 0;
+  for (const [pid, stat] of stats) {
+    if (!stat.postgres || !descends(pid)) continue;
+    // utime + stime; the server process also counts its backends that have exited (cutime + cstime).
+    const server = !stats.get(stat.parent)?.postgres;
+    const ticks = stat.fields.slice(11, server ? 15 : 13).reduce((sum, field) => sum + Number(field), 0);
+    total += ticks / CLOCK_TICKS;
+  }
   return total;
 }
 
