@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { graphqlOk } from '@shop/testing';
 import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
 import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
@@ -21,10 +22,12 @@ describeIfChromium('checkout holds in the storefront', () => {
   let sg: Supergraph;
   let web: Storefront;
   let build: { remove(): void } | undefined;
-  let browser: BrowserSession | undefined;
+  const browsers: BrowserSession[] = [];
   let product: { id: string; name: string };
+  let scarce: { id: string; name: string };
+  let admin: string;
 
-  const stock = async () => (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { stock { available reserved } } }', { id: product.id })).product.stock;
+  const stock = async (id = product.id) => (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { stock { available reserved } } }', { id })).product.stock;
   const sweep = () => (sg.subgraphs.inventory as unknown as { sweepReservations(): Promise<number> }).sweepReservations();
 
   beforeAll(async () => {
@@ -32,30 +35,40 @@ describeIfChromium('checkout holds in the storefront', () => {
     const [webBuild, started] = await Promise.all([buildApp('web'), startSupergraph({ clock, env: { RESERVATION_SWEEP_MS: '50' } })]);
     build = webBuild;
     sg = started;
-    product = (await graphqlOk(sg.url, '{ products(first: 1) { edges { node { id name } } } }')).products.edges[0].node;
-    await shopper(sg.url).setStock(await shopper(sg.url).admin(), product.id, 5);
+    [product, scarce] = (await graphqlOk(sg.url, '{ products(first: 2) { edges { node { id name } } } }')).products.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    admin = await shopper(sg.url).admin();
+    for (const p of [product, scarce]) await shopper(sg.url).setStock(admin, p.id, 5);
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
+    for (const browser of browsers) await browser.close();
     await web?.stop();
     await sg?.stop();
     build?.remove();
   });
 
-  it('holds the cart on entering checkout, counts down, warns live with a way to keep the items, and the order gets them', async () => {
-    browser = await openBrowser({ origins: [new URL(web.url).origin] });
+  /** A new shopper with `quantity` of `item` in the cart, signed up on the way to checkout; `beforeCheckout` runs just before. */
+  async function toCheckout(item: { id: string; name: string }, quantity: number, beforeCheckout: () => Promise<void> = async () => undefined) {
+    const browser = await openBrowser({ origins: [new URL(web.url).origin] });
+    browsers.push(browser);
     const { page } = browser;
-    await page.goto(new URL(`/product/${encodeURIComponent(product.id)}`, web.url).href);
-    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
-    await page.getByLabel('Quantity').fill('2');
+    await page.goto(new URL(`/product/${encodeURIComponent(item.id)}`, web.url).href);
+    await page.getByRole('heading', { level: 1, name: item.name }).waitFor();
+    await page.getByLabel('Quantity').fill(String(quantity));
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
-    await page.getByRole('link', { name: 'Cart, 2 items' }).click();
+    await page.getByRole('link', { name: `Cart, ${quantity} items` }).click();
+    await beforeCheckout();
     await page.getByRole('button', { name: 'Checkout' }).click();
-    await signUp(page, { name: 'Hold Tight', email: `holds-${Date.now()}@e2e.test`, password: 'a-strong-password-1' });
+    await signUp(page, { name: 'Hold Tight', email: `holds-${randomUUID()}@e2e.test`, password: 'a-strong-password-1' });
     await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    return browser;
+  }
+
+  it('holds the cart on entering checkout, counts down, warns live with a way to keep the items, and the order gets them', async () => {
+    const browser = await toCheckout(product, 2);
+    const { page } = browser;
 
     // Entering checkout held the two units for ten minutes.
     const timer = page.getByRole('timer');
@@ -87,5 +100,19 @@ describeIfChromium('checkout holds in the storefront', () => {
     await sweep();
     expect(await stock()).toEqual({ available: 3, reserved: 2 });
     expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('names the product it cannot hold and how many are left; trying again once there is stock holds the cart', async () => {
+    const { page, pageErrors } = await toCheckout(scarce, 2, () => shopper(sg.url).setStock(admin, scarce.id, 1));
+    const refusal = page.getByRole('alert').filter({ hasText: 'not enough stock' });
+    await expect(refusal.getByRole('listitem').textContent()).resolves.toBe(`${scarce.name}: only 1 left (2 in your cart)`);
+    expect(await refusal.getByRole('link', { name: 'Change your cart' }).getAttribute('href')).toBe('/cart');
+    expect(await stock(scarce.id)).toEqual({ available: 1, reserved: 0 });
+
+    await shopper(sg.url).setStock(admin, scarce.id, 3);
+    await refusal.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('timer').textContent()).resolves.toMatch(/^Items held for (10:00|9:[0-5]\d)$/);
+    expect(await stock(scarce.id)).toEqual({ available: 1, reserved: 2 });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { useMutation, useSubscription } from '@apollo/client/react';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage } from '@shop/client-core';
-import { graphql } from '../gql/index.js';
+import { graphql, useFragment, type FragmentType } from '../gql/index.js';
+import { CartLineFields } from '../pages/CartPage.js';
 
 /** How long checkout holds the cart's stock: the server's default, said here so the page can count it down. */
 const HOLD_SECONDS = 600;
@@ -37,6 +40,18 @@ interface Held {
   warned: boolean;
 }
 
+/** Why the hold was refused: the products short of stock, named, or the error's own message. */
+interface Refusal {
+  message: string;
+  short: Array<{ productId: string; requested: number; available: number }>;
+}
+
+function refusalOf(error: unknown): Refusal {
+  const extensions = CombinedGraphQLErrors.is(error) ? error.errors[0]?.extensions : undefined;
+  const short = extensions?.reason === 'OUT_OF_STOCK' && Array.isArray(extensions.products) ? (extensions.products as Refusal['short']) : [];
+  return { message: errorMessage(error), short };
+}
+
 function clockText(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -47,11 +62,13 @@ function clockText(ms: number): string {
  * lines change), shows how long for, and, when the server's warning arrives over the socket,
  * offers to hold again for a fresh time. Placing the order takes the hold over (server side).
  */
-/** `lines` changes whenever the cart's products or item count do: the page holds the cart as it is now. */
-export function CheckoutHold({ cartId, lines }: { cartId: string; lines: string }) {
+export function CheckoutHold({ cartId, items }: { cartId: string; items: ReadonlyArray<FragmentType<typeof CartLineFields>> }) {
+  const cartLines = useFragment(CartLineFields, items);
+  // Changes whenever a product or a quantity does: the page holds the cart as it is now.
+  const lines = cartLines.map((line) => `${line.product.id}:${line.quantity}`).join(',');
   const [holdCart, holding] = useMutation(HoldCart);
   const [held, setHeld] = useState<Held | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Refusal | null>(null);
   const [now, setNow] = useState(() => performance.now());
 
   const hold = useCallback(async () => {
@@ -66,7 +83,7 @@ export function CheckoutHold({ cartId, lines }: { cartId: string; lines: string 
       }
     } catch (error) {
       setHeld(null);
-      setFailure(errorMessage(error));
+      setFailure(refusalOf(error));
     }
   }, [holdCart, cartId]);
 
@@ -94,9 +111,26 @@ export function CheckoutHold({ cartId, lines }: { cartId: string; lines: string 
   });
 
   if (failure) {
+    const nameOf = (productId: string) => cartLines.find((line) => line.product.id === productId)?.product.name ?? productId;
     return (
       <div className="state error hold" role="alert" data-testid="hold-failed">
-        <p>We could not hold your items: {failure}</p>
+        {failure.short.length > 0 ? (
+          <>
+            <p>We cannot hold your items: there is not enough stock for</p>
+            <ul>
+              {failure.short.map((s) => (
+                <li key={s.productId}>
+                  {nameOf(s.productId)}: {s.available === 0 ? 'none left' : `only ${s.available} left`} ({s.requested} in your cart)
+                </li>
+              ))}
+            </ul>
+            <p>
+              <Link to="/cart">Change your cart</Link>
+            </p>
+          </>
+        ) : (
+          <p>We could not hold your items: {failure.message}</p>
+        )}
         <button type="button" onClick={() => void hold()} disabled={holding.loading}>
           Try again
         </button>

@@ -138,7 +138,7 @@ export function CheckoutPage() {
   return (
     <section className="checkout" data-testid="checkout-page">
       <h1>Checkout</h1>
-      <CheckoutHold cartId={cart.id} lines={`${cart.itemCount}:${cart.items.map((item) => item.product.id).join(',')}`} />
+      <CheckoutHold cartId={cart.id} items={cart.items} />
       <Addresses selected={addressId} onSelect={setAddressId} />
       {addressId ? (
         <fieldset className="stack" data-testid="shipping-rates">
