@@ -9,8 +9,9 @@ import { startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // The storefront's checkout holds the cart (issue 16) in headless Chromium against the real
 // supergraph: the countdown, the server's warning over the socket, extending, and placing the
-// order on the held stock. Time is the stack's injected clock, moved by the test; inventory's
-// sweeper acts on it every 50 ms, so nothing sleeps to make the hold run out.
+// order on the held stock, a refusal that names what is short, a hold running out. Server time is
+// the stack's injected clock, moved by the test (inventory's sweeper acts on it every 50 ms); the
+// page's countdown runs on Playwright's clock where the test moves it; nothing sleeps.
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 if (!hasChromium && !inCi) process.stdout.write('storefrontHolds.e2e: skipped: no /usr/bin/chromium (apt-get install -y chromium)\n');
 const describeIfChromium = hasChromium || inCi ? describe : describe.skip;
@@ -25,6 +26,8 @@ describeIfChromium('checkout holds in the storefront', () => {
   const browsers: BrowserSession[] = [];
   let product: { id: string; name: string };
   let scarce: { id: string; name: string };
+  // Its own product: the clock moves past the other tests' holds and unpaid order.
+  let lapsing: { id: string; name: string };
   let admin: string;
 
   const stock = async (id = product.id) => (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { stock { available reserved } } }', { id })).product.stock;
@@ -35,9 +38,9 @@ describeIfChromium('checkout holds in the storefront', () => {
     const [webBuild, started] = await Promise.all([buildApp('web'), startSupergraph({ clock, env: { RESERVATION_SWEEP_MS: '50' } })]);
     build = webBuild;
     sg = started;
-    [product, scarce] = (await graphqlOk(sg.url, '{ products(first: 2) { edges { node { id name } } } }')).products.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    [product, scarce, lapsing] = (await graphqlOk(sg.url, '{ products(first: 3) { edges { node { id name } } } }')).products.edges.map((e: { node: { id: string; name: string } }) => e.node);
     admin = await shopper(sg.url).admin();
-    for (const p of [product, scarce]) await shopper(sg.url).setStock(admin, p.id, 5);
+    for (const p of [product, scarce, lapsing]) await shopper(sg.url).setStock(admin, p.id, 5);
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
   }, 300_000);
 
@@ -49,16 +52,18 @@ describeIfChromium('checkout holds in the storefront', () => {
   });
 
   /** A new shopper with `quantity` of `item` in the cart, signed up on the way to checkout; `beforeCheckout` runs just before. */
-  async function toCheckout(item: { id: string; name: string }, quantity: number, beforeCheckout: () => Promise<void> = async () => undefined) {
+  async function toCheckout(item: { id: string; name: string }, quantity: number, beforeCheckout: () => Promise<void> = async () => undefined, options: { fakeClock?: boolean } = {}) {
     const browser = await openBrowser({ origins: [new URL(web.url).origin] });
     browsers.push(browser);
     const { page } = browser;
+    // The page's own clock (Playwright's), for what it counts down by itself.
+    if (options.fakeClock) await page.clock.install();
     await page.goto(new URL(`/product/${encodeURIComponent(item.id)}`, web.url).href);
     await page.getByRole('heading', { level: 1, name: item.name }).waitFor();
     await page.getByLabel('Quantity').fill(String(quantity));
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
-    await page.getByRole('link', { name: `Cart, ${quantity} items` }).click();
+    await page.getByRole('link', { name: `Cart, ${quantity} item${quantity === 1 ? '' : 's'}` }).click();
     await beforeCheckout();
     await page.getByRole('button', { name: 'Checkout' }).click();
     await signUp(page, { name: 'Hold Tight', email: `holds-${randomUUID()}@e2e.test`, password: 'a-strong-password-1' });
@@ -113,6 +118,26 @@ describeIfChromium('checkout holds in the storefront', () => {
     await refusal.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByRole('timer').textContent()).resolves.toMatch(/^Items held for (10:00|9:[0-5]\d)$/);
     expect(await stock(scarce.id)).toEqual({ available: 1, reserved: 2 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says when the hold has run out by the page’s own count, and holds again on request', async () => {
+    const { page, pageErrors } = await toCheckout(lapsing, 1, undefined, { fakeClock: true });
+    const timer = page.getByRole('timer');
+    await expect(timer.textContent()).resolves.toMatch(/^Items held for (10:00|9:[0-5]\d)$/);
+    expect(await stock(lapsing.id)).toEqual({ available: 4, reserved: 1 });
+
+    // Ten minutes pass for the page and for the server: the page says so, and the unit is free again.
+    await page.clock.fastForward('10:01');
+    const ended = page.getByRole('alert').filter({ hasText: 'Your hold has ended' });
+    await ended.waitFor();
+    nowMs += 601_000;
+    await sweep();
+    expect(await stock(lapsing.id)).toEqual({ available: 5, reserved: 0 });
+
+    await ended.getByRole('button', { name: 'Hold my items again' }).click();
+    await expect(timer.textContent()).resolves.toMatch(/^Items held for (10:00|9:[0-5]\d)$/);
+    expect(await stock(lapsing.id)).toEqual({ available: 4, reserved: 1 });
     expect(pageErrors).toEqual([]);
   });
 });
