@@ -158,6 +158,23 @@ describe('cart holds', () => {
     expect(await eventually(() => stockOf(mergedProductId), (s) => s.reserved === 0)).toEqual({ available: 5, reserved: 0 });
   });
 
+  it('merges at sign-in while inventory is down: the cart is the shopper’s at once, the guest’s hold lapses on its own', async () => {
+    await shopper(sg.url).setStock(adminToken, mergedProductId, 5);
+    const guestCartId = await addToCart(1, undefined, mergedProductId);
+    await graphqlOk(sg.url, HOLD, { c: guestCartId, s: 30 });
+    const customer = await shopper(sg.url).register(`hold-${randomUUID()}@e2e.test`, 'Otto');
+    await sg.subgraphs.inventory!.stop();
+    try {
+      const merged = await graphqlOk(sg.url, 'mutation($g: ID!) { mergeCart(guestCartId: $g) { items { quantity } } }', { g: guestCartId }, { token: customer.token });
+      expect(merged.mergeCart.items).toEqual([{ quantity: 1 }]);
+    } finally {
+      await sg.stack.restart('inventory');
+    }
+    expect(await stockOf(mergedProductId)).toEqual({ available: 4, reserved: 1 });
+    nowMs += 31_000;
+    expect(await eventually(() => stockOf(mergedProductId), (s) => s.reserved === 0)).toEqual({ available: 5, reserved: 0 });
+  });
+
   it('refuses bad holds with coded errors and keeps other people’s carts private', async () => {
     const cartId = await addToCart(1);
     for (const seconds of [29, 901]) {
