@@ -57,11 +57,17 @@ export function startReservationSweeper(deps: {
     return expired;
   };
 
-  const sweep = (): Promise<number> => {
-    running ??= sweepOnce().finally(() => {
+  // One sweep at a time (rows are claimed SKIP LOCKED, so a second one would pass over what the
+  // first holds and return early). A sweep asked for while one runs waits for it and then judges
+  // by the time it is asked at: the one in progress took its `now` before, perhaps before the
+  // clock was moved, and answering with it would leave due holds unexpired.
+  const sweep = async (): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    const current = sweepOnce().finally(() => {
       running = null;
     });
-    return running;
+    running = current;
+    return current;
   };
 
   const tick = () => {
