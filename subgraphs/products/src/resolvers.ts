@@ -62,6 +62,8 @@ export function createResolvers(service: ProductService, currencies: CurrencySer
       reviews: (product, args, ctx) => service.reviewsOf(ctx, 'product', product._id, args),
     },
     ProductVariant: {
+      __resolveReference: (reference, ctx) => service.variantReference(ctx, reference),
+      product: (variant) => variant.product,
       price: async ({ product, ...variant }, args, ctx) => {
         if (args.currency === null || args.currency === undefined) return toOutput(variantPrice(product, variant, ctx.now));
         const currency = currencyCode(args.currency, 'currency');

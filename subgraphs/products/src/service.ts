@@ -19,6 +19,7 @@ import {
   type ProductRepository,
   type ReviewDocument,
   type ReviewPagesQuery,
+  type VariantView,
 } from './repository.js';
 import { MAX_RATING, MAX_REVIEW_BODY_LENGTH, MAX_REVIEW_TITLE_LENGTH, MIN_RATING } from './reviews.js';
 import { slugCandidates } from './slug.js';
@@ -121,6 +122,16 @@ export function createProductService({ repository, relay }: ProductServiceDeps) 
       if (typeof reference.id === 'string') return ctx.loaders.productById.load(reference.id);
       if (typeof reference.sku === 'string') return ctx.loaders.productBySku.load(reference.sku);
       return null;
+    },
+
+    /**
+     * `_entities` for ProductVariant, through its product (the per-request loader batches every
+     * variant of a request into one read): null when the product or the variant is gone.
+     */
+    async variantReference(ctx: ProductsContext, reference: { id: string; product: { id: string } }): Promise<VariantView | null> {
+      const product = await ctx.loaders.productById.load(reference.product.id);
+      const variant = product?.variants.find((candidate) => candidate.id === reference.id);
+      return product && variant ? { ...variant, product } : null;
     },
 
     async products(ctx: ProductsContext, args: ProductsArgs): Promise<ProductConnection> {

@@ -490,12 +490,17 @@ export type ProductUpdateInput = {
   variants?: InputMaybe<Array<ProductVariantInput>>;
 };
 
-/** One purchasable form of a product, e.g. a size and colour. */
+/**
+ * One purchasable form of a product, e.g. a size and colour. Other subgraphs refer to it by its id
+ * and its product's id (a cart line, an order line): the variant lives inside its product, so it
+ * is resolved through the product (one batched read for every variant of a request); a variant the
+ * product no longer has resolves to null.
+ */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   /** Colour, when the variant differs by colour. */
   color?: Maybe<Scalars['String']['output']>;
-  /** Opaque, stable identifier. */
+  /** Opaque, stable identifier (an update that keeps the variant's SKU keeps its id). */
   id: Scalars['ID']['output'];
   /** Display name, e.g. "M / Black". */
   name: Scalars['String']['output'];
@@ -506,6 +511,8 @@ export type ProductVariant = {
    * exchange rate (fixed prices are the product's), else stays in the product's currency.
    */
   price: Money;
+  /** The product this is a form of. */
+  product: Product;
   /** Size, when the variant differs by size. */
   size?: Maybe<Scalars['String']['output']>;
   /** Stock-keeping unit of this variant, e.g. "TSH-0001-M". */
@@ -513,7 +520,12 @@ export type ProductVariant = {
 };
 
 
-/** One purchasable form of a product, e.g. a size and colour. */
+/**
+ * One purchasable form of a product, e.g. a size and colour. Other subgraphs refer to it by its id
+ * and its product's id (a cart line, an order line): the variant lives inside its product, so it
+ * is resolved through the product (one batched read for every variant of a request); a variant the
+ * product no longer has resolves to null.
+ */
 export type ProductVariantPriceArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
 };
@@ -727,6 +739,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Product: Product;
+  ProductVariant: ProductVariant;
   Review: Review;
   User: User;
 }>;
@@ -737,6 +750,9 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Product' }
     & ( GraphQLRecursivePick<FederationTypes['Product'], {"id":true}>
         | GraphQLRecursivePick<FederationTypes['Product'], {"sku":true}> ) );
+  ProductVariant:
+    ( { __typename: 'ProductVariant' }
+    & GraphQLRecursivePick<FederationTypes['ProductVariant'], {"id":true,"product":{"id":true}}> );
   Review:
     ( { __typename: 'Review' }
     & GraphQLRecursivePick<FederationTypes['Review'], {"id":true}> );
@@ -965,11 +981,13 @@ export type ProductEdgeResolvers<ContextType = ProductsContext, ParentType exten
   node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 }>;
 
-export type ProductVariantResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
+export type ProductVariantResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant'], FederationReferenceType extends FederationReferenceTypes['ProductVariant'] = FederationReferenceTypes['ProductVariant']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductVariant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   color?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<ProductVariantPriceArgs>>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
