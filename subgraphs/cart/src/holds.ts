@@ -2,6 +2,7 @@ import { AppError, badUserInput, conflict } from '@shop/errors';
 import type { EventBus, EventEnvelope, Subscription } from '@shop/events';
 import type { KeyValueStore } from '@shop/kv';
 import { channelIterator, type Logger } from '@shop/subgraph-kit';
+import { unitsByProduct } from './cartRules.js';
 import type { CartContext } from './context.js';
 import type { CartLine } from './model.js';
 import type { CartRepository } from './repository.js';
@@ -52,15 +53,17 @@ export function createCartHolds(deps: { service: CartService; repository: CartRe
       if (!ctx.caller && args.cartId == null) throw badUserInput("Pass the guest cart's id as cartId, or sign in", 'cartId');
       const cart = await service.cart(ctx, args.cartId);
       if (!cart) throw new AppError('NOT_FOUND', 'You have no cart to hold', { field: 'cartId' });
-      // Only what the catalog still sells is held: the lines the shopper sees.
-      const lines = (await service.items(ctx, cart)).map(({ productId, quantity }) => ({ productId, quantity }));
+      // Only what the catalog still sells is held: the lines the shopper sees, in units per
+      // product (inventory keeps stock per product, whatever the variant).
+      const lines = (await service.items(ctx, cart)).map(({ productId, variantId, quantity }) => ({ productId, variantId, quantity }));
       if (lines.length === 0) throw badUserInput('The cart is empty: there is nothing to hold', 'cartId');
-      const held = await stock.hold(cart.id, lines, seconds);
+      const held = await stock.hold(cart.id, unitsByProduct(lines), seconds);
       if (!held.ok) {
         const names = held.shortages.map((s) => `${s.productId} (${s.available} available, ${s.requested} in the cart)`);
         throw conflict(`Not enough stock to hold the cart: ${names.join(', ')}`, { reason: 'OUT_OF_STOCK', field: 'cartId', products: held.shortages });
       }
-      return { cartId: cart.id, expiresAt: held.expiresAt, lines: held.items };
+      // All or nothing: what is held is the cart's lines, shown with their variants.
+      return { cartId: cart.id, expiresAt: held.expiresAt, lines };
     },
 
     /** `Subscription.reservationExpiring`: for whoever may read the cart (its owner, or anyone with a guest cart's id). */

@@ -1,8 +1,13 @@
 import type { Money } from '@shop/money';
 
-/** One product in a cart. No price: prices are the catalog's, asked for on every read. */
+/**
+ * One product in a cart, in one of its forms: a line is keyed by product and variant. No price:
+ * prices are the catalog's, asked for on every read.
+ */
 export interface CartLine {
   productId: string;
+  /** The variant (size, colour) chosen; absent or null for a product sold in one form (and in carts from before variants). */
+  variantId?: string | null;
   quantity: number;
 }
 
@@ -29,6 +34,8 @@ export interface Cart {
 /** A line as clients see it: priced at the catalog's current price. */
 export interface PricedLine {
   productId: string;
+  /** Null or absent: a product sold in one form. */
+  variantId?: string | null;
   quantity: number;
   unitPrice: Money;
 }

@@ -49,6 +49,8 @@ export function createResolvers(service: CartService, holds: CartHolds): Resolve
     },
     CartItem: {
       product: (line) => ({ __typename: 'Product', id: line.productId }),
+      // Products resolves the variant through its product: the reference carries both ids.
+      variant: (line) => (line.variantId ? { __typename: 'ProductVariant', id: line.variantId, product: { id: line.productId } } : null),
       unitPrice: (line) => toOutput(line.unitPrice),
       lineTotal: (line) => toOutput(multiply(line.unitPrice, line.quantity)),
     },

@@ -6,6 +6,8 @@ import {
   addLine,
   assertProductId,
   assertQuantity,
+  assertVariantId,
+  chosenPrice,
   clearLines,
   emptyCart,
   mergeLines,
@@ -13,6 +15,7 @@ import {
   removeLine,
   setLineQuantity,
   subtotalOf,
+  unitsByProduct,
   withPromoCode,
   type Prices,
 } from './cartRules.js';
@@ -27,6 +30,8 @@ import type { StockHolds } from './stockHolds.js';
 export interface CartItemArgs {
   cartId?: string | null;
   productId: string;
+  /** The variant of the line; see `addToCart`, `updateCartItem` in the schema. */
+  variantId?: string | null;
   quantity: number;
 }
 
@@ -218,7 +223,7 @@ export function createCartService(deps: { repository: CartRepository; stock: Sto
    * goes on: the guest's hold lapses on its own and the shopper holds the merged cart at checkout.
    */
   async function moveHold(ctx: CartContext, guestId: string, cart: Cart): Promise<void> {
-    const lines = (await items(ctx, cart)).map(({ productId, quantity }) => ({ productId, quantity }));
+    const lines = unitsByProduct(await items(ctx, cart));
     if (lines.length === 0) return;
     try {
       await stock.move(guestId, cart.id, lines);
@@ -269,32 +274,35 @@ export function createCartService(deps: { repository: CartRepository; stock: Sto
 
     addToCart(ctx: CartContext, args: CartItemArgs): Promise<Cart> {
       assertProductId(args.productId);
+      assertVariantId(args.variantId);
       assertQuantity(args.quantity, { allowZero: false });
+      const variantId = args.variantId ?? null;
       return operate(ctx, args.cartId, {
         createGuest: true,
         productIds: [args.productId],
         pricesLines: true,
-        validate: (prices) => {
-          if (!prices.get(args.productId)) throw badUserInput(`Product ${JSON.stringify(args.productId)} does not exist`, 'productId');
-        },
-        change: (cart, prices, at) => addLine(cart, args.productId, args.quantity, prices, at),
+        // Refused before a guest cart is merged: an unknown product, a missing or foreign variant.
+        validate: (prices) => void chosenPrice(prices, { productId: args.productId, variantId }),
+        change: (cart, prices, at) => addLine(cart, args.productId, args.quantity, prices, at, variantId),
       });
     },
 
     updateCartItem(ctx: CartContext, args: CartItemArgs): Promise<Cart> {
       assertProductId(args.productId);
+      assertVariantId(args.variantId);
       assertQuantity(args.quantity, { allowZero: true });
       return operate(ctx, args.cartId, {
         pricesLines: true,
-        change: (cart, prices, at) => setLineQuantity(cart, args.productId, args.quantity, prices, at),
+        change: (cart, prices, at) => setLineQuantity(cart, args.productId, args.quantity, prices, at, args.variantId),
       });
     },
 
-    removeCartItem(ctx: CartContext, args: { cartId?: string | null; productId: string }): Promise<Cart> {
+    removeCartItem(ctx: CartContext, args: Omit<CartItemArgs, 'quantity'>): Promise<Cart> {
       assertProductId(args.productId);
+      assertVariantId(args.variantId);
       return operate(ctx, args.cartId, {
         pricesLines: true,
-        change: (cart, prices, at) => removeLine(cart, args.productId, prices, at),
+        change: (cart, prices, at) => removeLine(cart, args.productId, prices, at, args.variantId),
       });
     },
 

@@ -72,7 +72,7 @@ export type CartHold = {
   items: Array<CartItem>;
 };
 
-/** One product in a cart and how many of it. */
+/** One line of a cart: a product, in one of its variants when it has them, and how many of it. */
 export type CartItem = {
   __typename?: 'CartItem';
   /** `unitPrice` times `quantity`. */
@@ -81,8 +81,13 @@ export type CartItem = {
   product: Product;
   /** How many units, 1 to 99. */
   quantity: Scalars['Int']['output'];
-  /** The product's current price for one unit (discounts included), as the catalog says now. */
+  /**
+   * The current price for one unit (discounts included), as the catalog says now: the variant's
+   * (`ProductVariant.price`) on a line with a variant, else the product's.
+   */
   unitPrice: Money;
+  /** The variant chosen (size, colour); null for a product sold in one form. */
+  variant?: Maybe<ProductVariant>;
 };
 
 /** The promotion code on a cart, judged against the cart as it is now. */
@@ -118,7 +123,10 @@ export type Mutation = {
    * caller changes that guest cart (NOT_FOUND once it has expired or been merged); a signed-in
    * caller always changes their own cart, after merging the guest cart `cartId` names into it (an
    * id that matches nothing any more is taken as already merged; another user's cart is NOT_FOUND).
-   * At most 99 units of a product (BAD_USER_INPUT) and 100 different products (CONFLICT) per cart.
+   * A line is a product in one variant: `variantId` must be one of the product's variants
+   * (BAD_USER_INPUT, field `variantId`); two variants of a product are two lines, each priced as
+   * its variant. Without `variantId` the line is the product itself at its own price (what clients
+   * from before variants add); the storefront has the shopper choose a variant first. At most 99 units per line (BAD_USER_INPUT) and 100 lines (CONFLICT) per cart.
    * Unknown products and products priced in another currency than the cart's are BAD_USER_INPUT.
    */
   addToCart: Cart;
@@ -155,7 +163,7 @@ export type Mutation = {
    */
   mergeCart: Cart;
   /**
-   * Removes a product from the cart; removing a product that is not in it changes nothing.
+   * Removes a line from the cart; removing a line that is not in it changes nothing.
    * `cartId` works as in `addToCart` (required when anonymous).
    */
   removeCartItem: Cart;
@@ -165,8 +173,8 @@ export type Mutation = {
    */
   removePromoCode: Cart;
   /**
-   * Sets the quantity (0 to 99) of a product already in the cart; 0 removes it. A product not in
-   * the cart is BAD_USER_INPUT. `cartId` works as in `addToCart` (required when anonymous).
+   * Sets the quantity (0 to 99) of a line already in the cart; 0 removes it. A line not in the
+   * cart is BAD_USER_INPUT. `cartId` works as in `addToCart` (required when anonymous).
    */
   updateCartItem: Cart;
 };
@@ -176,6 +184,7 @@ export type MutationAddToCartArgs = {
   cartId?: InputMaybe<Scalars['ID']['input']>;
   productId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -204,6 +213,7 @@ export type MutationMergeCartArgs = {
 export type MutationRemoveCartItemArgs = {
   cartId?: InputMaybe<Scalars['ID']['input']>;
   productId: Scalars['ID']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -216,11 +226,18 @@ export type MutationUpdateCartItemArgs = {
   cartId?: InputMaybe<Scalars['ID']['input']>;
   productId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
+};
+
+export type ProductVariant = {
+  __typename?: 'ProductVariant';
+  id: Scalars['ID']['output'];
+  product: Product;
 };
 
 /** Why an applied promotion code takes something off, or nothing. */
@@ -379,6 +396,7 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Product: ResolverTypeWrapper<{ id: string }>;
+  ProductVariant: ResolverTypeWrapper<{ id: string; product: { id: string } }>;
   PromoCodeStatus: PromoCodeStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -398,6 +416,7 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Product: { id: string };
+  ProductVariant: { id: string; product: { id: string } };
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
@@ -444,6 +463,7 @@ export type CartItemResolvers<ContextType = CartContext, ParentType extends Reso
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['ProductVariant']>, ParentType, ContextType>;
 }>;
 
 export type CartPromotionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartPromotion'] = ResolversParentTypes['CartPromotion']> = ResolversObject<{
@@ -477,6 +497,11 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type ProductVariantResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, Partial<QueryCartArgs>>;
 }>;
@@ -494,6 +519,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 }>;
