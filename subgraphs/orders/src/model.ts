@@ -39,10 +39,22 @@ export interface Order {
   createdAt: Date;
 }
 
-/** One line of an order, priced when the order was placed. */
+/** The variant (size, colour) a line was ordered in, as the catalog described it at checkout. */
+export interface VariantSnapshot {
+  id: string;
+  sku: string;
+  /** Display name, e.g. "M / Heather Grey". */
+  name: string;
+  size: string | null;
+  color: string | null;
+}
+
+/** One line of an order, priced when the order was placed: a product, in one variant when it has them. */
 export interface OrderLine {
   orderId: string;
   productId: string;
+  /** Null for a product sold in one form (and every line from before variants). */
+  variant: VariantSnapshot | null;
   quantity: number;
   unitPriceMinor: number;
   currency: string;
@@ -59,7 +71,8 @@ export interface OrderRefund {
   amountMinor: number;
   shippingMinor: number;
   currency: string;
-  items: Array<{ productId: string; quantity: number; amountMinor: number }>;
+  /** `variantId` on lines with a variant. */
+  items: Array<{ productId: string; variantId?: string | null; quantity: number; amountMinor: number }>;
   createdAt: Date;
 }
 

@@ -4,7 +4,7 @@ import type { OrdersContext } from './context.js';
 import type { Order } from './model.js';
 import { validateRefundItems, type RequestedRefundItem } from './refundRules.js';
 import { isOrderId, type OrdersRepository } from './repository.js';
-import { CHECKOUT_LIMITS } from './service.js';
+import { CHECKOUT_LIMITS } from './checkoutLines.js';
 
 export type RefundsService = ReturnType<typeof createRefundsService>;
 

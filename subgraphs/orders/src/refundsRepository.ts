@@ -60,6 +60,7 @@ export async function recordRefund(db: Kysely<OrdersDatabase>, request: RefundRe
       order,
       lines.map((line) => ({
         productId: line.product_id,
+        variantId: line.variant_id,
         quantity: line.quantity,
         unitPriceMinor: line.unit_price_minor,
         discountMinor: line.discount_minor,
@@ -86,6 +87,7 @@ export async function recordRefund(db: Kysely<OrdersDatabase>, request: RefundRe
         .set((eb) => ({ refunded_quantity: eb('refunded_quantity', '+', item.quantity) }))
         .where('order_id', '=', order.id)
         .where('product_id', '=', item.productId)
+        .where(sql<boolean>`variant_id IS NOT DISTINCT FROM ${item.variantId ?? null}`)
         .execute();
     }
     const updated = await trx
@@ -121,8 +123,10 @@ export async function findRefundsByOrderIds(db: Kysely<OrdersDatabase>, orderIds
 }
 
 function sameItems(stored: OrderRefund['items'], requested: readonly RequestedRefundItem[]): boolean {
-  const key = (items: readonly RequestedRefundItem[]) => JSON.stringify(items.map((item) => [item.productId, item.quantity]).sort());
-  return key(stored) === key(requested);
+  // An item without `variantId` named the product's line, whichever variant that line has.
+  const matches = (item: OrderRefund['items'][number], asked: RequestedRefundItem) =>
+    item.productId === asked.productId && item.quantity === asked.quantity && (asked.variantId == null || item.variantId === asked.variantId);
+  return stored.length === requested.length && requested.every((asked) => stored.some((item) => matches(item, asked)));
 }
 
 function toRefund(row: Selectable<OrderRefundsTable>): OrderRefund {

@@ -4,7 +4,8 @@ import type { OrdersDatabase, OrdersTable } from './db/schema.js';
 import { orderPlaced, orderStatusChanged } from './events.js';
 import { redeemPromotion, releasePromotion } from './promotionsRepository.js';
 import { findRefundsByOrderIds, recordRefund, type RefundRequest, type RefundResult } from './refundsRepository.js';
-import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest } from './model.js';
+import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest, VariantSnapshot } from './model.js';
+import { variantColumns, variantOf } from './variantColumns.js';
 import { assertTransition, INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
 
 /** What checkout hands over to be stored: lines already priced, totals already summed. */
@@ -21,8 +22,8 @@ export interface NewOrder {
   totalMinor: number;
   shippingMethodId: string;
   shippingAddress: AddressSnapshot;
-  /** Each line with its share of `discountMinor`. */
-  lines: Array<{ productId: string; quantity: number; unitPriceMinor: number; discountMinor: number }>;
+  /** Each line (a product, in one variant when chosen: null or absent otherwise) with its share of `discountMinor`. */
+  lines: Array<{ productId: string; variant?: VariantSnapshot | null; quantity: number; unitPriceMinor: number; discountMinor: number }>;
   /** The code redeemed with the order, counted in the order's own transaction; null without one. */
   promotion: { id: string; code: string; perCustomerLimit: number | null } | null;
 }
@@ -96,6 +97,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
       return rows.map((row) => ({
         orderId: row.order_id,
         productId: row.product_id,
+        variant: variantOf(row),
         quantity: row.quantity,
         unitPriceMinor: row.unit_price_minor,
         currency: row.currency,
@@ -255,6 +257,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
               unit_price_minor: line.unitPriceMinor,
               currency: order.currency,
               discount_minor: line.discountMinor,
+              ...variantColumns(line.variant ?? null),
             })),
           )
           .execute();
@@ -380,3 +383,4 @@ function statusOf(value: string): OrderStatus {
   if (!isOrderStatus(value)) throw new Error(`Unknown order status in the store: ${value}`);
   return value;
 }
+

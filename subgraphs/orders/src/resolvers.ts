@@ -46,6 +46,7 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
       items: (refund) =>
         refund.items.map((item) => ({
           product: { __typename: 'Product' as const, id: item.productId },
+          variantId: item.variantId ?? null,
           quantity: item.quantity,
           amount: toOutput(money(item.amountMinor, refund.currency)),
         })),

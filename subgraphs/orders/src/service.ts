@@ -1,7 +1,8 @@
-import { AppError, badUserInput, conflict, forbidden, notFound } from '@shop/errors';
+import { badUserInput, conflict, forbidden, notFound } from '@shop/errors';
 import { add, money, multiply, sum, type Money } from '@shop/money';
 import { pageSize, requireAdmin, requireCaller, type Caller } from '@shop/subgraph-kit';
 import type { Catalog } from './catalog.js';
+import { cartLines, CHECKOUT_LIMITS, priceLines, sameUnits, unitsByProduct } from './checkoutLines.js';
 import type { OrdersContext } from './context.js';
 import type { Inventory } from './inventory.js';
 import type { Order, OrderLine, OrderStatusChange, PageRequest } from './model.js';
@@ -11,7 +12,7 @@ import type { PromotionsService } from './promotions.js';
 import { PromotionRefusedError } from './promotionsRepository.js';
 import type { NewOrder, OrdersRepository } from './repository.js';
 import { CUSTOMER_CANCELLABLE, type OrderStatus } from './statusMachine.js';
-import type { CheckoutDetails, Storefront } from './storefront.js';
+import type { Storefront } from './storefront.js';
 
 export interface CheckoutInput {
   cartId: string;
@@ -26,15 +27,6 @@ export interface PageArgs {
   status?: OrderStatus | null;
 }
 
-export const CHECKOUT_LIMITS = {
-  maxItems: 50,
-  minQuantity: 1,
-  maxQuantity: 99,
-  minKeyLength: 8,
-  maxKeyLength: 100,
-  maxIdLength: 200,
-  maxReturnReasonLength: 500,
-} as const;
 
 // A concurrent status change makes a transition retry against the fresh status; this bounds it.
 const TRANSITION_ATTEMPTS = 3;
@@ -199,12 +191,15 @@ export function createOrdersService(deps: {
       const orderId = orderIdFor(caller.userId, input.idempotencyKey);
       const lines = priced.map((line, i) => ({
         productId: line.productId,
+        variant: line.variant,
         quantity: line.quantity,
         unitPriceMinor: line.unitPrice.minor,
         discountMinor: promo?.lineShares[i] ?? 0,
       }));
       // The cart's hold, if the shopper made one, becomes this order's reservation.
-      const reservation = await inventory.reserve(ctx.authorization, orderId, lines.map(({ productId, quantity }) => ({ productId, quantity })), details.cart!.id);
+      // Stock is per product (inventory keeps no variants): a product's lines reserve its units together.
+      const units = unitsByProduct(lines);
+      const reservation = await inventory.reserve(ctx.authorization, orderId, units, details.cart!.id);
       if (!reservation.ok) {
         const productIds = reservation.shortages.map((s) => s.productId);
         throw conflict(`Out of stock: ${productIds.join(', ')}`, {
@@ -214,7 +209,7 @@ export function createOrdersService(deps: {
           products: reservation.shortages,
         });
       }
-      if (!sameUnits(reservation.items, lines)) {
+      if (!sameUnits(reservation.items, units)) {
         // A concurrent checkout with this key reserved a different cart under the same order id.
         throw conflict('A checkout with this idempotency key is already under way for other items; try again', {
           reason: 'IDEMPOTENCY_KEY_REUSED',
@@ -314,15 +309,6 @@ function pageRequest(args: PageArgs): PageRequest {
   return { first: pageSize(args.first), after: decodeOrderCursor(args.after), status: args.status ?? null };
 }
 
-interface RequestedLine {
-  productId: string;
-  quantity: number;
-}
-
-interface PricedLine extends RequestedLine {
-  unitPrice: Money;
-}
-
 function validateCheckout(input: CheckoutInput): void {
   const limits = CHECKOUT_LIMITS;
   const keyLength = input.idempotencyKey.length;
@@ -340,55 +326,6 @@ function validateCheckout(input: CheckoutInput): void {
   }
 }
 
-/** The cart's items as order lines: repeats merged, first-seen order kept, limits checked. */
-function cartLines(cart: CheckoutDetails['cart'], cartId: string): RequestedLine[] {
-  const limits = CHECKOUT_LIMITS;
-  const field = 'input.cartId';
-  if (!cart) throw badUserInput(`Cart ${JSON.stringify(cartId)} does not exist`, field);
-  if (cart.items.length === 0) throw badUserInput('The cart is empty', field);
-  const lines = new Map<string, number>();
-  for (const item of cart.items) lines.set(item.productId, (lines.get(item.productId) ?? 0) + item.quantity);
-  if (lines.size > limits.maxItems) throw badUserInput(`An order may hold at most ${limits.maxItems} different products`, field);
-  for (const [productId, quantity] of lines) {
-    if (quantity < limits.minQuantity || quantity > limits.maxQuantity) {
-      throw badUserInput(`${productId}: quantity must be ${limits.minQuantity} to ${limits.maxQuantity} per product`, field);
-    }
-  }
-  return [...lines].map(([productId, quantity]) => ({ productId, quantity }));
-}
-
-/** Prices every line from the catalog (one request); all lines must share one currency. */
-async function priceLines(catalog: Catalog, requested: readonly RequestedLine[], cartCurrency: string): Promise<PricedLine[]> {
-  const prices = await catalog.pricesFor(requested.map((line) => line.productId), cartCurrency);
-  const priced = requested.map((line) => {
-    const price = prices.get(line.productId);
-    if (!price) {
-      throw new AppError('BAD_USER_INPUT', `Product ${JSON.stringify(line.productId)} in the cart is no longer sold`, {
-        field: 'input.cartId',
-        productId: line.productId,
-      });
-    }
-    return { ...line, unitPrice: money(price.minor, price.currency) };
-  });
-  const currency = priced[0]!.unitPrice.currency;
-  const foreign = priced.find((line) => line.unitPrice.currency !== currency);
-  if (foreign) {
-    throw badUserInput(
-      `All products of an order must have the same currency: ${JSON.stringify(foreign.productId)} is priced in ` +
-        `${foreign.unitPrice.currency}, ${JSON.stringify(priced[0]!.productId)} in ${currency}`,
-      'input.cartId',
-    );
-  }
-  return priced;
-}
-
 function subtract(a: Money, b: Money): Money {
   return add(a, money(-b.minor, b.currency));
-}
-
-/** True when a reservation holds exactly these units per product. */
-function sameUnits(reserved: ReadonlyArray<{ productId: string; quantity: number }>, lines: readonly RequestedLine[]): boolean {
-  if (reserved.length !== lines.length) return false;
-  const quantities = new Map(reserved.map((item) => [item.productId, item.quantity]));
-  return lines.every((line) => quantities.get(line.productId) === line.quantity);
 }

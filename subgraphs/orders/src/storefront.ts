@@ -5,7 +5,13 @@ import type { AddressSnapshot } from './model.js';
 /** What checkout reads about the caller's cart, address and shipping choice. */
 export interface CheckoutDetails {
   /** Null when the cart does not exist or the caller may not read it. */
-  cart: { id: string; items: Array<{ productId: string; quantity: number }>; promoCode: string | null; currency: string } | null;
+  cart: {
+    id: string;
+    /** `variantId` null or absent: the line is the product sold in one form. */
+    items: Array<{ productId: string; variantId?: string | null; quantity: number }>;
+    promoCode: string | null;
+    currency: string;
+  } | null;
   /** The caller's saved address with the id asked for; null when they have none by that id. */
   address: AddressSnapshot | null;
   /** Null when the method is not offered for this cart and address. */
@@ -34,7 +40,7 @@ export class StorefrontUnavailableError extends ServiceUnavailableError {
 }
 
 export const CHECKOUT_DETAILS_QUERY = `query OrdersCheckoutDetails($cartId: ID!, $addressId: ID!, $methodId: ID!) {
-  cart(id: $cartId) { id promoCode subtotal { currencyCode } items { product { id } quantity } }
+  cart(id: $cartId) { id promoCode subtotal { currencyCode } items { product { id } variant { id } quantity } }
   me { id addresses { id name line1 line2 city postalCode country } }
   shippingRate(methodId: $methodId, addressId: $addressId, cartId: $cartId) { id name price { amount currencyCode } estimatedDays }
 }`;
@@ -45,7 +51,7 @@ export const CLEAR_CART_MUTATION = 'mutation OrdersClearCart($cartId: ID) { clea
 const ABSENT_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
 interface DetailsData {
-  cart?: { id?: unknown; promoCode?: unknown; subtotal?: { currencyCode?: unknown }; items?: Array<{ product?: { id?: unknown } | null; quantity?: unknown }> } | null;
+  cart?: { id?: unknown; promoCode?: unknown; subtotal?: { currencyCode?: unknown }; items?: Array<{ product?: { id?: unknown } | null; variant?: { id?: unknown } | null; quantity?: unknown }> } | null;
   me?: { addresses?: Array<Record<string, unknown>> } | null;
   shippingRate?: { id?: unknown; name?: unknown; price?: { amount?: unknown; currencyCode?: unknown }; estimatedDays?: unknown } | null;
 }
@@ -105,8 +111,10 @@ function toCart(cart: DetailsData['cart']): CheckoutDetails['cart'] {
     currency,
     items: cart.items.map((item) => {
       const productId = item.product?.id;
+      const variantId = item.variant?.id ?? null;
       if (typeof productId !== 'string' || !Number.isInteger(item.quantity)) malformed('cart item');
-      return { productId, quantity: item.quantity as number };
+      if (variantId !== null && typeof variantId !== 'string') malformed('cart item (variant)');
+      return { productId, variantId, quantity: item.quantity as number };
     }),
   };
 }

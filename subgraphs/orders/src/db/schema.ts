@@ -57,6 +57,12 @@ export interface OrderItemsTable {
   discount_minor: Generated<number>;
   /** Units refunded so far, at most `quantity`. */
   refunded_quantity: Generated<number>;
+  /** The variant bought, as at checkout (`VariantSnapshot`); all null for a product sold in one form. */
+  variant_id: string | null;
+  variant_sku: string | null;
+  variant_name: string | null;
+  variant_size: string | null;
+  variant_color: string | null;
 }
 
 /** A refund of some lines (`items`: `RefundItemColumn[]`); `shipping_minor` is part of `amount_minor`. */
@@ -74,6 +80,8 @@ export interface OrderRefundsTable {
 
 export interface RefundItemColumn {
   productId: string;
+  /** The line's variant; absent in refunds from before variants and for lines without one. */
+  variantId?: string | null;
   quantity: number;
   amountMinor: number;
 }

@@ -225,7 +225,7 @@ export type OrderEdge = {
   node: Order;
 };
 
-/** One line of an order. */
+/** One line of an order: a product, in one variant when the shopper chose one. */
 export type OrderItem = {
   __typename?: 'OrderItem';
   /**
@@ -243,6 +243,29 @@ export type OrderItem = {
   refundedQuantity: Scalars['Int']['output'];
   /** Price of one unit at checkout. */
   unitPrice: Money;
+  /**
+   * The variant ordered (size, colour), as it was described at checkout; null for a product
+   * ordered without one.
+   */
+  variant?: Maybe<OrderItemVariant>;
+};
+
+/**
+ * The variant of a product an order line holds, copied at checkout: it stays as it was whatever
+ * the catalog changes later. Its price is the line's `unitPrice`.
+ */
+export type OrderItemVariant = {
+  __typename?: 'OrderItemVariant';
+  /** Colour, when the variant differs by colour. */
+  color?: Maybe<Scalars['String']['output']>;
+  /** The variant's id in the catalog (`ProductVariant.id`). */
+  id: Scalars['ID']['output'];
+  /** Display name, e.g. "M / Heather Grey". */
+  name: Scalars['String']['output'];
+  /** Size, when the variant differs by size. */
+  size?: Maybe<Scalars['String']['output']>;
+  /** The variant's stock-keeping unit, e.g. "TSH-0001-M". */
+  sku: Scalars['String']['output'];
 };
 
 /**
@@ -482,6 +505,12 @@ export type RefundItemInput = {
   productId: Scalars['ID']['input'];
   /** How many of its units, at least 1 and at most those not refunded yet. */
   quantity: Scalars['Int']['input'];
+  /**
+   * The variant of the line (`OrderItem.variant.id`). Without it: the product's line without a
+   * variant, else the product's only line; an order with the product in several variants needs it
+   * (BAD_USER_INPUT, field `items[i].variantId`).
+   */
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Units of one line of an order, refunded. */
@@ -493,6 +522,8 @@ export type RefundedItem = {
   product: Product;
   /** How many units. */
   quantity: Scalars['Int']['output'];
+  /** The variant of the line (`OrderItem.variant.id`); null for a line without one. */
+  variantId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type Subscription = {
@@ -639,6 +670,7 @@ export type ResolversTypes = ResolversObject<{
   OrderConnection: ResolverTypeWrapper<OrderConnectionModel>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderItem: ResolverTypeWrapper<OrderLineModel>;
+  OrderItemVariant: ResolverTypeWrapper<OrderItemVariant>;
   OrderRefund: ResolverTypeWrapper<OrderRefundModel>;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChangeModel>;
@@ -674,6 +706,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderConnection: OrderConnectionModel;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderItem: OrderLineModel;
+  OrderItemVariant: OrderItemVariant;
   OrderRefund: OrderRefundModel;
   OrderStatusChange: OrderStatusChangeModel;
   PageInfo: PageInfo;
@@ -777,6 +810,15 @@ export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends R
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refundedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['OrderItemVariant']>, ParentType, ContextType>;
+}>;
+
+export type OrderItemVariantResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderItemVariant'] = ResolversParentTypes['OrderItemVariant']> = ResolversObject<{
+  color?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type OrderRefundResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderRefund'] = ResolversParentTypes['OrderRefund']> = ResolversObject<{
@@ -849,6 +891,7 @@ export type RefundedItemResolvers<ContextType = OrdersContext, ParentType extend
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  variantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -870,6 +913,7 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
+  OrderItemVariant?: OrderItemVariantResolvers<ContextType>;
   OrderRefund?: OrderRefundResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
