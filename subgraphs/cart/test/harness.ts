@@ -63,6 +63,8 @@ export interface ProductsStandIn {
   /** Every `_entities` request received: the product ids asked for. */
   requests: string[][];
   setPrice(productId: string, amount: string, currencyCode?: string): void;
+  /** The product's variants and their prices (in the product's currency), as products answers `variants { id price }`. */
+  setVariants(productId: string, prices: Record<string, string>): void;
   /** The catalog forgets the product (it resolves to null from now on). */
   forget(productId: string): void;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export interface ProductsStandIn {
  */
 export async function startProductsStandIn(prices: Record<string, string>, currencyCode = 'EUR'): Promise<ProductsStandIn> {
   const list = new Map(Object.entries(prices).map(([id, amount]) => [id, { amount, currencyCode }]));
+  const variants = new Map<string, Record<string, string>>();
   const requests: string[][] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -87,7 +90,8 @@ export async function startProductsStandIn(prices: Record<string, string>, curre
       requests.push(body.variables.r.map((rep) => rep.id));
       const entities = body.variables.r.map((rep) => {
         const price = list.get(rep.id);
-        return price ? { id: rep.id, price } : null;
+        const own = Object.entries(variants.get(rep.id) ?? {}).map(([id, amount]) => ({ id, price: { amount, currencyCode: price?.currencyCode } }));
+        return price ? { id: rep.id, price, variants: own } : null;
       });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { _entities: entities } }));
     });
@@ -97,6 +101,7 @@ export async function startProductsStandIn(prices: Record<string, string>, curre
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     requests,
     setPrice: (id, amount, code = currencyCode) => void list.set(id, { amount, currencyCode: code }),
+    setVariants: (id, prices) => void variants.set(id, prices),
     forget: (id) => void list.delete(id),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

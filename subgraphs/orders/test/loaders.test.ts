@@ -67,6 +67,28 @@ describe('orders loaders', () => {
     expect(result.map((lines) => lines.map((line) => line.productId))).toEqual([['p-1', 'p-2'], [], ['p-3']]);
   });
 
+  it('itemsByOrderId: lines of one product in two variants come with their snapshots from the same one query', async () => {
+    const tee = (id: string, size: string, unitPriceMinor: number) => ({
+      productId: 'p-tee',
+      variant: { id, sku: `TEE-${size}`, name: `${size} / Black`, size, color: 'Black' },
+      quantity: 1,
+      unitPriceMinor,
+      discountMinor: 0,
+    });
+    const sized = { ...draft('u-3', 'key-sized-0', []), lines: [tee('v-m', 'M', 1800), tee('v-xxl', 'XXL', 2115), { productId: 'p-mug', quantity: 2, unitPriceMinor: 725, discountMinor: 0 }] };
+    const order = (await repository.create(sized, 'u-3'))!;
+    const loaders = createOrdersLoaders(repository, promotions);
+    store.stats.reset();
+    const [lines, others] = await Promise.all([order.id, a.id].map((id) => loaders.itemsByOrderId.load(id)));
+    expect(store.stats.queries).toBe(1);
+    expect(lines!.map((line) => [line.productId, line.variant, line.unitPriceMinor])).toEqual([
+      ['p-tee', { id: 'v-m', sku: 'TEE-M', name: 'M / Black', size: 'M', color: 'Black' }, 1800],
+      ['p-tee', { id: 'v-xxl', sku: 'TEE-XXL', name: 'XXL / Black', size: 'XXL', color: 'Black' }, 2115],
+      ['p-mug', null, 725],
+    ]);
+    expect(others!.map((line) => line.variant)).toEqual([null, null]);
+  });
+
   it('historyByOrderId: one query, [] for a missing order', async () => {
     const loaders = createOrdersLoaders(repository, promotions);
     store.stats.reset();

@@ -97,3 +97,57 @@ describe('Product entity references (_entities)', () => {
     expect(result.data._entities).toEqual([null, null, null]);
   });
 });
+
+const VARIANTS = `
+  query Entities($representations: [_Any!]!) {
+    _entities(representations: $representations) { ... on ProductVariant { id sku size product { id } price { amount currencyCode } } }
+  }`;
+
+const variant = (productId: string, id: string) => ({ __typename: 'ProductVariant', id, product: { id: productId } });
+
+describe('ProductVariant entity references (_entities)', () => {
+  let api: RunningProducts;
+  const sized = catalog.products.filter((p) => p.variants.length >= 2 && p.archivedAt === null);
+  const [first, second] = sized as [(typeof sized)[number], (typeof sized)[number]];
+
+  beforeAll(async () => {
+    api = await startProducts();
+  });
+
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('resolves a variant through its product, in order, null for a variant the product does not have', async () => {
+    const [m, l] = first.variants as [(typeof first.variants)[number], (typeof first.variants)[number]];
+    const { _entities } = await graphqlOk(api.url, VARIANTS, {
+      representations: [
+        variant(first._id, l.id),
+        variant(second._id, second.variants[0]!.id),
+        variant(second._id, m.id),
+        variant(demoProductId(4242), m.id),
+        variant('malformed', m.id),
+        variant(first._id, m.id),
+      ],
+    });
+    // What the product page shows for the same variant: one price rule.
+    const { product } = await graphqlOk(api.url, 'query($id: ID) { product(id: $id) { variants { id price { amount currencyCode } } } }', { id: first._id });
+    const priceOf = (id: string) => product.variants.find((v: { id: string }) => v.id === id).price;
+    expect(_entities).toEqual([
+      { id: l.id, sku: l.sku, size: l.size, product: { id: first._id }, price: priceOf(l.id) },
+      { id: second.variants[0]!.id, sku: second.variants[0]!.sku, size: second.variants[0]!.size, product: { id: second._id }, price: expect.any(Object) },
+      null,
+      null,
+      null,
+      { id: m.id, sku: m.sku, size: m.size, product: { id: first._id }, price: priceOf(m.id) },
+    ]);
+  });
+
+  it('batches: variants of 20 products cost one store call', async () => {
+    const representations = sized.slice(0, 20).flatMap((p) => p.variants.map((v) => variant(p._id, v.id)));
+    api.subgraph.repositoryStats.reset();
+    const { _entities } = await graphqlOk(api.url, VARIANTS, { representations });
+    expect(api.subgraph.repositoryStats.calls).toBe(1);
+    expect(_entities.map((e: { id: string }) => e.id)).toEqual(representations.map((r) => r.id));
+  });
+});
