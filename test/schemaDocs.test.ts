@@ -13,7 +13,7 @@ const STUBS: Record<string, string[]> = {
   orders: ['Product', 'Product.id', 'User', 'User.id'],
   products: ['User', 'User.id'],
   payments: ['Order', 'Order.id'],
-  cart: ['Product', 'Product.id'],
+  cart: ['Product', 'Product.id', 'ProductVariant', 'ProductVariant.id', 'ProductVariant.product'],
   search: ['Product', 'Product.id'],
   shipping: ['Order', 'Order.id'],
   notifications: ['User', 'User.id'],
