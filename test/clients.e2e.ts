@@ -28,7 +28,7 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
   let admin: Storefront;
   const builds: Array<{ remove(): void }> = [];
   const browsers: BrowserSession[] = [];
-  let product: { id: string; name: string };
+  let product: { id: string; name: string; variants: Array<{ id: string; sku: string; name: string; size: string }> };
   const orders: Array<{ email: string; orderNumber: string; orderId: string }> = [];
 
   beforeAll(async () => {
@@ -37,8 +37,8 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     builds.push(webBuild, adminBuild);
     sg = started;
     const login = await graphqlOk(sg.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: ADMIN.email, p: ADMIN.password });
-    const listed = await graphqlOk(sg.url, '{ products(first: 100) { edges { node { id name } } } }');
-    const nodes: Array<{ id: string; name: string }> = listed.products.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    const listed = await graphqlOk(sg.url, '{ products(first: 100) { edges { node { id name variants { id sku name size } } } } }');
+    const nodes: Array<typeof product> = listed.products.edges.map((e: { node: typeof product }) => e.node);
     await graphqlOk(sg.url, 'mutation($levels: [StockLevelInput!]!) { setStockLevels(levels: $levels) { id } }', { levels: nodes.map((n, i) => ({ productId: n.id, quantity: 100 + i })) }, { token: login.login.accessToken });
     product = nodes[7]!;
     web = await startStorefront({ port: 0, distDir: webBuild.dir, routerUrl: sg.url });
@@ -90,14 +90,27 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(product.name);
     expect(await page.getByTestId('product-stock').getAttribute('data-in-stock')).toBe('true');
-    await page.getByLabel('Quantity').fill('2');
-    await page.getByRole('button', { name: 'Add to cart' }).click();
+    // The T-shirt comes in sizes: nothing is added until the shopper picks one, by its label,
+    // and then the page shows that size's price.
+    const addToCart = page.getByRole('button', { name: 'Add to cart' });
+    expect(await addToCart.isDisabled()).toBe(true);
+    expect(await page.getByTestId('variant-hint').textContent()).toBe('Choose a size above to add it to your cart.');
+    const size = product.variants.at(-1)!;
+    await page.getByRole('radiogroup', { name: 'Size' }).getByRole('radio', { name: size.size, exact: true }).check();
+    const sizePrice = (await page.locator(`[data-testid="variant"][data-variant-id="${size.id}"] .price`).textContent())!;
+    await page.getByTestId('product-price').filter({ hasText: sizePrice }).waitFor();
+    expect(await page.getByTestId('variant-hint').count()).toBe(0);
+    await page.getByLabel('Quantity', { exact: true }).fill('2');
+    await addToCart.click();
     await expect(page.getByRole('status').filter({ hasText: 'Added to your cart' }).textContent()).resolves.toContain('2 items');
     if (who.phone) await expectNoHorizontalOverflow(page);
 
     await page.getByRole('link', { name: 'Cart, 2 items' }).click();
     await page.getByTestId('cart-item').waitFor();
-    const quantity = page.getByLabel(`Quantity of ${product.name}`);
+    // The line is that size, at its price.
+    expect(await page.getByTestId('cart-variant').textContent()).toBe(`${size.name} ${size.sku}`);
+    expect(await page.getByTestId('cart-item').textContent()).toContain(`${sizePrice} each`);
+    const quantity = page.getByLabel(`Quantity of ${product.name} (${size.name})`);
     expect(await quantity.inputValue()).toBe('2');
     await quantity.fill('3');
     await quantity.press('Enter');
@@ -125,6 +138,7 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     expect(await status.getAttribute('data-status')).toBe('PENDING_PAYMENT');
     expect(await status.textContent()).toBe('Awaiting payment');
     expect(await page.getByTestId('order-item').count()).toBe(1);
+    expect(await page.getByTestId('order-variant').textContent()).toBe(`${size.name} ${size.sku}`);
     expect(await page.getByTestId('order-address').textContent()).toContain('10115 Berlin, Germany');
     expect((await page.getByTestId('order-method').textContent())!.length).toBeGreaterThan(0);
     await page.locator('[data-testid="live-status"][data-ws="connected"]').waitFor();
@@ -259,6 +273,8 @@ describeIfChromium('the storefront and the admin dashboard in headless Chromium'
     await row.waitFor();
     expect(await page.getByTestId('order-status').evaluateAll((cells) => cells.every((c) => c.getAttribute('data-status') === 'PAID'))).toBe(true);
     await row.getByRole('link', { name: shipped.orderNumber }).click();
+    // The warehouse picks the size the shopper chose: its SKU, not the product's.
+    await expect(page.getByTestId('order-item-sku').textContent()).resolves.toBe(product.variants.at(-1)!.sku);
 
     await page.getByRole('button', { name: 'Start fulfilment' }).click();
     await page.locator('[data-testid="order-status"][data-status="FULFILLING"]').waitFor();

@@ -86,6 +86,8 @@ describeIfChromium('shopper choices in the storefront, and the dashboard session
 
     // A guest's cart is in the store's currency, and the page says so.
     await card(page).getByRole('link').click();
+    // Its first size: the product comes in sizes, and Add to cart waits for one.
+    await page.getByRole('radiogroup', { name: 'Size' }).getByRole('radio').first().check();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
     await page.getByRole('link', { name: /^Cart, / }).click();
@@ -116,6 +118,8 @@ describeIfChromium('shopper choices in the storefront, and the dashboard session
     await page.goto(`${apps.web.url}product/${product.id}`);
     await page.getByTestId('product-price').filter({ hasText: '¥' }).waitFor();
     await page.screenshot({ path: join(shots, 'storefront-product-currency.png') });
+    // Its first size: the product comes in sizes, and Add to cart waits for one.
+    await page.getByRole('radiogroup', { name: 'Size' }).getByRole('radio').first().check();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
     await page.getByRole('link', { name: /^Cart, / }).click();

@@ -107,6 +107,8 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
 
     // A promotion code in the cart: an unknown one is refused in words, a good one takes 10 % off.
     await page.goto(`${web.url}product/${lamp.id}`);
+    // Its first size: the product comes in sizes, and Add to cart waits for one.
+    await page.getByRole('radiogroup', { name: 'Size' }).getByRole('radio').first().check();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
     await page.getByRole('link', { name: /^Cart, / }).click();

@@ -61,6 +61,8 @@ describeIfChromium('checkout holds in the storefront', () => {
     await page.goto(new URL(`/product/${encodeURIComponent(item.id)}`, web.url).href);
     await page.getByRole('heading', { level: 1, name: item.name }).waitFor();
     await page.getByLabel('Quantity').fill(String(quantity));
+    // Its first size: the product comes in sizes, and Add to cart waits for one.
+    await page.getByRole('radiogroup', { name: 'Size' }).getByRole('radio').first().check();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('status').filter({ hasText: 'Added to your cart' }).waitFor();
     await page.getByRole('link', { name: `Cart, ${quantity} item${quantity === 1 ? '' : 's'}` }).click();

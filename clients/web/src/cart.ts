@@ -50,6 +50,9 @@ export const CartFields = graphql(`
       product {
         id
       }
+      variant {
+        id
+      }
       ...CartLine
     }
   }
@@ -64,8 +67,8 @@ export const CartQuery = graphql(`
 `);
 
 const AddToCart = graphql(`
-  mutation AddToCart($cartId: ID, $productId: ID!, $quantity: Int!) {
-    addToCart(cartId: $cartId, productId: $productId, quantity: $quantity) {
+  mutation AddToCart($cartId: ID, $productId: ID!, $quantity: Int!, $variantId: ID) {
+    addToCart(cartId: $cartId, productId: $productId, quantity: $quantity, variantId: $variantId) {
       id
       itemCount
       ...CartFields
@@ -96,12 +99,12 @@ export function useCart() {
   return { ...result, cart: useFragment(CartFields, result.data?.cart ?? null) };
 }
 
-/** Adds to the cart, creating a guest cart on the first add. */
+/** Adds to the cart (in the variant chosen, for a product that has variants), creating a guest cart on the first add. */
 export function useAddToCart() {
   const [mutate, state] = useMutation(AddToCart, { refetchQueries: [CartQuery] });
-  const add = async (productId: string, quantity: number) => {
+  const add = async (productId: string, quantity: number, variantId: string | null = null) => {
     const cartId = session.accessToken ? null : guestCart.id;
-    const result = await mutate({ variables: { cartId, productId, quantity } });
+    const result = await mutate({ variables: { cartId, productId, quantity, variantId } });
     const cart = result.data?.addToCart;
     if (cart && !session.accessToken) guestCart.set(cart.id);
     return cart ?? null;

@@ -121,9 +121,13 @@ export function OrderDetailPage() {
             </thead>
             <tbody>
               {order.items.map((item) => (
-                <tr key={item.product.id}>
-                  <td className="clip">{item.product.name}</td>
-                  <td>{item.product.sku}</td>
+                <tr key={`${item.product.id}:${item.variant?.id ?? ''}`} data-testid="order-item">
+                  <td className="clip">
+                    {item.product.name}
+                    {item.variant ? <span className="muted"> · {item.variant.name}</span> : null}
+                  </td>
+                  {/* The variant's SKU is what the warehouse picks; the product's when it has none. */}
+                  <td data-testid="order-item-sku">{item.variant?.sku ?? item.product.sku}</td>
                   <td className="num">{item.quantity}</td>
                   <td className="num">{money(item.lineTotal)}</td>
                 </tr>

@@ -14,6 +14,11 @@ import { session, useSession } from '../session.js';
 export const CartLineFields = graphql(`
   fragment CartLine on CartItem {
     quantity
+    variant {
+      id
+      name
+      sku
+    }
     unitPrice {
       amount
       currencyCode
@@ -34,16 +39,16 @@ export const CartLineFields = graphql(`
 `);
 
 const UpdateCartItem = graphql(`
-  mutation UpdateCartItem($cartId: ID, $productId: ID!, $quantity: Int!) {
-    updateCartItem(cartId: $cartId, productId: $productId, quantity: $quantity) {
+  mutation UpdateCartItem($cartId: ID, $productId: ID!, $quantity: Int!, $variantId: ID) {
+    updateCartItem(cartId: $cartId, productId: $productId, quantity: $quantity, variantId: $variantId) {
       ...CartFields
     }
   }
 `);
 
 const RemoveCartItem = graphql(`
-  mutation RemoveCartItem($cartId: ID, $productId: ID!) {
-    removeCartItem(cartId: $cartId, productId: $productId) {
+  mutation RemoveCartItem($cartId: ID, $productId: ID!, $variantId: ID) {
+    removeCartItem(cartId: $cartId, productId: $productId, variantId: $variantId) {
       ...CartFields
     }
   }
@@ -57,13 +62,16 @@ function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (m
   const [remove, removing] = useMutation(RemoveCartItem);
   const cartId = session.accessToken ? null : guestCart.id;
   const busy = updating.loading || removing.loading;
+  // The line is the product in one variant: the name says which, and changes address that line.
+  const variantId = line.variant?.id ?? null;
+  const name = line.variant ? `${line.product.name} (${line.variant.name})` : line.product.name;
 
   const change = async () => {
     const next = Number(quantity);
     if (!Number.isInteger(next) || next < 0 || next === line.quantity) return setQuantity(String(line.quantity));
     props.onError(null);
     try {
-      await update({ variables: { cartId, productId: line.product.id, quantity: next } });
+      await update({ variables: { cartId, productId: line.product.id, quantity: next, variantId } });
     } catch (e) {
       props.onError(errorMessage(e));
       setQuantity(String(line.quantity));
@@ -72,22 +80,27 @@ function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (m
   const drop = async () => {
     props.onError(null);
     try {
-      await remove({ variables: { cartId, productId: line.product.id } });
+      await remove({ variables: { cartId, productId: line.product.id, variantId } });
     } catch (e) {
       props.onError(errorMessage(e));
     }
   };
   return (
-    <li className="cart-line" data-testid="cart-item" data-product-id={line.product.id}>
+    <li className="cart-line" data-testid="cart-item" data-product-id={line.product.id} data-variant-id={variantId ?? undefined}>
       <ProductImage name={line.product.name} image={line.product.images[0]} />
       <div className="cart-line-main">
         <Link to={`/product/${encodeURIComponent(line.product.id)}`} className="name">
           {line.product.name}
         </Link>
+        {line.variant ? (
+          <span className="variant-label" data-testid="cart-variant">
+            {line.variant.name} <span className="muted">{line.variant.sku}</span>
+          </span>
+        ) : null}
         <span className="muted">{money(line.unitPrice)} each</span>
       </div>
       <label className="qty">
-        <span className="visually-hidden">Quantity of {line.product.name}</span>
+        <span className="visually-hidden">Quantity of {name}</span>
         <input
           type="number"
           min={0}
@@ -102,7 +115,7 @@ function CartRow(props: { line: FragmentType<typeof CartLineFields>; onError: (m
       </label>
       <strong data-testid="line-total">{money(line.lineTotal)}</strong>
       <button type="button" className="link" onClick={() => void drop()} disabled={busy} data-testid="cart-remove">
-        Remove<span className="visually-hidden"> {line.product.name}</span>
+        Remove<span className="visually-hidden"> {name}</span>
       </button>
     </li>
   );
@@ -148,7 +161,7 @@ export function CartPage() {
       <p className="muted">{plural(cart.itemCount, 'item', 'items')}</p>
       <ul className="cart-lines">
         {cart.items.map((line) => (
-          <CartRow key={line.product.id} line={line} onError={setFailure} />
+          <CartRow key={`${line.product.id}:${line.variant?.id ?? ''}`} line={line} onError={setFailure} />
         ))}
       </ul>
       {failure ? (

@@ -47,6 +47,11 @@ const OrderPageQuery = graphql(`
           id
           name
         }
+        variant {
+          id
+          name
+          sku
+        }
       }
       shippingAddress {
         name
@@ -177,9 +182,14 @@ export function OrderPage() {
           </thead>
           <tbody>
             {order.items.map((item) => (
-              <tr key={item.product.id} data-testid="order-item">
+              <tr key={`${item.product.id}:${item.variant?.id ?? ''}`} data-testid="order-item">
                 <td className="name">
                   <Link to={`/product/${encodeURIComponent(item.product.id)}`}>{item.product.name}</Link>
+                  {item.variant ? (
+                    <span className="variant-label" data-testid="order-variant">
+                      {item.variant.name} <span className="muted">{item.variant.sku}</span>
+                    </span>
+                  ) : null}
                 </td>
                 <td>{item.quantity}</td>
                 <td>{money(item.unitPrice)}</td>

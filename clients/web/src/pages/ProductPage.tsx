@@ -9,6 +9,7 @@ import { Empty, ErrorNotice, Loading } from '../components/States.js';
 import { StockNote } from '../components/StockNote.js';
 import { wasPrice } from '../components/ProductCard.js';
 import { useCurrency } from '../currency.js';
+import { VariantPicker, variantDimension } from '../components/VariantPicker.js';
 import { WishlistToggle } from '../components/Wishlist.js';
 import { errorMessage } from '@shop/client-core';
 import { money, plural } from '@shop/client-core';
@@ -82,6 +83,7 @@ export function ProductPage() {
   useSubscription(StockLive, { variables: { ids: [id] } });
   const [add, adding] = useAddToCart();
   const [quantity, setQuantity] = useState(1);
+  const [variantId, setVariantId] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -90,14 +92,18 @@ export function ProductPage() {
   const product = data?.product;
   if (!product) return <Empty testid="not-found">This product does not exist.</Empty>;
   const inStock = product.inStock !== false;
-  const reduced = wasPrice(product);
+  // A product with variants is bought in one of them: its price is the chosen one's.
+  const variant = product.variants.find((v) => v.id === variantId) ?? null;
+  const needsVariant = product.variants.length > 0 && !variant;
+  const price = variant?.price ?? product.price;
+  const reduced = wasPrice(product) && price.amount === product.price.amount;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(null);
     setAdded(null);
     try {
-      const cart = await add(product.id, quantity);
+      const cart = await add(product.id, quantity, variant?.id ?? null);
       if (cart) setAdded(`Added to your cart (${plural(cart.itemCount, 'item', 'items')}).`);
     } catch (e) {
       setFailure(errorMessage(e));
@@ -113,7 +119,7 @@ export function ProductPage() {
         </nav>
         <h1 data-testid="product-name">{product.name}</h1>
         <p className="price" data-testid="product-price">
-          {money(product.price)} {reduced ? <s className="was">{money(product.basePrice)}</s> : null}
+          {money(price)} {reduced ? <s className="was">{money(product.basePrice)}</s> : null}
         </p>
         <p>
           <StockNote product={product} testid="product-stock" />
@@ -132,36 +138,31 @@ export function ProductPage() {
           <dd>{product.sku}</dd>
         </dl>
         {product.description ? <p className="description">{product.description}</p> : null}
-        {product.variants.length > 0 ? (
-          <section aria-labelledby="variants-heading" data-testid="variants">
-            <h2 id="variants-heading">Also available as</h2>
-            <ul className="variants">
-              {product.variants.map((v) => (
-                <li key={v.id} data-testid="variant">
-                  <span>
-                    {v.name} <span className="muted">{v.sku}</span>
-                  </span>{' '}
-                  <span className="price">{money(v.price)}</span>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
-        <form className="row add" onSubmit={(e) => void submit(e)}>
-          <label>
-            Quantity{' '}
-            <input
-              type="number"
-              min={1}
-              max={99}
-              value={quantity}
-              onChange={(e) => setQuantity(Math.max(1, Math.min(99, Number(e.target.value) || 1)))}
-              data-testid="quantity"
-            />
-          </label>
-          <button type="submit" disabled={!inStock || adding.loading} data-testid="add-to-cart">
-            {adding.loading ? 'Adding…' : 'Add to cart'}
-          </button>
+        <form className="add" onSubmit={(e) => void submit(e)}>
+          {product.variants.length > 0 ? (
+            <VariantPicker variants={product.variants} chosen={variantId} onChoose={setVariantId} hintId="variant-hint" />
+          ) : null}
+          <div className="row">
+            <label>
+              Quantity{' '}
+              <input
+                type="number"
+                min={1}
+                max={99}
+                value={quantity}
+                onChange={(e) => setQuantity(Math.max(1, Math.min(99, Number(e.target.value) || 1)))}
+                data-testid="quantity"
+              />
+            </label>
+            <button type="submit" disabled={!inStock || needsVariant || adding.loading} aria-describedby={needsVariant ? 'variant-hint' : undefined} data-testid="add-to-cart">
+              {adding.loading ? 'Adding…' : 'Add to cart'}
+            </button>
+          </div>
+          {needsVariant ? (
+            <p className="muted" id="variant-hint" data-testid="variant-hint">
+              Choose a {variantDimension(product.variants).legend.toLowerCase()} above to add it to your cart.
+            </p>
+          ) : null}
         </form>
         <p>
           <WishlistToggle productId={product.id} productName={product.name} />
