@@ -281,7 +281,7 @@ export function createCartService(deps: { repository: CartRepository; stock: Sto
         createGuest: true,
         productIds: [args.productId],
         pricesLines: true,
-        // Refused before a guest cart is merged: an unknown product, a missing or foreign variant.
+        // Refused before a guest cart is merged: an unknown product, a variant it does not have.
         validate: (prices) => void chosenPrice(prices, { productId: args.productId, variantId }),
         change: (cart, prices, at) => addLine(cart, args.productId, args.quantity, prices, at, variantId),
       });
