@@ -1,6 +1,7 @@
 import type { PrivacyParticipant } from '@shop/subgraph-kit';
 import { sql, type Kysely } from 'kysely';
 import type { OrdersDatabase } from './db/schema.js';
+import { variantOf } from './variantColumns.js';
 
 /**
  * Orders' part of privacy rights. An order is kept for accounting (amounts, lines, dates, status,
@@ -36,7 +37,12 @@ export function createOrdersPrivacy(db: Kysely<OrdersDatabase>): PrivacyParticip
           createdAt: order.created_at.toISOString(),
           items: items
             .filter((item) => item.order_id === order.id)
-            .map((item) => ({ productId: item.product_id, quantity: item.quantity, unitPriceMinor: Number(item.unit_price_minor), discountMinor: Number(item.discount_minor) })),
+            .map((item) => {
+              const variant = variantOf(item);
+              const line = { productId: item.product_id, quantity: item.quantity, unitPriceMinor: Number(item.unit_price_minor), discountMinor: Number(item.discount_minor) };
+              // The size or colour bought, on lines that have one.
+              return variant ? { ...line, variant } : line;
+            }),
           statusHistory: history
             .filter((change) => change.order_id === order.id)
             .map((change) => ({ status: change.status, at: change.at.toISOString(), reason: change.reason })),
