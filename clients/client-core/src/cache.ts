@@ -20,6 +20,10 @@ export const shopTypePolicies: TypePolicies = {
   Address: { keyFields: ['id'] },
   Payment: { keyFields: ['id'] },
   Shipment: { keyFields: ['id'] },
+  ProductVariant: { keyFields: ['id'] },
+  // A copy taken at checkout: two orders of one variant may hold different names, so each line
+  // keeps its own instead of sharing one cache entry by the variant's id.
+  OrderItemVariant: { keyFields: false },
   Query: {
     fields: {
       // An entity already in the cache (from a list) shows at once on its own page.
