@@ -94,6 +94,11 @@ describe('variants in the cart and on the order', () => {
     expect(cart.subtotal).toEqual({ amount: '75.15', currencyCode: 'EUR' });
     expect(cart.itemCount).toBe(4);
 
+    // A promotion code takes its share of the variant prices: 10 % of 75.15, rounded half up.
+    await graphqlOk(sg.url, 'mutation { createPromotion(input: { code: "SIZES10", kind: PERCENTAGE, value: "10" }) { id } }', {}, { token: admin });
+    const promo = (await graphqlOk(sg.url, 'mutation { applyPromoCode(code: "sizes10") { discount { amount } total { amount } } }', {}, { token })).applyPromoCode;
+    expect(promo).toEqual({ discount: { amount: '7.52' }, total: { amount: '67.63' } });
+
     // Holds are per product: both sizes hold 4 units of the tee.
     await graphqlOk(sg.url, 'mutation { holdCart(seconds: 300) { cartId } }', {}, { token });
     const stock = async () => (await graphqlOk(sg.url, 'query($id: ID!) { product(id: $id) { stock { available reserved } } }', { id: tee.id })).product.stock;
@@ -104,11 +109,12 @@ describe('variants in the cart and on the order', () => {
     ).addAddress.id;
     const { checkout } = await graphqlOk(
       sg.url,
-      `mutation($input: CheckoutInput!) { checkout(input: $input) { id subtotal { amount } items { ${ORDER_LINES} } } }`,
+      `mutation($input: CheckoutInput!) { checkout(input: $input) { id subtotal { amount } discount { amount } promoCode items { ${ORDER_LINES} } } }`,
       { input: { cartId: cart.id, shippingAddressId: addressId, shippingMethodId: 'standard', idempotencyKey: `variants-${randomUUID()}` } },
       { token },
     );
     expect(checkout.subtotal).toEqual({ amount: '75.15' });
+    expect([checkout.discount, checkout.promoCode]).toEqual([{ amount: '7.52' }, 'SIZES10']);
     expect(checkout.items).toEqual([
       {
         product: { id: tee.id },
