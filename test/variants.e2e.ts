@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
+import { eventually, graphql, graphqlOk, type GraphQLResponse } from '@shop/testing';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
 
 // Issue 14, variants a shopper can buy, end to end through the router on real PostgreSQL: two
@@ -13,6 +13,8 @@ let admin: string;
 let shopper: string;
 let tee: { id: string; variants: Array<{ id: string; sku: string; size: string }> };
 let hoodie: { id: string; variants: Array<{ id: string }> };
+/** The order of both sizes, placed by the second test. */
+let orderId: string;
 
 const LINE = 'product { id } variant { id sku name size color price { amount currencyCode } } quantity unitPrice { amount currencyCode } lineTotal { amount }';
 const CART = `id itemCount subtotal { amount currencyCode } items { ${LINE} }`;
@@ -113,6 +115,7 @@ describe('variants in the cart and on the order', () => {
       { input: { cartId: cart.id, shippingAddressId: addressId, shippingMethodId: 'standard', idempotencyKey: `variants-${randomUUID()}` } },
       { token },
     );
+    orderId = checkout.id;
     expect(checkout.subtotal).toEqual({ amount: '75.15' });
     expect([checkout.discount, checkout.promoCode]).toEqual([{ amount: '7.52' }, 'SIZES10']);
     expect(checkout.items).toEqual([
@@ -143,6 +146,33 @@ describe('variants in the cart and on the order', () => {
     expect(asAdmin.order.items).toEqual([{ variant: { sku: 'VAR-TEE-1-M' }, quantity: 3 }, { variant: { sku: 'VAR-TEE-1-XXL' }, quantity: 1 }]);
     // The cart was emptied by checkout.
     expect((await graphqlOk(sg.url, '{ cart { items { quantity } } }', {}, { token })).cart.items).toEqual([]);
+  });
+
+  it('refunds the line of one size: the refund names the variant, the other size stays', async () => {
+    const token = shopper;
+    const status = async () => (await graphqlOk(sg.url, 'query($id: ID!) { order(id: $id) { status } }', { id: orderId }, { token })).order.status as string;
+    await graphqlOk(sg.url, 'mutation($id: ID!) { payOrder(orderId: $id, paymentMethod: "pm_card_visa") { status } }', { id: orderId }, { token });
+    await eventually(status, (s) => s === 'PAID', 60_000);
+    const shipment = (await graphqlOk(sg.url, 'mutation($id: ID!) { createShipment(orderId: $id, carrier: "DHL", trackingNumber: "JD0146000099") { id } }', { id: orderId }, { token: admin }))
+      .createShipment;
+    await eventually(status, (s) => s === 'SHIPPED', 60_000);
+    await graphqlOk(sg.url, 'mutation($id: ID!) { markDelivered(shipmentId: $id) { id } }', { id: shipment.id }, { token: admin });
+    await eventually(status, (s) => s === 'DELIVERED', 60_000);
+    await graphqlOk(sg.url, 'mutation($id: ID!) { requestReturn(id: $id, reason: "XXL is too big") { status } }', { id: orderId }, { token });
+
+    const REFUND = `mutation($id: ID!, $items: [RefundItemInput!]!, $key: String!) { refundOrderItems(orderId: $id, items: $items, idempotencyKey: $key) {
+      status items { variant { sku } refundedQuantity } refunds { items { variantId quantity amount { amount } } } } }`;
+    // The order holds the tee in two sizes: a refund must say which.
+    const ambiguous = await graphql(sg.url, REFUND, { id: orderId, items: [{ productId: tee.id, quantity: 1 }], key: 'variants-refund-0' }, { token: admin });
+    expect(refusal(ambiguous)).toEqual(['BAD_USER_INPUT', 'items[0].variantId']);
+    const { refundOrderItems } = await graphqlOk(sg.url, REFUND, { id: orderId, items: [{ productId: tee.id, variantId: size('XXL').id, quantity: 1 }], key: 'variants-refund-1' }, { token: admin });
+    expect(refundOrderItems.status).toBe('PARTIALLY_REFUNDED');
+    expect(refundOrderItems.items).toEqual([
+      { variant: { sku: 'VAR-TEE-1-M' }, refundedQuantity: 0 },
+      { variant: { sku: 'VAR-TEE-1-XXL' }, refundedQuantity: 1 },
+    ]);
+    // 21.15 less its share of the 7.52 discount (pro rata to 21.15 of 75.15: 2.12).
+    expect(refundOrderItems.refunds).toEqual([{ items: [{ variantId: size('XXL').id, quantity: 1, amount: { amount: '19.03' } }] }]);
   });
 
   it('still takes a product without a variant from clients that send none: the product itself at its own price', async () => {

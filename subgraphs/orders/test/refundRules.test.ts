@@ -68,4 +68,33 @@ describe('planRefund', () => {
     expect(refused([])).toEqual(['BAD_USER_INPUT', 'items']);
     expect(refused([{ productId: 'jacket', quantity: 1 }, { productId: 'jacket', quantity: 1 }])).toEqual(['BAD_USER_INPUT', 'items[1].productId']);
   });
+
+  it('refunds the line of the variant named when the order holds a product in two sizes, and asks which otherwise', () => {
+    const sized: RefundableLine[] = [
+      { productId: 'tee', variantId: 'tee-m', quantity: 2, unitPriceMinor: 1800, discountMinor: 0, refundedQuantity: 0 },
+      { productId: 'tee', variantId: 'tee-xxl', quantity: 1, unitPriceMinor: 2115, discountMinor: 0, refundedQuantity: 0 },
+    ];
+    const sizedOrder = { totalMinor: 2 * 1800 + 2115 + 490, refundedMinor: 0, currency: 'EUR' };
+    const xxl = planRefund(sizedOrder, sized, [{ productId: 'tee', variantId: 'tee-xxl', quantity: 1 }]);
+    expect(xxl).toEqual({ items: [{ productId: 'tee', variantId: 'tee-xxl', quantity: 1, amountMinor: 2115 }], shippingMinor: 0, amountMinor: 2115, completes: false });
+    const both = planRefund(sizedOrder, sized, [
+      { productId: 'tee', variantId: 'tee-m', quantity: 2 },
+      { productId: 'tee', variantId: 'tee-xxl', quantity: 1 },
+    ]);
+    expect(both).toMatchObject({ amountMinor: sizedOrder.totalMinor, shippingMinor: 490, completes: true });
+    const field = (items: Array<{ productId: string; variantId?: string; quantity: number }>) => {
+      try {
+        planRefund(sizedOrder, sized, items);
+      } catch (error) {
+        if (error instanceof AppError) return error.extensions.field;
+        throw error;
+      }
+      return null;
+    };
+    expect(field([{ productId: 'tee', quantity: 1 }])).toBe('items[0].variantId');
+    expect(field([{ productId: 'tee', variantId: 'tee-s', quantity: 1 }])).toBe('items[0].variantId');
+    // One line of the product: named by the product alone, as before variants.
+    const one = planRefund({ ...sizedOrder, totalMinor: 2115 }, [sized[1]!], [{ productId: 'tee', quantity: 1 }]);
+    expect(one.items).toEqual([{ productId: 'tee', variantId: 'tee-xxl', quantity: 1, amountMinor: 2115 }]);
+  });
 });
