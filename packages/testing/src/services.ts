@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { keySetOf, ROUTER_SERVICE, type JWK } from '@shop/subgraph-kit';
+import { listenInBackground } from './ports.js';
 import { testServiceKey, type TestServiceKey } from './tokens.js';
 
 /**
@@ -39,10 +39,9 @@ async function startServiceTrust(): Promise<ServiceTrust> {
     if (req.url !== '/.well-known/service-jwks.json') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(keySetOf(keys)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  server.unref();
+  const port = await listenInBackground(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/service-jwks.json`,
+    url: `http://127.0.0.1:${port}/.well-known/service-jwks.json`,
     router,
     async serviceKey(name) {
       const known = named.get(name);

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createAccessTokenVerifier,
   createServiceCredentials,
@@ -13,6 +12,7 @@ import {
   type KeyRing,
   type ServiceCredentials,
 } from '@shop/subgraph-kit';
+import { listenInBackground } from './ports.js';
 
 /**
  * What the users subgraph is to every other service, for tests: a signing key and its JWK Set
@@ -44,10 +44,8 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
     fetches += 1;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(keySetOf(keys.published)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // A shared issuer must not keep a test process alive.
-  server.unref();
-  const { port } = server.address() as AddressInfo;
+  const port = await listenInBackground(server);
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     get keys() {
