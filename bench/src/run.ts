@@ -24,6 +24,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+// graphql-js and others read it once, when first imported: too late to set it here.
+if (process.env.NODE_ENV !== 'production') process.stderr.write('NODE_ENV is not production (`npm run bench` sets it): the figures include development-mode checks\n');
 for (const name of selected) {
   let path: string;
   if (name === 'router') {
