@@ -19,10 +19,20 @@ export interface MoneyOutput {
 
 export class MoneyError extends Error {}
 
+// currency-codes looks a code up by scanning its whole list; every amount formatted asks again
+// (an order history page formats hundreds), so each code's answer is kept. The list is fixed.
+const exponents = new Map<string, number>();
+
 /** The ISO 4217 minor-unit exponent (JPY 0, EUR 2, BHD 3); 2 for a code ISO does not list. */
 export function exponentOf(currency: string): number {
-  const digits = currencyCodes.code(currency)?.digits;
-  return Number.isInteger(digits) ? digits! : 2;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    const digits = currencyCodes.code(currency)?.digits;
+    exponent = Number.isInteger(digits) ? digits! : 2;
+    // Only three-capital-letter codes are kept (at most 26^3), whatever callers pass.
+    if (isCurrencyCode(currency)) exponents.set(currency, exponent);
+  }
+  return exponent;
 }
 
 /** A code ISO 4217 lists (not merely three capital letters). */
