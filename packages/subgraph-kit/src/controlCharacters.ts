@@ -14,6 +14,19 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  */
 export function controlCharacterInput(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): string | null {
   for (const [name, value] of Object.entries(variables ?? {})) if (holdsControl(value)) return name;
+  let found = literalsChecked.get(document);
+  if (found === undefined) {
+    found = literalWithControl(document);
+    literalsChecked.set(document, found);
+  }
+  return found;
+}
+
+// Apollo Server keeps one parsed document per query text, so the router's few operation shapes
+// come back as the same objects: their literals are looked at once, not on every request.
+const literalsChecked = new WeakMap<DocumentNode, string | null>();
+
+function literalWithControl(document: DocumentNode): string | null {
   let found: string | null = null;
   visit(document, {
     Argument(node) {

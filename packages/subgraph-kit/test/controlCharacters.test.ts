@@ -14,6 +14,15 @@ describe('control characters in string inputs', () => {
     expect(controlCharacterInput(parse('{ a(id: "x\\u0000y") }'), {})).toBe('id');
     expect(controlCharacterInput(parse('{ a(filter: { tags: ["ok", "del\\u007f"] }) }'), {})).toBe('filter');
   });
+
+  it('answers the same for a document seen before (its literals looked at once), and still looks at every variable', () => {
+    const dirty = parse('{ a(id: "x\\u0000y") }');
+    expect(controlCharacterInput(dirty, {})).toBe('id');
+    expect(controlCharacterInput(dirty, {})).toBe('id');
+    expect(controlCharacterInput(document, { note: 'clean' })).toBeNull();
+    expect(controlCharacterInput(document, { note: 'bell\u0007' })).toBe('note');
+    expect(controlCharacterInput(document, { note: 'clean again' })).toBeNull();
+  });
 });
 
 describe('the kit refuses them before any resolver runs', () => {
