@@ -1,4 +1,5 @@
 import { money, multiply, toOutput } from '@shop/money';
+import { selectsPath } from '@shop/subgraph-kit';
 import { isActive, promotionValue } from './promotionRules.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { PromotionsService } from './promotions.js';
@@ -7,7 +8,8 @@ import type { OrdersService } from './service.js';
 
 /**
  * Thin: arguments to the service, domain objects to the GraphQL shape. Typed by codegen from
- * schema.graphql: a schema change that breaks a resolver breaks the build.
+ * schema.graphql: a schema change that breaks a resolver breaks the build. Dates stay `Date`s
+ * (the kit's DateTime scalar writes them; an ISO string it would parse and check again).
  */
 export function createResolvers(service: OrdersService, promotions: PromotionsService, refunds: RefundsService): Resolvers {
   return {
@@ -35,7 +37,6 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
       shipping: (order) => toOutput(money(order.shippingMinor, order.currency)),
       discount: (order) => toOutput(money(order.discountMinor, order.currency)),
       total: (order) => toOutput(money(order.totalMinor, order.currency)),
-      createdAt: (order) => order.createdAt.toISOString(),
       statusHistory: (order, _, ctx) => service.history(ctx, order),
       refunds: (order, _, ctx) => refunds.refunds(ctx, order),
       refunded: (order) => toOutput(money(order.refundedMinor, order.currency)),
@@ -50,7 +51,6 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
           quantity: item.quantity,
           amount: toOutput(money(item.amountMinor, refund.currency)),
         })),
-      createdAt: (refund) => refund.createdAt.toISOString(),
     },
     OrderItem: {
       product: (line) => ({ __typename: 'Product', id: line.productId }),
@@ -66,13 +66,12 @@ export function createResolvers(service: OrdersService, promotions: PromotionsSe
     PromotionQuote: {
       discount: (quote) => toOutput(quote.discount),
     },
-    OrderStatusChange: {
-      at: (change) => change.at.toISOString(),
-    },
     User: {
       // Users owns User; a reference carries all orders needs (the id), so no lookup.
       __resolveReference: (reference) => ({ id: reference.id }),
-      orders: (user, args, ctx) => service.ordersOfUser(ctx, user.id, args),
+      orders: (user, args, ctx, info) => service.ordersOfUser(ctx, user.id, args, selectsPath(info, ORDER_ITEMS)),
     },
   };
 }
+
+const ORDER_ITEMS = ['edges', 'node', 'items'];
