@@ -16,6 +16,7 @@ export * from './privacyRights.js';
 export * from './rateLimit.js';
 export * from './run.js';
 export * from './scalars.js';
+export * from './selections.js';
 export * from './server.js';
 export * from './serviceAuth.js';
 export * from './trustConfig.js';

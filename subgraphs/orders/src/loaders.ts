@@ -7,6 +7,8 @@ import type { OrdersRepository } from './repository.js';
 
 export interface UserOrdersKey extends PageRequest {
   userId: string;
+  /** Read each order's lines with the page (the query asks for them); default no. */
+  lines?: boolean;
 }
 
 export interface OrdersLoaders {
@@ -38,7 +40,7 @@ export function createOrdersLoaders(repository: OrdersRepository, promotions: Pr
 
 function loadUserPages(repository: OrdersRepository) {
   return async (keys: readonly UserOrdersKey[]): Promise<OrderPage[]> => {
-    const groups = new Map<string, { request: PageRequest; userIds: string[] }>();
+    const groups = new Map<string, { request: UserOrdersKey; userIds: string[] }>();
     for (const key of keys) {
       const argsKey = pageArgsKey(key);
       const group = groups.get(argsKey) ?? { request: key, userIds: [] };
@@ -48,7 +50,7 @@ function loadUserPages(repository: OrdersRepository) {
     const pagesByKey = new Map<string, OrderPage>();
     await Promise.all(
       [...groups].map(async ([argsKey, group]) => {
-        const pages = await repository.pageByUserIds(group.userIds, group.request);
+        const pages = await repository.pageByUserIds(group.userIds, group.request, { lines: group.request.lines === true });
         group.userIds.forEach((userId, i) => pagesByKey.set(`${userId}\u0000${argsKey}`, pages[i]!));
       }),
     );
@@ -56,8 +58,8 @@ function loadUserPages(repository: OrdersRepository) {
   };
 }
 
-function pageArgsKey(request: PageRequest): string {
-  return JSON.stringify([request.first, request.status, request.after?.createdAt.toISOString() ?? null, request.after?.id ?? null]);
+function pageArgsKey(request: UserOrdersKey): string {
+  return JSON.stringify([request.first, request.status, request.after?.createdAt.toISOString() ?? null, request.after?.id ?? null, request.lines === true]);
 }
 
 function userOrdersCacheKey(key: UserOrdersKey): string {

@@ -37,6 +37,8 @@ export interface Order {
   /** What refunds returned so far (line refunds; a whole refund is the payment's). */
   refundedMinor: number;
   createdAt: Date;
+  /** Its lines, when they were read with it (a page that asks for them); else a loader reads them. */
+  lines?: OrderLine[];
 }
 
 /** The variant (size, colour) a line was ordered in, as the catalog described it at checkout. */

@@ -123,14 +123,16 @@ export function createOrdersService(deps: {
       return toOrderConnection({ ...page, totalCount: () => repository.count(request.status) });
     },
 
-    async ordersOfUser(ctx: OrdersContext, userId: string, args: PageArgs): Promise<OrderConnection> {
+    /** `withLines`: the query asks for the orders' items, which are then read with the page. */
+    async ordersOfUser(ctx: OrdersContext, userId: string, args: PageArgs, withLines = false): Promise<OrderConnection> {
       const caller = requireCaller(ctx);
       if (caller.role !== 'ADMIN' && caller.userId !== userId) throw forbidden('You may only see your own orders');
-      return toOrderConnection(await ctx.loaders.ordersByUserId.load({ userId, ...pageRequest(args) }));
+      return toOrderConnection(await ctx.loaders.ordersByUserId.load({ userId, ...pageRequest(args), lines: withLines }));
     },
 
-    lines(ctx: OrdersContext, order: Order): Promise<OrderLine[]> {
-      return ctx.loaders.itemsByOrderId.load(order.id);
+    /** An order's lines: those read with it, at once (no promise per order), else through the loader. */
+    lines(ctx: OrdersContext, order: Order): OrderLine[] | Promise<OrderLine[]> {
+      return order.lines ?? ctx.loaders.itemsByOrderId.load(order.id);
     },
 
     history(ctx: OrdersContext, order: Order): Promise<OrderStatusChange[]> {

@@ -89,10 +89,10 @@ describe('federation entities', () => {
   });
 
   describe('User.orders', () => {
-    it("batches 10 users' orders into one SQL statement plus one for all their items", async () => {
+    it("reads 10 users' orders with all their items in one SQL statement", async () => {
       orders.subgraph.sqlStats.reset();
       const { _entities } = await graphqlOk<{ _entities: UserOrders[] }>(orders.url, USER_ORDERS, { r: users(userIds), first: 2 }, { token: admin });
-      expect(orders.subgraph.sqlStats.queries).toBe(2);
+      expect(orders.subgraph.sqlStats.queries).toBe(1);
 
       expect(_entities.map((u) => u.id)).toEqual(userIds);
       for (const [i, user] of _entities.entries()) {
@@ -106,6 +106,27 @@ describe('federation entities', () => {
           expect(node.items.map((item) => item.quantity)).toEqual([i + 1, 1]);
         }
       }
+    });
+
+    it('reads the items with the page also when a fragment asks for them, the same items as the loader gives', async () => {
+      const throughFragment = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 2) { edges { node { ...Lines } } } } } }
+        fragment Lines on Order { id lines: items { quantity product { id } } }`;
+      orders.subgraph.sqlStats.reset();
+      const { _entities } = await graphqlOk<{ _entities: Array<{ orders: { edges: Array<{ node: { id: string; lines: unknown[] } }> } }> }>(
+        orders.url,
+        throughFragment,
+        { r: users(userIds) },
+        { token: admin },
+      );
+      expect(orders.subgraph.sqlStats.queries).toBe(1);
+      const ids = _entities.flatMap((user) => user.orders.edges.map((edge) => edge.node.id));
+      const { _entities: one } = await graphqlOk<{ _entities: Array<{ items: unknown[] }> }>(
+        orders.url,
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { items { quantity product { id } } } } }',
+        { r: ids.map((id) => ({ __typename: 'Order', id })) },
+        { token: admin },
+      );
+      expect(_entities.flatMap((user) => user.orders.edges.map((edge) => edge.node.lines))).toEqual(one.map((order) => order.items));
     });
 
     it('pages through a user\'s orders without repeats, also when new orders arrive meanwhile', async () => {

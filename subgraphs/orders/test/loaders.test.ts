@@ -116,6 +116,20 @@ describe('orders loaders', () => {
     ]);
   });
 
+  it('ordersByUserId with lines: each order with its lines in checkout order, in the same one query', async () => {
+    const loaders = createOrdersLoaders(repository, promotions);
+    const page = { first: 10, after: null, status: null, lines: true };
+    store.stats.reset();
+    const [own, none] = await Promise.all([loaders.ordersByUserId.load({ userId: 'u-1', ...page }), loaders.ordersByUserId.load({ userId: 'nobody', ...page })]);
+    expect(store.stats.queries).toBe(1);
+    expect(own.orders.map((order) => [order.id, order.lines?.map((line) => line.productId)])).toEqual([
+      [c.id, ['p-4']],
+      [a.id, ['p-1', 'p-2']],
+    ]);
+    expect(none.orders).toEqual([]);
+    expect(own.orders[1]!.lines).toEqual(await createOrdersLoaders(repository, promotions).itemsByOrderId.load(a.id));
+  });
+
   it('promotionByCode: one query for a batch, results in key order, null for a missing code', async () => {
     const base = { kind: 'PERCENTAGE' as const, percentBp: 1000, amountMinor: null, currency: null, minSubtotalMinor: null, startsAt: null, endsAt: null, usageLimit: null, perCustomerLimit: null };
     await promotions.insert({ ...base, code: 'LOAD-A' });
