@@ -126,7 +126,9 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
     /**
      * One page of orders for each of many users, in ONE statement: a lateral join runs the
      * per-user "newest first, after the cursor, limit n+1" on the (user_id, created_at) index,
-     * and a scalar subquery counts each user's matches. Returns one page per user id, in order.
+     * and another counts each user's matches, once per user (as a scalar subquery in the select
+     * list it ran once per order of the page: 50 counts of 50 for a page of 50). Returns one
+     * page per user id, in order.
      * With `lines`, each order comes with its lines (`Order.lines`) from the same statement, as
      * a JSON array per order: one round trip and one snapshot instead of a second query.
      */
@@ -136,6 +138,16 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
       const rows = await db
         .selectFrom(
           db.selectNoFrom(sql<string>`unnest(${sql.val(unique)}::text[])`.as('user_id')).as('owner'),
+        )
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('orders as c')
+              .select(eb.fn.countAll<number>().as('n'))
+              .whereRef('c.user_id', '=', 'owner.user_id')
+              .$if(page.status !== null, (qb) => qb.where('c.status', '=', page.status!))
+              .as('total'),
+          (join) => join.onTrue(),
         )
         .leftJoinLateral(
           (eb) =>
@@ -156,15 +168,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
               .as('o'),
           (join) => join.onTrue(),
         )
-        .select((eb) => [
-          'owner.user_id as owner_id',
-          eb
-            .selectFrom('orders as c')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('c.user_id', '=', 'owner.user_id')
-            .$if(page.status !== null, (qb) => qb.where('c.status', '=', page.status!))
-            .as('total_count'),
-        ])
+        .select(['owner.user_id as owner_id', 'total.n as total_count'])
         .selectAll('o')
         .orderBy('owner.user_id')
         .orderBy('o.created_at', 'desc')
