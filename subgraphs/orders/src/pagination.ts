@@ -13,6 +13,16 @@ export function decodeOrderCursor(after: string | null | undefined): OrderCursor
 
 export type OrderConnection = Connection<Order, OrderPage['totalCount']>;
 
+/** Each edge's cursor is encoded when read (a query asking for it, `endCursor`), not for every order of every page. */
 export function toOrderConnection(page: OrderPage): OrderConnection {
-  return toConnection(page.orders, (order) => ({ cursor: encodeCursor('order', [order.createdAt.toISOString(), order.id]), node: order }), page);
+  return toConnection(
+    page.orders,
+    (order) => ({
+      get cursor() {
+        return encodeCursor('order', [order.createdAt.toISOString(), order.id]);
+      },
+      node: order,
+    }),
+    page,
+  );
 }
