@@ -130,6 +130,17 @@ describe('orders loaders', () => {
     expect(own.orders[1]!.lines).toEqual(await createOrdersLoaders(repository, promotions).itemsByOrderId.load(a.id));
   });
 
+  it('ordersByUserId: a status, a cursor and lines together (each shape of the statement fills in its own values)', async () => {
+    const loaders = createOrdersLoaders(repository, promotions);
+    const after = { createdAt: c.createdAt, id: c.id };
+    const [next, none] = await Promise.all([
+      loaders.ordersByUserId.load({ userId: 'u-1', first: 10, after, status: 'PENDING_PAYMENT', lines: true }),
+      loaders.ordersByUserId.load({ userId: 'u-1', first: 10, after, status: 'CANCELLED', lines: true }),
+    ]);
+    expect([next.orders.map((order) => [order.id, order.lines?.map((line) => line.productId)]), next.totalCount]).toEqual([[[a.id, ['p-1', 'p-2']]], 2]);
+    expect([none.orders, none.totalCount]).toEqual([[], 0]);
+  });
+
   it('promotionByCode: one query for a batch, results in key order, null for a missing code', async () => {
     const base = { kind: 'PERCENTAGE' as const, percentBp: 1000, amountMinor: null, currency: null, minSubtotalMinor: null, startsAt: null, endsAt: null, usageLimit: null, perCustomerLimit: null };
     await promotions.insert({ ...base, code: 'LOAD-A' });
