@@ -23,4 +23,9 @@ export default {
   globalTeardown: '<rootDir>/test/globalTeardown.js',
   testTimeout: 60_000,
   maxWorkers: 2,
+  // A worker keeps growing over the files it runs (module registries and vm contexts), and the
+  // grown workers took longer than jest's 500 ms to exit at the end ("A worker process has
+  // failed to exit gracefully") although their JavaScript had ended with no handle open. A
+  // worker past this size is replaced between files.
+  workerIdleMemoryLimit: '1536MB',
 };
