@@ -4,7 +4,8 @@ import { createEvent, enqueueEvents } from '@shop/events';
 import type { OrderRefundsTable, OrdersDatabase } from './db/schema.js';
 import type { Order, OrderRefund } from './model.js';
 import { planRefund, REFUNDABLE, type RequestedRefundItem } from './refundRules.js';
-import { applyTransition, toOrder } from './repository.js';
+import { toOrder } from './orderRows.js';
+import { applyTransition } from './repository.js';
 
 export interface RefundRequest {
   orderId: string;

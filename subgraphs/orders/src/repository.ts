@@ -1,13 +1,14 @@
-import { CompiledQuery, sql, type ExpressionBuilder, type InferResult, type Kysely, type Selectable } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { sql, type Kysely } from 'kysely';
 import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
-import type { OrderItemsTable, OrdersDatabase, OrdersTable } from './db/schema.js';
+import type { OrdersDatabase } from './db/schema.js';
 import { orderPlaced, orderStatusChanged } from './events.js';
+import type { AddressSnapshot, Order, OrderLine, OrderPage, OrderStatusChange, PageRequest, VariantSnapshot } from './model.js';
+import { statusOf, toLine, toOrder, type OrderRow } from './orderRows.js';
+import { before, preparedPageStatements, type PageValues } from './pageStatement.js';
 import { redeemPromotion, releasePromotion } from './promotionsRepository.js';
 import { findRefundsByOrderIds, recordRefund, type RefundRequest, type RefundResult } from './refundsRepository.js';
-import type { AddressSnapshot, Order, OrderCursor, OrderLine, OrderPage, OrderStatusChange, PageRequest, VariantSnapshot } from './model.js';
-import { variantColumns, variantOf } from './variantColumns.js';
-import { assertTransition, INITIAL_STATUS, isOrderStatus, type OrderStatus } from './statusMachine.js';
+import { variantColumns } from './variantColumns.js';
+import { assertTransition, INITIAL_STATUS, type OrderStatus } from './statusMachine.js';
 
 /** What checkout hands over to be stored: lines already priced, totals already summed. */
 export interface NewOrder {
@@ -328,161 +329,3 @@ export async function applyTransition(
   await enqueueEvents(trx, [orderStatusChanged(order, from, row.updated_at, reason)]);
   return order;
 }
-
-/** What one page statement is asked for: its values, and which filters apply (its shape). */
-interface PageValues {
-  userIds: string[];
-  status: OrderStatus | null;
-  afterAt: Date | null;
-  afterId: string | null;
-  limit: number;
-}
-
-interface PageShape {
-  status: boolean;
-  after: boolean;
-  lines: boolean;
-}
-
-/** Stands for one of the values while a shape's statement is built. */
-class PageValue {
-  constructor(readonly name: keyof PageValues) {}
-}
-
-const PAGE_VALUE_MARKERS: { [K in keyof PageValues]: NonNullable<PageValues[K]> } = {
-  userIds: new PageValue('userIds') as never,
-  status: new PageValue('status') as never,
-  afterAt: new PageValue('afterAt') as never,
-  afterId: new PageValue('afterId') as never,
-  limit: new PageValue('limit') as never,
-};
-
-function pageStatement(db: Kysely<OrdersDatabase>, shape: PageShape, v: typeof PAGE_VALUE_MARKERS) {
-  return db
-    .selectFrom(db.selectNoFrom(sql<string>`unnest(${sql.val(v.userIds)}::text[])`.as('user_id')).as('owner'))
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('orders as c')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('c.user_id', '=', 'owner.user_id')
-          .$if(shape.status, (qb) => qb.where('c.status', '=', v.status))
-          .as('total'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('orders')
-          .select(ORDER_COLUMNS.map((column) => `orders.${column}` as const))
-          .$if(shape.lines, (qb) =>
-            qb.select((lines) =>
-              jsonArrayFrom(lines.selectFrom('order_items').selectAll('order_items').whereRef('order_items.order_id', '=', 'orders.id').orderBy('order_items.position')).as('lines'),
-            ),
-          )
-          .whereRef('orders.user_id', '=', 'owner.user_id')
-          .$if(shape.status, (qb) => qb.where('orders.status', '=', v.status))
-          .$if(shape.after, (qb) => qb.where((w) => before(w, { createdAt: v.afterAt, id: v.afterId })))
-          .orderBy('orders.created_at', 'desc')
-          .orderBy('orders.id', 'desc')
-          .limit(v.limit)
-          .as('o'),
-      (join) => join.onTrue(),
-    )
-    .select(['owner.user_id as owner_id', 'total.n as total_count'])
-    .selectAll('o')
-    .orderBy('owner.user_id')
-    .orderBy('o.created_at', 'desc')
-    .orderBy('o.id', 'desc');
-}
-
-type PageRow = InferResult<ReturnType<typeof pageStatement>>[number];
-
-/**
- * The page statement's SQL depends only on its shape, not on its values: kysely builds and
- * compiles it once per shape (eight at most) with a marker for each value, and a call fills in
- * its own values in the order the markers took. Building and compiling it per request was
- * ~8 % of the subgraphs' busy time under order history.
- */
-function preparedPageStatements(db: Kysely<OrdersDatabase>) {
-  const compiled = new Map<string, CompiledQuery>();
-  return {
-    filled(shape: PageShape, values: PageValues): CompiledQuery<PageRow> {
-      const key = `${shape.status} ${shape.after} ${shape.lines}`;
-      let statement = compiled.get(key);
-      if (!statement) {
-        statement = pageStatement(db, shape, PAGE_VALUE_MARKERS).compile();
-        compiled.set(key, statement);
-      }
-      const parameters = statement.parameters.map((parameter) => (parameter instanceof PageValue ? values[parameter.name] : parameter));
-      return CompiledQuery.raw(statement.sql, parameters) as CompiledQuery<PageRow>;
-    },
-  };
-}
-
-/** Strictly after `cursor` in newest-first order. */
-function before(eb: ExpressionBuilder<OrdersDatabase, 'orders'>, cursor: OrderCursor) {
-  return eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(cursor.createdAt, cursor.id));
-}
-
-// What `toOrder` reads: a page of orders selects these, not `updated_at` or `idempotency_key`.
-const ORDER_COLUMNS = [
-  'id',
-  'order_number',
-  'user_id',
-  'status',
-  'currency',
-  'subtotal_minor',
-  'shipping_minor',
-  'discount_minor',
-  'total_minor',
-  'shipping_method_id',
-  'shipping_address',
-  'cart_id',
-  'payment_failures',
-  'promo_code',
-  'refunded_minor',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof OrdersTable>;
-
-type OrderRow = Pick<Selectable<OrdersTable>, (typeof ORDER_COLUMNS)[number]>;
-
-export function toOrder(row: OrderRow): Order {
-  return {
-    id: row.id,
-    orderNumber: row.order_number,
-    userId: row.user_id,
-    status: statusOf(row.status),
-    currency: row.currency,
-    subtotalMinor: row.subtotal_minor,
-    shippingMinor: row.shipping_minor,
-    discountMinor: row.discount_minor,
-    totalMinor: row.total_minor,
-    shippingMethodId: row.shipping_method_id,
-    shippingAddress: row.shipping_address,
-    cartId: row.cart_id,
-    paymentFailures: row.payment_failures,
-    promoCode: row.promo_code,
-    refundedMinor: row.refunded_minor,
-    createdAt: row.created_at,
-  };
-}
-
-function toLine(row: Selectable<OrderItemsTable>): OrderLine {
-  return {
-    orderId: row.order_id,
-    productId: row.product_id,
-    variant: variantOf(row),
-    quantity: row.quantity,
-    unitPriceMinor: row.unit_price_minor,
-    currency: row.currency,
-    discountMinor: row.discount_minor,
-    refundedQuantity: row.refunded_quantity,
-  };
-}
-
-function statusOf(value: string): OrderStatus {
-  if (!isOrderStatus(value)) throw new Error(`Unknown order status in the store: ${value}`);
-  return value;
-}
-
