@@ -70,8 +70,11 @@ export async function routerBench(options: RouterBenchOptions) {
   // Subgraphs serve the router alone: every peer signs as the shop stack's router (the
   // federation fixtures take any caller).
   const routerKey = bench ? bench.stack.keys.services.router! : JSON.stringify(await generateKeyJwk());
-  const gatewayEnv = (supergraph: string, port: number) => ({
+  // Each router's /metrics on a free port of its own: the default 9464 is taken by any other
+  // router on the machine (another bench, `npm start`, one left over from a crashed run).
+  const gatewayEnv = async (supergraph: string, port: number) => ({
     PORT: String(port),
+    METRICS_PORT: String(await freePort()),
     SUPERGRAPH_PATH: supergraph,
     JWKS_URL: jwks.url,
     SERVICE_PRIVATE_KEY: routerKey,
@@ -93,7 +96,7 @@ export async function routerBench(options: RouterBenchOptions) {
     for (const stack of stacks) {
       for (const peer of peers) {
         const port = await freePort();
-        const child = await startGatewayProcess(peer.kind, gatewayEnv(supergraphs[stack], port));
+        const child = await startGatewayProcess(peer.kind, await gatewayEnv(supergraphs[stack], port));
         try {
           await checkAnswers(`http://127.0.0.1:${port}/graphql`, peer.name, workloads.filter((w) => w.stack === stack));
         } finally {
@@ -112,7 +115,7 @@ export async function routerBench(options: RouterBenchOptions) {
         for (const peer of order) {
           step += 1;
           const port = await freePort();
-          const child = await startGatewayProcess(peer.kind, gatewayEnv(supergraphs[stack], port));
+          const child = await startGatewayProcess(peer.kind, await gatewayEnv(supergraphs[stack], port));
           const url = `http://127.0.0.1:${port}/graphql`;
           try {
             for (const workload of stackWorkloads) {
@@ -143,7 +146,7 @@ export async function routerBench(options: RouterBenchOptions) {
       }
     }
     const soakWorkload = workloads.find((w) => w.name === 'benchmark, anonymous');
-    const soak = soakWorkload && peers.some((p) => p.kind === 'router') ? await soakRouter(gatewayEnv(supergraphs.federation, await freePort()), soakWorkload.requests, options) : null;
+    const soak = soakWorkload && peers.some((p) => p.kind === 'router') ? await soakRouter(await gatewayEnv(supergraphs.federation, await freePort()), soakWorkload.requests, options) : null;
     return report([...cells.values()], soak, { ...machine, loadAfter: loadavg().map((n) => Math.round(n * 100) / 100) }, options);
   } finally {
     await bench?.stop();
