@@ -10,6 +10,7 @@ import { Kind, parse, visit, type DocumentNode, type GraphQLScalarType } from 'g
 import { AppError, unauthenticated } from '@shop/errors';
 import { inRequestScope, traceRequest } from '@shop/telemetry';
 import { callerFromAuthorization, createAccessTokenVerifier, type AccessTokenVerifier, type AuthContext, type KeySource } from './auth.js';
+import { compiledExecution } from './compiledExecution.js';
 import { controlCharacterRule } from './controlCharacters.js';
 import { createErrorFormatter } from './formatError.js';
 import { sendGraphQLError } from './graphqlResponse.js';
@@ -80,7 +81,15 @@ export interface SubgraphServerOptions<TContext extends RequestBase> {
   internalCalls: InternalCallOptions;
   /** This service's own keys (SERVICE_PRIVATE_KEY), published at /.well-known/service-jwks.json for the services it calls. */
   serviceKeys?: KeyRing;
+  /** How operations execute (default 'compiled'); see SubgraphDeps.execution. */
+  execution?: Execution;
 }
+
+/**
+ * 'compiled': queries through graphql-jit where it answers as graphql-js does (compiledExecution),
+ * unless the schema has `@cacheControl` hints; 'graphql-js': every operation through graphql-js.
+ */
+export type Execution = 'compiled' | 'graphql-js';
 
 export interface InternalCallOptions {
   /** SERVICE_JWKS_URL (the router's set of every service's public keys), a set in hand, or where to get one. */
@@ -141,8 +150,13 @@ export function createSubgraphServer<TContext extends RequestBase>(
     return services.verify(token);
   };
   const socketCallers = new WeakMap<IncomingMessage, ServiceCaller>();
+  const cacheHints = declaresCacheHints(options.typeDefs);
+  // Apollo's cache-control plugin computes a hinted schema's policy from a hook on every field
+  // graphql-js resolves; compiled queries would skip the hooks.
+  const compiled = options.execution !== 'graphql-js' && !cacheHints;
   const apollo = new ApolloServer<TContext>({
-    schema,
+    // Apollo Server takes another executor as a gateway's; parsing, validation, plugins stay its own.
+    ...(compiled ? { gateway: compiledExecution(schema) } : { schema }),
     introspection: options.introspection ?? true,
     // The process owner drains on signals (serveUntilSignal, the launcher); Apollo must not race it.
     stopOnTerminationSignals: false,
@@ -153,7 +167,7 @@ export function createSubgraphServer<TContext extends RequestBase>(
       controlCharacterRule,
       // Without a hint in the schema every answer is uncacheable anyway (the router reads a missing
       // cache-control as no-store); the plugin would still run a hook on every field resolved.
-      ...(declaresCacheHints(options.typeDefs) ? [] : [ApolloServerPluginCacheControlDisabled()]),
+      ...(cacheHints ? [] : [ApolloServerPluginCacheControlDisabled()]),
     ],
     logger: apolloLogger(logger),
   });

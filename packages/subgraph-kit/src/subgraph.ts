@@ -5,7 +5,7 @@ import type { AccessTokenVerifier, KeySource } from './auth.js';
 import type { KeyRing } from './keys.js';
 import type { ListenTarget } from './listen.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { createSubgraphServer, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
+import { createSubgraphServer, type Execution, type RequestBase, type ResolverMap, type RouteHandler } from './server.js';
 import { createServiceCredentials, type ServiceCredentials, type ServiceVerifierOptions } from './serviceAuth.js';
 import { serviceKeyRing, type PrivateKeySetting } from './trustConfig.js';
 
@@ -36,6 +36,12 @@ export interface SubgraphDeps {
    * DEFAULT_EVENT_RETENTION_MS): an `after` older than this is EVENTS_EXPIRED.
    */
   eventRetentionMs?: number;
+  /**
+   * How operations execute: 'compiled' (the default: queries through graphql-jit where it answers
+   * as graphql-js does) or 'graphql-js' (every operation through graphql-js: to compare the two,
+   * or to rule the compiled path out).
+   */
+  execution?: Execution;
 }
 
 /** The part of every subgraph's config the kit reads. */
@@ -179,6 +185,7 @@ export async function createSubgraph<TContext extends RequestBase, TExtra extend
     metrics: bus.metrics,
     ...(wiring.readiness ? { readiness: wiring.readiness } : {}),
     ...(wiring.routes ? { routes: wiring.routes } : {}),
+    ...(deps.execution ? { execution: deps.execution } : {}),
   });
 
   let stopped: Promise<void> | null = null;

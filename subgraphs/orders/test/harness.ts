@@ -5,7 +5,7 @@ import { readConfig } from '@shop/config';
 import type { EventBus, EventEnvelope } from '@shop/events';
 import type { KeyValueStore } from '@shop/kv';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import type { CallerRole } from '@shop/subgraph-kit';
+import type { CallerRole, Execution } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk, testTokenIssuer, callAsRouter, serviceTrustEnv } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import { buildOrdersConfig } from '../src/config.js';
@@ -216,6 +216,7 @@ export function inProcessCheckout(): CartSource & { storefront: Storefront; inve
 
 export interface Harness {
   url: string;
+  databaseUrl: string;
   subgraph: OrdersSubgraph;
   /** A separate connection to the subgraph's database, to count rows behind the API's back. */
   store: Postgres<OrdersDatabase>;
@@ -234,11 +235,14 @@ export interface OrdersOptions {
   inventory?: Inventory;
   bus?: EventBus;
   kv?: KeyValueStore;
+  /** Another harness's database (default a fresh one). */
+  databaseUrl?: string;
+  execution?: Execution;
 }
 
-/** The orders subgraph on a fresh database and a free port. */
+/** The orders subgraph on a fresh database (unless given one) and a free port. */
 export async function startOrders(options: OrdersOptions): Promise<Harness> {
-  const databaseUrl = await createTestDatabase('orders');
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase('orders'));
   const { config } = readConfig(
     {
       DATABASE_URL: databaseUrl,
@@ -250,8 +254,9 @@ export async function startOrders(options: OrdersOptions): Promise<Harness> {
     },
     buildOrdersConfig,
   );
-  const { catalog, storefront, inventory, bus, kv } = options;
+  const { catalog, storefront, inventory, bus, kv, execution } = options;
   const subgraph = await createOrdersSubgraph(config, {
+    ...(execution ? { execution } : {}),
     ...(catalog ? { catalog } : {}),
     ...(storefront ? { storefront } : {}),
     ...(inventory ? { inventory } : {}),
@@ -263,6 +268,7 @@ export async function startOrders(options: OrdersOptions): Promise<Harness> {
   const store = createPostgres<OrdersDatabase>({ url: databaseUrl, maxConnections: 2 });
   return {
     url,
+    databaseUrl,
     subgraph,
     store,
     async rowCounts() {

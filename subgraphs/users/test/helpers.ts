@@ -1,6 +1,6 @@
 import type { EventBus } from '@shop/events';
 import { createPostgres, type Postgres } from '@shop/postgres';
-import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type KeySource } from '@shop/subgraph-kit';
+import { createAccessTokenVerifier, createLogger, generateKeyJwk, type AccessTokenVerifier, type Execution, type KeySource } from '@shop/subgraph-kit';
 import { createTestDatabase, graphqlOk, callAsRouter, testServiceTrust } from '@shop/testing';
 import type { Catalog } from '../src/catalog.js';
 import type { AdminAccount } from '../src/config.js';
@@ -43,6 +43,7 @@ export interface StartUsersOptions {
   catalog?: Catalog;
   /** The event bus (default: an in-process one of the subgraph's own). */
   bus?: EventBus;
+  execution?: Execution;
 }
 
 /** The real subgraph on a free port, over its own fresh database unless one is given. */
@@ -66,6 +67,7 @@ export async function startUsers(options: StartUsersOptions = {}): Promise<Runni
       logger: createLogger({ service: 'users', level: 'silent' }),
       ...(options.catalog ? { catalog: options.catalog } : {}),
       ...(options.bus ? { bus: options.bus } : {}),
+      ...(options.execution ? { execution: options.execution } : {}),
     },
   );
   const { url } = await subgraph.listen(options.port ?? 0, '127.0.0.1');
