@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { redactUrl } from '@shop/config';
 import { createWorkCounter, recordSpan, SpanKind, tracingEnabled } from '@shop/telemetry';
+import { namedStatementPool } from './prepared.js';
 
 // Return BIGINT (int8) and NUMERIC as JS numbers only where safe: we keep money in integer
 // minor units inside INTEGER/BIGINT columns, so parse int8 as a number (values stay < 2^53).
@@ -50,7 +51,7 @@ export function createPostgres<DB>(options: {
     reset: () => statements.reset(),
   };
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: namedStatementPool(pool) }),
     log: (event) => {
       statements.count();
       // Reported after the statement ran, still in the caller's context: a span in its trace.

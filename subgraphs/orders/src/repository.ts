@@ -143,7 +143,8 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
         afterId: page.after?.id ?? null,
         limit: page.first + 1,
       };
-      const { rows } = await db.executeQuery(pageStatements.filled({ status: page.status !== null, after: page.after !== null, lines: options.lines === true }, values));
+      const shape = { single: values.userIds.length === 1, status: page.status !== null, after: page.after !== null, lines: options.lines === true };
+      const { rows } = await db.executeQuery(pageStatements.filled(shape, values));
 
       const pages = new Map<string, { orders: Order[]; totalCount: number }>();
       for (const row of rows) {

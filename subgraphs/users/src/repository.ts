@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { prepared } from '@shop/postgres';
 import type { AddressesTable, UsersDatabase, UsersTable } from './db/schema.js';
 import type { Address, Preferences, Role, User } from './model.js';
 import type { UserCursor, UserPage } from './pagination.js';
@@ -133,7 +134,11 @@ export function createUsersRepository(db: Kysely<UsersDatabase>): UsersRepositor
     async findUsersByIds(ids) {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      const rows = await db.selectFrom('users').select(userColumns).where('id', 'in', valid).execute();
+      // One user (`me`, every signed-in page): a statement of one text, prepared once per connection.
+      const query = db.selectFrom('users').select(userColumns);
+      const { rows } = await db.executeQuery(
+        valid.length === 1 ? prepared(query.where('id', '=', valid[0]!).compile()) : query.where('id', 'in', valid).compile(),
+      );
       return rows.map(toUser);
     },
 
