@@ -28,6 +28,26 @@ export const ORDER_COLUMNS = [
 
 export type OrderRow = Pick<Selectable<OrdersTable>, (typeof ORDER_COLUMNS)[number]>;
 
+// What a page's lines carry, each line a JSON array of these columns in this order (`LineColumns`):
+// no keys, so PostgreSQL builds and Node parses less than for an object per line.
+export const LINE_COLUMNS = [
+  'product_id',
+  'quantity',
+  'unit_price_minor',
+  'currency',
+  'discount_minor',
+  'refunded_quantity',
+  'variant_id',
+  'variant_sku',
+  'variant_name',
+  'variant_size',
+  'variant_color',
+] as const satisfies ReadonlyArray<keyof OrderItemsTable>;
+
+type LineRow = Selectable<OrderItemsTable>;
+type ValuesOf<T extends ReadonlyArray<keyof LineRow>> = { -readonly [I in keyof T]: LineRow[T[I] & keyof LineRow] };
+export type LineColumns = ValuesOf<typeof LINE_COLUMNS>;
+
 export function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
@@ -59,6 +79,21 @@ export function toLine(row: Selectable<OrderItemsTable>): OrderLine {
     currency: row.currency,
     discountMinor: row.discount_minor,
     refundedQuantity: row.refunded_quantity,
+  };
+}
+
+/** `toLine` for a line of a page (`LINE_COLUMNS`) of the order `orderId`. */
+export function toLineOf(orderId: string, line: LineColumns): OrderLine {
+  const [productId, quantity, unitPriceMinor, currency, discountMinor, refundedQuantity, variantId, variantSku, variantName, variantSize, variantColor] = line;
+  return {
+    orderId,
+    productId,
+    variant: variantOf({ variant_id: variantId, variant_sku: variantSku, variant_name: variantName, variant_size: variantSize, variant_color: variantColor }),
+    quantity,
+    unitPriceMinor,
+    currency,
+    discountMinor,
+    refundedQuantity,
   };
 }
 

@@ -1,9 +1,8 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type InferResult, type Kysely } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { prepared } from '@shop/postgres';
 import type { OrdersDatabase } from './db/schema.js';
 import type { OrderCursor } from './model.js';
-import { ORDER_COLUMNS } from './orderRows.js';
+import { LINE_COLUMNS, ORDER_COLUMNS, type LineColumns } from './orderRows.js';
 import type { OrderStatus } from './statusMachine.js';
 
 // The statement behind OrdersRepository.pageByUserIds: one page of orders for each of many
@@ -61,7 +60,15 @@ function pageStatement(db: Kysely<OrdersDatabase>, shape: PageShape, v: typeof P
           .select(ORDER_COLUMNS.map((column) => `orders.${column}` as const))
           .$if(shape.lines, (qb) =>
             qb.select((lines) =>
-              jsonArrayFrom(lines.selectFrom('order_items').selectAll('order_items').whereRef('order_items.order_id', '=', 'orders.id').orderBy('order_items.position')).as('lines'),
+              lines
+                .selectFrom('order_items')
+                .select(
+                  sql<LineColumns[]>`coalesce(json_agg(json_build_array(${sql.join(LINE_COLUMNS.map((column) => sql.ref(`order_items.${column}`)))}) order by ${sql.ref('order_items.position')}), '[]')`.as(
+                    'lines',
+                  ),
+                )
+                .whereRef('order_items.order_id', '=', 'orders.id')
+                .as('lines'),
             ),
           )
           .whereRef('orders.user_id', '=', 'owner.user_id')

@@ -3,7 +3,7 @@ import { enqueueEvents, handleOnce, type EventEnvelope } from '@shop/events';
 import type { OrdersDatabase } from './db/schema.js';
 import { orderPlaced, orderStatusChanged } from './events.js';
 import type { AddressSnapshot, Order, OrderLine, OrderPage, OrderStatusChange, PageRequest, VariantSnapshot } from './model.js';
-import { statusOf, toLine, toOrder, type OrderRow } from './orderRows.js';
+import { statusOf, toLine, toLineOf, toOrder, type OrderRow } from './orderRows.js';
 import { before, preparedPageStatements, type PageValues } from './pageStatement.js';
 import { redeemPromotion, releasePromotion } from './promotionsRepository.js';
 import { findRefundsByOrderIds, recordRefund, type RefundRequest, type RefundResult } from './refundsRepository.js';
@@ -153,7 +153,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>) {
         // A user without matching orders still gets one row (the left join), with no order in it.
         if (row.id !== null) {
           const order = toOrder(row as OrderRow);
-          if (row.lines) order.lines = row.lines.map(toLine);
+          if (row.lines) order.lines = row.lines.map((line) => toLineOf(order.id, line));
           entry.orders.push(order);
         }
       }
