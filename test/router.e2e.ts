@@ -136,8 +136,37 @@ describe('cache-control from the subgraphs\' @cacheControl hints', () => {
     expect(await cacheControl('{ categories { name children { slug } } }')).toBe('max-age=300, public');
     expect(await cacheControl(`{ product(id: "${productIds[0]}") { name price { amount } rating { average } stock { available } } }`)).toBe('max-age=10, public');
     expect(await cacheControl('{ searchProducts(query: "", first: 3) { totalCount nodes { name } } }')).toBe('max-age=30, public');
-    expect(await cacheControl('{ me { email } }', tokens.buyer)).toBe('no-store');
+    // The caller's own account: their client may keep it, no shared cache may.
+    expect(await cacheControl('{ me { email } }', tokens.buyer)).toBe('max-age=60, private');
+    expect(await cacheControl('{ me { email addresses { id } } }', tokens.buyer)).toBe('no-store');
     expect(await cacheControl('{ cart { id } }', tokens.buyer)).toBe('no-store');
+  });
+});
+
+describe('order history: the caller\'s `me` kept by the router for that caller', () => {
+  const HISTORY = '{ me { id orders(first: 50) { totalCount edges { node { orderNumber items { quantity product { name } } } } } } }';
+  const usersCalls = () => sg.fetches.filter((f) => f.service === 'users').length;
+
+  it('answers the next page without asking users again; another caller asks for their own; signing out forgets it', async () => {
+    const first = await graphqlOk(sg.url, HISTORY, {}, { token: tokens.buyer });
+    expect(first.me.orders.edges.map((e: any) => e.node.orderNumber)).toHaveLength(1);
+    const before = usersCalls();
+    expect(await graphqlOk(sg.url, HISTORY, {}, { token: tokens.buyer })).toEqual(first);
+    expect(usersCalls()).toBe(before);
+
+    const other = await graphqlOk(sg.url, 'mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id } } }', {
+      input: { email: `history-${randomUUID().slice(0, 8)}@e2e.test`, password: 'a-strong-password-1' },
+    });
+    const registered = usersCalls();
+    const theirs = await graphqlOk(sg.url, HISTORY, {}, { token: other.register.accessToken });
+    expect(theirs.me).toEqual({ id: other.register.user.id, orders: { totalCount: 0, edges: [] } });
+    expect(usersCalls()).toBe(registered + 1);
+
+    // A mutation through the router (here signing out) makes it forget what it kept.
+    await graphqlOk(sg.url, 'mutation($t: String!) { logout(refreshToken: $t) }', { t: other.register.refreshToken }, { token: other.register.accessToken });
+    const afterLogout = usersCalls();
+    expect(await graphqlOk(sg.url, HISTORY, {}, { token: tokens.buyer })).toEqual(first);
+    expect(usersCalls()).toBe(afterLogout + 1);
   });
 });
 

@@ -7,6 +7,11 @@ export interface RouterContext {
   authorization?: string;
   /** The verified caller (null: anonymous), known before planning. */
   caller?: Caller | null;
+  /**
+   * When the verified caller's access token expires (ms, its `exp`); set only where the router
+   * verified the token for this request. Nothing private is answered from the router's cache past it.
+   */
+  tokenExpiresAt?: number;
   requestId: string;
   /** The client address, passed on as `x-forwarded-for`. */
   clientIp: string;

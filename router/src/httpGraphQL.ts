@@ -141,6 +141,7 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
       clientIp,
       caller: verified?.caller ?? null,
       ...(authorization ? { authorization } : {}),
+      ...(verified?.expiresAt !== undefined ? { tokenExpiresAt: verified.expiresAt } : {}),
     };
     const idempotencyKey = deps.idempotency ? headerValue(req, IDEMPOTENCY_KEY_HEADER) : undefined;
     if (idempotencyKey !== undefined && deps.idempotency) {

@@ -113,8 +113,9 @@ export interface RouterOptions {
   subgraphConnections?: number;
   /**
    * Entity answers a subgraph calls public (`cache-control: max-age=N, public`) kept for their
-   * max-age on `clock`, per subgraph (default 10 000; 0 keeps none). Queries read them; a
-   * mutation through the router forgets them all.
+   * max-age on `clock`, per subgraph (default 10 000; 0 keeps none), and as many private answers
+   * kept for their verified caller alone (see EntityCache). Queries read them; a mutation through
+   * the router forgets them all.
    */
   entityCacheEntries?: number;
   /**

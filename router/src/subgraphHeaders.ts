@@ -1,4 +1,5 @@
 import type { RouterContext } from './context.js';
+import type { CallerScope } from './engine/EntityCache.js';
 
 /**
  * The one place that decides what the router sends to a subgraph with every fetch (queries,
@@ -28,4 +29,16 @@ export function subgraphRequestHeaders(context: RouterContext): Record<string, s
  */
 export function forwardedIdentity(context: RouterContext): string {
   return context.authorization ?? '';
+}
+
+/**
+ * Whose private answers (a subgraph's `cache-control: private`) a request may be given from the
+ * router's cache and add to it: a caller whose token the router verified for this very request
+ * (the verifier refuses an expired or revoked token with 401 before any plan runs), under the
+ * identity forwarded, until the token's `exp`. Null for anonymous requests and where the router
+ * does not verify tokens: nothing private is read or kept for them.
+ */
+export function privateScope(context: RouterContext): CallerScope | null {
+  const { caller, authorization, tokenExpiresAt } = context;
+  return caller && authorization && tokenExpiresAt !== undefined ? { identity: forwardedIdentity(context), until: tokenExpiresAt } : null;
 }

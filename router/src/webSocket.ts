@@ -124,6 +124,7 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
           clientIp,
           caller: verified.caller,
           ...(authorization ? { authorization } : {}),
+          ...(verified.expiresAt !== undefined ? { tokenExpiresAt: verified.expiresAt } : {}),
         };
         return true;
       },

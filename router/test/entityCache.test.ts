@@ -6,8 +6,9 @@ import { keySet, logger, manualClock, tokenFor } from './fixtures.js';
 import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 
 // The router keeps entity answers a subgraph calls public for their max-age (on its clock, which
-// the test moves), and nothing else: "shelf" lists books, "catalog" completes them with a public
-// title (60 s) and a private note for the caller. Every book catalog is asked to complete is counted.
+// the test moves), and private ones for their caller alone: "shelf" lists books, "catalog"
+// completes them with a public title (60 s) and a private note for the caller. Every book catalog
+// is asked to complete is counted. (privateCache.test.ts: private root fields such as `me`.)
 const HINTS = `
   enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
   directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
@@ -103,14 +104,24 @@ describe('entity answers kept by the router', () => {
     expect((await ask(TITLES)).cacheControl).toBe('max-age=40, public');
   });
 
-  it('never keeps a private answer: each caller gets their own, every time', async () => {
+  it('keeps a private answer for its caller alone: each caller gets their own', async () => {
+    clock.advance(60_000);
     const before = resolved;
     const notes = '{ shelf { title note } }';
-    const [ana, bo] = await Promise.all([tokenFor('ana'), tokenFor('bo')]);
+    const notesOf = async (token?: string) => (await ask(notes, token)).data.shelf.map((b: { note: string }) => b.note);
+    // Valid on the router's clock: nothing private is kept past a token's expiry.
+    const [ana, bo] = await Promise.all([tokenFor('ana', 'CUSTOMER', { now: clock.now }), tokenFor('bo', 'CUSTOMER', { now: clock.now })]);
     expect((await ask(notes, ana)).cacheControl).toBe('max-age=60, private');
-    expect((await ask(notes, ana)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for ana', 'for ana']);
-    expect((await ask(notes, bo)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for bo', 'for bo']);
-    expect((await ask(notes, ana)).data.shelf.map((b: { note: string }) => b.note)).toEqual(['for ana', 'for ana']);
+    expect(resolved - before).toBe(2);
+    clock.advance(20_000);
+    expect(await ask(notes, ana)).toMatchObject({ data: { shelf: [{ note: 'for ana' }, { note: 'for ana' }] }, cacheControl: 'max-age=40, private' });
+    expect(resolved - before).toBe(2);
+    expect(await notesOf(bo)).toEqual(['for bo', 'for bo']);
+    expect(await notesOf(ana)).toEqual(['for ana', 'for ana']);
+    expect(resolved - before).toBe(4);
+    // Nobody's to keep for an anonymous caller: asked every time.
+    expect(await notesOf()).toEqual(['for anyone', 'for anyone']);
+    expect(await notesOf()).toEqual(['for anyone', 'for anyone']);
     expect(resolved - before).toBe(8);
   });
 

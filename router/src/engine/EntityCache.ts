@@ -1,10 +1,12 @@
 import { LRUCache } from 'lru-cache';
-import { publicMaxAge } from './cachePolicy.js';
+import { cacheHint } from './cachePolicy.js';
 import type { DataObject } from './entityData.js';
 import type { FetchOutcome } from './SubgraphClient.js';
 
-/** Characters of entity JSON (with keys) one subgraph's cache holds at most. */
+/** Characters of entity JSON (with keys) one subgraph's public entries hold at most. */
 const MAX_CHARS = 8 * 1024 * 1024;
+/** The same for its callers' private entries (a signed-in caller's `me`: ~450 with the key). */
+const MAX_PRIVATE_CHARS = 4 * 1024 * 1024;
 
 /**
  * Shorter max-ages mark data that changes by itself (stock, held and released by inventory's
@@ -14,54 +16,113 @@ const MAX_CHARS = 8 * 1024 * 1024;
 const MIN_KEPT_MAX_AGE = 30;
 
 /**
- * One subgraph's entity answers that it called `public` with a max-age (its `cache-control`, the
- * word a shared HTTP cache goes by: the same answer for every caller), each kept until that age
- * runs out on the router's clock. Keyed by the fetch (its operation, which holds the type
- * condition and the selection, and its variables) and the entity's representation (type and
- * key fields); kept as JSON text, so every request gets objects of its own to merge into.
+ * Whose private answers a request may read and keep: the identity the router forwards (the
+ * exact `Authorization` header, see `forwardedIdentity`), until its access token expires (ms).
+ */
+export interface CallerScope {
+  identity: string;
+  until: number;
+}
+
+/** A kept answer: its JSON, the seconds it has left, and whom it is for. */
+export interface Kept {
+  json: string;
+  maxAge: number;
+  scope: 'public' | 'private';
+}
+
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+/**
+ * One subgraph's answers the router keeps, each until its max-age runs out on the router's clock,
+ * kept as JSON text (every request gets objects of its own to merge into):
+ * - entity answers it called `public` (its `cache-control`, the word a shared HTTP cache goes by:
+ *   the same answer for every caller), keyed by the fetch (its operation, which holds the type
+ *   condition and the selection, and its variables) and the entity's representation;
+ * - answers it called `private` (root fields such as `me`, and entities), for the caller they
+ *   were for alone: keyed by that caller's forwarded identity and the same, and kept no longer
+ *   than the caller's token lives (Apollo Router's entity caching keeps private data per user
+ *   alike). Bounded apart, so that many callers do not push the catalogue out.
  */
 export class EntityCache {
-  private readonly entries: LRUCache<string, { json: string; expiresAt: number }>;
+  private readonly shared: LRUCache<string, Entry>;
+  private readonly perCaller: LRUCache<string, Entry>;
 
   constructor(
     private readonly now: () => number,
     maxEntries: number,
   ) {
-    this.entries = new LRUCache({ max: maxEntries, maxSize: MAX_CHARS, sizeCalculation: (entry, key) => entry.json.length + key.length });
+    const sizeCalculation = (entry: Entry, key: string) => entry.json.length + key.length;
+    this.shared = new LRUCache({ max: maxEntries, maxSize: MAX_CHARS, sizeCalculation });
+    this.perCaller = new LRUCache({ max: maxEntries, maxSize: MAX_PRIVATE_CHARS, sizeCalculation });
   }
 
-  /** The kept entity and the seconds it has left, or undefined. */
-  get(key: string): { json: string; maxAge: number } | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    const left = entry.expiresAt - this.now();
-    if (left <= 0) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return { json: entry.json, maxAge: Math.ceil(left / 1000) };
+  /** The entity kept for everyone under `key`, else the one kept for `caller` alone; undefined when neither is. */
+  get(key: string, caller: CallerScope | null): Kept | undefined {
+    return this.read(this.shared, key, 'public') ?? (caller ? this.answer(key, caller) : undefined);
+  }
+
+  /** What is kept for `caller` alone under `key` (a root fetch's request body, or an entity's key), or undefined. */
+  answer(key: string, caller: CallerScope): Kept | undefined {
+    // A subgraph that never answers privately costs no key per fetch.
+    return this.perCaller.size === 0 ? undefined : this.read(this.perCaller, `${caller.identity}\n${key}`, 'private');
   }
 
   /**
-   * Keeps each entity of an `_entities` answer the subgraph called public (max-age at least
-   * MIN_KEPT_MAX_AGE, no errors at all) under `head` and its representation, before any part of
-   * the operation merges it; anything else is kept nowhere. Returns the outcome as it was.
+   * Keeps each entity of an `_entities` answer (no errors at all; max-age at least
+   * MIN_KEPT_MAX_AGE) under `head` and its representation, before any part of the operation
+   * merges it: for everyone when the subgraph called it public, for `caller` alone when it
+   * called it private. Anything else is kept nowhere. Returns the outcome as it was.
    */
-  keep(head: string, representations: readonly string[], outcome: FetchOutcome): FetchOutcome {
-    if (outcome.kind !== 'response' || outcome.errors?.length) return outcome;
-    const maxAge = publicMaxAge(outcome.cacheControl);
-    const received = outcome.data?._entities;
-    if (maxAge === null || maxAge < MIN_KEPT_MAX_AGE || !Array.isArray(received) || received.length !== representations.length) return outcome;
-    const expiresAt = this.now() + maxAge * 1000;
+  keep(head: string, representations: readonly string[], outcome: FetchOutcome, caller: CallerScope | null): FetchOutcome {
+    const into = this.target(outcome, caller);
+    const received = outcome.kind === 'response' ? outcome.data?._entities : undefined;
+    if (!into || !Array.isArray(received) || received.length !== representations.length) return outcome;
     for (let i = 0; i < representations.length; i++) {
       const entity = received[i] as DataObject | null;
-      if (entity && typeof entity === 'object') this.entries.set(head + representations[i]!, { json: JSON.stringify(entity), expiresAt });
+      if (entity && typeof entity === 'object') into.entries.set(into.prefix + head + representations[i]!, { json: JSON.stringify(entity), expiresAt: into.expiresAt });
+    }
+    return outcome;
+  }
+
+  /** Keeps a root fetch's data (under its request body, `key`) for `caller`, when the subgraph called it private (as `keep`). Returns the outcome as it was. */
+  keepAnswer(key: string, outcome: FetchOutcome, caller: CallerScope): FetchOutcome {
+    const into = this.target(outcome, caller);
+    if (into?.entries === this.perCaller && outcome.kind === 'response' && outcome.data) {
+      into.entries.set(into.prefix + key, { json: JSON.stringify(outcome.data), expiresAt: into.expiresAt });
     }
     return outcome;
   }
 
   /** Forgets everything (a mutation went through the router: what it changed must not be answered from here). */
   clear(): void {
-    this.entries.clear();
+    this.shared.clear();
+    this.perCaller.clear();
+  }
+
+  private read(entries: LRUCache<string, Entry>, key: string, scope: Kept['scope']): Kept | undefined {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    const left = entry.expiresAt - this.now();
+    if (left <= 0) {
+      entries.delete(key);
+      return undefined;
+    }
+    return { json: entry.json, maxAge: Math.ceil(left / 1000), scope };
+  }
+
+  /** Where an answer may be kept and until when (its max-age, and for a private one its caller's token); null: nowhere. */
+  private target(outcome: FetchOutcome, caller: CallerScope | null): { entries: LRUCache<string, Entry>; prefix: string; expiresAt: number } | null {
+    if (outcome.kind !== 'response' || outcome.errors?.length) return null;
+    const hint = cacheHint(outcome.cacheControl);
+    if (!hint || hint.maxAge < MIN_KEPT_MAX_AGE) return null;
+    const now = this.now();
+    const expiresAt = now + hint.maxAge * 1000;
+    if (hint.isPublic) return { entries: this.shared, prefix: '', expiresAt };
+    if (!caller || caller.until <= now) return null;
+    return { entries: this.perCaller, prefix: `${caller.identity}\n`, expiresAt: Math.min(expiresAt, caller.until) };
   }
 }

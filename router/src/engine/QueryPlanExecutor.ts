@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
 import type { RouterContext } from '../context.js';
-import { forwardedIdentity, subgraphRequestHeaders } from '../subgraphHeaders.js';
+import { forwardedIdentity, privateScope, subgraphRequestHeaders } from '../subgraphHeaders.js';
 import { CachePolicy } from './cachePolicy.js';
 import type { DeferredStep, DeferStep, FetchStep, Step } from './compilePlan.js';
 import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
 import type { ResponsePath } from './shapeResponse.js';
-import type { EntityCache } from './EntityCache.js';
+import type { CallerScope, EntityCache } from './EntityCache.js';
 import { downstreamError, explainedBy, unavailable } from './fetchErrors.js';
 import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
 
@@ -21,10 +21,12 @@ export interface ExecutionInput {
   /** Incremental delivery: told when the primary part and each deferred fragment are in. Without it, deferred fragments run as part of one answer. */
   sink?: IncrementalSink;
   /**
-   * Entity answers a subgraph called public may come from its entity cache, and go into it
-   * (queries; not a subscription event, which tells of a change, nor a mutation's fetches).
+   * Answers may come from, and go into, each subgraph's cache (see EntityCache): entities it
+   * called public, and what it called private for a verified caller (root fields such as `me`,
+   * and entities). Queries only: not a subscription event, which tells of a change, nor a
+   * mutation's fetches.
    */
-  keptEntities?: boolean;
+  keptAnswers?: boolean;
 }
 
 /** The errors one part of an incremental answer brought, and what explains nulls in it. */
@@ -70,6 +72,8 @@ interface Run {
   earlier: readonly Run[];
   cachePolicy: CachePolicy;
   headers: Record<string, string> | undefined;
+  /** Whose private answers this run may read and keep (null: none; see `privateScope`). */
+  caller: CallerScope | null;
   /** Entity fetches waiting to be sent, by subgraph, operation and variables (see `batchFor`). */
   batches: Map<string, EntityBatch>;
 }
@@ -78,7 +82,7 @@ interface Run {
 interface EntityBatch {
   /** How many fetches send their representations in it. */
   parts: number;
-  /** Where its public answers are kept (see `keep`), and their key's start. */
+  /** Where its answers are kept (see `keep`), and their key's start. */
   cache: EntityCache | null;
   cacheHead: string;
   readonly size: number;
@@ -109,14 +113,15 @@ export class QueryPlanExecutor {
     private readonly types: TypeConditions,
   ) {}
 
-  /** Forgets every entity answer kept for the subgraphs (a mutation may change any of them). */
-  forgetEntities(): void {
+  /** Forgets every answer kept for the subgraphs, public and private (a mutation may change any of them). */
+  forgetKept(): void {
     for (const client of this.clients.values()) client.entities?.clear();
   }
 
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
-    const run: Run = { input, root, errors: [], nulled: [], earlier: [], cachePolicy: new CachePolicy(), headers: undefined, batches: new Map() };
+    const caller = input.keptAnswers ? privateScope(input.context) : null;
+    const run: Run = { input, root, errors: [], nulled: [], earlier: [], cachePolicy: new CachePolicy(), headers: undefined, caller, batches: new Map() };
     const { sink } = input;
     // A plan whose @defer is switched off by `if:` has no DeferStep: the whole answer is the primary part.
     const primary = sink ? once((subselection) => sink.primary(partOf(run), subselection)) : undefined;
@@ -186,7 +191,7 @@ export class QueryPlanExecutor {
     const variables = variablesJson(step, run.input.variables);
 
     if (!step.requires) {
-      const outcome = await this.send(run, client, step, `${step.bodyHead}{${variables}}}`);
+      const outcome = await this.rootFetch(run, client, step, `${step.bodyHead}{${variables}}}`);
       if (outcome.kind === 'unavailable') {
         const names = step.served.get('') ?? [];
         for (const name of names) run.errors.push(unavailable(outcome.message, step.service, [...cursor.path, name]));
@@ -274,7 +279,7 @@ export class QueryPlanExecutor {
    */
   private batchFor(run: Run, client: SubgraphClient, step: FetchStep, variables: string): EntityBatch {
     const shared = step.mergeable && !step.outputRewrites?.length;
-    const cache = shared && run.input.keptEntities ? client.entities : null;
+    const cache = shared && run.input.keptAnswers ? client.entities : null;
     const key = `${step.service}\n${step.bodyHead}\n${variables}`;
     const pending = shared ? run.batches.get(key) : undefined;
     if (pending) {
@@ -305,7 +310,7 @@ export class QueryPlanExecutor {
           // Every entity was kept: no part waits for an answer.
           if (texts.length === 0) return resolve({ kind: 'response', data: null, errors: undefined, cacheControl: undefined });
           const outcome = this.send(run, client, step, `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`);
-          resolve(cache ? outcome.then((answer) => cache.keep(batch.cacheHead, texts, answer)) : outcome);
+          resolve(cache ? outcome.then((answer) => cache.keep(batch.cacheHead, texts, answer, run.caller)) : outcome);
         });
       }),
     };
@@ -314,16 +319,32 @@ export class QueryPlanExecutor {
   }
 
   /**
-   * The entity its subgraph's cache keeps for this fetch and representation (parsed once per
-   * fetch); the answer's cache policy then counts its age left, as if it had been fetched.
+   * A root fetch (a query's): the data its subgraph's cache keeps for this caller and request
+   * body when there is any (the answer's cache policy then counts its age left and stays
+   * private), else the subgraph's answer, kept for the caller if the subgraph called it private.
+   */
+  private async rootFetch(run: Run, client: SubgraphClient, step: FetchStep, body: string): Promise<FetchOutcome> {
+    const { caller } = run;
+    const cache = step.mergeable ? client.entities : null;
+    if (!caller || !cache) return this.send(run, client, step, body);
+    const entry = cache.answer(body, caller);
+    if (!entry) return cache.keepAnswer(body, await this.send(run, client, step, body), caller);
+    run.cachePolicy.restrict(`max-age=${entry.maxAge}, private`);
+    return { kind: 'response', data: JSON.parse(entry.json) as DataObject, errors: undefined, cacheControl: undefined };
+  }
+
+  /**
+   * The entity its subgraph's cache keeps for this fetch and representation, for everyone or
+   * for this caller (parsed once per fetch); the answer's cache policy then counts its age left,
+   * and its scope, as if it had been fetched.
    */
   private kept(run: Run, batch: EntityBatch, text: string, parsed: Map<string, DataObject>): DataObject | undefined {
     if (!batch.cache) return undefined;
     const done = parsed.get(text);
     if (done) return done;
-    const entry = batch.cache.get(batch.cacheHead + text);
+    const entry = batch.cache.get(batch.cacheHead + text, run.caller);
     if (!entry) return undefined;
-    run.cachePolicy.restrict(`max-age=${entry.maxAge}, public`);
+    run.cachePolicy.restrict(`max-age=${entry.maxAge}, ${entry.scope}`);
     const entity = JSON.parse(entry.json) as DataObject;
     parsed.set(text, entity);
     return entity;

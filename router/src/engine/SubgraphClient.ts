@@ -35,9 +35,9 @@ export interface SubgraphClientOptions {
   onCircuit?: (service: string, state: CircuitState) => void;
   /** Headers that prove the router sent the request (a service token for this subgraph). */
   credentials?: (service: string) => Promise<Record<string, string>>;
-  /** Entity answers kept while public (see EntityCache): how many at most; 0 keeps none. */
+  /** Answers kept (see EntityCache): how many public entities at most, and as many private answers; 0 keeps none. */
   entityCacheEntries?: number;
-  /** The router's clock, which kept entities age by. */
+  /** The router's clock, which kept answers age by. */
   now?: () => number;
 }
 
@@ -60,7 +60,7 @@ type Raw =
  */
 export class SubgraphClient {
   readonly breaker: CircuitBreaker;
-  /** This subgraph's public entity answers (null when the router keeps none). */
+  /** This subgraph's kept answers: public entities, and private answers per caller (null when the router keeps none). */
   readonly entities: EntityCache | null;
   private readonly pool: Pool;
   private readonly path: string;

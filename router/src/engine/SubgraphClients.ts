@@ -10,7 +10,7 @@ export interface SubgraphClientsOptions {
   onCircuit?: (subgraph: string, state: CircuitState) => void;
   /** The router's credentials for one subgraph (its service-token header), added to every fetch. */
   credentials?: (subgraph: string) => Promise<Record<string, string>>;
-  /** Public entity answers kept per subgraph (see EntityCache); 0 keeps none. */
+  /** Answers kept per subgraph (see EntityCache): public entities, and as many private answers; 0 keeps none. */
   entityCacheEntries?: number;
   now?: () => number;
 }

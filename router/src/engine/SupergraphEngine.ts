@@ -109,9 +109,9 @@ export class SupergraphEngine {
   async execute(prepared: PreparedOperation, variables: Record<string, unknown>, coerced: Record<string, unknown>, context: RouterContext): Promise<EngineResult> {
     const mutation = prepared.operationType === 'mutation';
     // A mutation may change what any subgraph answers: nothing kept from before it is used after it.
-    if (mutation) this.executor.forgetEntities();
-    const execution = await this.executor.execute({ step: prepared.step, variables, coerced, context, keptEntities: !mutation });
-    if (mutation) this.executor.forgetEntities();
+    if (mutation) this.executor.forgetKept();
+    const execution = await this.executor.execute({ step: prepared.step, variables, coerced, context, keptAnswers: !mutation });
+    if (mutation) this.executor.forgetKept();
     return this.shape(prepared, variables, coerced, execution);
   }
 
@@ -162,9 +162,9 @@ export class SupergraphEngine {
       },
     };
     const mutation = prepared.operationType === 'mutation';
-    if (mutation) this.executor.forgetEntities();
-    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink, keptEntities: !mutation });
-    if (mutation) this.executor.forgetEntities();
+    if (mutation) this.executor.forgetKept();
+    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink, keptAnswers: !mutation });
+    if (mutation) this.executor.forgetKept();
     await enqueue({ hasNext: false } as IncrementalPayload);
   }
 

@@ -7,9 +7,19 @@ export function answersEveryone(header: string | undefined): boolean {
 
 /** The max-age (seconds, > 0) of an answer whose `cache-control` says any caller may be given it; null otherwise. */
 export function publicMaxAge(header: string | undefined): number | null {
+  const hint = cacheHint(header);
+  return hint?.isPublic ? hint.maxAge : null;
+}
+
+/**
+ * What a subgraph's `cache-control` lets a cache do with its answer: keep it `maxAge` seconds
+ * (> 0), for any caller (`public`) or only for the one it was for (`private`); null otherwise
+ * (no header, `no-store`, max-age 0).
+ */
+export function cacheHint(header: string | undefined): { maxAge: number; isPublic: boolean } | null {
   const match = header === undefined ? null : CACHEABLE.exec(header);
   const maxAge = match ? Number(match[1]) : 0;
-  return maxAge > 0 && match![2]!.toLowerCase() === 'public' ? maxAge : null;
+  return maxAge > 0 ? { maxAge, isPublic: match![2]!.toLowerCase() === 'public' } : null;
 }
 
 /**

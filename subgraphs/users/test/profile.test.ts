@@ -171,3 +171,16 @@ describe('preferences', () => {
     expect(errorCodes(await graphql(users.url, UPDATE_PREFERENCES, { input: { currency: 'USD' } }))).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+describe('cache hint on `me`', () => {
+  const cacheControl = async (query: string, token?: string) => (await graphql(users.url, query, {}, token ? { token } : {})).headers.get('cache-control');
+
+  it('lets only the caller keep their own account fields, 60 s, and nothing else of theirs', async () => {
+    const { accessToken } = await registerUser(users.url, { name: 'Kept' });
+    expect(await cacheControl('{ me { id email name role createdAt } }', accessToken)).toBe('max-age=60, private');
+    expect(await cacheControl('{ me { id addresses { id } } }', accessToken)).toBe('no-store');
+    expect(await cacheControl(MY_PREFERENCES, accessToken)).toBe('no-store');
+    // Nobody's data: `me` is null. The router keeps nothing private for an anonymous caller.
+    expect(await cacheControl('{ me { id } }')).toBe('max-age=60, private');
+  });
+});

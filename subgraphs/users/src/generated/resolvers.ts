@@ -107,6 +107,16 @@ export type AuthPayload = {
 };
 
 /**
+ * Who may keep a cached response: any cache (PUBLIC, e.g. a CDN) or only the caller's own client
+ * (PRIVATE).
+ */
+export type CacheControlScope =
+  /** Specific to the caller: only their own client may keep it. */
+  | 'PRIVATE'
+  /** The same for every caller: any cache may keep it. */
+  | 'PUBLIC';
+
+/**
  * Everything the shop keeps about the signed-in user, assembled from each subgraph's own part
  * (docs/privacy.md says what each keeps).
  */
@@ -338,7 +348,10 @@ export type Query = {
    * id that does not exist. UNAUTHENTICATED without a signed-in user.
    */
   dataExport?: Maybe<DataExport>;
-  /** The signed-in user; null when the request carries no access token. */
+  /**
+   * The signed-in user; null when the request carries no access token. An answer that reads only
+   * its own scalar fields may be kept 60 s for this caller alone (`cache-control: max-age=60, private`).
+   */
   me?: Maybe<User>;
   /** Any user by id; null when there is none. ADMIN only. */
   user?: Maybe<User>;
@@ -559,10 +572,10 @@ export type ResolversTypes = ResolversObject<{
   AccountDeletion: ResolverTypeWrapper<AccountDeletion>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Address: ResolverTypeWrapper<AddressModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AddressInput: AddressInput;
   AddressUpdateInput: AddressUpdateInput;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
+  CacheControlScope: CacheControlScope;
   DataExport: ResolverTypeWrapper<DataExportModel>;
   DataExportStatus: DataExportStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -573,13 +586,14 @@ export type ResolversTypes = ResolversObject<{
   PreferencesInput: PreferencesInput;
   Product: ResolverTypeWrapper<{ id: string }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterInput: RegisterInput;
   Role: Role;
   User: ResolverTypeWrapper<UserViewModel>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   WishlistItem: ResolverTypeWrapper<WishlistItemModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -588,7 +602,6 @@ export type ResolversParentTypes = ResolversObject<{
   AccountDeletion: AccountDeletion;
   ID: Scalars['ID']['output'];
   Address: AddressModel;
-  Boolean: Scalars['Boolean']['output'];
   AddressInput: AddressInput;
   AddressUpdateInput: AddressUpdateInput;
   AuthPayload: AuthPayloadModel;
@@ -601,14 +614,23 @@ export type ResolversParentTypes = ResolversObject<{
   PreferencesInput: PreferencesInput;
   Product: { id: string };
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RegisterInput: RegisterInput;
   User: UserViewModel;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
   WishlistItem: WishlistItemModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = UsersContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -758,6 +780,7 @@ export type Resolvers<ContextType = UsersContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = UsersContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
