@@ -86,6 +86,8 @@ interface EntityBatch {
   cache: EntityCache | null;
   cacheHead: string;
   readonly size: number;
+  /** The position of a representation already in the request, or undefined. */
+  slotOf(text: string): number | undefined;
   /** Adds a representation (once); returns its position in the request. */
   add(text: string): number;
   outcome: Promise<FetchOutcome>;
@@ -219,9 +221,11 @@ export class QueryPlanExecutor {
     let kept: Map<string, DataObject> | undefined;
     for (let i = 0; i < entities.length; i++) {
       const text = this.representation(step, entities[i]!, step.requires);
-      const hit = text === null ? undefined : this.kept(run, batch, text, (kept ??= new Map()));
+      // Already in the request (the same entity elsewhere in the data): not kept when it was added, so not now either.
+      const sent = text === null ? undefined : batch.slotOf(text);
+      const hit = text === null || sent !== undefined ? undefined : this.kept(run, batch, text, (kept ??= new Map()));
       if (hit) deepMerge(entities[i]!, hit.__typename ? hit : { ...hit, __typename: entities[i]!.__typename });
-      slots[i] = text === null || hit ? -1 : batch.add(text);
+      slots[i] = text === null || hit ? -1 : (sent ?? batch.add(text));
       if (slots[i]! >= 0) represented += 1;
     }
     if (represented === 0) return;
@@ -291,9 +295,12 @@ export class QueryPlanExecutor {
     const batch: EntityBatch = {
       parts: 1,
       cache,
-      cacheHead: cache ? `${step.bodyHead}{${variables}}\n` : '',
+      cacheHead: cache ? `${step.operationKey}{${variables}}\n` : '',
       get size() {
         return texts.length;
+      },
+      slotOf(text) {
+        return indexOf.get(text);
       },
       add(text) {
         let index = indexOf.get(text);

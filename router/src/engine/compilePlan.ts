@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { compileRepresentation, type RepresentationEncoder } from './representations.js';
@@ -69,6 +70,11 @@ export interface FetchStep {
   outputRewrites: readonly FetchDataRewrite[] | undefined;
   /** `{"query":…,"operationName":…,"variables":` : the body up to its variables. */
   bodyHead: string;
+  /**
+   * Stands for `bodyHead` in the keys of kept entity answers: a digest of it, so that looking up
+   * each of a fetch's representations hashes a short key rather than the whole operation text.
+   */
+  operationKey: string;
   /** Response names this fetch fills in, per entity type (root fetches: under ''), for errors when it fails. */
   served: ReadonlyMap<string, readonly string[]>;
 }
@@ -121,6 +127,7 @@ export function compileFetch(node: FetchNode): FetchStep {
     inputRewrites: node.inputRewrites,
     outputRewrites: node.outputRewrites,
     bodyHead: `${json.slice(0, -1)},"variables":`,
+    operationKey: createHash('sha256').update(json).digest('base64url'),
     served: servedFields(node.operationDocumentNode ?? parse(node.operation), node.requires !== undefined),
   };
 }
