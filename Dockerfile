@@ -18,4 +18,4 @@ USER node
 # Readiness of whichever service runs here: its dependencies answer and it is not draining.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--max-old-space-size=256", "router/dist/main.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "router/dist/main.js"]

@@ -77,7 +77,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const node = (name: string, main: string, env: Env, port: number, rank: number, router = false): ProcessSpec => ({
     name,
     command: process.execPath,
-    args: router ? ['--max-old-space-size=256', main] : [main],
+    args: router ? ['--max-old-space-size=256', '--max-semi-space-size=32', main] : [main],
     env: { ...options.env, ...env, PORT: String(port) },
     ready: async (pid) => (await servedBy(port, pid)) && (await probeHealth(`http://127.0.0.1:${port}/health/ready`)),
     ipc: true,
