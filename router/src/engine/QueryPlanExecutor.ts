@@ -6,6 +6,7 @@ import type { DeferredStep, DeferStep, FetchStep, Step } from './compilePlan.js'
 import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
 import type { ResponsePath } from './shapeResponse.js';
 import type { CallerScope, EntityCache } from './EntityCache.js';
+import { SameKeys } from './representations.js';
 import { downstreamError, explainedBy, unavailable } from './fetchErrors.js';
 import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
 
@@ -219,14 +220,29 @@ export class QueryPlanExecutor {
     const slots = new Int32Array(entities.length);
     let represented = 0;
     let kept: Map<string, DataObject> | undefined;
+    const same = step.keyField !== null && step.encodeRepresentation ? new SameKeys<number | DataObject>(step.keyField) : null;
     for (let i = 0; i < entities.length; i++) {
-      const text = this.representation(step, entities[i]!, step.requires);
+      const entity = entities[i]!;
+      // An entity with the same __typename and key value earlier in this fetch: the same slot, or the same kept entity.
+      const earlier = same?.get(entity);
+      if (typeof earlier === 'number') {
+        slots[i] = earlier;
+        if (earlier >= 0) represented += 1;
+        continue;
+      }
+      if (earlier) {
+        slots[i] = -1;
+        deepMerge(entity, earlier.__typename ? earlier : { ...earlier, __typename: entity.__typename });
+        continue;
+      }
+      const text = this.representation(step, entity, step.requires);
       // Already in the request (the same entity elsewhere in the data): not kept when it was added, so not now either.
       const sent = text === null ? undefined : batch.slotOf(text);
       const hit = text === null || sent !== undefined ? undefined : this.kept(run, batch, text, (kept ??= new Map()));
-      if (hit) deepMerge(entities[i]!, hit.__typename ? hit : { ...hit, __typename: entities[i]!.__typename });
+      if (hit) deepMerge(entity, hit.__typename ? hit : { ...hit, __typename: entity.__typename });
       slots[i] = text === null || hit ? -1 : (sent ?? batch.add(text));
       if (slots[i]! >= 0) represented += 1;
+      same?.set(entity, hit ?? slots[i]!);
     }
     if (represented === 0) return;
     const outcome = await batch.outcome;

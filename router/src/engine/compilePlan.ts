@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { compileRepresentation, type RepresentationEncoder } from './representations.js';
+import { compileRepresentation, singleKeyField, type RepresentationEncoder } from './representations.js';
 
 /**
  * A query plan as the executor runs it: @apollo/query-planner's nodes with everything a fetch
@@ -66,6 +66,11 @@ export interface FetchStep {
   requires: readonly QueryPlanSelectionNode[] | undefined;
   /** Writes a representation's JSON directly; null where the general path is needed (input rewrites, unusual shapes). */
   encodeRepresentation: RepresentationEncoder | null;
+  /**
+   * With `encodeRepresentation`, the single key field representations are made of (see
+   * `singleKeyField`): entities with the same `__typename` and value share one representation.
+   */
+  keyField: string | null;
   inputRewrites: readonly FetchDataRewrite[] | undefined;
   outputRewrites: readonly FetchDataRewrite[] | undefined;
   /** `{"query":…,"operationName":…,"variables":` : the body up to its variables. */
@@ -124,6 +129,7 @@ export function compileFetch(node: FetchNode): FetchStep {
     variableUsages: node.variableUsages ?? [],
     requires: node.requires,
     encodeRepresentation: node.requires && !node.inputRewrites?.length ? compileRepresentation(node.requires) : null,
+    keyField: node.requires && !node.inputRewrites?.length ? singleKeyField(node.requires) : null,
     inputRewrites: node.inputRewrites,
     outputRewrites: node.outputRewrites,
     bodyHead: `${json.slice(0, -1)},"variables":`,

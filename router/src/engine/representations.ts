@@ -79,3 +79,58 @@ function composite(encode: ObjectEncoder): ValueEncoder {
   const one = (value: unknown): string => (value === null || typeof value !== 'object' ? 'null' : (encode(value as DataObject) ?? 'null'));
   return (value) => (Array.isArray(value) ? `[${value.map(one).join(',')}]` : one(value));
 }
+
+/**
+ * The one field besides `__typename` a fetch's representations are made of, when every fragment
+ * of its `requires` is exactly `__typename` and that one plain field (a single-field key, the
+ * usual case): a representation is then fixed by the entity's `__typename` and that field's value,
+ * so entities that share both share it. Null for anything else.
+ */
+export function singleKeyField(selections: readonly QueryPlanSelectionNode[]): string | null {
+  let key: string | null = null;
+  for (const selection of selections) {
+    if (selection.kind !== 'InlineFragment' || !selection.typeCondition || selection.selections.length !== 2) return null;
+    let typename = false;
+    let field: string | null = null;
+    for (const inner of selection.selections) {
+      if (inner.kind !== 'Field' || inner.selections) return null;
+      if (inner.name === '__typename' && !inner.alias) typename = true;
+      else field = inner.alias ?? inner.name;
+    }
+    if (!typename || field === null || (key !== null && field !== key)) return null;
+    key = field;
+  }
+  return key;
+}
+
+/**
+ * What the entities of one fetch came to, by `__typename` and the value of its single key field
+ * (see `singleKeyField`): entities that share both have the same representation.
+ */
+export class SameKeys<T> {
+  private readonly byType = new Map<string, Map<unknown, T>>();
+
+  constructor(private readonly keyField: string) {}
+
+  get(entity: DataObject): T | undefined {
+    const key = this.keyOf(entity);
+    return key === undefined ? undefined : this.byType.get(entity.__typename as string)?.get(key);
+  }
+
+  set(entity: DataObject, value: T): void {
+    const key = this.keyOf(entity);
+    if (key === undefined) return;
+    const typename = entity.__typename as string;
+    let byKey = this.byType.get(typename);
+    if (!byKey) this.byType.set(typename, (byKey = new Map()));
+    byKey.set(key, value);
+  }
+
+  /** The key value, or undefined when the entity cannot be told by it (no string __typename, no own value). */
+  private keyOf(entity: DataObject): unknown {
+    if (typeof entity.__typename !== 'string') return undefined;
+    const value = entity[this.keyField];
+    return typeof value === 'function' ? undefined : value;
+  }
+}
+

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'graphql';
+import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
+import { composeSupergraph, createRouter, type Router } from '../src/index.js';
+import { keySet, logger, manualClock } from './fixtures.js';
+import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+
+// The same entity at many places of an answer (the federation benchmark's reviews repeat their
+// products and authors): "shelf" lists books, some twice or more, and a box of items whose key
+// values are the books' ids again; "catalog" completes books (titles public for 60 s, so the
+// router keeps them) and items (no hint: never kept). Each representation it receives is counted.
+const HINTS = `
+  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
+  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+`;
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
+const shelfSdl = parse(`${LINK} ${HINTS}
+  type Book @key(fields: "id") { id: ID! }
+  type Item @key(fields: "id") { id: ID! }
+  type Query { shelf: [Book!]! @cacheControl(maxAge: 300) box: [Item!]! }
+`);
+const catalogSdl = parse(`${LINK} ${HINTS}
+  type Book @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! title: String! }
+  type Item @key(fields: "id") { id: ID! label: String! }
+`);
+
+const SHELF = ['b1', 'b2', 'b1', 'b1', 'b2'];
+const titles = new Map([['b1', 'Dune'], ['b2', 'Emma']]);
+const asked: string[] = [];
+const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
+  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+const servers = [
+  subgraph('shelf', shelfSdl, { Query: { shelf: () => SHELF.map((id) => ({ id })), box: () => SHELF.map((id) => ({ id })) } }),
+  subgraph('catalog', catalogSdl, {
+    Book: {
+      __resolveReference: (ref: { id: string }) => {
+        asked.push(`Book:${ref.id}`);
+        return { id: ref.id };
+      },
+      title: (book: { id: string }) => titles.get(book.id),
+    },
+    Item: {
+      __resolveReference: (ref: { id: string }) => {
+        asked.push(`Item:${ref.id}`);
+        return { id: ref.id };
+      },
+      label: (item: { id: string }) => `item ${item.id}`,
+    },
+  }),
+];
+const clock = manualClock();
+let router: Router;
+let url: string;
+
+beforeAll(async () => {
+  const [shelf, catalog] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
+  const { supergraphSdl } = composeSupergraph([
+    { name: 'shelf', url: shelf!.url, typeDefs: shelfSdl },
+    { name: 'catalog', url: catalog!.url, typeDefs: catalogSdl },
+  ]);
+  router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey(), accessTokens: keySet, clock });
+  url = (await router.listen(0, '127.0.0.1')).url;
+});
+
+afterAll(async () => {
+  await router.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function ask(query: string): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { data: any; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+describe('an entity at several places of one answer', () => {
+  it('is asked of its subgraph once and completed at every place', async () => {
+    asked.length = 0;
+    const data = await ask('{ box { id label } shelf { id title } }');
+    expect(data.box).toEqual(SHELF.map((id) => ({ id, label: `item ${id}` })));
+    expect(data.shelf).toEqual(SHELF.map((id) => ({ id, title: titles.get(id) })));
+    // Items and books share key values, not representations: each type's entities are asked for apart.
+    expect(asked.sort()).toEqual(['Book:b1', 'Book:b2', 'Item:b1', 'Item:b2']);
+  });
+
+  it('is completed at every place from what the router kept', async () => {
+    clock.advance(60_000);
+    await ask('{ shelf { title } }');
+    asked.length = 0;
+    titles.set('b1', 'Dune Messiah');
+    const data = await ask('{ shelf { id title } }');
+    expect(data.shelf).toEqual(SHELF.map((id) => ({ id, title: id === 'b1' ? 'Dune' : 'Emma' })));
+    expect(asked).toEqual([]);
+  });
+});
