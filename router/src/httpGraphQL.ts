@@ -296,8 +296,19 @@ async function execute(
   return { status: result.status ?? 200, headers: responseHeaders, body: text };
 }
 
+/**
+ * An answer a browser may keep for its caller (`private` with a max-age) depends on who asked:
+ * `Vary: Authorization` keeps a browser or proxy from handing it to a request signed in as someone
+ * else, or to a signed-in request after an anonymous one (a GET's URL is the same for both).
+ */
+function varyByCaller(headers: Record<string, string>): Record<string, string> {
+  const cacheControl = headers['cache-control'];
+  if (!cacheControl || !/\bprivate\b/.test(cacheControl) || /\bno-store\b/.test(cacheControl)) return headers;
+  return { ...headers, vary: headers.vary ? `${headers.vary}, Authorization` : 'Authorization' };
+}
+
 async function send(res: ServerResponse, requestId: string, answer: Answer | StreamingAnswer): Promise<void> {
-  res.writeHead(answer.status, { ...answer.headers, 'x-request-id': requestId });
+  res.writeHead(answer.status, { ...varyByCaller(answer.headers), 'x-request-id': requestId });
   if (!('stream' in answer)) {
     res.end(answer.body);
     return;

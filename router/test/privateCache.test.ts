@@ -93,7 +93,12 @@ async function send(query: string, token?: string, at = url) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> }, cacheControl: response.headers.get('cache-control') };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> },
+    cacheControl: response.headers.get('cache-control'),
+    vary: response.headers.get('vary'),
+  };
 }
 
 async function ask(query: string, token?: string, at = url): Promise<{ data: any; cacheControl: string | null }> {
@@ -144,6 +149,23 @@ describe('private answers kept by the router for their caller', () => {
     clock.advance(1_000);
     expect((await ask(ME, ana)).cacheControl).toBe('max-age=60, private');
     expect(calls('ana') - before).toBe(2);
+  });
+
+  it('tells browsers and proxies that a private answer is for its caller alone (Vary: Authorization)', async () => {
+    const ana = await tokenOf('ana');
+    clock.advance(60_000);
+    const kept = await send(ME, ana);
+    expect(kept.cacheControl).toMatch(/private/);
+    expect(kept.vary).toBe('Authorization');
+    // Anonymous, `me` is null and still private: a signed-in GET of the same URL must not get it.
+    const anonymous = await send(ME);
+    expect(anonymous.body.data).toEqual({ me: null });
+    expect(anonymous.cacheControl).toMatch(/private/);
+    expect(anonymous.vary).toBe('Authorization');
+    // An answer nobody may keep says nothing of the sort.
+    const page = await send(PAGE, ana);
+    expect(page.cacheControl).toBe('no-store');
+    expect(page.vary).toBeNull();
   });
 
   it('keeps it no longer than the caller\'s token is valid', async () => {
