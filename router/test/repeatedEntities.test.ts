@@ -7,21 +7,22 @@ import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
 
 // The same entity at many places of an answer (the federation benchmark's reviews repeat their
 // products and authors): "shelf" lists books, some twice or more, and a box of items whose key
-// values are the books' ids again; "catalog" completes books (titles public for 60 s, so the
-// router keeps them) and items (no hint: never kept). Each representation it receives is counted.
+// values are the books' ids again, one of them with another size; "catalog" completes books
+// (titles public for 60 s, so the router keeps them) and items (a label that @requires the size;
+// no hint: never kept). Each representation it receives is counted.
 const HINTS = `
   enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
   directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
 `;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible", "@external", "@requires"])';
 const shelfSdl = parse(`${LINK} ${HINTS}
   type Book @key(fields: "id") { id: ID! }
-  type Item @key(fields: "id") { id: ID! }
+  type Item @key(fields: "id") { id: ID! size: Int! }
   type Query { shelf: [Book!]! @cacheControl(maxAge: 300) box: [Item!]! }
 `);
 const catalogSdl = parse(`${LINK} ${HINTS}
   type Book @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! title: String! }
-  type Item @key(fields: "id") { id: ID! label: String! }
+  type Item @key(fields: "id") { id: ID! size: Int! @external label: String! @requires(fields: "size") }
 `);
 
 const SHELF = ['b1', 'b2', 'b1', 'b1', 'b2'];
@@ -30,7 +31,7 @@ const asked: string[] = [];
 const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
   createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
 const servers = [
-  subgraph('shelf', shelfSdl, { Query: { shelf: () => SHELF.map((id) => ({ id })), box: () => SHELF.map((id) => ({ id })) } }),
+  subgraph('shelf', shelfSdl, { Query: { shelf: () => SHELF.map((id) => ({ id })), box: () => SHELF.map((id, i) => ({ id, size: i === 3 ? 2 : 1 })) } }),
   subgraph('catalog', catalogSdl, {
     Book: {
       __resolveReference: (ref: { id: string }) => {
@@ -40,11 +41,11 @@ const servers = [
       title: (book: { id: string }) => titles.get(book.id),
     },
     Item: {
-      __resolveReference: (ref: { id: string }) => {
-        asked.push(`Item:${ref.id}`);
-        return { id: ref.id };
+      __resolveReference: (ref: { id: string; size: number }) => {
+        asked.push(`Item:${ref.id}:${ref.size}`);
+        return ref;
       },
-      label: (item: { id: string }) => `item ${item.id}`,
+      label: (item: { id: string; size: number }) => `item ${item.id} size ${item.size}`,
     },
   }),
 ];
@@ -78,10 +79,11 @@ describe('an entity at several places of one answer', () => {
   it('is asked of its subgraph once and completed at every place', async () => {
     asked.length = 0;
     const data = await ask('{ box { id label } shelf { id title } }');
-    expect(data.box).toEqual(SHELF.map((id) => ({ id, label: `item ${id}` })));
+    expect(data.box).toEqual(SHELF.map((id, i) => ({ id, label: `item ${id} size ${i === 3 ? 2 : 1}` })));
     expect(data.shelf).toEqual(SHELF.map((id) => ({ id, title: titles.get(id) })));
-    // Items and books share key values, not representations: each type's entities are asked for apart.
-    expect(asked.sort()).toEqual(['Book:b1', 'Book:b2', 'Item:b1', 'Item:b2']);
+    // Items and books share key values, not representations: each type's entities are asked for
+    // apart, and an item whose required size differs is asked for with its own.
+    expect(asked.sort()).toEqual(['Book:b1', 'Book:b2', 'Item:b1:1', 'Item:b1:2', 'Item:b2:1']);
   });
 
   it('is completed at every place from what the router kept', async () => {

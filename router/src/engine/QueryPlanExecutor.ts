@@ -220,10 +220,10 @@ export class QueryPlanExecutor {
     const slots = new Int32Array(entities.length);
     let represented = 0;
     let kept: Map<string, DataObject> | undefined;
-    const same = step.keyField !== null && step.encodeRepresentation ? new SameKeys<number | DataObject>(step.keyField) : null;
+    const same = step.keyFields && step.encodeRepresentation ? new SameKeys<number | DataObject>(step.keyFields) : null;
     for (let i = 0; i < entities.length; i++) {
       const entity = entities[i]!;
-      // An entity with the same __typename and key value earlier in this fetch: the same slot, or the same kept entity.
+      // An entity with the same __typename and field values earlier in this fetch: the same slot, or the same kept entity.
       const earlier = same?.get(entity);
       if (typeof earlier === 'number') {
         slots[i] = earlier;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { compileRepresentation, singleKeyField, type RepresentationEncoder } from './representations.js';
+import { compileRepresentation, plainFields, type RepresentationEncoder } from './representations.js';
 
 /**
  * A query plan as the executor runs it: @apollo/query-planner's nodes with everything a fetch
@@ -67,10 +67,10 @@ export interface FetchStep {
   /** Writes a representation's JSON directly; null where the general path is needed (input rewrites, unusual shapes). */
   encodeRepresentation: RepresentationEncoder | null;
   /**
-   * With `encodeRepresentation`, the single key field representations are made of (see
-   * `singleKeyField`): entities with the same `__typename` and value share one representation.
+   * With `encodeRepresentation`, the plain fields representations are made of (see `plainFields`):
+   * entities with the same `__typename` and values share one representation.
    */
-  keyField: string | null;
+  keyFields: readonly string[] | null;
   inputRewrites: readonly FetchDataRewrite[] | undefined;
   outputRewrites: readonly FetchDataRewrite[] | undefined;
   /** `{"query":…,"operationName":…,"variables":` : the body up to its variables. */
@@ -129,7 +129,7 @@ export function compileFetch(node: FetchNode): FetchStep {
     variableUsages: node.variableUsages ?? [],
     requires: node.requires,
     encodeRepresentation: node.requires && !node.inputRewrites?.length ? compileRepresentation(node.requires) : null,
-    keyField: node.requires && !node.inputRewrites?.length ? singleKeyField(node.requires) : null,
+    keyFields: node.requires && !node.inputRewrites?.length ? plainFields(node.requires) : null,
     inputRewrites: node.inputRewrites,
     outputRewrites: node.outputRewrites,
     bodyHead: `${json.slice(0, -1)},"variables":`,

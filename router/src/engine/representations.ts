@@ -81,56 +81,69 @@ function composite(encode: ObjectEncoder): ValueEncoder {
 }
 
 /**
- * The one field besides `__typename` a fetch's representations are made of, when every fragment
- * of its `requires` is exactly `__typename` and that one plain field (a single-field key, the
- * usual case): a representation is then fixed by the entity's `__typename` and that field's value,
- * so entities that share both share it. Null for anything else.
+ * The plain fields besides `__typename` a fetch's representations are made of, when every fragment
+ * of its `requires` is exactly `__typename` and the same fields without selections of their own
+ * (a key, with or without `@requires` fields, the usual case): a representation is then fixed by
+ * the entity's `__typename` and those fields' values, so entities that share them share it. Null
+ * for anything else.
  */
-export function singleKeyField(selections: readonly QueryPlanSelectionNode[]): string | null {
-  let key: string | null = null;
+export function plainFields(selections: readonly QueryPlanSelectionNode[]): string[] | null {
+  let names: string[] | null = null;
   for (const selection of selections) {
-    if (selection.kind !== 'InlineFragment' || !selection.typeCondition || selection.selections.length !== 2) return null;
+    if (selection.kind !== 'InlineFragment' || !selection.typeCondition) return null;
     let typename = false;
-    let field: string | null = null;
+    const fields: string[] = [];
     for (const inner of selection.selections) {
       if (inner.kind !== 'Field' || inner.selections) return null;
       if (inner.name === '__typename' && !inner.alias) typename = true;
-      else field = inner.alias ?? inner.name;
+      else fields.push(inner.alias ?? inner.name);
     }
-    if (!typename || field === null || (key !== null && field !== key)) return null;
-    key = field;
+    if (!typename || fields.length === 0 || new Set(fields).size !== fields.length) return null;
+    if (names !== null && (names.length !== fields.length || names.some((name, k) => name !== fields[k]))) return null;
+    names = fields;
   }
-  return key;
+  return names;
 }
 
 /**
- * What the entities of one fetch came to, by `__typename` and the value of its single key field
- * (see `singleKeyField`): entities that share both have the same representation.
+ * What the entities of one fetch came to, by `__typename` and the values of its plain fields (see
+ * `plainFields`): entities that share them have the same representation.
  */
 export class SameKeys<T> {
-  private readonly byType = new Map<string, Map<unknown, T>>();
+  private readonly byType = new Map<string, Map<unknown, unknown>>();
 
-  constructor(private readonly keyField: string) {}
+  constructor(private readonly fields: readonly string[]) {}
 
   get(entity: DataObject): T | undefined {
-    const key = this.keyOf(entity);
-    return key === undefined ? undefined : this.byType.get(entity.__typename as string)?.get(key);
+    if (typeof entity.__typename !== 'string') return undefined;
+    let level: unknown = this.byType.get(entity.__typename);
+    for (let k = 0; k < this.fields.length && level !== undefined; k++) {
+      const value = this.valueOf(entity, k);
+      if (value === undefined) return undefined;
+      level = (level as Map<unknown, unknown>).get(value);
+    }
+    return level as T | undefined;
   }
 
   set(entity: DataObject, value: T): void {
-    const key = this.keyOf(entity);
-    if (key === undefined) return;
-    const typename = entity.__typename as string;
-    let byKey = this.byType.get(typename);
-    if (!byKey) this.byType.set(typename, (byKey = new Map()));
-    byKey.set(key, value);
+    if (typeof entity.__typename !== 'string') return;
+    let level = this.byType.get(entity.__typename);
+    if (!level) this.byType.set(entity.__typename, (level = new Map()));
+    const last = this.fields.length - 1;
+    for (let k = 0; k < last; k++) {
+      const key = this.valueOf(entity, k);
+      if (key === undefined) return;
+      let next = level.get(key) as Map<unknown, unknown> | undefined;
+      if (!next) level.set(key, (next = new Map()));
+      level = next;
+    }
+    const key = this.valueOf(entity, last);
+    if (key !== undefined) level.set(key, value);
   }
 
-  /** The key value, or undefined when the entity cannot be told by it (no string __typename, no own value). */
-  private keyOf(entity: DataObject): unknown {
-    if (typeof entity.__typename !== 'string') return undefined;
-    const value = entity[this.keyField];
+  /** A field's value, or undefined when the entity cannot be told by it (missing, or inherited). */
+  private valueOf(entity: DataObject, k: number): unknown {
+    const value = entity[this.fields[k]!];
     return typeof value === 'function' ? undefined : value;
   }
 }
-
