@@ -228,6 +228,15 @@ describe('router protection over fixture subgraphs', () => {
     expect(text).toMatch(/router_websocket_connections 0/);
   });
 
+  it('counts an operation answered with errors as an error in its metrics', async () => {
+    // Nothing listens on port 9: prices is unavailable and its field comes back null with an error.
+    const partial = await start({ subgraphUrls: { prices: 'http://127.0.0.1:9/graphql' }, metricsPort: 0 });
+    const result = await graphql(partial, 'query PricedItem { items(first: 1) { id price } }');
+    expect(errorCodes(result)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    const text = await (await fetch(routers.at(-1)!.metricsUrl!)).text();
+    expect(text).toMatch(/router_operations_total\{operation="PricedItem",outcome="error"\} 1/);
+  });
+
   it('answers with partial data and a coded error naming the subgraph when one is down', async () => {
     await servers[1]!.stop();
     const result = await graphql(url, '{ items(first: 2) { name price } }');
