@@ -23,22 +23,44 @@ return id`;
  * The Redis adapter (ioredis). Commands share one connection; subscriptions get a second one
  * (a subscribed Redis connection can do nothing else), opened on first use.
  */
-export function createRedisStore(url: string, options: { keyPrefix?: string } = {}): KeyValueStore {
+export function createRedisStore(url: string, options: { keyPrefix?: string; connectionName?: string } = {}): KeyValueStore {
   const prefix = options.keyPrefix ?? '';
-  const client = traceRedisClient(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true }));
+  // The name both connections carry in Redis' CLIENT LIST.
+  const named = options.connectionName ? { connectionName: options.connectionName } : {};
+  const client = traceRedisClient(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true, ...named }));
   client.on('error', () => undefined);
   let subscriber: Redis | null = null;
   const listeners = new Map<string, Set<(message: string) => void>>();
+  const resumers = new Set<() => void>();
   const k = (key: string) => prefix + key;
 
   const subscriberConnection = (): Redis => {
     if (subscriber) return subscriber;
-    subscriber = client.duplicate();
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (channel: string, message: string) => {
+    const connection = client.duplicate();
+    subscriber = connection;
+    connection.on('error', () => undefined);
+    connection.on('message', (channel: string, message: string) => {
       for (const listener of listeners.get(channel) ?? []) listener(message);
     });
-    return subscriber;
+    // Back after a lost connection: ioredis subscribes again to every channel right after 'ready'.
+    // A PING sent after those SUBSCRIBEs answers once they are done: from then on nothing
+    // published is missed, so that is when listeners look for what they missed meanwhile.
+    let connected = false;
+    connection.on('ready', () => {
+      if (!connected) {
+        connected = true;
+        return;
+      }
+      process.nextTick(() => {
+        connection.ping().then(
+          () => {
+            for (const resume of [...resumers]) resume();
+          },
+          () => undefined,
+        );
+      });
+    });
+    return connection;
   };
 
   return {
@@ -77,14 +99,17 @@ export function createRedisStore(url: string, options: { keyPrefix?: string } = 
     async publish(channel, message) {
       await client.publish(k(channel), message);
     },
-    async subscribe(channel, listener) {
+    async subscribe(channel, listener, subscribeOptions = {}) {
       const name = k(channel);
       const set = listeners.get(name) ?? new Set();
       const first = set.size === 0;
       set.add(listener);
       listeners.set(name, set);
+      const { onResume } = subscribeOptions;
+      if (onResume) resumers.add(onResume);
       if (first) await subscriberConnection().subscribe(name);
       return async () => {
+        if (onResume) resumers.delete(onResume);
         set.delete(listener);
         if (set.size === 0) {
           listeners.delete(name);

@@ -24,8 +24,13 @@ export interface KeyValueStore {
   expire(key: string, ttlSeconds: number): Promise<boolean>;
   /** Publishes to a channel; every subscriber (in any process, for Redis) receives it. */
   publish(channel: string, message: string): Promise<void>;
-  /** Subscribes to a channel; resolves once subscribed, to an unsubscribe function. */
-  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a channel; resolves once subscribed, to an unsubscribe function. Messages are
+   * fire-and-forget (Redis pub/sub): those published while the connection to Redis was lost are
+   * gone. `onResume` runs once the subscription is live again after such a loss, so a listener
+   * that only wakes on messages can look for itself what it missed.
+   */
+  subscribe(channel: string, listener: (message: string) => void, options?: { onResume?: () => void }): Promise<() => Promise<void>>;
   /**
    * Appends to an append-only log (a Redis Stream) and drops its entries older than
    * `retainMs`; resolves to the new entry's id, `<ms>-<seq>`, greater than every id before it.

@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
  */
 export interface PubSub {
   publish(channel: string, message: string): Promise<void>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /** `onResume`: the subscription is live again after a lost connection (what was sent meanwhile is gone). */
+  subscribe(channel: string, listener: (message: string) => void, options?: { onResume?: () => void }): Promise<() => Promise<void>>;
 }
 
 export interface ChannelIteratorOptions<T> {

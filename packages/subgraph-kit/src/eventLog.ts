@@ -182,7 +182,8 @@ export function createEventLog<T>(options: { store: EventLogStore; stream: strin
         try {
           if (!unsubscribe) {
             // Listening before reading where the log ends: an append in between wakes us after.
-            unsubscribe = await store.subscribe(channel, () => void pull());
+            // A wake-up published while the connection to Redis was down is lost: read on resuming.
+            unsubscribe = await store.subscribe(channel, () => void pull(), { onResume: () => void pull() });
             cursor = await store.lastId(stream);
           }
           listener.floor = cursor!;
