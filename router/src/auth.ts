@@ -35,13 +35,15 @@ export function createCallerVerifier(
 ): CallerVerifier {
   const now = options.now ?? Date.now;
   const tokens = typeof keys === 'object' && 'verify' in keys ? keys : createAccessTokenVerifier(keys, { now });
-  const cache = new LRUCache<string, { verified: Verified; until: number }>({ max: options.cacheSize ?? 10_000 });
+  // `epoch`: the deny-list's when verified; after its announcements resumed, verified again.
+  const cache = new LRUCache<string, { verified: Verified; until: number; epoch: number }>({ max: options.cacheSize ?? 10_000 });
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
       const revocations = options.revocations ? await options.revocations : null;
       const cached = cache.get(authorization);
-      if (cached && cached.until > now()) {
+      const epoch = revocations?.epoch() ?? 0;
+      if (cached && cached.until > now() && cached.epoch === epoch) {
         const userId = cached.verified.caller?.userId;
         return userId !== undefined && revocations?.revokedHere(userId) ? { caller: null, error: unauthenticated(REVOKED_MESSAGE) } : cached.verified;
       }
@@ -62,7 +64,7 @@ export function createCallerVerifier(
           verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };
         }
       }
-      cache.set(authorization, { verified, until });
+      cache.set(authorization, { verified, until, epoch });
       return verified;
     },
     keySet: () => tokens.keySet(),

@@ -20,6 +20,12 @@ export interface Revocations {
   revokedHere(userId: string): boolean;
   /** Asked of the store when a token is verified for the first time. */
   isRevoked(userId: string): Promise<boolean>;
+  /**
+   * Goes up each time the announcements resume after the connection to the store was lost: one
+   * sent meanwhile is gone, so a token verified before may belong to an account deleted since
+   * and must be asked about again.
+   */
+  epoch(): number;
   stop(): Promise<void>;
 }
 
@@ -28,7 +34,8 @@ export async function startRevocations(options: { kv: KeyValueStore; bus: EventB
   // Bounded, and forgotten when no token of the account can be alive any more.
   const local = new LRUCache<string, true>({ max: 100_000, ttl: REVOKED_TTL_SECONDS * 1000 });
   const revoke = (userId: string) => local.set(userId, true);
-  const unsubscribe = await kv.subscribe(CHANNEL, revoke);
+  let epoch = 0;
+  const unsubscribe = await kv.subscribe(CHANNEL, revoke, { onResume: () => (epoch += 1) });
   let consumer: Subscription;
   try {
     consumer = await bus.subscribe({
@@ -48,6 +55,7 @@ export async function startRevocations(options: { kv: KeyValueStore; bus: EventB
   }
   return {
     revokedHere: (userId) => local.has(userId),
+    epoch: () => epoch,
     async isRevoked(userId) {
       if (local.has(userId)) return true;
       if ((await kv.get(key(userId))) === null) return false;
