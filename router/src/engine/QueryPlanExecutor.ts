@@ -1,61 +1,16 @@
 import { GraphQLError } from 'graphql';
-import type { RouterContext } from '../context.js';
 import { forwardedIdentity, privateScope, subgraphRequestHeaders } from '../subgraphHeaders.js';
 import { CachePolicy } from './cachePolicy.js';
-import type { DeferredStep, DeferStep, FetchStep, Step } from './compilePlan.js';
+import type { DeferStep, FetchStep, Step } from './compilePlan.js';
 import { applyRewrites, deepMerge, objectsAt, pathsAt, representationOf, type DataObject, type TypeConditions } from './entityData.js';
 import type { ResponsePath } from './shapeResponse.js';
 import type { CallerScope, EntityCache } from './EntityCache.js';
 import { SameKeys } from './representations.js';
 import { downstreamError, explainedBy, unavailable } from './fetchErrors.js';
 import type { FetchOutcome, SubgraphClient } from './SubgraphClient.js';
-
-export interface ExecutionInput {
-  step: Step | undefined;
-  /** As the client sent them: forwarded to subgraphs like @apollo/gateway does. */
-  variables: Readonly<Record<string, unknown>>;
-  /** Coerced, defaults applied: what `Condition` nodes read. */
-  coerced: Readonly<Record<string, unknown>>;
-  context: RouterContext;
-  /** Data already known before the plan runs (a subscription event's root fetch). */
-  data?: DataObject;
-  /** Incremental delivery: told when the primary part and each deferred fragment are in. Without it, deferred fragments run as part of one answer. */
-  sink?: IncrementalSink;
-  /**
-   * Answers may come from, and go into, each subgraph's cache (see EntityCache): entities it
-   * called public, and what it called private for a verified caller (root fields such as `me`,
-   * and entities). Queries only: not a subscription event, which tells of a change, nor a
-   * mutation's fetches.
-   */
-  keptAnswers?: boolean;
-}
-
-/** The errors one part of an incremental answer brought, and what explains nulls in it. */
-export interface Part {
-  errors: GraphQLError[];
-  explained(path: ResponsePath): boolean;
-}
-
-/**
- * Told when the primary part, then each deferred fragment, is in. `subselection`: what the part
- * holds, as the planner printed it (undefined for the primary part: the whole operation, when no
- * @defer applied).
- */
-export interface IncrementalSink {
-  primary(part: Part, subselection: string | undefined): Promise<void> | void;
-  deferred(step: DeferredStep, part: Part, subselection: string | undefined): Promise<void> | void;
-}
+import type { Execution, ExecutionInput, Part } from './execution.js';
 
 type PartDone = (subselection?: string) => Promise<void>;
-
-export interface Execution {
-  data: DataObject;
-  /** Subgraph errors (paths mapped into the response) and unavailable subgraphs. */
-  errors: GraphQLError[];
-  cachePolicy: CachePolicy;
-  /** Whether a null at `path` is explained by one of `errors` (on it, above it or below it). */
-  explained(path: ResponsePath): boolean;
-}
 
 interface Cursor {
   path: ReadonlyArray<string | number>;

@@ -22,7 +22,8 @@ import { compileFetch, compilePlan, type FetchStep, type Step } from './compileP
 import { pathsAt, TypeConditions, type DataObject } from './entityData.js';
 import { RequiresVariants } from './requiresVariants.js';
 import { hasDefer, mergeDelivered, typeAtPath, valueAt } from './incremental.js';
-import { QueryPlanExecutor, type Execution, type IncrementalSink, type Part } from './QueryPlanExecutor.js';
+import type { Execution, IncrementalSink, Part } from './execution.js';
+import { QueryPlanExecutor } from './QueryPlanExecutor.js';
 import { conditionVariables, SelectionShape, ShapeContext } from './selections.js';
 import { shapeResponse, type ResponsePath } from './shapeResponse.js';
 import type { SubgraphClient } from './SubgraphClient.js';
