@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { compareStreamIds, createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
-import { Redis } from 'ioredis';
-import { eventually } from '@shop/testing';
+import { cutSubscriberConnection, eventually } from '@shop/testing';
 
 // The same contract for the real Redis adapter (against the suite's redis-server) and the
 // in-process stand-in: anything that passes here behaves the same in embedded and production mode.
@@ -164,18 +163,8 @@ describe('in-process store on an injected clock', () => {
 });
 
 describe('Redis subscriptions across a lost connection', () => {
-  // Only this store's subscriber connection is cut (found by its name), so other suites sharing
-  // the redis-server keep theirs.
+  // Only this store's subscriber connection is cut (by its name): other suites keep theirs.
   const connectionName = `kv-resume-${randomUUID().slice(0, 8)}`;
-  const admin = new Redis(process.env.SHOP_TEST_REDIS_URL!);
-  const cutSubscriber = async () => {
-    const clients = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).split('\n');
-    const ours = clients.filter((line) => line.includes(` name=${connectionName} `)).map((line) => /^id=(\d+)/.exec(line)![1]!);
-    expect(ours).toHaveLength(1);
-    await admin.call('CLIENT', 'KILL', 'ID', ours[0]!);
-  };
-  afterAll(() => admin.quit());
-
   it('subscribes again by itself, then says so (onResume): messages flow again from that moment', async () => {
     const kv = createRedisStore(process.env.SHOP_TEST_REDIS_URL!, { keyPrefix: `kv-test:${randomUUID()}:`, connectionName });
     const received: string[] = [];
@@ -183,7 +172,7 @@ describe('Redis subscriptions across a lost connection', () => {
     const off = await kv.subscribe('news', (m) => received.push(m), { onResume: () => (resumed += 1) });
     await kv.publish('news', 'before');
     await eventually(async () => received, (r) => r.includes('before'));
-    await cutSubscriber();
+    await cutSubscriberConnection(process.env.SHOP_TEST_REDIS_URL!, connectionName);
     expect(await eventually(async () => resumed, (n) => n === 1)).toBe(1);
     // Once resumed, a message published right away arrives: the subscription was live again.
     await kv.publish('news', 'after');
