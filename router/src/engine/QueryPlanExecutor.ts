@@ -187,14 +187,14 @@ export class QueryPlanExecutor {
       }
       if (earlier) {
         slots[i] = -1;
-        deepMerge(entity, earlier.__typename ? earlier : { ...earlier, __typename: entity.__typename });
+        mergeKept(entity, earlier);
         continue;
       }
       const text = this.representation(step, entity, step.requires);
       // Already in the request (the same entity elsewhere in the data): not kept when it was added, so not now either.
       const sent = text === null ? undefined : batch.slotOf(text);
       const hit = text === null || sent !== undefined ? undefined : this.kept(run, batch, text, (kept ??= new Map()));
-      if (hit) deepMerge(entity, hit.__typename ? hit : { ...hit, __typename: entity.__typename });
+      if (hit) mergeKept(entity, hit);
       slots[i] = text === null || hit ? -1 : (sent ?? batch.add(text));
       if (slots[i]! >= 0) represented += 1;
       same?.set(entity, hit ?? slots[i]!);
@@ -355,6 +355,11 @@ function variablesJson(step: FetchStep, variables: Readonly<Record<string, unkno
     json += `${json ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(variables[name])}`;
   }
   return json;
+}
+
+/** Fills `entity` with a kept answer for it (which may lack the `__typename` the entity has). */
+function mergeKept(entity: DataObject, kept: DataObject): void {
+  deepMerge(entity, kept.__typename ? kept : { ...kept, __typename: entity.__typename });
 }
 
 function servedBy(step: FetchStep, entity: DataObject): readonly string[] {
