@@ -104,9 +104,16 @@ describe('OpenTelemetry traces across processes', () => {
 
     const inTrace = () => spans.filter((span) => span.traceId === traceId);
     const has = (service: string, kind: number, name: string) => inTrace().some((s) => s.service === service && s.kind === kind && s.name === name);
+    // Inventory's log line about the reservation it settled. Spans come over HTTP and log lines over
+    // the child's stdout pipe, in no set order: both are waited for.
+    const settledLine = () =>
+      sg.output
+        .filter((line) => line.startsWith('inventory: {'))
+        .map((line) => JSON.parse(line.slice('inventory: '.length)) as Record<string, unknown>)
+        .find((entry) => entry.msg === 'reservation settled' && entry.orderId === order.id);
     await eventually(
       async () => inTrace(),
-      () => has('inventory', CONSUMER, 'event order.status_changed') && has('orders', CONSUMER, 'event payment.succeeded'),
+      () => has('inventory', CONSUMER, 'event order.status_changed') && has('orders', CONSUMER, 'event payment.succeeded') && settledLine() !== undefined,
       60_000,
     );
 
@@ -125,12 +132,8 @@ describe('OpenTelemetry traces across processes', () => {
     const services = new Set(inTrace().map((s) => s.service));
     expect([...services].sort()).toEqual(expect.arrayContaining(['inventory', 'orders', 'payments', 'router']));
 
-    // Inventory's log line about the reservation it settled names the trace.
-    const settled = sg.output
-      .filter((line) => line.startsWith('inventory: {'))
-      .map((line) => JSON.parse(line.slice('inventory: '.length)) as Record<string, unknown>)
-      .find((entry) => entry.msg === 'reservation settled' && entry.orderId === order.id);
-    expect(settled).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // That log line names the trace.
+    expect(settledLine()).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect([...contentTypes]).toEqual(['application/json']);
   });
 });
