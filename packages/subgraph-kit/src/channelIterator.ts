@@ -19,12 +19,23 @@ export interface ChannelIteratorOptions<T> {
   /** Unread events beyond this are dropped oldest first (default 1000). */
   maxBuffered?: number;
   logger?: Logger;
+  /**
+   * The message the channel still stands for (kept in the store by its publisher, written
+   * before it publishes), or null. Pub/sub keeps nothing, so it is read once subscribed (a
+   * subscriber that comes later gets it at once) and again whenever the subscription resumes
+   * after a lost connection (a message published meanwhile is gone). A message this iterator
+   * already delivered, by either way, is not delivered again.
+   */
+  current?: () => Promise<string | null>;
 }
+
+// With `current`: how many delivered messages an iterator remembers, so none is delivered twice.
+const REMEMBERED = 100;
 
 /**
  * Subscribes to a channel and returns its events as an async iterator, for a GraphQL
- * `subscribe` resolver. Resolves once the channel subscription is in place, so nothing
- * published after that is missed. Ending the iteration (client gone, `complete`) unsubscribes.
+ * `subscribe` resolver. Resolves once the channel subscription is in place (and, with
+ * `current`, what the channel stands for is read), so nothing published after that is missed. Ending the iteration (client gone, `complete`) unsubscribes.
  */
 export async function channelIterator<T = unknown>(
   pubsub: PubSub,
@@ -32,9 +43,16 @@ export async function channelIterator<T = unknown>(
   options: ChannelIteratorOptions<T> = {},
 ): Promise<AsyncIterableIterator<T>> {
   const parse = options.parse ?? ((message: string) => JSON.parse(message) as T);
+  const { current } = options;
+  const delivered = new Set<string>();
   let unsubscribe: (() => Promise<void>) | null = null;
   const queue = new EventQueue<T>({ maxBuffered: options.maxBuffered, onClose: () => unsubscribe?.() });
-  unsubscribe = await pubsub.subscribe(channel, (message) => {
+  const receive = (message: string) => {
+    if (current) {
+      if (delivered.has(message)) return;
+      delivered.add(message);
+      if (delivered.size > REMEMBERED) delivered.delete(delivered.values().next().value!);
+    }
     let event: T | null;
     try {
       event = parse(message);
@@ -43,7 +61,20 @@ export async function channelIterator<T = unknown>(
       return;
     }
     if (event !== null && (!options.filter || options.filter(event))) queue.push(event);
-  });
+  };
+  const readCurrent = current
+    ? async () => {
+        try {
+          const message = await current();
+          if (message !== null) receive(message);
+        } catch (error) {
+          options.logger?.warn('reading what a channel stands for failed; live messages still flow', { channel, error });
+        }
+      }
+    : null;
+  unsubscribe = await pubsub.subscribe(channel, receive, readCurrent ? { onResume: () => void readCurrent() } : {});
+  // Read after subscribing: a message published in between comes both ways, and is delivered once.
+  if (readCurrent) await readCurrent();
   return queue;
 }
 
