@@ -7,7 +7,7 @@ import type { CartContext } from './context.js';
 import type { CartLine } from './model.js';
 import type { CartRepository } from './repository.js';
 import type { CartService } from './service.js';
-import type { StockHolds } from './stockHolds.js';
+import type { HoldOutcome, StockHolds } from './stockHolds.js';
 
 /** `holdCart`'s `seconds`, as DESIGN.md fixes them. */
 export const HOLD_SECONDS = { min: 30, max: 900, default: 600 } as const;
@@ -24,6 +24,9 @@ export interface CartHold {
 export const HOLD_WARNINGS_GROUP = 'cart.holds';
 
 const warningChannel = (cartId: string) => `hold-expiring:${cartId}`;
+// The warning pushed for the cart's hold, kept until the hold ends: pub/sub keeps nothing, so a
+// subscriber that was reconnecting to Redis when it was pushed, or came later, reads it here.
+const keptWarning = (cartId: string) => `hold-warned:${cartId}`;
 // A warning redelivered by the bus (at least once) is pushed once: its event id is remembered this long.
 const WARNING_MEMORY_SECONDS = 24 * 60 * 60;
 
@@ -35,13 +38,38 @@ interface HoldExpiring {
 }
 
 /**
+ * Inventory's holds, a cart's kept warning forgotten once a new hold replaces the one it warned
+ * of (`holdCart` again, or a guest's hold moved onto the cart at sign-in, which also ends the
+ * guest cart's): it no longer stands.
+ */
+export function forgettingWarnings(stock: StockHolds, kv: KeyValueStore): StockHolds {
+  const forget = async <R extends HoldOutcome | null>(outcome: R, ...cartIds: string[]): Promise<R> => {
+    if (outcome?.ok) await kv.del(...cartIds.map(keptWarning));
+    return outcome;
+  };
+  return {
+    hold: async (cartId, lines, seconds) => forget(await stock.hold(cartId, lines, seconds), cartId),
+    move: async (fromCartId, cartId, lines) => forget(await stock.move(fromCartId, cartId, lines), cartId, fromCartId),
+  };
+}
+
+/**
  * Cart holds: `holdCart` asks inventory to hold the cart's lines (inventory owns the stock,
  * expires holds with its sweeper and converts them at checkout), and `reservationExpiring`
  * pushes inventory's one warning per hold to the cart's subscribers on every replica (the
  * warning arrives over the bus at one replica, which publishes it on the key-value store's pub/sub).
  */
-export function createCartHolds(deps: { service: CartService; repository: CartRepository; stock: StockHolds; kv: KeyValueStore; logger: Logger }) {
-  const { service, repository, stock, kv, logger } = deps;
+export function createCartHolds(deps: {
+  service: CartService;
+  repository: CartRepository;
+  /** `forgettingWarnings`' holds, as the service's are. */
+  stock: StockHolds;
+  kv: KeyValueStore;
+  logger: Logger;
+  /** The time a hold's end is judged by (the subgraph's clock). */
+  clock: () => Date;
+}) {
+  const { service, repository, stock, kv, logger, clock } = deps;
 
   return {
     /** `Mutation.holdCart`: the cart `Query.cart` would return (a guest cart merged first), held as it is now. */
@@ -73,7 +101,7 @@ export function createCartHolds(deps: { service: CartService; repository: CartRe
       if (!cart || (cart.userId !== null && cart.userId !== ctx.caller?.userId)) {
         throw new AppError('NOT_FOUND', `Cart ${JSON.stringify(cartId)} not found`, { field: 'cartId' });
       }
-      return channelIterator<CartHold>(kv, warningChannel(cartId), { logger });
+      return channelIterator<CartHold>(kv, warningChannel(cartId), { logger, current: () => kv.get(keptWarning(cartId)) });
     },
 
     /** Turns inventory's `stock.hold_expiring` into one push on the cart's channel. */
@@ -86,8 +114,12 @@ export function createCartHolds(deps: { service: CartService; repository: CartRe
           const seen = `hold-warning:${event.id}`;
           if (!(await kv.setIfAbsent(seen, '1', { ttlSeconds: WARNING_MEMORY_SECONDS }))) return;
           const hold: CartHold = { cartId: warning.cartId, expiresAt: warning.expiresAt, lines: warning.items };
+          const message = JSON.stringify(hold);
+          const secondsLeft = (Date.parse(warning.expiresAt) - clock().getTime()) / 1000;
           try {
-            await kv.publish(warningChannel(warning.cartId), JSON.stringify(hold));
+            // Kept before it is published, so no subscriber can miss both.
+            if (secondsLeft > 0) await kv.set(keptWarning(warning.cartId), message, { ttlSeconds: secondsLeft });
+            await kv.publish(warningChannel(warning.cartId), message);
           } catch (error) {
             // Not pushed: forget it, so the bus's retry pushes it.
             await kv.del(seen);

@@ -9,7 +9,7 @@ import { createCartRepository } from './repository.js';
 import { createResolvers } from './resolvers.js';
 import { createUsersPreferences, type ShopperPreferences } from './shopper.js';
 import { createCartService } from './service.js';
-import { createCartHolds } from './holds.js';
+import { createCartHolds, forgettingWarnings } from './holds.js';
 import { createInventoryHolds, type StockHolds } from './stockHolds.js';
 
 export type CartSubgraph = RunnableSubgraph;
@@ -34,14 +34,15 @@ export function createCartSubgraph(config: CartConfig, options: CartSubgraphOpti
     config,
     deps,
     async wire({ kv, bus, logger, worker, serviceCredentials }) {
+      const clock = options.clock ?? (() => new Date());
       const repository = createCartRepository(kv, { ttlSeconds: config.cartTtlSeconds });
       const credentials = await serviceCredentials();
       const prices = catalog ?? createProductsCatalog({ url: config.productsUrl, credentials });
       const quotes = promotions ?? createOrdersPromotions({ url: config.ordersUrl, credentials });
       const shoppers = preferences ?? createUsersPreferences({ url: config.usersUrl, credentials });
-      const stock = stockHolds ?? createInventoryHolds({ url: config.inventoryUrl, credentials });
+      const stock = forgettingWarnings(stockHolds ?? createInventoryHolds({ url: config.inventoryUrl, credentials }), kv);
       const service = createCartService({ repository, stock, logger });
-      const holds = createCartHolds({ service, repository, stock, kv, logger });
+      const holds = createCartHolds({ service, repository, stock, kv, logger, clock });
       worker(await startPrivacyParticipant({ bus, service: 'cart', participant: createCartPrivacy(repository), logger }));
       worker(await holds.startWarnings(bus));
       return {

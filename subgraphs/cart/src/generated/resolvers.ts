@@ -279,8 +279,10 @@ export type Subscription = {
   __typename?: 'Subscription';
   /**
    * Pushes the cart's hold once, when a fifth of its time is left (e.g. 2 minutes before a
-   * 10-minute hold lapses), so the shopper can finish or hold again. For whoever may read the
-   * cart: its owner, or anyone with a guest cart's id; another's cart is NOT_FOUND.
+   * 10-minute hold lapses), so the shopper can finish or hold again. A subscription started in
+   * that last fifth (a page reloaded, a socket reconnected) gets the warning at once, unless the
+   * cart was held again since. For whoever may read the cart: its owner, or anyone with a guest
+   * cart's id; another's cart is NOT_FOUND.
    */
   reservationExpiring: CartHold;
 };
