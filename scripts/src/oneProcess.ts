@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadConfigOrExit } from '@shop/config';
-import { startEmbeddedPostgres } from '@shop/postgres';
+import { embeddedPostgresUrl } from '@shop/postgres';
 import { buildRouterConfig, readPersistedQueryManifest } from '@shop/router';
 import { readTelemetryConfig, startTelemetry } from '@shop/telemetry';
+import { postgresProcess } from './processes/postgresProcess.js';
+import { Supervisor } from './processes/Supervisor.js';
 import { startStack, type StackKeys } from './stack.js';
 
 /**
- * `npm start` without `--processes`: embedded PostgreSQL, then every subgraph and the router in
- * this process (the stack), sharing the in-process event bus, or Redis with REDIS_URL.
+ * `npm start` without `--processes`: every subgraph and the router in this process (the stack),
+ * sharing the in-process event bus, or Redis with REDIS_URL. The embedded PostgreSQL runs beside
+ * it as a supervised process of its own, restarted if it dies and stopped after the stack, so a
+ * Ctrl+C lets every subgraph finish its requests and relay its outbox before PostgreSQL goes.
  */
 export async function startOneProcess(options: {
   root: string;
@@ -17,6 +20,7 @@ export async function startOneProcess(options: {
   pgPort: number;
   keys: StackKeys;
   admin: { email: string; password: string };
+  say(line: string): void;
 }) {
   // The router honours its own env vars (limits, partner keys, rate limits) as when run alone.
   const routerEnv = { ...process.env };
@@ -27,13 +31,14 @@ export async function startOneProcess(options: {
 
   // One process, one service name: its spans still nest router -> subgraph -> SQL.
   const telemetry = await startTelemetry({ serviceName: 'shop', config: loadConfigOrExit('telemetry', process.env, readTelemetryConfig) });
-  const postgres = await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'postgres'), port: options.pgPort, persistent: true });
+  const supervisor = new Supervisor({ log: (line) => options.say(`supervisor: ${line}`), output: (name, line) => options.say(`${name}: ${line}`) });
+  await supervisor.start(postgresProcess({ root: options.root, dataDir: options.dataDir, port: options.pgPort, env: process.env, stopRank: 0 }));
   try {
     const stack = await startStack({
       root: options.root,
       ports: options.ports,
       host: 'localhost',
-      databaseUrl: (name) => postgres.url(`shop_${name}`),
+      databaseUrl: (name) => embeddedPostgresUrl(options.pgPort, `shop_${name}`),
       keys: options.keys,
       admin: options.admin,
       redisUrl: process.env.REDIS_URL,
@@ -60,12 +65,12 @@ export async function startOneProcess(options: {
       notes: [`Mode:            one process (\`npm start -- --processes\`: one per service)`],
       async stop() {
         await stack.stop();
-        await postgres.stop();
+        await supervisor.stop();
         await telemetry?.shutdown();
       },
     };
   } catch (error) {
-    await postgres.stop();
+    await supervisor.stop();
     throw error;
   }
 }

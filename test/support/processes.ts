@@ -21,7 +21,7 @@ const picked = new Set<number>();
  * tests running meanwhile never lands: these stacks hold their ports for minutes, and processes
  * restarted by the supervisor must get theirs back.
  */
-async function quietPort(): Promise<number> {
+export async function quietPort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (picked.has(port)) continue;

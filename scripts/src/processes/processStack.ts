@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '@shop/config';
 import { pingRedis, redisServerArgs } from '@shop/kv';
-import { freePort, waitForPostgres } from '@shop/postgres';
+import { embeddedPostgresUrl, freePort } from '@shop/postgres';
 import { probeHealth } from '@shop/router';
 import type { StackKeys } from '../stack.js';
 import { SUBGRAPH_PORTS } from '../subgraphs.js';
 import { startBalancer, type Balancer } from './balancer.js';
+import { postgresProcess } from './postgresProcess.js';
 import { Supervisor, type Backoff, type ProcessSpec } from './Supervisor.js';
 
 /** Subgraphs on PostgreSQL: each gets DATABASE_URL (its own database on the stack's server). */
@@ -86,7 +87,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   });
 
   const pickPort = options.pickPort ?? freePort;
-  const pgUrl = (name: string) => `postgres://postgres:postgres@127.0.0.1:${options.postgres.port}/shop_${name}`;
+  const pgUrl = (name: string) => embeddedPostgresUrl(options.postgres.port, `shop_${name}`);
   const redisPort = options.redisPort ?? (await pickPort());
   const redisUrl = options.redisUrl ?? `redis://127.0.0.1:${redisPort}`;
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://localhost:${options.ports[name]}/graphql`]));
@@ -101,20 +102,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   if (!options.redisUrl) mkdirSync(join(options.dataDir, 'redis'), { recursive: true });
   try {
     await Promise.all([
-      supervisor.start({
-        name: 'postgres',
-        command: process.execPath,
-        args: [join(options.root, 'scripts', 'dist', 'processes', 'postgresMain.js')],
-        env: {
-          ...options.env,
-          SHOP_PG_DATA_DIR: join(options.dataDir, 'postgres'),
-          SHOP_PG_PORT: String(options.postgres.port),
-          SHOP_PG_FAST: String(options.postgres.fast ?? false),
-        },
-        ready: () => waitForPostgres(`postgres://postgres:postgres@127.0.0.1:${options.postgres.port}/postgres`, 1000).then(() => true),
-        ipc: true,
-        stopRank: 3,
-      }),
+      supervisor.start(postgresProcess({ root: options.root, dataDir: options.dataDir, ...options.postgres, env: options.env, stopRank: 3 })),
       options.redisUrl
         ? Promise.resolve()
         : supervisor.start({
