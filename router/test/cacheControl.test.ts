@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { parse } from 'graphql';
-import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
-import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { keySet, logger } from './fixtures.js';
-import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+import { createRouter, type Router } from '../src/index.js';
+import { fixtureSubgraph, hintedSdl, logger, startFixtures, stopFixtures } from './fixtures.js';
+import { testRouterKey } from '@shop/testing';
 
 // Cache-Control at the router comes from the subgraphs' `@cacheControl` hints: each subgraph's
 // Apollo Server turns its hints into a `cache-control` header, and the router keeps the
 // strictest of the fetches an operation made.
-const HINTS = `
-  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-`;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
-const shelfSdl = parse(`${LINK} ${HINTS}
+const shelfSdl = hintedSdl(`
   type Book @key(fields: "id") @cacheControl(maxAge: 120) { id: ID! title: String! }
   type Query {
     books: [Book!]! @cacheControl(maxAge: 300)
@@ -23,37 +16,31 @@ const shelfSdl = parse(`${LINK} ${HINTS}
   }
   type Mutation { touch: Boolean! }
 `);
-const stockSdl = parse(`${LINK} ${HINTS}
+const stockSdl = hintedSdl(`
   type Book @key(fields: "id") @cacheControl(maxAge: 30) { id: ID! copies: Int! }
 `);
 
 const books = [{ id: 'b1', title: 'Dune' }, { id: 'b2', title: 'Emma' }];
-const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
-const servers = [
-  subgraph('shelf', shelfSdl, {
+const fixtures = [
+  fixtureSubgraph('shelf', shelfSdl, {
     Query: { books: () => books, shelfOf: () => books.slice(0, 1), noHint: () => 'x' },
     Mutation: { touch: () => true },
     Book: { __resolveReference: (ref: { id: string }) => books.find((b) => b.id === ref.id) },
   }),
-  subgraph('stock', stockSdl, { Book: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, copies: 3 }) } }),
+  fixtureSubgraph('stock', stockSdl, { Book: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, copies: 3 }) } }),
 ];
 let router: Router;
 let url: string;
 
 beforeAll(async () => {
-  const [a, b] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
-  const { supergraphSdl } = composeSupergraph([
-    { name: 'shelf', url: a!.url, typeDefs: shelfSdl },
-    { name: 'stock', url: b!.url, typeDefs: stockSdl },
-  ]);
+  const supergraphSdl = await startFixtures(fixtures);
   router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey() });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 
 afterAll(async () => {
   await router.stop();
-  await Promise.all(servers.map((s) => s.stop()));
+  await stopFixtures(fixtures);
 });
 
 async function cacheControlOf(query: string): Promise<string | null> {

@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
-import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
-import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { keySet, logger, manualClock, tokenFor } from './fixtures.js';
-import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+import type { RequestBase } from '@shop/subgraph-kit';
+import { createRouter, type Router } from '../src/index.js';
+import { fixtureSubgraph, hintedSdl, keySet, logger, manualClock, startFixtures, stopFixtures, tokenFor } from './fixtures.js';
+import { testRouterKey } from '@shop/testing';
 
 // The router keeps entity answers a subgraph calls public for their max-age (on its clock, which
 // the test moves), and private ones for their caller alone: "shelf" lists books, "catalog"
 // completes them with a public title (60 s) and a private note for the caller. Every book catalog
 // is asked to complete is counted. (privateCache.test.ts: private root fields such as `me`.)
-const HINTS = `
-  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-`;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
-const shelfSdl = parse(`${LINK} ${HINTS}
+const shelfSdl = hintedSdl(`
   type Book @key(fields: "id") { id: ID! }
   type Query { shelf: [Book!]! @cacheControl(maxAge: 300) }
 `);
-const catalogSdl = parse(`${LINK} ${HINTS}
+const catalogSdl = hintedSdl(`
   type Book @key(fields: "id") @cacheControl(maxAge: 60) {
     id: ID!
     title: String!
@@ -29,11 +23,9 @@ const catalogSdl = parse(`${LINK} ${HINTS}
 
 const titles = new Map([['b1', 'Dune'], ['b2', 'Emma']]);
 let resolved = 0;
-const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
-const servers = [
-  subgraph('shelf', shelfSdl, { Query: { shelf: () => [...titles.keys()].map((id) => ({ id })) } }),
-  subgraph('catalog', catalogSdl, {
+const fixtures = [
+  fixtureSubgraph('shelf', shelfSdl, { Query: { shelf: () => [...titles.keys()].map((id) => ({ id })) } }),
+  fixtureSubgraph('catalog', catalogSdl, {
     Mutation: {
       retitle: (_: unknown, args: { id: string; title: string }) => {
         titles.set(args.id, args.title);
@@ -55,18 +47,14 @@ let router: Router;
 let url: string;
 
 beforeAll(async () => {
-  const [shelf, catalog] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
-  const { supergraphSdl } = composeSupergraph([
-    { name: 'shelf', url: shelf!.url, typeDefs: shelfSdl },
-    { name: 'catalog', url: catalog!.url, typeDefs: catalogSdl },
-  ]);
+  const supergraphSdl = await startFixtures(fixtures);
   router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey(), accessTokens: keySet, clock });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 
 afterAll(async () => {
   await router.stop();
-  await Promise.all(servers.map((s) => s.stop()));
+  await stopFixtures(fixtures);
 });
 
 async function ask(query: string, token?: string): Promise<{ data: any; cacheControl: string | null }> {

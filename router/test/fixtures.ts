@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { parse } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import {
   createLogger,
@@ -103,6 +103,49 @@ export function countingStore(): { kv: KeyValueStore; listening: () => number } 
     },
   };
   return { kv, listening: () => listening };
+}
+
+const CACHE_HINTS = `
+  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
+  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+`;
+
+/**
+ * A fixture subgraph's SDL (federation 2.7: `@key`, `@inaccessible` and `imports`) that may give
+ * `@cacheControl` hints, which its Apollo Server turns into a `cache-control` header.
+ */
+export function hintedSdl(types: string, imports: readonly string[] = []): DocumentNode {
+  const names = ['@key', '@inaccessible', ...imports].map((name) => `"${name}"`).join(', ');
+  return parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${names}]) ${CACHE_HINTS} ${types}`);
+}
+
+/** Users' `me` as the router sees it: private to its caller for 60 s; `rename` changes the caller's name. */
+export const meSdl = hintedSdl(`
+  type User @key(fields: "id") { id: ID! name: String! }
+  type Query { me: User @cacheControl(maxAge: 60, scope: PRIVATE) }
+  type Mutation { rename(name: String!): User! }
+`);
+
+export interface Fixture {
+  name: string;
+  typeDefs: DocumentNode;
+  server: SubgraphServer;
+}
+
+/** A fixture subgraph that verifies its callers' access tokens against `keySet` (`ctx.caller`). */
+export function fixtureSubgraph(name: string, typeDefs: DocumentNode, resolvers: Record<string, unknown>): Fixture {
+  const server = createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
+  return { name, typeDefs, server };
+}
+
+/** Starts the fixtures on free ports: their supergraph. */
+export async function startFixtures(fixtures: readonly Fixture[]): Promise<string> {
+  const listening = await Promise.all(fixtures.map((fixture) => fixture.server.listen(0, '127.0.0.1')));
+  return composeSupergraph(fixtures.map((fixture, i) => ({ name: fixture.name, url: listening[i]!.url, typeDefs: fixture.typeDefs }))).supergraphSdl;
+}
+
+export async function stopFixtures(fixtures: readonly Fixture[]): Promise<void> {
+  await Promise.all(fixtures.map((fixture) => fixture.server.stop()));
 }
 
 export async function json(response: Response): Promise<any> {

@@ -1,40 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
 import { createEvent, createMemoryBus } from '@shop/events';
 import { AppError } from '@shop/errors';
-import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
-import { eventually, TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
-import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { keySet, logger, manualClock, tokenFor } from './fixtures.js';
+import type { RequestBase } from '@shop/subgraph-kit';
+import { eventually, testRouterKey } from '@shop/testing';
+import { createRouter, type Router } from '../src/index.js';
+import { fixtureSubgraph, hintedSdl, keySet, logger, manualClock, meSdl, startFixtures, stopFixtures, tokenFor } from './fixtures.js';
 
 // The router keeps what a subgraph calls private (here `me`, 60 s) for the caller it was for
 // alone, until its max-age or the caller's token runs out on the router's clock (which the test
 // moves). "accounts" serves `me` (every resolution counted per caller), "history" adds an
 // unhinted `User.orders`, "notice" a public `motto`.
-const HINTS = `
-  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-`;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"])';
-const accountsSdl = parse(`${LINK} ${HINTS}
-  type User @key(fields: "id") { id: ID! name: String! }
-  type Query { me: User @cacheControl(maxAge: 60, scope: PRIVATE) }
-  type Mutation { rename(name: String!): User! }
-`);
-const historySdl = parse(`${LINK}
+const historySdl = hintedSdl(`
   type User @key(fields: "id") { id: ID! orders: [String!]! }
 `);
-const noticeSdl = parse(`${LINK} ${HINTS}
+const noticeSdl = hintedSdl(`
   type Query { motto: String! @cacheControl(maxAge: 300) }
 `);
 
 const names = new Map([['ana', 'Ana'], ['bo', 'Bo'], ['cy', 'Cy']]);
 const meCalls = new Map<string, number>();
 const calls = (userId: string) => meCalls.get(userId) ?? 0;
-const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
-const servers = [
-  subgraph('accounts', accountsSdl, {
+const fixtures = [
+  fixtureSubgraph('accounts', meSdl, {
     Query: {
       me: (_: unknown, __: unknown, ctx: RequestBase) => {
         if (!ctx.caller) return null;
@@ -56,8 +43,8 @@ const servers = [
       },
     },
   }),
-  subgraph('history', historySdl, { User: { orders: (user: { id: string }) => [`order of ${user.id}`] } }),
-  subgraph('notice', noticeSdl, { Query: { motto: () => 'Read widely' } }),
+  fixtureSubgraph('history', historySdl, { User: { orders: (user: { id: string }) => [`order of ${user.id}`] } }),
+  fixtureSubgraph('notice', noticeSdl, { Query: { motto: () => 'Read widely' } }),
 ];
 const clock = manualClock();
 const bus = createMemoryBus();
@@ -67,12 +54,7 @@ let unverified: Router;
 let unverifiedUrl: string;
 
 beforeAll(async () => {
-  const listening = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
-  const { supergraphSdl } = composeSupergraph([
-    { name: 'accounts', url: listening[0]!.url, typeDefs: accountsSdl },
-    { name: 'history', url: listening[1]!.url, typeDefs: historySdl },
-    { name: 'notice', url: listening[2]!.url, typeDefs: noticeSdl },
-  ]);
+  const supergraphSdl = await startFixtures(fixtures);
   const serviceKey = await testRouterKey();
   router = createRouter({ supergraphSdl, logger, serviceKey, accessTokens: keySet, clock, events: bus });
   url = (await router.listen(0, '127.0.0.1')).url;
@@ -83,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([router.stop(), unverified.stop()]);
-  await Promise.all(servers.map((s) => s.stop()));
+  await stopFixtures(fixtures);
   await bus.close();
 });
 

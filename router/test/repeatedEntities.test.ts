@@ -1,38 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
-import { createSubgraphServer, type RequestBase } from '@shop/subgraph-kit';
-import { composeSupergraph, createRouter, type Router } from '../src/index.js';
-import { keySet, logger, manualClock } from './fixtures.js';
-import { TEST_INTERNAL_CALLS, testRouterKey } from '@shop/testing';
+import { createRouter, type Router } from '../src/index.js';
+import { fixtureSubgraph, hintedSdl, keySet, logger, manualClock, startFixtures, stopFixtures } from './fixtures.js';
+import { testRouterKey } from '@shop/testing';
 
 // The same entity at many places of an answer (the federation benchmark's reviews repeat their
 // products and authors): "shelf" lists books, some twice or more, and a box of items whose key
 // values are the books' ids again, one of them with another size; "catalog" completes books
 // (titles public for 60 s, so the router keeps them) and items (a label that @requires the size;
 // no hint: never kept). Each representation it receives is counted.
-const HINTS = `
-  enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-`;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible", "@external", "@requires"])';
-const shelfSdl = parse(`${LINK} ${HINTS}
+const shelfSdl = hintedSdl(`
   type Book @key(fields: "id") { id: ID! }
   type Item @key(fields: "id") { id: ID! size: Int! }
   type Query { shelf: [Book!]! @cacheControl(maxAge: 300) box: [Item!]! }
 `);
-const catalogSdl = parse(`${LINK} ${HINTS}
+const catalogSdl = hintedSdl(`
   type Book @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! title: String! }
   type Item @key(fields: "id") { id: ID! size: Int! @external label: String! @requires(fields: "size") }
-`);
+`, ['@external', '@requires']);
 
 const SHELF = ['b1', 'b2', 'b1', 'b1', 'b2'];
 const titles = new Map([['b1', 'Dune'], ['b2', 'Emma']]);
 const asked: string[] = [];
-const subgraph = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, unknown>) =>
-  createSubgraphServer<RequestBase>({ name, typeDefs, internalCalls: TEST_INTERNAL_CALLS, accessTokens: keySet, logger, context: (base) => base, resolvers: resolvers as never });
-const servers = [
-  subgraph('shelf', shelfSdl, { Query: { shelf: () => SHELF.map((id) => ({ id })), box: () => SHELF.map((id, i) => ({ id, size: i === 3 ? 2 : 1 })) } }),
-  subgraph('catalog', catalogSdl, {
+const fixtures = [
+  fixtureSubgraph('shelf', shelfSdl, { Query: { shelf: () => SHELF.map((id) => ({ id })), box: () => SHELF.map((id, i) => ({ id, size: i === 3 ? 2 : 1 })) } }),
+  fixtureSubgraph('catalog', catalogSdl, {
     Book: {
       __resolveReference: (ref: { id: string }) => {
         asked.push(`Book:${ref.id}`);
@@ -54,18 +45,14 @@ let router: Router;
 let url: string;
 
 beforeAll(async () => {
-  const [shelf, catalog] = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
-  const { supergraphSdl } = composeSupergraph([
-    { name: 'shelf', url: shelf!.url, typeDefs: shelfSdl },
-    { name: 'catalog', url: catalog!.url, typeDefs: catalogSdl },
-  ]);
+  const supergraphSdl = await startFixtures(fixtures);
   router = createRouter({ supergraphSdl, logger, serviceKey: await testRouterKey(), accessTokens: keySet, clock });
   url = (await router.listen(0, '127.0.0.1')).url;
 });
 
 afterAll(async () => {
   await router.stop();
-  await Promise.all(servers.map((s) => s.stop()));
+  await stopFixtures(fixtures);
 });
 
 async function ask(query: string): Promise<any> {
