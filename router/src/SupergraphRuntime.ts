@@ -9,7 +9,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { FetchStep } from './engine/compilePlan.js';
 import type { SubgraphClients } from './engine/SubgraphClients.js';
-import { SupergraphEngine, type PreparedOperation } from './engine/SupergraphEngine.js';
+import { SupergraphEngine, type KeptAnswers, type PreparedOperation } from './engine/SupergraphEngine.js';
 import { subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { listSizesOf, type ListSizes } from './listSizes.js';
 
@@ -37,9 +37,10 @@ export class SupergraphRuntime {
     readonly apiSchema: GraphQLSchema,
     urlOverrides: Record<string, string>,
     clients: SubgraphClients,
+    kept: KeptAnswers,
   ) {
     this.subgraphs = subgraphsOf(supergraphSdl).map((s) => ({ name: s.name, url: urlOverrides[s.name] ?? s.url }));
-    this.engine = new SupergraphEngine(supergraphSdl, apiSchema, clients.forSubgraphs(this.subgraphs));
+    this.engine = new SupergraphEngine(supergraphSdl, apiSchema, clients.forSubgraphs(this.subgraphs), kept);
     this.listSizes = listSizesOf(supergraphSdl, apiSchema);
   }
 

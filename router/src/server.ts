@@ -31,6 +31,7 @@ import { servedSchema, withEngineExecutor } from './engine/engineGateway.js';
 import { createFastPath } from './engine/fastPath.js';
 import { SubgraphClients } from './engine/SubgraphClients.js';
 import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
+import type { KeptAnswers } from './engine/SupergraphEngine.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
@@ -187,6 +188,8 @@ export function createRouter(options: RouterOptions): Router {
     onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
   });
 
+  const kept: KeptAnswers = { forget: () => clients.forgetKept() };
+
   // Set when the gateway has loaded a supergraph, replaced on every reload.
   let runtime: SupergraphRuntime | null = null;
   const runtimes = new WeakMap<object, SupergraphRuntime>();
@@ -204,7 +207,7 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    runtime = new SupergraphRuntime(coreSupergraphSdl, servedSchema(apiSchema), urlOverrides, clients);
+    runtime = new SupergraphRuntime(coreSupergraphSdl, servedSchema(apiSchema), urlOverrides, clients, kept);
     runtimes.set(runtime.apiSchema, runtime);
   });
 
@@ -271,7 +274,7 @@ export function createRouter(options: RouterOptions): Router {
     validate: (query, document) => currentRuntime().validate(query, document, introspection),
     // In the same store as the APQ cache: Redis in production, so every replica sees every key.
     idempotency: createIdempotency({ kv, logger }),
-    ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError }) }),
+    ...(options.hotPath === false ? {} : { fastPath: createFastPath({ runtime: () => runtime, introspection, formatError, generation: () => clients.generation }) }),
   });
   const webSocket = serveRouterWebSocket({
     httpServer,

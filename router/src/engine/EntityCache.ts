@@ -50,6 +50,12 @@ interface Entry {
 export class EntityCache {
   private readonly shared: LRUCache<string, Entry>;
   private readonly perCaller: LRUCache<string, Entry>;
+  /**
+   * How many times everything was forgotten. A fetch notes it when it is sent; its answer is
+   * kept only if nothing was forgotten meanwhile, since it may tell of the time before a
+   * mutation even though it arrives after.
+   */
+  private forgotten = 0;
 
   constructor(
     private readonly now: () => number,
@@ -58,6 +64,11 @@ export class EntityCache {
     const sizeCalculation = (entry: Entry, key: string) => entry.json.length + key.length;
     this.shared = new LRUCache({ max: maxEntries, maxSize: MAX_CHARS, sizeCalculation });
     this.perCaller = new LRUCache({ max: maxEntries, maxSize: MAX_PRIVATE_CHARS, sizeCalculation });
+  }
+
+  /** What a fetch about to be sent passes to `keep` / `keepAnswer` with its answer. */
+  get generation(): number {
+    return this.forgotten;
   }
 
   /** The entity kept for everyone under `key`, else the one kept for `caller` alone; undefined when neither is. */
@@ -75,10 +86,11 @@ export class EntityCache {
    * Keeps each entity of an `_entities` answer (no errors at all; max-age at least
    * MIN_KEPT_MAX_AGE) under `head` and its representation, before any part of the operation
    * merges it: for everyone when the subgraph called it public, for `caller` alone when it
-   * called it private. Anything else is kept nowhere. Returns the outcome as it was.
+   * called it private. Anything else is kept nowhere, nor is an answer to a fetch sent before
+   * the last `clear` (`sentAt`: the `generation` then). Returns the outcome as it was.
    */
-  keep(head: string, representations: readonly string[], outcome: FetchOutcome, caller: CallerScope | null): FetchOutcome {
-    const into = this.target(outcome, caller);
+  keep(head: string, representations: readonly string[], outcome: FetchOutcome, caller: CallerScope | null, sentAt: number): FetchOutcome {
+    const into = this.target(outcome, caller, sentAt);
     const received = outcome.kind === 'response' ? outcome.data?._entities : undefined;
     if (!into || !Array.isArray(received) || received.length !== representations.length) return outcome;
     for (let i = 0; i < representations.length; i++) {
@@ -89,8 +101,8 @@ export class EntityCache {
   }
 
   /** Keeps a root fetch's data (under its request body, `key`) for `caller`, when the subgraph called it private (as `keep`). Returns the outcome as it was. */
-  keepAnswer(key: string, outcome: FetchOutcome, caller: CallerScope): FetchOutcome {
-    const into = this.target(outcome, caller);
+  keepAnswer(key: string, outcome: FetchOutcome, caller: CallerScope, sentAt: number): FetchOutcome {
+    const into = this.target(outcome, caller, sentAt);
     if (into?.entries === this.perCaller && outcome.kind === 'response' && outcome.data) {
       into.entries.set(into.prefix + key, { json: JSON.stringify(outcome.data), expiresAt: into.expiresAt });
     }
@@ -99,6 +111,7 @@ export class EntityCache {
 
   /** Forgets everything (a mutation went through the router: what it changed must not be answered from here). */
   clear(): void {
+    this.forgotten += 1;
     this.shared.clear();
     this.perCaller.clear();
   }
@@ -115,8 +128,8 @@ export class EntityCache {
   }
 
   /** Where an answer may be kept and until when (its max-age, and for a private one its caller's token); null: nowhere. */
-  private target(outcome: FetchOutcome, caller: CallerScope | null): { entries: LRUCache<string, Entry>; prefix: string; expiresAt: number } | null {
-    if (outcome.kind !== 'response' || outcome.errors?.length) return null;
+  private target(outcome: FetchOutcome, caller: CallerScope | null, sentAt: number): { entries: LRUCache<string, Entry>; prefix: string; expiresAt: number } | null {
+    if (sentAt !== this.forgotten || outcome.kind !== 'response' || outcome.errors?.length) return null;
     const hint = cacheHint(outcome.cacheControl);
     if (!hint || hint.maxAge < MIN_KEPT_MAX_AGE) return null;
     const now = this.now();

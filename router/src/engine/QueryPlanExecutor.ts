@@ -71,11 +71,6 @@ export class QueryPlanExecutor {
     private readonly types: TypeConditions,
   ) {}
 
-  /** Forgets every answer kept for the subgraphs, public and private (a mutation may change any of them). */
-  forgetKept(): void {
-    for (const client of this.clients.values()) client.entities?.clear();
-  }
-
   async execute(input: ExecutionInput): Promise<Execution> {
     const root = input.data ?? {};
     const caller = input.keptAnswers ? privateScope(input.context) : null;
@@ -287,8 +282,9 @@ export class QueryPlanExecutor {
           if (shared) run.batches.delete(key);
           // Every entity was kept: no part waits for an answer.
           if (texts.length === 0) return resolve({ kind: 'response', data: null, errors: undefined, cacheControl: undefined });
+          const sentAt = cache?.generation ?? 0;
           const outcome = this.send(run, client, step, `${step.bodyHead}{"representations":[${texts.join(',')}]${variables ? `,${variables}` : ''}}}`);
-          resolve(cache ? outcome.then((answer) => cache.keep(batch.cacheHead, texts, answer, run.caller)) : outcome);
+          resolve(cache ? outcome.then((answer) => cache.keep(batch.cacheHead, texts, answer, run.caller, sentAt)) : outcome);
         });
       }),
     };
@@ -306,7 +302,10 @@ export class QueryPlanExecutor {
     const cache = step.mergeable ? client.entities : null;
     if (!caller || !cache) return this.send(run, client, step, body);
     const entry = cache.answer(body, caller);
-    if (!entry) return cache.keepAnswer(body, await this.send(run, client, step, body), caller);
+    if (!entry) {
+      const sentAt = cache.generation;
+      return cache.keepAnswer(body, await this.send(run, client, step, body), caller, sentAt);
+    }
     run.cachePolicy.restrict(`max-age=${entry.maxAge}, private`);
     return { kind: 'response', data: JSON.parse(entry.json) as DataObject, errors: undefined, cacheControl: undefined };
   }

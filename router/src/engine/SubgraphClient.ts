@@ -96,6 +96,16 @@ export class SubgraphClient {
     return this.outcome(sharing === null ? await this.send(body, headers) : await this.shared(body, headers, sharing));
   }
 
+  /**
+   * Forgets every answer kept for this subgraph, and lets no later query share a call already
+   * in flight: its answer may be from before a mutation that has just gone through.
+   */
+  forgetKept(): void {
+    this.entities?.clear();
+    this.inFlight.clear();
+    this.publicInFlight.clear();
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -120,7 +130,7 @@ export class SubgraphClient {
         return raw;
       })
       .finally(() => {
-        this.inFlight.delete(key);
+        if (this.inFlight.get(key) === call) this.inFlight.delete(key);
         if (this.publicInFlight.get(body) === call) this.publicInFlight.delete(body);
       });
     this.inFlight.set(key, call);

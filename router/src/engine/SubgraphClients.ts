@@ -22,6 +22,7 @@ export interface SubgraphClientsOptions {
  */
 export class SubgraphClients {
   private readonly clients = new Map<string, SubgraphClient>();
+  private forgotten = 0;
 
   constructor(private readonly options: SubgraphClientsOptions) {}
 
@@ -38,6 +39,20 @@ export class SubgraphClients {
       byName.set(name, client);
     }
     return byName;
+  }
+
+  /**
+   * Forgets every answer kept for any subgraph, of this supergraph or an earlier one, and every
+   * call in flight a later query could share (see `SubgraphClient.forgetKept`).
+   */
+  forgetKept(): void {
+    this.forgotten += 1;
+    for (const client of this.clients.values()) client.forgetKept();
+  }
+
+  /** How many times `forgetKept` ran: an answer still being computed from an earlier count is not one to share (the fast path's merging). */
+  get generation(): number {
+    return this.forgotten;
   }
 
   /** Each subgraph's circuit: `closed` (healthy), `open` (failing fast) or `half-open` (probing). */

@@ -56,6 +56,15 @@ export interface EngineResult {
   cachePolicy: CachePolicy;
 }
 
+/**
+ * What a mutation asks of the answers the router keeps: a mutation may change what any subgraph
+ * answers, so nothing kept from before it is used after it.
+ */
+export interface KeptAnswers {
+  /** Forgets every answer kept for any subgraph and every call in flight a later query could share. */
+  forget(): void;
+}
+
 export type Coerced = { ok: true; values: Record<string, unknown> } | { ok: false; errors: readonly GraphQLError[] };
 
 /**
@@ -76,6 +85,7 @@ export class SupergraphEngine {
     /** The API schema Apollo Server validates against (the gateway's). */
     readonly apiSchema: GraphQLSchema,
     clients: ReadonlyMap<string, SubgraphClient>,
+    private readonly kept: KeptAnswers,
     cacheSize = 2000,
   ) {
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
@@ -108,11 +118,8 @@ export class SupergraphEngine {
 
   /** Runs a query or mutation. `variables` are forwarded as sent; `coerced` decide conditions. */
   async execute(prepared: PreparedOperation, variables: Record<string, unknown>, coerced: Record<string, unknown>, context: RouterContext): Promise<EngineResult> {
-    const mutation = prepared.operationType === 'mutation';
-    // A mutation may change what any subgraph answers: nothing kept from before it is used after it.
-    if (mutation) this.executor.forgetKept();
-    const execution = await this.executor.execute({ step: prepared.step, variables, coerced, context, keptAnswers: !mutation });
-    if (mutation) this.executor.forgetKept();
+    const input = { step: prepared.step, variables, coerced, context, keptAnswers: prepared.operationType !== 'mutation' };
+    const execution = input.keptAnswers ? await this.executor.execute(input) : await this.mutate(() => this.executor.execute(input));
     return this.shape(prepared, variables, coerced, execution);
   }
 
@@ -162,10 +169,8 @@ export class SupergraphEngine {
         return items.length > 0 ? enqueue({ incremental: items, hasNext: true }) : undefined;
       },
     };
-    const mutation = prepared.operationType === 'mutation';
-    if (mutation) this.executor.forgetKept();
-    await this.executor.execute({ step: prepared.step, variables, coerced, context, data: root, sink, keptAnswers: !mutation });
-    if (mutation) this.executor.forgetKept();
+    const input = { step: prepared.step, variables, coerced, context, data: root, sink, keptAnswers: prepared.operationType !== 'mutation' };
+    await (input.keptAnswers ? this.executor.execute(input) : this.mutate(() => this.executor.execute(input)));
     await enqueue({ hasNext: false } as IncrementalPayload);
   }
 
@@ -185,6 +190,19 @@ export class SupergraphEngine {
     const execution = await this.executor.execute({ step: event.data ? prepared.step : undefined, variables, coerced, context, data });
     execution.errors.unshift(...eventErrors);
     return this.shape(prepared, variables, coerced, execution);
+  }
+
+  /**
+   * Runs a mutation's plan (which reads no kept answer and keeps none), then forgets what the
+   * router kept (answers to calls sent before are not kept when they come: see
+   * `EntityCache.generation`).
+   */
+  private async mutate(run: () => Promise<Execution>): Promise<Execution> {
+    try {
+      return await run();
+    } finally {
+      this.kept.forget();
+    }
   }
 
   private shape(prepared: PreparedOperation, variables: Record<string, unknown>, coerced: Record<string, unknown>, execution: Execution): EngineResult {

@@ -59,12 +59,15 @@ const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'
  * Identical queries in flight with the same forwarded identity run once and share the answer:
  * the same lever as merging their identical subgraph calls (each of those would be merged
  * anyway), taken before the plan runs, so anonymous catalogue traffic costs one execution per
- * burst. Mutations, and queries of different callers, never share.
+ * burst. Mutations, and queries of different callers, never share, nor does a query with one
+ * begun before the router last forgot what it kept (it may read from before a mutation).
  */
 export function createFastPath(options: {
   runtime: () => SupergraphRuntime | null;
   introspection: boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Goes up whenever the router forgets what it kept (a mutation, here or on another replica): no query shares an answer begun before. */
+  generation: () => number;
 }) {
   const inFlight = new WeakMap<SupergraphRuntime, Map<string, Promise<GraphQLHttpAnswer>>>();
 
@@ -116,7 +119,7 @@ export function createFastPath(options: {
     if (prepared.operationType !== 'query') return run();
     let running = inFlight.get(runtime);
     if (!running) inFlight.set(runtime, (running = new Map()));
-    const key = `${forwardedIdentity(request.context)}\n${request.mediaType}\n${request.operationName ?? ''}\n${JSON.stringify(given)}\n${request.query}`;
+    const key = `${options.generation()}\n${forwardedIdentity(request.context)}\n${request.mediaType}\n${request.operationName ?? ''}\n${JSON.stringify(given)}\n${request.query}`;
     let pending = running.get(key);
     if (!pending) {
       const map = running;
