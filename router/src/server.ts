@@ -22,6 +22,7 @@ import {
 } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { startDenyList } from './revocations.js';
+import { replicaKeptAnswers } from './replicaKeptAnswers.js';
 import { systemClock, type Clock } from './clock.js';
 import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
 import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
@@ -31,7 +32,6 @@ import { servedSchema, withEngineExecutor } from './engine/engineGateway.js';
 import { createFastPath } from './engine/fastPath.js';
 import { SubgraphClients } from './engine/SubgraphClients.js';
 import type { SubgraphFetchEvent } from './engine/SubgraphClient.js';
-import type { KeptAnswers } from './engine/SupergraphEngine.js';
 import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
@@ -73,7 +73,7 @@ export interface RouterOptions {
   serviceKey: KeyRing;
   /** The services that may call on the internal path, with their scopes (default ROUTER_SERVICE_CALLERS). */
   serviceCallers?: Readonly<Record<string, readonly string[]>>;
-  /** The APQ cache: Redis to share it between replicas. Default: in-process. */
+  /** The router's store (APQ cache, idempotent mutations, the replicas' `mutations` channel): Redis to share it between replicas. Default: in-process. */
   kv?: KeyValueStore;
   /** Redis for the rate limits, shared by every replica (an in-memory limit per process while it fails). Default: in-process. */
   redisUrl?: string | undefined;
@@ -116,7 +116,7 @@ export interface RouterOptions {
    * Entity answers a subgraph calls public (`cache-control: max-age=N, public`) kept for their
    * max-age on `clock`, per subgraph (default 10 000; 0 keeps none), and as many private answers
    * kept for their verified caller alone (see EntityCache). Queries read them; a mutation through
-   * the router forgets them all.
+   * the router forgets them all, on every replica sharing its store (`kv`: Redis).
    */
   entityCacheEntries?: number;
   /**
@@ -188,7 +188,7 @@ export function createRouter(options: RouterOptions): Router {
     onCircuit: (subgraph, state) => logger.warn('subgraph circuit', { subgraph, state }),
   });
 
-  const kept: KeptAnswers = { forget: () => clients.forgetKept() };
+  const kept = replicaKeptAnswers({ kv, clients, clock, logger });
 
   // Set when the gateway has loaded a supergraph, replaced on every reload.
   let runtime: SupergraphRuntime | null = null;
@@ -390,6 +390,7 @@ export function createRouter(options: RouterOptions): Router {
       await costBuckets.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await (await revocations)?.stop();
+      await kept.stop();
       if (!options.kv) await kv.close();
     },
   };

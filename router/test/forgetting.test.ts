@@ -1,17 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { createRedisStore } from '@shop/kv';
 import type { RequestBase } from '@shop/subgraph-kit';
-import { eventually, testRouterKey } from '@shop/testing';
+import { cutSubscriberConnection, eventually, testRouterKey } from '@shop/testing';
 import { createRouter, type Router } from '../src/index.js';
-import { fixtureSubgraph, keySet, logger, manualClock, meSdl, startFixtures, stopFixtures, tokenFor } from './fixtures.js';
+import { fixtureSubgraph, hintedSdl, keySet, logger, manualClock, meSdl, startFixtures, stopFixtures, tokenFor } from './fixtures.js';
 
-// What the router keeps (here a caller's private `me`) is forgotten after a mutation: answers
-// from before it are neither used nor kept after it. "accounts" serves `me` (private, 60 s) and
-// renames; every `me` it resolves is counted.
+// What the router keeps (a caller's private `me`, public product prices) is forgotten after a
+// mutation: answers from before it are neither used nor kept after it, on the replica that ran
+// it and on every other replica sharing its Redis. "accounts" serves `me` (private, 60 s) and
+// renames; "shelf" lists products; "catalog" completes them with a public price (60 s) and
+// changes prices. Every `me` and every product price catalog resolves is counted.
+const shelfSdl = hintedSdl(`
+  type Product @key(fields: "id") { id: ID! }
+  type Query { products: [Product!]! @cacheControl(maxAge: 300) }
+`);
+const catalogSdl = hintedSdl(`
+  type Product @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! price: String! }
+  type Mutation { setPrice(id: ID!, price: String!): Product! }
+`);
+
 const names = new Map([['ana', 'Ana'], ['bo', 'Bo'], ['cy', 'Cy'], ['di', 'Di']]);
+const prices = new Map([['p1', '10.00'], ['p2', '20.00']]);
 const meCalls = new Map<string, number>();
 const calls = (userId: string) => meCalls.get(userId) ?? 0;
+let priceCalls = 0;
 
 /** A `me` that reads the caller's name, then waits until released: a query in flight while a mutation goes through. */
 let held: { userId: string; reached: () => void; gate: Promise<void> } | null = null;
@@ -48,19 +62,47 @@ const fixtures = [
     },
     User: { name: (user: { id: string; name?: string }) => user.name ?? names.get(user.id) },
   }),
+  fixtureSubgraph('shelf', shelfSdl, { Query: { products: () => [...prices.keys()].map((id) => ({ id })) } }),
+  fixtureSubgraph('catalog', catalogSdl, {
+    Mutation: {
+      setPrice: (_: unknown, args: { id: string; price: string }) => {
+        prices.set(args.id, args.price);
+        return { id: args.id };
+      },
+    },
+    Product: {
+      __resolveReference: (ref: { id: string }) => {
+        priceCalls += 1;
+        return { id: ref.id };
+      },
+      price: (product: { id: string }) => prices.get(product.id),
+    },
+  }),
 ];
 
+// Two replicas of the router over the same subgraphs and the same Redis (same key prefix);
+// B's connections carry a name of their own, so that the test can cut B's subscription alone.
 const redisUrl = process.env.SHOP_TEST_REDIS_URL!;
-const stores = [createRedisStore(redisUrl, { keyPrefix: `forgetting-test:${randomUUID()}:` })];
+const keyPrefix = `forgetting-test:${randomUUID()}:`;
+const connectionName = `forgetting-b-${randomUUID().slice(0, 8)}`;
+const stores = [createRedisStore(redisUrl, { keyPrefix }), createRedisStore(redisUrl, { keyPrefix, connectionName })];
 const clock = manualClock();
 const routers: Router[] = [];
 let a: string;
+let b: string;
 
 beforeAll(async () => {
   const supergraphSdl = await startFixtures(fixtures);
   const serviceKey = await testRouterKey();
   for (const kv of stores) routers.push(createRouter({ supergraphSdl, logger, serviceKey, accessTokens: keySet, clock, kv }));
-  a = (await routers[0]!.listen(0, '127.0.0.1')).url;
+  [a, b] = (await Promise.all(routers.map((router) => router.listen(0, '127.0.0.1')))).map((listening) => listening.url) as [string, string];
+  // Both replicas listen for the other's mutations before anything is asked.
+  const admin = new Redis(redisUrl);
+  try {
+    await eventually(async () => (await admin.pubsub('NUMSUB', `${keyPrefix}mutations`))[1], (count) => count === 2);
+  } finally {
+    await admin.quit();
+  }
 });
 
 afterAll(async () => {
@@ -82,7 +124,17 @@ async function ask(at: string, query: string, token?: string): Promise<any> {
 
 const tokenOf = (userId: string) => tokenFor(userId, 'CUSTOMER', { ttlSeconds: 3600, now: clock.now });
 const ME = '{ me { id name } }';
+const PRICES = '{ products { id price } }';
 const nameAt = async (at: string, token: string): Promise<string> => (await ask(at, ME, token)).me.name;
+const pricesAt = async (at: string): Promise<string[]> => (await ask(at, PRICES)).products.map((p: { price: string }) => p.price);
+
+/** Asks `userId`'s name through `at` twice: the second answer comes from what the router kept (the subgraph is not called again). */
+async function keptAt(at: string, userId: string, token: string): Promise<void> {
+  await nameAt(at, token);
+  const before = calls(userId);
+  await nameAt(at, token);
+  expect(calls(userId)).toBe(before);
+}
 
 describe('after a mutation through the router', () => {
   it('keeps no answer that was asked for before the mutation and came back after it', async () => {
@@ -109,5 +161,36 @@ describe('after a mutation through the router', () => {
     await eventually(async () => calls('bo'), (count) => count > before);
     release();
     expect(await Promise.all([early, late])).toEqual(['Bo', 'Bob']);
+  });
+});
+
+describe('on every replica sharing the router\'s Redis', () => {
+  it("forgets a caller's private answer when a mutation goes through another replica", async () => {
+    const cy = await tokenOf('cy');
+    await keptAt(b, 'cy', cy);
+    const before = calls('cy');
+    await ask(a, 'mutation { rename(name: "Cyd") { id } }', cy);
+    expect(await eventually(() => nameAt(b, cy), (name) => name === 'Cyd')).toBe('Cyd');
+    expect(calls('cy') - before).toBe(1);
+  });
+
+  it('forgets public entities when a mutation goes through another replica', async () => {
+    await pricesAt(b);
+    const before = priceCalls;
+    expect(await pricesAt(b)).toEqual(['10.00', '20.00']);
+    expect(priceCalls).toBe(before);
+    await ask(a, 'mutation { setPrice(id: "p2", price: "15.00") { id } }');
+    expect(await eventually(() => pricesAt(b), (answered) => answered[1] === '15.00')).toEqual(['10.00', '15.00']);
+    expect(priceCalls - before).toBe(2);
+  });
+
+  it('forgets everything once its lost subscription is back: it may have missed a mutation meanwhile', async () => {
+    const di = await tokenOf('di');
+    await keptAt(b, 'di', di);
+    // Changed as a mutation through another replica would, whose announcement B never hears.
+    names.set('di', 'Dido');
+    expect(await nameAt(b, di)).toBe('Di');
+    await cutSubscriberConnection(redisUrl, connectionName);
+    expect(await eventually(() => nameAt(b, di), (name) => name === 'Dido')).toBe('Dido');
   });
 });

@@ -109,7 +109,7 @@ export class EntityCache {
     return outcome;
   }
 
-  /** Forgets everything (a mutation went through the router: what it changed must not be answered from here). */
+  /** Forgets everything (a mutation went through this replica or another: what it changed must not be answered from here). */
   clear(): void {
     this.forgotten += 1;
     this.shared.clear();

@@ -58,11 +58,13 @@ export interface EngineResult {
 
 /**
  * What a mutation asks of the answers the router keeps: a mutation may change what any subgraph
- * answers, so nothing kept from before it is used after it.
+ * answers, so nothing kept from before it is used after it, on this replica or any other.
  */
 export interface KeptAnswers {
-  /** Forgets every answer kept for any subgraph and every call in flight a later query could share. */
+  /** Forgets, on this replica, every answer kept for any subgraph and every call in flight a later query could share. */
   forget(): void;
+  /** Has every other replica sharing the router's store forget as well; resolves once they are told. */
+  announce(): Promise<void>;
 }
 
 export type Coerced = { ok: true; values: Record<string, unknown> } | { ok: false; errors: readonly GraphQLError[] };
@@ -193,15 +195,16 @@ export class SupergraphEngine {
   }
 
   /**
-   * Runs a mutation's plan (which reads no kept answer and keeps none), then forgets what the
-   * router kept (answers to calls sent before are not kept when they come: see
-   * `EntityCache.generation`).
+   * Runs a mutation's plan (which reads no kept answer and keeps none), then forgets what this
+   * replica kept (answers to calls sent before are not kept when they come: see
+   * `EntityCache.generation`) and tells the other replicas, before the client has the answer.
    */
   private async mutate(run: () => Promise<Execution>): Promise<Execution> {
     try {
       return await run();
     } finally {
       this.kept.forget();
+      await this.kept.announce();
     }
   }
 
