@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisStore } from '@shop/kv';
+import { createMemoryStore, createRedisStore } from '@shop/kv';
 import type { RequestBase } from '@shop/subgraph-kit';
 import { cutSubscriberConnection, eventually, testRouterKey } from '@shop/testing';
 import { createRouter, type Router } from '../src/index.js';
@@ -90,10 +90,12 @@ const clock = manualClock();
 const routers: Router[] = [];
 let a: string;
 let b: string;
+let supergraphSdl: string;
+let serviceKey: Awaited<ReturnType<typeof testRouterKey>>;
 
 beforeAll(async () => {
-  const supergraphSdl = await startFixtures(fixtures);
-  const serviceKey = await testRouterKey();
+  supergraphSdl = await startFixtures(fixtures);
+  serviceKey = await testRouterKey();
   for (const kv of stores) routers.push(createRouter({ supergraphSdl, logger, serviceKey, accessTokens: keySet, clock, kv }));
   [a, b] = (await Promise.all(routers.map((router) => router.listen(0, '127.0.0.1')))).map((listening) => listening.url) as [string, string];
   // Both replicas listen for the other's mutations before anything is asked.
@@ -192,5 +194,26 @@ describe('on every replica sharing the router\'s Redis', () => {
     expect(await nameAt(b, di)).toBe('Di');
     await cutSubscriberConnection(redisUrl, connectionName);
     expect(await eventually(() => nameAt(b, di), (name) => name === 'Dido')).toBe('Dido');
+  });
+
+  it('answers a mutation even when its announcement is never taken, once it has waited 1 s on its clock', async () => {
+    // Redis gone without a word: the publish never completes.
+    const memory = createMemoryStore();
+    const own = manualClock();
+    const router = createRouter({ supergraphSdl, logger, serviceKey, accessTokens: keySet, clock: own, kv: { ...memory, publish: () => new Promise<void>(() => {}) } });
+    try {
+      const url = (await router.listen(0, '127.0.0.1')).url;
+      let answered = false;
+      const renamed = ask(url, 'mutation { rename(name: "Edda") { name } }', await tokenOf('ed')).finally(() => (answered = true));
+      await eventually(async () => {
+        own.advance(1000);
+        return answered;
+      }, (done) => done);
+      expect(answered).toBe(true);
+      expect(await renamed).toEqual({ rename: { name: 'Edda' } });
+    } finally {
+      await router.stop();
+      await memory.close();
+    }
   });
 });
