@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { EnvReader, Env } from '@shop/config';
 import { DEFAULT_JWKS_URL, LOG_LEVELS, readPrivateKey, type LogLevel, type PrivateKeySetting } from '@shop/subgraph-kit';
+import { normalOrigin, type CorsOrigins } from './cors.js';
 import type { TrustProxy } from './request.js';
 
 
@@ -56,6 +57,8 @@ export interface RouterConfig {
   partnerCost: { budget: number; restoreRate: number };
   /** Trust `x-forwarded-for` for the client address (only behind a proxy that sets it). */
   trustProxy: TrustProxy;
+  /** Web origins whose pages may call /graphql from a browser (CORS_ORIGINS: a list, or `*`). */
+  corsOrigins: CorsOrigins;
   /** Deadline of one subgraph fetch (SUBGRAPH_TIMEOUT_MS). */
   subgraphTimeoutMs: number;
   /** SUBGRAPH_<NAME>_TIMEOUT_MS overrides, keyed by subgraph name (lower case). */
@@ -113,6 +116,7 @@ export function buildRouterConfig(env: EnvReader, raw: Env): RouterConfig {
       restoreRate: env.int('PARTNER_COST_RESTORE_RATE', DEFAULT_PARTNER_COST.restoreRate, { min: 1, max: 100_000_000 }),
     },
     trustProxy: trustProxyOf(env.checked('TRUST_PROXY', (value) => (TRUST_PROXY_VALUE.test(value) ? null : 'must be false, true, loopback or a number of proxies 0..10'))),
+    corsOrigins: corsOriginsOf(env.checked('CORS_ORIGINS', corsOriginsProblem)),
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, TIMEOUT_BOUNDS),
     subgraphTimeouts,
     circuitBreaker: {
@@ -129,4 +133,17 @@ function trustProxyOf(value: string | undefined): TrustProxy {
   if (value === 'true') return true;
   if (value === 'loopback') return 'loopback';
   return Number(value);
+}
+
+const listed = (value: string) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+
+function corsOriginsProblem(value: string): string | null {
+  if (value.trim() === '*') return null;
+  const wrong = listed(value).filter((entry) => normalOrigin(entry) === null);
+  return wrong.length === 0 ? null : `must be * or origins such as https://shop.example.com (scheme, host and port, no path), got ${wrong.join(', ')}`;
+}
+
+function corsOriginsOf(value: string | undefined): CorsOrigins {
+  if (value === undefined) return [];
+  return value.trim() === '*' ? '*' : listed(value).map((entry) => normalOrigin(entry)!);
 }

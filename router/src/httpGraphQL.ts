@@ -20,6 +20,7 @@ import {
   type RateLimiter,
 } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
+import { mergedVary } from './cors.js';
 import type { OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import { acceptsIncremental, type FastPathRequest, type StreamingAnswer } from './engine/fastPath.js';
@@ -308,7 +309,10 @@ function varyByCaller(headers: Record<string, string>): Record<string, string> {
 }
 
 async function send(res: ServerResponse, requestId: string, answer: Answer | StreamingAnswer): Promise<void> {
-  res.writeHead(answer.status, { ...varyByCaller(answer.headers), 'x-request-id': requestId });
+  const headers = varyByCaller(answer.headers);
+  // Keeps CORS's `Vary: Origin` (set before this answer was made) beside the answer's own.
+  const vary = mergedVary(res, headers.vary);
+  res.writeHead(answer.status, { ...headers, ...(vary ? { vary } : {}), 'x-request-id': requestId });
   if (!('stream' in answer)) {
     res.end(answer.body);
     return;

@@ -48,6 +48,7 @@ try {
     rateLimitPerMinute: config.rateLimitPerMinute,
     partnerCost: config.partnerCost,
     trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     subgraphTimeouts: config.subgraphTimeouts,
     circuitBreaker: config.circuitBreaker,

@@ -36,6 +36,7 @@ import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
 import { createHealthRoutes } from './healthRoutes.js';
+import { createCors, type CorsOrigins } from './cors.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createIdempotency } from './idempotency.js';
 import { createOperationAnalyzer } from './limits.js';
@@ -87,6 +88,8 @@ export interface RouterOptions {
   partnerCost?: { budget: number; restoreRate: number };
   /** Take the client address from `x-forwarded-for` (only behind a trusted proxy). */
   trustProxy?: TrustProxy;
+  /** Web origins whose pages may call /graphql (CORS_ORIGINS); default none. */
+  corsOrigins?: CorsOrigins;
   /** Reload the supergraph whenever this file changes. */
   watchSupergraphPath?: string;
   /** Reconnection of subscription sockets to subgraphs. */
@@ -258,6 +261,7 @@ export function createRouter(options: RouterOptions): Router {
     ...(options.subscriptionBuffer !== undefined ? { maxBuffered: options.subscriptionBuffer } : {}),
   });
 
+  const cors = createCors(options.corsOrigins ?? []);
   const handleGraphQL = createHttpGraphQLHandler({
     apollo,
     logger,
@@ -335,6 +339,7 @@ export function createRouter(options: RouterOptions): Router {
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/graphql' && cors.handle(req, res)) return;
     const route = routes[url.pathname] ?? (eventsAdmin && url.pathname.startsWith(EVENTS_ADMIN_PREFIX) ? eventsAdmin : null);
     // Each GraphQL request is a trace (or continues the client's `traceparent`); every subgraph fetch nests under it.
     const serve = () => (route ? route(req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' })));

@@ -16,6 +16,7 @@ describe('router configuration', () => {
       limits: DEFAULT_LIMITS,
       rateLimitPerMinute: 600,
       trustProxy: false,
+      corsOrigins: [],
       introspection: true,
       watchSupergraph: true,
       subgraphTimeoutMs: 5000,
@@ -37,6 +38,7 @@ describe('router configuration', () => {
       BODY_LIMIT_BYTES: '2048',
       RATE_LIMIT_PER_MINUTE: '0',
       TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://Shop.example.com/, http://localhost:5173',
       SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
       SUBGRAPH_TIMEOUT_MS: '2500',
       SUBGRAPH_SEARCH_TIMEOUT_MS: '8000',
@@ -50,6 +52,7 @@ describe('router configuration', () => {
       limits: { maxDepth: 10, maxAliases: 5, maxCost: 900, maxBatch: 4, bodyLimitBytes: 2048 },
       rateLimitPerMinute: 0,
       trustProxy: true,
+      corsOrigins: ['https://shop.example.com', 'http://localhost:5173'],
       subgraphUrls: { users: 'http://users:4001/graphql' },
       subgraphTimeoutMs: 2500,
       subgraphTimeouts: { search: 8000 },
@@ -60,7 +63,7 @@ describe('router configuration', () => {
   it('lists every problem at once; production needs JWKS_URL and turns introspection off', () => {
     let problems: string[] = [];
     try {
-      load({ NODE_ENV: 'production', MAX_DEPTH: 'deep', REDIS_URL: 'http://not-redis', TRUST_PROXY: 'maybe' });
+      load({ NODE_ENV: 'production', MAX_DEPTH: 'deep', REDIS_URL: 'http://not-redis', TRUST_PROXY: 'maybe', CORS_ORIGINS: 'https://shop.example.com/checkout' });
     } catch (error) {
       problems = (error as ConfigError).problems;
     }
@@ -70,7 +73,9 @@ describe('router configuration', () => {
       'SERVICE_PRIVATE_KEY is required when NODE_ENV=production',
       expect.stringMatching(/MAX_DEPTH/),
       expect.stringMatching(/TRUST_PROXY/),
+      expect.stringMatching(/CORS_ORIGINS must be \* or origins .* got https:\/\/shop.example.com\/checkout/),
     ]);
+    expect(load({ CORS_ORIGINS: ' * ' }).config.corsOrigins).toBe('*');
     expect(load({ NODE_ENV: 'production', JWKS_URL: 'https://users.internal/.well-known/jwks.json', SERVICE_PRIVATE_KEY_FILE: '/keys/router.jwk' }).config.introspection).toBe(false);
   });
 });

@@ -54,6 +54,7 @@ export async function startOneProcess(options: {
         partnerCost: routerConfig.partnerCost,
         // The storefront on :3000 proxies to the router over loopback and says who the client is.
         trustProxy: routerConfig.trustProxy === false ? 'loopback' : routerConfig.trustProxy,
+        corsOrigins: routerConfig.corsOrigins,
         metricsPort: routerConfig.metricsPort,
         processMetrics: true,
       },

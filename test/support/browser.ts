@@ -1,3 +1,4 @@
+import { beforeAll, describe } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,26 @@ import type { BrowserContext, Page } from 'playwright-core';
 /** Debian's Chromium, driven by playwright-core (no browser download). */
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * `describe` for tests that drive Chromium. Outside CI a machine without it skips them and says
+ * so (`label: skipped: ...`); in CI a skip would pass without testing anything, so there they run
+ * and fail at once on the missing browser.
+ */
+export function describeWithChromium(label: string, name: string, tests: () => void): void {
+  if (!hasChromium && !inCi) {
+    process.stdout.write(`${label}: skipped: no ${CHROMIUM} (apt-get install -y chromium)\n`);
+    describe.skip(name, tests);
+    return;
+  }
+  describe(name, () => {
+    beforeAll(() => {
+      if (!hasChromium) throw new Error(`CI=true and no ${CHROMIUM}: the browser tests must run in CI (apt-get install -y chromium)`);
+    });
+    tests();
+  });
+}
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
 
