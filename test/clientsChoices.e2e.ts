@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { graphqlOk } from '@shop/testing';
-import { hasChromium } from './support/browser.js';
+import { describeWithChromium } from './support/browser.js';
 import { shopper } from './support/shop.js';
 import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
@@ -14,20 +14,17 @@ import { buildWebApps } from './support/webApps.js';
 // preference); and the dashboard's cookie session (admins only).
 const root = join(new URL('.', import.meta.url).pathname, '..');
 const shots = join(root, 'test-results');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const describeIfChromium = hasChromium || inCi ? describe : describe.skip;
 const LONG = 180_000;
 const PHONE = { width: 360, height: 780 };
 
 type Product = { id: string; name: string; price: { amount: string; currencyCode: string } };
 
-describeIfChromium('shopper choices in the storefront, and the dashboard session', () => {
+describeWithChromium('clientsChoices.e2e', 'shopper choices in the storefront, and the dashboard session', () => {
   let sg: Supergraph;
   let apps: Awaited<ReturnType<typeof buildWebApps>>;
   let product: Product;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error('CI=true and no /usr/bin/chromium: the browser tests must run in CI (apt-get install -y chromium)');
     [apps, sg] = await Promise.all([buildWebApps(), startSupergraph()]);
     const api = shopper(sg.url);
     const admin = await api.admin();

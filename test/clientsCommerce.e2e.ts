@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { eventually, graphqlOk } from '@shop/testing';
 import type { Page } from 'playwright-core';
 import { createAdminClient, uploadProductImage } from '../clients/admin/src/index.js';
 import { DASHBOARD_SESSION } from '../scripts/src/sessionEndpoints.js';
 import { startStorefront, type Storefront } from '../scripts/src/storefront.js';
 import { TINY_PNG } from '../subgraphs/products/test/pictures.js';
-import { buildApp, hasChromium, openBrowser, type BrowserSession } from './support/browser.js';
+import { buildApp, describeWithChromium, openBrowser, type BrowserSession } from './support/browser.js';
 import { shopper } from './support/shop.js';
 import { expectNoHorizontalOverflow, signUp } from './support/shopper.js';
 import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js';
@@ -14,13 +14,11 @@ import { ADMIN, startSupergraph, type Supergraph } from './support/supergraph.js
 // uploaded pictures on the product page, the wishlist, "frequently bought together",
 // "recommended for you" and a promotion code in the cart; the admin uploading a picture and
 // creating a promotion in the dashboard.
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const describeIfChromium = hasChromium || inCi ? describe : describe.skip;
 const PHONE = { width: 390, height: 844 };
 
 type Product = { id: string; name: string };
 
-describeIfChromium('wishlist, recommendations and pictures in the web apps', () => {
+describeWithChromium('clientsCommerce.e2e', 'wishlist, recommendations and pictures in the web apps', () => {
   let sg: Supergraph;
   let web: Storefront;
   let dashboard: Storefront;
@@ -32,7 +30,6 @@ describeIfChromium('wishlist, recommendations and pictures in the web apps', () 
   let picture: string;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error('CI=true and no /usr/bin/chromium: the browser tests must run in CI (apt-get install -y chromium)');
     const [webBuild, adminBuild, started] = await Promise.all([buildApp('web'), buildApp('admin-web'), startSupergraph()]);
     builds.push(webBuild, adminBuild);
     sg = started;
