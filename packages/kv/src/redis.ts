@@ -107,14 +107,21 @@ export function createRedisStore(url: string, options: { keyPrefix?: string; con
       listeners.set(name, set);
       const { onResume } = subscribeOptions;
       if (onResume) resumers.add(onResume);
-      if (first) await subscriberConnection().subscribe(name);
-      return async () => {
+      const forget = () => {
         if (onResume) resumers.delete(onResume);
         set.delete(listener);
-        if (set.size === 0) {
-          listeners.delete(name);
-          await subscriber?.unsubscribe(name);
-        }
+        if (set.size === 0 && listeners.get(name) === set) listeners.delete(name);
+      };
+      try {
+        if (first) await subscriberConnection().subscribe(name);
+      } catch (error) {
+        // Nothing left behind (Redis not reachable yet): subscribing again sends SUBSCRIBE again.
+        forget();
+        throw error;
+      }
+      return async () => {
+        forget();
+        if (set.size === 0 && !listeners.has(name)) await subscriber?.unsubscribe(name);
       };
     },
     async append(stream, message, opts) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { compareStreamIds, createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/kv';
-import { cutSubscriberConnection, eventually } from '@shop/testing';
+import { compareStreamIds, createMemoryStore, createRedisStore, startRedisServer, type KeyValueStore } from '@shop/kv';
+import { cutSubscriberConnection, eventually, freePort } from '@shop/testing';
 
 // The same contract for the real Redis adapter (against the suite's redis-server) and the
 // in-process stand-in: anything that passes here behaves the same in embedded and production mode.
@@ -179,5 +179,22 @@ describe('Redis subscriptions across a lost connection', () => {
     expect(await eventually(async () => received, (r) => r.includes('after'))).toEqual(['before', 'after']);
     await off();
     await kv.close();
+  });
+
+  it('subscribes when asked again after a subscription that failed (no Redis yet), once', async () => {
+    const port = await freePort();
+    const kv = createRedisStore(`redis://127.0.0.1:${port}`, { keyPrefix: 'kv-test:' });
+    const received: string[] = [];
+    await expect(kv.subscribe('news', (m) => received.push(`first: ${m}`))).rejects.toThrow();
+    const redis = await startRedisServer({ port });
+    try {
+      const off = await kv.subscribe('news', (m) => received.push(m));
+      await kv.publish('news', 'up');
+      expect(await eventually(async () => received, (r) => r.length > 0)).toEqual(['up']);
+      await off();
+    } finally {
+      await kv.close();
+      await redis.stop();
+    }
   });
 });
