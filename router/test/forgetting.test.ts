@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryStore, createRedisStore } from '@shop/kv';
+import { createMemoryStore, createRedisStore, startRedisServer, type KeyValueStore, type RedisServer } from '@shop/kv';
 import type { RequestBase } from '@shop/subgraph-kit';
-import { cutSubscriberConnection, eventually, testRouterKey } from '@shop/testing';
+import { cutSubscriberConnection, eventually, freePort, testRouterKey } from '@shop/testing';
 import { createRouter, type Router } from '../src/index.js';
 import { fixtureSubgraph, hintedSdl, keySet, logger, manualClock, meSdl, startFixtures, stopFixtures, tokenFor } from './fixtures.js';
 
@@ -21,7 +21,7 @@ const catalogSdl = hintedSdl(`
   type Mutation { setPrice(id: ID!, price: String!): Product! }
 `);
 
-const names = new Map([['ana', 'Ana'], ['bo', 'Bo'], ['cy', 'Cy'], ['di', 'Di']]);
+const names = new Map([['ana', 'Ana'], ['bo', 'Bo'], ['cy', 'Cy'], ['di', 'Di'], ['fay', 'Fay']]);
 const prices = new Map([['p1', '10.00'], ['p2', '20.00']]);
 const meCalls = new Map<string, number>();
 const calls = (userId: string) => meCalls.get(userId) ?? 0;
@@ -194,6 +194,52 @@ describe('on every replica sharing the router\'s Redis', () => {
     expect(await nameAt(b, di)).toBe('Di');
     await cutSubscriberConnection(redisUrl, connectionName);
     expect(await eventually(() => nameAt(b, di), (name) => name === 'Dido')).toBe('Dido');
+  });
+
+  it('hears of them once the Redis it could not reach at its start is up, and forgets what it kept meanwhile', async () => {
+    const port = await freePort();
+    const lateUrl = `redis://127.0.0.1:${port}`;
+    const latePrefix = `forgetting-late:${randomUUID()}:`;
+    const store = createRedisStore(lateUrl, { keyPrefix: latePrefix });
+    let refused = 0;
+    const kv: KeyValueStore = {
+      ...store,
+      subscribe: (...args) =>
+        store.subscribe(...args).catch((error: unknown) => {
+          refused += 1;
+          throw error;
+        }),
+    };
+    const own = manualClock();
+    const late = createRouter({ supergraphSdl, logger, serviceKey, accessTokens: keySet, clock: own, kv });
+    const admin = new Redis(lateUrl, { lazyConnect: true });
+    let redis: RedisServer | undefined;
+    try {
+      const url = (await late.listen(0, '127.0.0.1')).url;
+      const fay = await tokenFor('fay', 'CUSTOMER', { ttlSeconds: 3600, now: own.now });
+      await eventually(async () => refused, (count) => count > 0);
+      await keptAt(url, 'fay', fay);
+      // A mutation through another replica while this one cannot hear of it.
+      names.set('fay', 'Faye');
+      redis = await startRedisServer({ port });
+      // It tries again as its clock moves (a few seconds: far from the kept answer's 60).
+      const listening = await eventually(async () => {
+        own.advance(1000);
+        return (await admin.pubsub('NUMSUB', `${latePrefix}mutations`))[1];
+      }, (count) => count === 1);
+      expect(listening).toBe(1);
+      expect(await eventually(() => nameAt(url, fay), (name) => name === 'Faye')).toBe('Faye');
+      // And from then on hears of other replicas' mutations.
+      await keptAt(url, 'fay', fay);
+      names.set('fay', 'Fay');
+      await admin.publish(`${latePrefix}mutations`, 'another replica');
+      expect(await eventually(() => nameAt(url, fay), (name) => name === 'Fay')).toBe('Fay');
+    } finally {
+      await late.stop();
+      await store.close();
+      admin.disconnect();
+      await redis?.stop();
+    }
   });
 
   it('answers a mutation even when its announcement is never taken, once it has waited 1 s on its clock', async () => {
