@@ -29,8 +29,8 @@ export function createCallerVerifier(
   options: {
     now?: () => number;
     cacheSize?: number;
-    /** The deny-list of deleted accounts (null when it could not start; absent without an event bus). */
-    revocations?: Promise<Revocations | null> | undefined;
+    /** The deny-list of deleted accounts (absent without an event bus). */
+    revocations?: Promise<Revocations> | undefined;
   } = {},
 ): CallerVerifier {
   const now = options.now ?? Date.now;

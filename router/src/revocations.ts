@@ -3,6 +3,7 @@ import type { EventBus, Subscription } from '@shop/events';
 import type { KeyValueStore } from '@shop/kv';
 import type { Logger } from '@shop/subgraph-kit';
 import { LRUCache } from 'lru-cache';
+import type { Clock } from './clock.js';
 
 /** Longer than any access token lives: after that, no token issued before the deletion is left. */
 const REVOKED_TTL_SECONDS = 24 * 60 * 60;
@@ -69,15 +70,48 @@ export async function startRevocations(options: { kv: KeyValueStore; bus: EventB
   };
 }
 
+/** Between attempts to start the deny-list while the store cannot be reached: doubling from the first, up to the last. */
+const START_RETRY_MS = [1000, 30_000] as const;
+
 /**
  * The deny-list, when there is an event bus to learn deletions from (none: undefined). One that
- * cannot start is logged, not fatal: the router then serves on, as it would without a bus.
+ * cannot start (Redis not reachable yet, as in a rollout that starts the router first) is tried
+ * again on `clock`, doubling from 1 s to 30 s; meanwhile every token seen for the first time is
+ * checked against the store alone, which holds every deletion other replicas recorded, and once
+ * it starts every verification made before is made again.
  */
-export function startDenyList(options: { kv: KeyValueStore; bus: EventBus | undefined; logger: Logger }): Promise<Revocations | null> | undefined {
-  const { bus, logger } = options;
+export function startDenyList(options: { kv: KeyValueStore; bus: EventBus | undefined; logger: Logger; clock: Clock }): Promise<Revocations> | undefined {
+  const { kv, bus, logger, clock } = options;
   if (!bus) return undefined;
-  return startRevocations({ ...options, bus }).catch((error: unknown) => {
-    logger.error('the deny-list of deleted accounts did not start: their access tokens work until they expire', { error });
-    return null;
-  });
+  let started: Revocations | null = null;
+  let failures = 0;
+  let stopped = false;
+  let cancelRetry = () => {};
+  const attempt = async (): Promise<void> => {
+    try {
+      const revocations = await startRevocations({ kv, bus, logger });
+      if (stopped) return await revocations.stop();
+      started = revocations;
+      if (failures > 0) logger.info('the deny-list of deleted accounts started after all');
+    } catch (error) {
+      if (stopped) return;
+      if (failures === 0) logger.error('the deny-list of deleted accounts did not start: trying again; meanwhile tokens are checked against the store alone', { error });
+      cancelRetry = clock.after(Math.min(START_RETRY_MS[0] * 2 ** failures, START_RETRY_MS[1]), () => void attempt());
+      failures += 1;
+    }
+  };
+  const first = attempt();
+  const denyList: Revocations = {
+    revokedHere: (userId) => started?.revokedHere(userId) ?? false,
+    isRevoked: async (userId) => (started ? started.isRevoked(userId) : (await kv.get(key(userId))) !== null),
+    // Started late: what was verified before it heard of anything is verified again.
+    epoch: () => (started ? started.epoch() + (failures > 0 ? 1 : 0) : 0),
+    async stop() {
+      stopped = true;
+      cancelRetry();
+      await first;
+      await started?.stop();
+    },
+  };
+  return first.then(() => denyList);
 }

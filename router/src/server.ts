@@ -8,7 +8,6 @@ import { traceRequest } from '@shop/telemetry';
 import { createMemoryStore, type KeyValueStore } from '@shop/kv';
 import {
   apolloLogger,
-  createRateLimits,
   listenOn,
   SERVICE_KEYS_PATH,
   sendGraphQLError,
@@ -18,14 +17,13 @@ import {
   type KeySource,
   type ListenTarget,
   type Logger,
-  type RateLimiter,
 } from '@shop/subgraph-kit';
 import { createCallerVerifier } from './auth.js';
 import { startDenyList } from './revocations.js';
 import { replicaKeptAnswers } from './replicaKeptAnswers.js';
+import { createClientLimits } from './clientLimits.js';
 import { systemClock, type Clock } from './clock.js';
-import { createCostBuckets, createPartnerQuota } from './partnerQuota.js';
-import { DEFAULT_LIMITS, DEFAULT_PARTNER_COST, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
+import { DEFAULT_LIMITS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type OperationLimits } from './config.js';
 import type { RouterContext } from './context.js';
 import type { CircuitBreakerOptions } from './engine/CircuitBreaker.js';
 import { servedSchema, withEngineExecutor } from './engine/engineGateway.js';
@@ -228,7 +226,7 @@ export function createRouter(options: RouterOptions): Router {
     logger: apolloLogger(logger, { infoAs: 'debug' }),
   });
 
-  const revocations = options.accessTokens ? startDenyList({ kv, bus: options.events, logger }) : undefined;
+  const revocations = options.accessTokens ? startDenyList({ kv, bus: options.events, logger, clock }) : undefined;
   const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, { revocations }) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
@@ -237,17 +235,8 @@ export function createRouter(options: RouterOptions): Router {
     manifest: options.partnerManifest ?? new Map(),
     onStoreError: (error) => logger.warn('APQ store failed; serving without it', { error: (error as Error).message }),
   });
-  const rateLimits = createRateLimits({ redisUrl: options.redisUrl, keyPrefix: 'router:', logger });
-  const costBuckets = createCostBuckets({
-    maximumAvailable: options.partnerCost?.budget ?? DEFAULT_PARTNER_COST.budget,
-    restoreRate: options.partnerCost?.restoreRate ?? DEFAULT_PARTNER_COST.restoreRate,
-    clock,
-    redisUrl: options.redisUrl,
-    logger,
-  });
-  const perMinute = options.rateLimitPerMinute ?? 0;
-  const rateLimiter: RateLimiter =
-    perMinute > 0 ? rateLimits.limiter({ name: 'ratelimit', points: perMinute, durationSeconds: 60 }) : { consume: async () => ({ allowed: true }), reset: async () => undefined };
+  const clientLimits = createClientLimits({ redisUrl: options.redisUrl, perMinute: options.rateLimitPerMinute, partnerCost: options.partnerCost, clock, logger });
+  const { rateLimiter } = clientLimits;
   const pool = new UpstreamPool({
     retry: { ...DEFAULT_RETRY, ...options.subscriptionRetry },
     logger,
@@ -273,7 +262,7 @@ export function createRouter(options: RouterOptions): Router {
     verifier,
     serviceOf: identity.serviceOf,
     partnerApiKeys,
-    partnerQuota: createPartnerQuota(costBuckets),
+    partnerQuota: clientLimits.partnerQuota,
     trustProxy: options.trustProxy ?? false,
     validate: (query, document) => currentRuntime().validate(query, document, introspection),
     // In the same store as the APQ cache: Redis in production, so every replica sees every key.
@@ -391,8 +380,7 @@ export function createRouter(options: RouterOptions): Router {
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await clients.close();
-      await rateLimits.close();
-      await costBuckets.close();
+      await clientLimits.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await (await revocations)?.stop();
       await kept.stop();

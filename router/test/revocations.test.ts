@@ -5,8 +5,8 @@ import { createMemoryStore, createRedisStore, type KeyValueStore } from '@shop/k
 import { createLogger } from '@shop/subgraph-kit';
 import { cutSubscriberConnection, eventually } from '@shop/testing';
 import { createCallerVerifier } from '../src/index.js';
-import { startRevocations, type Revocations } from '../src/revocations.js';
-import { keySet, tokenFor } from './fixtures.js';
+import { startDenyList, startRevocations, type Revocations } from '../src/revocations.js';
+import { keySet, manualClock, tokenFor } from './fixtures.js';
 
 // The router's deny-list of deleted accounts: fed by `user.deleted`, shared by replicas through
 // their store, and checked even for tokens a replica had already verified and cached.
@@ -73,5 +73,40 @@ describe('deny-list of deleted accounts', () => {
     const refused = await eventually(() => here.verify(token), (v) => v.caller === null);
     expect(refused).toMatchObject({ caller: null, error: { code: 'UNAUTHENTICATED', message: 'This account no longer exists' } });
     expect((await here.verify(await tokenFor('staying-user', 'CUSTOMER'))).caller?.userId).toBe('staying-user');
+  });
+  it('starts late when the store cannot be reached at first: meanwhile it asks the store, then verifies again', async () => {
+    // Redis not reachable when the router starts (a rollout that starts it first): subscribing fails.
+    const memory = track(createMemoryStore());
+    let reachable = false;
+    const kv: KeyValueStore = {
+      ...memory,
+      subscribe: (...args) => (reachable ? memory.subscribe(...args) : Promise.reject(new Error('connect ECONNREFUSED'))),
+    };
+    const bus = track(createMemoryBus());
+    const clock = manualClock();
+    const denyList = track(await startDenyList({ kv, bus, logger, clock })!);
+    const verifier = createCallerVerifier(keySet, { revocations: Promise.resolve(denyList) });
+    const verify = async (userId: string) => (await verifier.verify(`Bearer ${await tokenFor(userId, 'CUSTOMER')}`)).caller?.userId ?? null;
+
+    // An account another replica recorded as deleted is refused all the same.
+    await memory.set('revoked-user:gone-before', '1', { ttlSeconds: 60 });
+    expect(await verify('gone-before')).toBeNull();
+    const token = await tokenFor('gone-meanwhile', 'CUSTOMER');
+    expect((await verifier.verify(`Bearer ${token}`)).caller?.userId).toBe('gone-meanwhile');
+    // Deleted while this replica heard nothing: its verified token stays cached...
+    await memory.set('revoked-user:gone-meanwhile', '1', { ttlSeconds: 60 });
+    expect((await verifier.verify(`Bearer ${token}`)).caller?.userId).toBe('gone-meanwhile');
+
+    // ...until the deny-list starts on the next attempt, and every token is verified again.
+    reachable = true;
+    clock.advance(1000);
+    const refused = await eventually(() => verifier.verify(`Bearer ${token}`), (v) => v.caller === null);
+    expect(refused.error?.message).toBe('This account no longer exists');
+    // From then on it hears of deletions as they happen.
+    const later = await tokenFor('gone-later', 'CUSTOMER');
+    expect((await verifier.verify(`Bearer ${later}`)).caller?.userId).toBe('gone-later');
+    await bus.publish([deleted('gone-later')]);
+    expect((await eventually(() => verifier.verify(`Bearer ${later}`), (v) => v.caller === null)).caller).toBeNull();
+    expect(await verify('staying-user')).toBe('staying-user');
   });
 });
