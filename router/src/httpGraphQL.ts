@@ -164,8 +164,9 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     const run = (operation: unknown) => runOperation(deps, headers, method, url, operation, partner ? apiKey : null, context, mediaType, incremental);
     if (!batched) return send(res, requestId, await run(operations[0]));
     const answers = (await Promise.all(operations.map(run))) as Answer[]; // never streams: not incremental
-    res.writeHead(200, { 'content-type': mediaType, 'x-request-id': requestId });
-    res.end(`[${answers.map((a) => a.body.trimEnd()).join(',')}]`);
+    const body = `[${answers.map((a) => a.body.trimEnd()).join(',')}]`;
+    res.writeHead(200, { 'content-type': mediaType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId });
+    res.end(body);
   };
 }
 
@@ -312,7 +313,9 @@ async function send(res: ServerResponse, requestId: string, answer: Answer | Str
   const headers = varyByCaller(answer.headers);
   // Keeps CORS's `Vary: Origin` (set before this answer was made) beside the answer's own.
   const vary = mergedVary(res, headers.vary);
-  res.writeHead(answer.status, { ...headers, ...(vary ? { vary } : {}), 'x-request-id': requestId });
+  // A whole answer declares its length, which also tells compression whether it is worth it.
+  const length = 'stream' in answer ? {} : { 'content-length': String(Buffer.byteLength(answer.body)) };
+  res.writeHead(answer.status, { ...headers, ...length, ...(vary ? { vary } : {}), 'x-request-id': requestId });
   if (!('stream' in answer)) {
     res.end(answer.body);
     return;

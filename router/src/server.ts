@@ -34,6 +34,7 @@ import { FederatedSubscriptions } from './FederatedSubscriptions.js';
 import { createEventsAdmin, EVENTS_ADMIN_PREFIX } from './eventsAdmin.js';
 import { createRouterErrorFormatter } from './formatError.js';
 import { createHealthRoutes } from './healthRoutes.js';
+import { createAnswerCompression } from './compression.js';
 import { createCors, type CorsOrigins } from './cors.js';
 import { createHttpGraphQLHandler } from './httpGraphQL.js';
 import { createIdempotency } from './idempotency.js';
@@ -251,6 +252,7 @@ export function createRouter(options: RouterOptions): Router {
   });
 
   const cors = createCors(options.corsOrigins ?? []);
+  const compress = createAnswerCompression();
   const handleGraphQL = createHttpGraphQLHandler({
     apollo,
     logger,
@@ -328,7 +330,11 @@ export function createRouter(options: RouterOptions): Router {
 
   httpServer.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql' && cors.handle(req, res)) return;
+    if (url.pathname === '/graphql') {
+      if (cors.handle(req, res)) return;
+      // GraphQL answers only (WebSocket upgrades are another event); health and keys stay small.
+      compress(req, res);
+    }
     const route = routes[url.pathname] ?? (eventsAdmin && url.pathname.startsWith(EVENTS_ADMIN_PREFIX) ? eventsAdmin : null);
     // Each GraphQL request is a trace (or continues the client's `traceparent`); every subgraph fetch nests under it.
     const serve = () => (route ? route(req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' })));

@@ -76,6 +76,25 @@ describe('@defer', () => {
     expect(received).toContain('"body":"Boils fast"');
   });
 
+  it('streams the parts uncompressed to a client that accepts gzip and br: a compressor would hold them back', async () => {
+    gate.hold();
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: MULTIPART, 'accept-encoding': 'gzip, br' },
+      body: JSON.stringify({ query: PAGE, variables: { id: 'p1' } }),
+    });
+    expect(response.headers.get('content-encoding')).toBeNull();
+    const reader = response.body!.getReader();
+    let received = '';
+    // The primary part arrives while the deferred fetch is still held.
+    while (!received.includes('"hasNext":true')) received += new TextDecoder().decode((await reader.read()).value);
+    expect(received).not.toContain('reviews');
+    gate.open();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) received += new TextDecoder().decode(next.value);
+    expect(received).toContain('"body":"Boils fast"');
+    expect(received.endsWith('--graphql--\r\n')).toBe(true);
+  });
+
   it('one part per object when the fragment is deferred inside a list; nested defers come after their parent', async () => {
     const query = '{ products { id ... @defer { reviews { id ... @defer(label: "stars") { body } } } } }';
     const answer = await parts(await post({ query }));
