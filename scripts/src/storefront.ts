@@ -4,6 +4,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { constants as zlib } from 'node:zlib';
+import compression from 'compression';
 import { handleSessionRequest, SESSION_PATH, type SessionOptions } from './sessionEndpoints.js';
 
 /**
@@ -49,6 +51,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff': 'font/woff',
 };
 
+/**
+ * Files a browser would otherwise download whole (about 600 KB of scripts, CSS, HTML, SVG,
+ * JSON) go out gzip or br when it asks; images and fonts, compressed already, and files under
+ * 1 KB go as they are. Brotli at quality 4: each request compresses afresh, and its default, 11,
+ * takes over a second on the 450 KB vendor script (quality 4: about 10 ms, for 31% of its size).
+ * `/graphql` is not among them: the router compresses its own answers and the proxy passes them
+ * on byte for byte.
+ */
+const compressStatic = compression({ brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } });
+
 // Request headers that describe one hop, not the request (RFC 9110 7.6.1).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
 
@@ -85,6 +97,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       res.setHeader('allow', 'GET, HEAD');
       return void plain(res, 405, 'Method not allowed');
     }
+    compressStatic(req as never, res as never, () => undefined);
     void serveStatic(root, path, req, res).catch(() => {
       if (!res.headersSent) plain(res, 500, 'Internal error');
       else res.destroy();

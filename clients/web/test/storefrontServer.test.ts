@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { startStorefront, type Storefront } from '../../../scripts/src/storefront.js';
 
 // The server behind both web apps: static files with a page-route fallback, /graphql proxied to
 // the router. The apps themselves are driven in Chromium by test/clients.e2e.ts.
+// A script bundle (repetitive, as minified code is, so it compresses well) and an image (random bytes do not).
+const BUNDLE = Array.from({ length: 2000 }, (_, i) => `export const f${i % 50} = (a) => a.map((x) => x * ${i % 7});`).join('\n');
+const PHOTO = randomBytes(8192);
+
 describe('the storefront server', () => {
   let sf: Storefront;
   let upstream: Server | null = null;
@@ -22,11 +28,19 @@ describe('the storefront server', () => {
     mkdirSync(join(distDir, 'assets'));
     writeFileSync(join(distDir, 'index.html'), '<!doctype html><title>shop</title>');
     writeFileSync(join(distDir, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(distDir, 'assets', 'vendor.js'), BUNDLE);
+    writeFileSync(join(distDir, 'assets', 'photo.png'), PHOTO);
+    // Answers gzip when asked, as the router does; the proxy must hand those bytes on untouched.
     upstream = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c)).on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { echo: { method: req.method, url: req.url, body, auth: req.headers.authorization ?? null } } }));
+        const json = JSON.stringify({ data: { echo: { method: req.method, url: req.url, body, auth: req.headers.authorization ?? null } } });
+        if (!req.headers['accept-encoding']?.includes('gzip')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return void res.end(json);
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+        res.end(gzipSync(json));
       });
     });
     await new Promise<void>((done) => upstream!.listen(0, '127.0.0.1', done));
@@ -50,6 +64,55 @@ describe('the storefront server', () => {
       req.on('error', fail);
       req.end(body);
     });
+
+  const raw = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port: sf.port, path, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
+      });
+      req.on('error', fail);
+      req.end(body);
+    });
+
+  it('sends scripts gzip or br to a browser that asks, as they are to a client that does not', async () => {
+    const plain = await raw('/assets/vendor.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-length']).toBe(String(BUNDLE.length));
+    expect(plain.bytes.toString()).toBe(BUNDLE);
+    for (const [accept, encoding, decode] of [
+      ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const answer = await raw('/assets/vendor.js', { 'accept-encoding': accept });
+      expect(answer.headers).toMatchObject({
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-encoding': encoding,
+        'cache-control': 'public, max-age=31536000, immutable',
+        vary: 'Accept-Encoding',
+      });
+      expect(answer.bytes.length).toBeLessThan(BUNDLE.length / 10);
+      expect(decode(answer.bytes).toString()).toBe(BUNDLE);
+    }
+    // A HEAD still gets the file's headers, and nothing after them.
+    const head = await raw('/assets/vendor.js', { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' });
+    expect(head.bytes.length).toBe(0);
+  });
+
+  it('sends images as they are: they are compressed already', async () => {
+    const answer = await raw('/assets/photo.png', { 'accept-encoding': 'gzip, br' });
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.bytes.equals(PHOTO)).toBe(true);
+  });
+
+  it('passes the router’s compressed answer through byte for byte, without compressing it again', async () => {
+    const answer = await raw('/graphql', { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' }, 'POST', '{"query":"{ a }"}');
+    expect(answer.headers['content-encoding']).toBe('gzip');
+    expect(answer.headers.vary).toBe('Accept-Encoding');
+    expect(JSON.parse(gunzipSync(answer.bytes).toString()).data.echo).toMatchObject({ method: 'POST', body: '{"query":"{ a }"}' });
+  });
 
   it('serves files with their content types and falls back to index.html for page routes', async () => {
     expect(await get('/')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
