@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { AppError, unauthenticated } from '@shop/errors';
-import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type Caller, type KeySource } from '@shop/subgraph-kit';
+import { bearerToken, createAccessTokenVerifier, isKeysUnavailable, type AccessTokenVerifier, type Caller, type KeySource, type Logger } from '@shop/subgraph-kit';
 import { LRUCache } from 'lru-cache';
 import type { Revocations } from './revocations.js';
 
@@ -31,6 +31,8 @@ export function createCallerVerifier(
     cacheSize?: number;
     /** The deny-list of deleted accounts (absent without an event bus). */
     revocations?: Promise<Revocations> | undefined;
+    /** Where a deny-list that cannot be read is reported. */
+    logger?: Logger;
   } = {},
 ): CallerVerifier {
   const now = options.now ?? Date.now;
@@ -56,12 +58,14 @@ export function createCallerVerifier(
         try {
           const expiresAt = expiryOf(token);
           const caller = await tokens.verify(token);
-          verified = (await revocations?.isRevoked(caller.userId))
-            ? { caller: null, error: unauthenticated(REVOKED_MESSAGE) }
-            : { caller, error: null, expiresAt };
-          until = Math.min(until, expiresAt);
+          const revoked = await revokedOrUnknown(revocations, caller.userId, options.logger);
+          verified = revoked ? { caller: null, error: unauthenticated(REVOKED_MESSAGE) } : { caller, error: null, expiresAt };
+          // Not known either way (the store did not answer): good for this request, asked again on the next.
+          until = revoked === null ? now() : Math.min(until, expiresAt);
         } catch (error) {
           verified = { caller: null, error: error instanceof AppError ? error : unauthenticated('Invalid access token') };
+          // The keys could not be fetched: not the token's fault, and not for a minute.
+          if (isKeysUnavailable(error)) return verified;
         }
       }
       cache.set(authorization, { verified, until, epoch });
@@ -69,6 +73,22 @@ export function createCallerVerifier(
     },
     keySet: () => tokens.keySet(),
   };
+}
+
+/**
+ * Whether the deny-list has the account; null when its store cannot say (Redis unreachable): the
+ * token is then let through, its signature and expiry checked. The deny-list is the second line
+ * (the account can no longer sign in or refresh); refusing every new session of every user while
+ * Redis is away would be the larger harm.
+ */
+async function revokedOrUnknown(revocations: Revocations | null, userId: string, logger: Logger | undefined): Promise<boolean | null> {
+  if (!revocations) return false;
+  try {
+    return await revocations.isRevoked(userId);
+  } catch (error) {
+    logger?.warn('the deny-list of deleted accounts could not be read: token let through, checked again on its next request', { error });
+    return null;
+  }
 }
 
 /** The `exp` of a token whose signature was just verified, in milliseconds. */

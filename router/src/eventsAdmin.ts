@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBus } from '@shop/events';
-import { headerValue, sendJson, type Logger } from '@shop/subgraph-kit';
+import { headerValue, isKeysUnavailable, sendJson, type Logger } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { ErrorCode } from '@shop/errors';
 
@@ -17,6 +17,7 @@ export function createEventsAdmin(options: { bus: EventBus; verifier: CallerVeri
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (!verifier) return refuse(res, 401, 'UNAUTHENTICATED', 'The router verifies no tokens, so it serves no admin routes');
     const { caller, error } = await verifier.verify(headerValue(req, 'authorization'));
+    if (error && isKeysUnavailable(error)) return refuse(res, 503, error.code, error.message);
     if (error || !caller) return refuse(res, 401, 'UNAUTHENTICATED', error?.message ?? 'Sign in as an ADMIN');
     if (caller.role !== 'ADMIN') return refuse(res, 403, 'FORBIDDEN', 'Only an ADMIN may see or replay dead letters');
     const path = url.pathname.slice(EVENTS_ADMIN_PREFIX.length);

@@ -8,6 +8,7 @@ import {
   headerMapOf,
   headerValue,
   HttpError,
+  isKeysUnavailable,
   NOT_ACCEPTABLE,
   negotiateGraphQLMediaType,
   prefersHtml,
@@ -135,6 +136,8 @@ export function createHttpGraphQLHandler(deps: HttpGraphQLDeps) {
     const authorization = headerValue(req, 'authorization');
     const verified = deps.verifier ? await deps.verifier.verify(authorization) : null;
     if (verified?.error) {
+      // The users subgraph's keys were never fetched (it is down since the router started): retry, keep the token.
+      if (isKeysUnavailable(verified.error)) return refuse(res, requestId, mediaType, refusalOf(503, verified.error, true, { 'retry-after': '1' }), 'unavailable');
       return refuse(res, requestId, mediaType, refusalOf(401, verified.error, true, { 'www-authenticate': 'Bearer error="invalid_token"' }), 'unauthenticated');
     }
     const context: RouterContext = {

@@ -9,7 +9,8 @@ export type RejectReason =
   | 'rate_limited'
   | 'too_complex'
   | 'not_in_list'
-  | 'persisted_query_not_found';
+  | 'persisted_query_not_found'
+  | 'unavailable';
 
 export interface RouterMetrics {
   readonly registry: Registry;

@@ -228,7 +228,7 @@ export function createRouter(options: RouterOptions): Router {
   });
 
   const revocations = options.accessTokens ? startDenyList({ kv, bus: options.events, logger, clock }) : undefined;
-  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, { revocations }) : null;
+  const verifier = options.accessTokens ? createCallerVerifier(options.accessTokens, { revocations, logger }) : null;
   const partnerApiKeys = new Set(options.partnerApiKeys ?? []);
   const analyzer = createOperationAnalyzer(limits, { listSizes: () => runtime?.listSizes ?? null });
   const persisted = createPersistedQueries({

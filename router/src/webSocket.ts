@@ -5,7 +5,7 @@ import { CloseCode, type FormattedExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
 import { AppError, rateLimited, unauthenticated } from '@shop/errors';
-import { connectionParam, openWebSocketEndpoint, type Logger, type RateLimiter } from '@shop/subgraph-kit';
+import { connectionParam, isKeysUnavailable, openWebSocketEndpoint, type Logger, type RateLimiter } from '@shop/subgraph-kit';
 import type { CallerVerifier } from './auth.js';
 import type { Clock } from './clock.js';
 import type { RouterContext } from './context.js';
@@ -133,6 +133,8 @@ export function serveRouterWebSocket(deps: RouterWebSocketDeps) {
         if (session.refusal || !session.context) return [session.refusal ?? unauthenticated()];
         // The token may have expired or stopped verifying (e.g. its key was retired) since connect.
         const current = session.expiresAt !== undefined && deps.verifier ? await deps.verifier.verify(session.context.authorization) : null;
+        // Keys that cannot be fetched say nothing against the token: this subscription is refused, the socket stays.
+        if (current?.error && isKeysUnavailable(current.error)) return [current.error];
         const invalid = current?.error ?? (session.expiresAt !== undefined && session.expiresAt <= clock.now() ? unauthenticated('Access token expired') : null);
         if (invalid) {
           closeUnauthorized(ctx.extra.socket, invalid.message);

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
 import { SIGNING_ALGORITHMS, type SigningKey } from './keys.js';
+import { lastGoodKeys } from './remoteKeys.js';
 import { verifiedTokens, type Verified } from './verifiedTokens.js';
 
 export type CallerRole = 'CUSTOMER' | 'ADMIN';
@@ -55,6 +56,11 @@ export interface VerifierOptions {
    * one (default 30 s): a stream of made-up `kid`s costs at most one fetch per interval.
    */
   refetchCooldownMs?: number;
+  /**
+   * How long a fetched remote set is used before it is fetched again (default 10 minutes). When
+   * that fails, the last set fetched goes on serving (see lastGoodKeys).
+   */
+  keysMaxAgeMs?: number;
   /** Milliseconds since the epoch; default Date.now. */
   now?: () => number;
 }
@@ -71,9 +77,9 @@ export function createAccessTokenVerifier(source: KeySource, options: VerifierOp
   if (typeof source !== 'string') {
     return { verify: verifying(createLocalJWKSet(source)), keySet: async () => source };
   }
-  const remote = createRemoteJWKSet(new URL(source), { cooldownDuration: options.refetchCooldownMs ?? 30_000 });
+  const remote = createRemoteJWKSet(new URL(source), { cooldownDuration: options.refetchCooldownMs ?? 30_000, cacheMaxAge: options.keysMaxAgeMs ?? 600_000 });
   return {
-    verify: verifying(remote),
+    verify: verifying(lastGoodKeys(remote, 'Access tokens')),
     async keySet() {
       if (!remote.fresh) {
         try {

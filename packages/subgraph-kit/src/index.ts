@@ -1,4 +1,5 @@
 export * from './auth.js';
+export { isKeysUnavailable } from './remoteKeys.js';
 export * from './channelIterator.js';
 export * from './controlCharacters.js';
 export * from './EventQueue.js';

@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors,
 import { AppError, forbidden, unauthenticated } from '@shop/errors';
 import type { KeySource } from './auth.js';
 import { SIGNING_ALGORITHMS, type KeyRing, type SigningKey } from './keys.js';
+import { lastGoodKeys } from './remoteKeys.js';
 import { verifiedTokens, type Verified } from './verifiedTokens.js';
 
 /** The request header that carries a service token on every internal call. */
@@ -150,7 +151,7 @@ async function verifyServiceToken(token: string, keys: JWTVerifyGetKey, options:
 
 function serviceKeysOf(source: ServiceVerifierOptions['keys']): JWTVerifyGetKey {
   // A restarted service may bring a new key: look again soon, not after jose's default 30 s.
-  if (typeof source === 'string') return createRemoteJWKSet(new URL(source), { cooldownDuration: 5_000 });
+  if (typeof source === 'string') return lastGoodKeys(createRemoteJWKSet(new URL(source), { cooldownDuration: 5_000 }), 'Service tokens');
   if (typeof source === 'function') {
     // One reader per set handed out, so the same set gives the same key (what kept tokens are checked by).
     const readers = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();

@@ -128,6 +128,34 @@ describe('verification against a remote JWK Set (JWKS_URL)', () => {
   });
 });
 
+describe('when the key set cannot be fetched (its publisher is down)', () => {
+  it('says UNAVAILABLE, not that the token is bad, before any set was fetched; then goes on with the last set fetched', async () => {
+    let up = false;
+    const server = createServer((_req, res) =>
+      up ? res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(keySetOf(keys.published))) : res.writeHead(503).end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // Every verification fetches the set anew (here at once; 10 minutes after the last fetch by default).
+      const verifier = createAccessTokenVerifier(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { refetchCooldownMs: 0, keysMaxAgeMs: 0 });
+      const token = await signAccessToken({ userId: 'u1', role: 'CUSTOMER' }, { key: keys.signing, ttlSeconds: 600 });
+      await expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+      up = true;
+      await expect(verifier.verify(token)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+
+      up = false;
+      await expect(verifier.verify(token)).resolves.toEqual({ userId: 'u1', role: 'CUSTOMER' });
+      const fresh = await signAccessToken({ userId: 'u2', role: 'ADMIN' }, { key: keys.signing, ttlSeconds: 600 });
+      await expect(verifier.verify(fresh)).resolves.toEqual({ userId: 'u2', role: 'ADMIN' });
+      // The last set still knows which keys are not its own.
+      const foreign = await signAccessToken({ userId: 'u3', role: 'ADMIN' }, { key: other.signing, ttlSeconds: 600 });
+      await expect(verifier.verify(foreign)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('a token verified before', () => {
   it('is refused once it has expired on the verifier clock', async () => {
     let time = Date.parse('2026-01-01T00:00:00Z');
