@@ -61,7 +61,6 @@ describe('compressed answers', () => {
     const plain = await post(PAGE);
     expect(plain.status).toBe(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(Number(plain.headers['content-length'])).toBe(plain.bytes.length);
     expect(plain.bytes.length).toBeGreaterThan(4096);
     const json = decoded(plain) as { data: { items: unknown[] } };
     expect(json.data.items).toHaveLength(100);
@@ -86,7 +85,10 @@ describe('compressed answers', () => {
     for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }] as Array<Record<string, string>>) {
       const answer = await post(PAGE, headers);
       expect(answer.headers['content-encoding']).toBeUndefined();
-      expect(Number(answer.headers['content-length'])).toBe(answer.bytes.length);
+      // Declared when the client named encodings (and so compression had to weigh it); sent in chunks otherwise.
+      if (headers['accept-encoding']) expect(Number(answer.headers['content-length'])).toBe(answer.bytes.length);
+      else expect(answer.headers['transfer-encoding']).toBe('chunked');
+      expect((decoded(answer) as { data: { items: unknown[] } }).data.items).toHaveLength(100);
       expect(answer.headers.vary).toBe('Origin, Accept-Encoding');
     }
   });
